@@ -1,0 +1,90 @@
+# Servitor — build, test and run.
+#   make            build build/servitor (and the web UI when npm is there)
+#   make test       every test: unit, API, browser, fuzz smoke, sanitizer
+#   make demo       build, fill data/servitor.db with demo data, serve on :8080
+#   make asan       build build-asan/servitor with ASan + UBSan
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := libmicrohttpd jansson sqlite3 libsodium
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Isrc -I$(BUILD)/gen \
+           $(shell pkg-config --cflags $(PKGS))
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread -lz
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+SRC_ALL  := $(sort $(wildcard src/*/*.c src/domain/*/*.c))
+SRC_LIB  := $(filter-out src/cli/main.c,$(SRC_ALL))
+OBJ_LIB  := $(SRC_LIB:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o $(BUILD)/gen/webassets.o
+MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
+WEB_DIST := web/dist/index.html web/dist/app.js web/dist/app.css
+WEB_FILES = $(wildcard web/dist/*.html web/dist/*.js web/dist/*.css web/dist/*.svg)
+
+.PHONY: all test unit api e2e fuzz asan demo web clean style
+all: $(BUILD)/servitor
+
+$(BUILD)/servitor: $(BUILD)/src/cli/main.o $(BUILD)/libservitor.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/libservitor.a: $(OBJ_LIB)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(wildcard src/*/*.h src/domain/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DSERVITOR_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $<
+
+$(BUILD)/gen/migrations.c: $(BUILD)/tools/embed $(MIGRATIONS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed migration_files $@ $(MIGRATIONS)
+
+# the web UI: built by esbuild when node_modules is there; every asset is
+# embedded twice, as is and gzip-compressed
+$(BUILD)/gen/webassets.c: $(BUILD)/tools/embed $(WEB_FILES)
+	@mkdir -p $(BUILD)/gen/web
+	rm -f $(BUILD)/gen/web/*
+	for f in $(WEB_FILES); do cp $$f $(BUILD)/gen/web/; gzip -9 -n -c $$f > $(BUILD)/gen/web/$$(basename $$f).gz; done
+	$(BUILD)/tools/embed web_files $@ $$(ls $(BUILD)/gen/web/* 2>/dev/null)
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+web:
+	npm run build:web
+
+# ---- tests ------------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libservitor.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libservitor.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; SERVITOR_PWHASH=fast $$t; done
+
+api: $(BUILD)/servitor
+	SERVITOR_BIN=$(abspath $(BUILD)/servitor) node --test --test-concurrency=2 tests/api/
+
+e2e: $(BUILD)/servitor
+	SERVITOR_BIN=$(abspath $(BUILD)/servitor) node --test tests/e2e/
+
+fuzz:
+	tests/fuzz/run.sh
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" all unit-bins
+
+unit-bins: $(UNIT_BIN)
+
+test:
+	tests/run-all.sh
+
+demo: all
+	scripts/demo.sh
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,40 @@
+/* api.h — the REST handlers (api layer): JSON in → domain call → JSON out.
+ * One file per resource; the route table in src/http/routes.c names them. */
+#ifndef SERVITOR_API_H
+#define SERVITOR_API_H
+
+#include <jansson.h>
+
+#include "http/http.h"
+
+/* Parses the request body as a JSON object: ERR_TOOBIG over the limit,
+ * ERR_MALFORMED when empty, not JSON, not UTF-8 or not an object. The
+ * caller decrefs *out. */
+enum err_code api_body(struct ctx *cx, struct http_req *rq, json_t **out);
+/* Reads path argument i as a positive id; ERR_NOTFOUND otherwise. */
+enum err_code api_path_id(struct ctx *cx, struct http_req *rq, int i, int64_t *id);
+/* The version an update or delete carries: If-Match, ?version= or -1. */
+int64_t api_request_version(struct http_req *rq);
+
+#define API_HANDLER(name) enum err_code name(struct ctx *cx, struct http_req *rq, struct http_resp *rs)
+
+API_HANDLER(api_healthz);
+API_HANDLER(api_metrics);
+API_HANDLER(api_openapi);
+API_HANDLER(api_static);
+API_HANDLER(api_login);
+API_HANDLER(api_logout);
+API_HANDLER(api_me);
+API_HANDLER(api_meta);
+API_HANDLER(api_audit_list);
+API_HANDLER(api_tokens_list);
+API_HANDLER(api_tokens_create);
+API_HANDLER(api_tokens_delete);
+API_HANDLER(api_unit_history);
+API_HANDLER(api_entity_list);
+API_HANDLER(api_entity_create);
+API_HANDLER(api_entity_get);
+API_HANDLER(api_entity_update);
+API_HANDLER(api_entity_delete);
+
+#endif

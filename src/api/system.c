@@ -1,0 +1,140 @@
+/* system.c — health, metrics, the OpenAPI description and the embedded web
+ * UI (api layer). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "base/embed.h"
+#include "domain/registry/registry.h"
+#include "base/banned.h"
+
+extern const struct embedded_file web_files[];
+
+API_HANDLER(api_healthz)
+{
+    int64_t one;
+    bool found;
+    if (db_get_i64(cx->db, &cx->err, &one, &found, "SELECT 1", "") != ERR_OK)
+        return ctx_fail(cx, ERR_UNAVAILABLE, "the database does not answer");
+    http_json(rs, 200, json_pack("{s:s,s:s}", "status", "ok", "version", SERVITOR_VERSION));
+    return ERR_OK;
+}
+
+API_HANDLER(api_metrics)
+{
+    rs->status = 200;
+    rs->content_type = "text/plain; version=0.0.4";
+    rs->body = metrics_render(&rs->len);
+    return ERR_OK;
+}
+
+static const struct embedded_file *web_find(const char *name)
+{
+    for (const struct embedded_file *f = web_files; f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+static const char *mime_of(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot)
+        return "application/octet-stream";
+    if (!strcmp(dot, ".html"))
+        return "text/html; charset=utf-8";
+    if (!strcmp(dot, ".js"))
+        return "text/javascript; charset=utf-8";
+    if (!strcmp(dot, ".css"))
+        return "text/css; charset=utf-8";
+    if (!strcmp(dot, ".svg"))
+        return "image/svg+xml";
+    if (!strcmp(dot, ".png"))
+        return "image/png";
+    return "application/octet-stream";
+}
+
+API_HANDLER(api_static)
+{
+    const char *name = rq->nargs ? rq->args[0] : "index.html";
+    if (strstr(name, ".gz"))
+        return ctx_fail(cx, ERR_NOTFOUND, "no such file");
+    const struct embedded_file *f = web_find(name);
+    if (!f)
+        return ctx_fail(cx, ERR_NOTFOUND, "no such file");
+    rs->status = 200;
+    rs->content_type = mime_of(name);
+    rs->body_static = true;
+    const struct embedded_file *gz = NULL;
+    if (rq->accept_encoding && strstr(rq->accept_encoding, "gzip"))
+        gz = web_find(arena_printf(cx->a, "%s.gz", name));
+    if (gz) {
+        rs->body = (char *)gz->data;
+        rs->len = gz->len;
+        http_header(cx, rs, "Content-Encoding", "gzip");
+    } else {
+        rs->body = (char *)f->data;
+        rs->len = f->len;
+    }
+    http_header(cx, rs, "Vary", "Accept-Encoding");
+    http_header(cx, rs, "Cache-Control", "no-cache");
+    return ERR_OK;
+}
+
+static const char *oa_type(enum field_type t)
+{
+    return t == F_INT || t == F_REF ? "integer" : t == F_BOOL ? "boolean" : "string";
+}
+
+API_HANDLER(api_openapi)
+{
+    json_t *paths = json_object(), *schemas = json_object();
+    for (int i = 0; registry_entities[i]; i++) {
+        const struct entity *e = registry_entities[i];
+        json_t *props = json_object(), *required = json_array();
+        json_object_set_new(props, "id", json_pack("{s:s,s:b}", "type", "integer", "readOnly", 1));
+        json_object_set_new(props, "version", json_pack("{s:s}", "type", "integer"));
+        for (int k = 0; e->fields[k].name; k++) {
+            const struct field *f = &e->fields[k];
+            json_t *p = json_pack("{s:s}", "type", oa_type(f->type));
+            if (f->type == F_DATE)
+                json_object_set_new(p, "format", json_string("date"));
+            if (f->type == F_PASSWORD)
+                json_object_set_new(p, "writeOnly", json_true());
+            if (f->max && (f->type != F_INT))
+                json_object_set_new(p, "maxLength", json_integer(f->max));
+            if (f->enums) {
+                json_t *en = json_array();
+                for (int j = 0; f->enums[j]; j++)
+                    json_array_append_new(en, json_string(f->enums[j]));
+                json_object_set_new(p, "enum", en);
+            }
+            json_object_set_new(props, f->name, p);
+            if (f->flags & F_REQUIRED)
+                json_array_append_new(required, json_string(f->name));
+        }
+        json_object_set_new(schemas, e->name,
+                            json_pack("{s:s,s:o,s:o}", "type", "object", "properties", props,
+                                      "required", required));
+        const char *ref = arena_printf(cx->a, "#/components/schemas/%s", e->name);
+        json_t *rec = json_pack("{s:{s:{s:{s:{s:s}}}}}", "content", "application/json", "schema",
+                                "$ref", ref);
+        json_object_set_new(
+            paths, arena_printf(cx->a, "/api/v1/%s", e->name),
+            json_pack("{s:{s:s,s:{s:{s:s}}},s:{s:s,s:{s:o},s:{s:O}}}", "get", "summary",
+                      arena_printf(cx->a, "list %s (q, filters, sort, limit, cursor)", e->name),
+                      "responses", "200", "description", "a page of records", "post", "summary",
+                      arena_printf(cx->a, "create a record of %s", e->name), "requestBody", rec,
+                      "responses", "201", rec));
+        json_object_set_new(
+            paths, arena_printf(cx->a, "/api/v1/%s/{id}", e->name),
+            json_pack("{s:{s:s},s:{s:s},s:{s:s}}", "get", "summary", "read one record", "patch",
+                      "summary", "update with the version read (409 when stale)", "delete",
+                      "summary", "delete one record"));
+    }
+    http_json(rs, 200,
+              json_pack("{s:s,s:{s:s,s:s},s:o,s:{s:o}}", "openapi", "3.0.3", "info", "title",
+                        "Servitor API", "version", SERVITOR_VERSION, "paths", paths,
+                        "components", "schemas", schemas));
+    return ERR_OK;
+}

@@ -1,0 +1,25 @@
+/* text.h — UTF-8 and text folding (base layer). */
+#ifndef SERVITOR_TEXT_H
+#define SERVITOR_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+/* True when s[0..len) is well-formed UTF-8 without NUL bytes or overlongs. */
+bool utf8_valid(const char *s, size_t len);
+/* Number of code points in valid UTF-8. */
+size_t utf8_count(const char *s, size_t len);
+
+/* Appends a search-folded copy of s: Latin and Cyrillic lower-cased, «ё» → «е»,
+ * every run of characters other than letters and digits turned into one space. */
+void text_fold(struct buf *out, const char *s, size_t len);
+
+/* Appends only the ASCII digits of s. */
+void text_digits(struct buf *out, const char *s);
+
+/* True when s has only ASCII whitespace. */
+bool text_blank(const char *s);
+
+#endif

@@ -1,0 +1,135 @@
+/* admin.c — `servitor migrate`, `user add`, `backup` and `audit verify`
+ * (cli layer): the operator's commands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/audit.h"
+#include "core/record.h"
+#include "domain/registry/registry.h"
+#include "base/banned.h"
+
+int cmd_migrate(int argc, char **argv)
+{
+    struct db *db = cli_open_db(cli_db_url(argc, argv));
+    if (!db)
+        return 1;
+    printf("servitor: the database is up to date\n");
+    db_close(db);
+    return 0;
+}
+
+int cmd_user(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "add") != 0) {
+        fprintf(stderr, "servitor: usage: servitor user add --login NAME --role ROLE --password-stdin\n");
+        return 2;
+    }
+    const char *login = cli_opt(argc, argv, "--login");
+    const char *role = cli_opt(argc, argv, "--role");
+    const char *name = cli_opt(argc, argv, "--name");
+    if (!login || !role) {
+        fprintf(stderr, "servitor: --login and --role are required\n");
+        return 2;
+    }
+    if (!cli_flag(argc, argv, "--password-stdin")) {
+        fprintf(stderr, "servitor: give the password on standard input with --password-stdin\n");
+        return 2;
+    }
+    char password[256];
+    if (!fgets(password, sizeof(password), stdin)) {
+        fprintf(stderr, "servitor: no password on standard input\n");
+        return 2;
+    }
+    password[strcspn(password, "\r\n")] = 0;
+    struct db *db = cli_open_db(cli_db_url(argc, argv));
+    if (!db)
+        return 1;
+    struct arena a;
+    arena_init(&a, 0);
+    struct ctx cx = {.a = &a, .db = db};
+    err_clear(&cx.err);
+    struct record *in = record_new(&cx, &entity_users), *out;
+    struct value *v;
+    (v = record_value(in, "login"))->set = true, v->s = login;
+    (v = record_value(in, "name"))->set = true, v->s = name ? name : login;
+    (v = record_value(in, "role"))->set = true, v->s = role;
+    (v = record_value(in, "password"))->set = true, v->s = password;
+    int status = 0;
+    if (entity_create(&cx, &entity_users, in, &out) != ERR_OK) {
+        fprintf(stderr, "servitor: cannot add the user: %s", cx.err.message);
+        for (int i = 0; i < cx.err.nfields; i++)
+            fprintf(stderr, "%s %s: %s", i ? "," : ":", cx.err.fields[i].name,
+                    cx.err.fields[i].code);
+        fprintf(stderr, "\n");
+        status = 1;
+    } else {
+        printf("servitor: added user %s (%s), id %lld\n", login, role, (long long)out->id);
+    }
+    arena_free(&a);
+    db_close(db);
+    return status;
+}
+
+int cmd_backup(int argc, char **argv)
+{
+    if (argc < 2 || argv[1][0] == '-') {
+        fprintf(stderr, "servitor: usage: servitor backup FILE [--db PATH]\n");
+        return 2;
+    }
+    FILE *exists = fopen(argv[1], "r");
+    if (exists) {
+        fclose(exists);
+        fprintf(stderr, "servitor: %s exists already; choose a new file\n", argv[1]);
+        return 1;
+    }
+    struct db *db = cli_open_db(cli_db_url(argc, argv));
+    if (!db)
+        return 1;
+    struct err e;
+    err_clear(&e);
+    int status = 0;
+    if (db_backup(db, argv[1], &e) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", e.message);
+        status = 1;
+    } else {
+        printf("servitor: backed up to %s\n", argv[1]);
+    }
+    db_close(db);
+    return status;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "verify") != 0) {
+        fprintf(stderr, "servitor: usage: servitor audit verify [--db PATH]\n");
+        return 2;
+    }
+    struct db *db = cli_open_db(cli_db_url(argc, argv));
+    if (!db)
+        return 1;
+    struct arena a;
+    arena_init(&a, 0);
+    struct ctx cx = {.a = &a, .db = db};
+    err_clear(&cx.err);
+    int64_t checked, bad;
+    int status = 0;
+    if (db_begin_read(db, &cx.err) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", cx.err.message);
+        status = 1;
+    } else if (audit_verify(&cx, &checked, &bad) != ERR_OK) {
+        if (bad)
+            fprintf(stderr, "servitor: audit log broken at entry %lld: %s\n", (long long)bad,
+                    cx.err.message);
+        else
+            fprintf(stderr, "servitor: %s\n", cx.err.message);
+        status = 1;
+    } else {
+        printf("servitor: audit log intact: %lld entries verified\n", (long long)checked);
+    }
+    db_rollback(db);
+    arena_free(&a);
+    db_close(db);
+    return status;
+}

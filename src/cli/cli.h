@@ -1,0 +1,26 @@
+/* cli.h — the command-line subcommands (cli layer). One file per command;
+ * main.c holds the command table. */
+#ifndef SERVITOR_CLI_H
+#define SERVITOR_CLI_H
+
+#include <stdbool.h>
+
+#include "core/ctx.h"
+
+/* The value of --name VALUE or --name=VALUE, else NULL. */
+const char *cli_opt(int argc, char **argv, const char *name);
+bool cli_flag(int argc, char **argv, const char *name);
+/* --db, else SERVITOR_DB, else data/servitor.db. */
+const char *cli_db_url(int argc, char **argv);
+/* Opens the database and applies migrations; prints the error and returns
+ * NULL on failure. */
+struct db *cli_open_db(const char *url);
+
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
+#endif

@@ -1,0 +1,415 @@
+/* demo.c — `servitor demo`: believable Russian demo data (cli layer).
+ *
+ * Rows are written in batches of 2 000 per transaction with cached
+ * statements, straight into the tables and their search index (the entity
+ * layer's per-record checks and audit would make 100 000 clients take
+ * minutes); one audit entry records the load itself. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/timeutil.h"
+#include "base/util.h"
+#include "cli/cli.h"
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/entity.h"
+#include "core/record.h"
+#include "domain/registry/registry.h"
+#include "base/banned.h"
+
+#define BATCH 2000
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(void)
+{
+    /* xorshift64*: reproducible demo data without libc's rand() */
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 2685821657736338717ull;
+}
+
+static int rn(int n) { return (int)(rnd() % (uint64_t)n); }
+#define PICK(a) (a[rn((int)ARRAY_LEN(a))])
+
+static const char *const surnames_m[] = {
+    "Иванов",  "Смирнов", "Кузнецов", "Попов",   "Васильев", "Петров",  "Соколов", "Михайлов",
+    "Новиков", "Фёдоров", "Морозов",  "Волков",  "Алексеев", "Лебедев", "Семёнов", "Егоров",
+    "Павлов",  "Козлов",  "Степанов", "Николаев", "Орлов",   "Андреев", "Макаров", "Никитин",
+    "Захаров", "Зайцев",  "Соловьёв", "Борисов", "Яковлев",  "Григорьев", "Романов", "Воробьёв"};
+static const char *const names_m[] = {"Александр", "Сергей", "Дмитрий", "Андрей", "Алексей",
+                                      "Максим",    "Евгений", "Иван",   "Михаил", "Артём",
+                                      "Николай",   "Владимир", "Павел", "Олег",   "Юрий"};
+static const char *const names_f[] = {"Анна",    "Елена",  "Ольга",    "Наталья", "Екатерина",
+                                      "Татьяна", "Мария",  "Ирина",    "Светлана", "Юлия",
+                                      "Алёна",   "Ксения", "Валентина", "Дарья",  "Людмила"};
+static const char *const patronymics[] = {"Александров", "Сергеев", "Дмитриев", "Андреев",
+                                          "Алексеев",    "Викторов", "Иванов",  "Михайлов",
+                                          "Николаев",    "Петров",   "Юрьев",   "Владимиров"};
+static const char *const company_words[] = {
+    "Техносервис", "Альфа",     "Вектор",   "Гранит",  "Меридиан", "Северный ветер", "Импульс",
+    "Прогресс",    "Стройдом",  "Сибирь",   "Ресурс",  "Восход",   "Интеграл",       "Радуга",
+    "Орион",       "Кварта",    "Элемент",  "Палитра", "Берёзка",  "Магистраль",     "Форвард"};
+static const char *const company_forms[] = {"ООО", "АО", "ПАО", "ИП"};
+static const char *const cities[] = {"Москва", "Санкт-Петербург", "Екатеринбург", "Новосибирск",
+                                     "Казань", "Нижний Новгород", "Самара",       "Тверь"};
+static const char *const streets[] = {"ул. Ленина",       "ул. Садовая",    "пр-т Мира",
+                                      "ул. Гагарина",     "ул. Советская",  "ул. Пушкина",
+                                      "Тверская ул.",     "ул. Ёлочная",    "Невский пр-т",
+                                      "ул. Профсоюзная",  "ш. Энтузиастов", "ул. Заводская"};
+static const char *const positions[] = {"Директор", "Главный инженер", "Бухгалтер",
+                                        "Офис-менеджер", "Завхоз", "Системный администратор"};
+static const char *const notes[] = {
+    "Предпочитает звонок после 14:00", "Постоянный клиент, скидка 5%",
+    "Оплата по безналу, нужен счёт",   "Просит напоминать о ТО",
+    "Договор на обслуживание с 2025 года", NULL, NULL, NULL};
+
+struct model_def {
+    const char *brand, *model, *category;
+    int months;
+};
+static const struct model_def models[] = {
+    {"Kyocera", "ECOSYS M2040dn", "Принтеры и МФУ", 12},
+    {"Kyocera", "ECOSYS P2335d", "Принтеры и МФУ", 12},
+    {"HP", "LaserJet Pro M404dn", "Принтеры и МФУ", 12},
+    {"Canon", "i-SENSYS MF443dw", "Принтеры и МФУ", 12},
+    {"Brother", "HL-L2340DW", "Принтеры и МФУ", 12},
+    {"Epson", "L3150", "Принтеры и МФУ", 12},
+    {"Xerox", "VersaLink B405", "Принтеры и МФУ", 24},
+    {"АТОЛ", "30Ф", "Кассовая техника", 12},
+    {"Меркурий", "185Ф", "Кассовая техника", 12},
+    {"Эвотор", "7.2", "Кассовая техника", 12},
+    {"Makita", "DF333DWYE", "Электроинструмент", 12},
+    {"Bosch", "GSR 12V-15", "Электроинструмент", 24},
+    {"Интерскол", "ДА-12ЭР", "Электроинструмент", 24},
+    {"De'Longhi", "ECAM 22.110", "Кофемашины", 12},
+    {"Philips", "EP2231/40", "Кофемашины", 24},
+    {"Saeco", "Lirika Plus", "Кофемашины", 12},
+    {"Атлант", "ХМ 4021-000", "Холодильники", 36},
+    {"Indesit", "IWSB 5085", "Стиральные машины", 12},
+    {"LG", "F2J3HS0W", "Стиральные машины", 12},
+    {"Samsung", "WW65AG4S00CE", "Стиральные машины", 12},
+};
+
+static const char *const branch_names[] = {"Центральный сервис", "Сервис на Садовой",
+                                           "Филиал Екатеринбург"};
+static const char *const branch_addr[] = {"г. Москва, ул. Профсоюзная, д. 12",
+                                          "г. Москва, ул. Садовая, д. 5, стр. 2",
+                                          "г. Екатеринбург, ул. Ленина, д. 40"};
+static const char *const branch_tz[] = {"Europe/Moscow", "Europe/Moscow", "Asia/Yekaterinburg"};
+
+static void make_inn10(char out[11])
+{
+    static const int k[] = {2, 4, 10, 3, 5, 9, 4, 6, 8};
+    int sum = 0;
+    out[0] = (char)('1' + rn(9));
+    for (int i = 1; i < 9; i++)
+        out[i] = (char)('0' + rn(10));
+    for (int i = 0; i < 9; i++)
+        sum += (out[i] - '0') * k[i];
+    out[9] = (char)('0' + sum % 11 % 10);
+    out[10] = 0;
+}
+
+static void make_inn12(char out[13])
+{
+    static const int k11[] = {7, 2, 4, 10, 3, 5, 9, 4, 6, 8};
+    static const int k12[] = {3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8};
+    out[0] = (char)('1' + rn(9));
+    for (int i = 1; i < 10; i++)
+        out[i] = (char)('0' + rn(10));
+    int s = 0;
+    for (int i = 0; i < 10; i++)
+        s += (out[i] - '0') * k11[i];
+    out[10] = (char)('0' + s % 11 % 10);
+    s = 0;
+    for (int i = 0; i < 11; i++)
+        s += (out[i] - '0') * k12[i];
+    out[11] = (char)('0' + s % 11 % 10);
+    out[12] = 0;
+}
+
+static void make_phone(char out[16])
+{
+    snprintf(out, 16, "+79%09d", rn(1000000000));
+}
+
+static void person_name(struct ctx *cx, const char **out)
+{
+    bool female = rn(2);
+    const char *s = PICK(surnames_m), *n = female ? PICK(names_f) : PICK(names_m);
+    const char *p = PICK(patronymics);
+    *out = arena_printf(cx->a, "%s%s %s %s%s", s, female ? "а" : "", n, p,
+                        female ? "на" : "ич");
+}
+
+static int fail(struct ctx *cx, struct db *db)
+{
+    fprintf(stderr, "servitor: demo data failed: %s\n", cx->err.message);
+    db_rollback(db);
+    return 1;
+}
+
+/* Sets a record's value for the search text. */
+static void setv(struct record *r, const char *name, const char *s)
+{
+    struct value *v = record_value(r, name);
+    v->set = true;
+    v->null = s == NULL;
+    v->s = s;
+}
+
+static int64_t insert_id(struct ctx *cx, struct db_stmt *st, bool *ok)
+{
+    int rc = db_step(st);
+    int64_t id = rc == DB_ROW ? db_col_i64(st, 0) : 0;
+    db_done(st);
+    *ok = rc != DB_FAIL;
+    return id;
+}
+
+static enum err_code ensure_user(struct ctx *cx, const char *login, const char *name,
+                                 const char *role, const char *password, int64_t branch,
+                                 bool *created)
+{
+    int64_t one;
+    bool found;
+    *created = false;
+    enum err_code rc = db_get_i64(cx->db, &cx->err, &one, &found,
+                                  "SELECT 1 FROM users WHERE login = $1", "t", login);
+    if (rc != ERR_OK || found)
+        return rc;
+    struct record *in = record_new(cx, &entity_users), *out;
+    setv(in, "login", login);
+    setv(in, "name", name);
+    setv(in, "role", role);
+    setv(in, "password", password);
+    if (branch) {
+        struct value *v = record_value(in, "branch_id");
+        v->set = true;
+        v->i = branch;
+    }
+    *created = true;
+    return entity_create(cx, &entity_users, in, &out);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    int64_t scale = 200;
+    const char *s = cli_opt(argc, argv, "--scale");
+    if (s && (!parse_i64(s, strlen(s), &scale) || scale < 1 || scale > 10000000)) {
+        fprintf(stderr, "servitor: --scale takes the number of clients, 1 to 10 000 000\n");
+        return 2;
+    }
+    const char *url = cli_db_url(argc, argv);
+    struct db *db = cli_open_db(url);
+    if (!db)
+        return 1;
+    struct arena a;
+    arena_init(&a, 1 << 16);
+    struct ctx cx = {.a = &a, .db = db};
+    err_clear(&cx.err);
+    rng_state ^= (uint64_t)time_now_ms();
+    int64_t t0 = time_now_ms();
+
+    /* branches and users go through the entity layer: few, and audited */
+    int64_t branches[3] = {0};
+    for (int i = 0; i < 3; i++) {
+        bool found;
+        if (db_get_i64(db, &cx.err, &branches[i], &found, "SELECT id FROM branches WHERE name = $1",
+                       "t", branch_names[i]) != ERR_OK)
+            return fail(&cx, db);
+        if (found)
+            continue;
+        struct record *in = record_new(&cx, &entity_branches), *out;
+        setv(in, "name", branch_names[i]);
+        setv(in, "address", branch_addr[i]);
+        setv(in, "phone", i == 2 ? "+73432100000" : "+74951230000");
+        setv(in, "timezone", branch_tz[i]);
+        if (entity_create(&cx, &entity_branches, in, &out) != ERR_OK)
+            return fail(&cx, db);
+        branches[i] = out->id;
+    }
+    bool admin_created, c;
+    if (ensure_user(&cx, "admin", "Администратор", "admin", "admin12345", 0, &admin_created) !=
+            ERR_OK ||
+        ensure_user(&cx, "manager", "Ольга Сергеевна Белова", "manager", "demo12345", branches[0],
+                    &c) != ERR_OK ||
+        ensure_user(&cx, "engineer", "Пётр Иванович Ковалёв", "technician", "demo12345",
+                    branches[0], &c) != ERR_OK ||
+        ensure_user(&cx, "store", "Мария Олеговна Лисицына", "storekeeper", "demo12345",
+                    branches[0], &c) != ERR_OK ||
+        ensure_user(&cx, "sales", "Денис Алексеевич Рябов", "sales", "demo12345", branches[1],
+                    &c) != ERR_OK ||
+        ensure_user(&cx, "auditor", "Инна Павловна Крылова", "auditor", "demo12345", 0, &c) !=
+            ERR_OK)
+        return fail(&cx, db);
+
+    /* equipment models */
+    int64_t model_ids[ARRAY_LEN(models)];
+    for (size_t i = 0; i < ARRAY_LEN(models); i++) {
+        bool found;
+        if (db_get_i64(db, &cx.err, &model_ids[i], &found,
+                       "SELECT id FROM equipment_models WHERE brand = $1 AND model = $2", "tt",
+                       models[i].brand, models[i].model) != ERR_OK)
+            return fail(&cx, db);
+        if (found)
+            continue;
+        struct record *in = record_new(&cx, &entity_equipment_models), *out;
+        setv(in, "brand", models[i].brand);
+        setv(in, "model", models[i].model);
+        setv(in, "category", models[i].category);
+        struct value *v = record_value(in, "warranty_months");
+        v->set = true;
+        v->i = models[i].months;
+        if (entity_create(&cx, &entity_equipment_models, in, &out) != ERR_OK)
+            return fail(&cx, db);
+        model_ids[i] = out->id;
+    }
+
+    char now[ISO_TIME_LEN];
+    time_now_iso(now);
+    int64_t nclients = 0, ncontacts = 0, nunits = 0;
+    for (int64_t done = 0; done < scale;) {
+        arena_reset(&a);
+        if (db_begin_write(db, &cx.err) != ERR_OK)
+            return fail(&cx, db);
+        for (int b = 0; b < BATCH && done < scale; b++, done++) {
+            bool company = rn(100) < 40;
+            char inn[13] = "", phone[16], kpp[10] = "";
+            const char *name;
+            if (company) {
+                const char *form = PICK(company_forms);
+                if (!strcmp(form, "ИП")) {
+                    const char *pn;
+                    person_name(&cx, &pn);
+                    name = arena_printf(&a, "ИП %s", pn);
+                    make_inn12(inn);
+                } else {
+                    name = arena_printf(&a, "%s «%s%s»", form, PICK(company_words),
+                                        rn(3) ? "" : arena_printf(&a, "-%d", 1 + rn(99)));
+                    make_inn10(inn);
+                    snprintf(kpp, sizeof(kpp), "%04d01001", 7700 + rn(99));
+                }
+            } else {
+                person_name(&cx, &name);
+                if (rn(10) == 0)
+                    make_inn12(inn);
+            }
+            make_phone(phone);
+            const char *email =
+                rn(3) ? arena_printf(&a, "client%lld@%s", (long long)(done + 1),
+                                     company ? "company.ru" : "mail.ru")
+                      : NULL;
+            const char *addr = arena_printf(&a, "г. %s, %s, д. %d, кв. %d", PICK(cities),
+                                            PICK(streets), 1 + rn(120), 1 + rn(300));
+            const char *note = PICK(notes);
+            bool consent = rn(10) < 8;
+            char consent_date[ISO_DATE_LEN] = "";
+            if (consent)
+                snprintf(consent_date, sizeof(consent_date), "202%d-%02d-%02d", 3 + rn(3),
+                         1 + rn(12), 1 + rn(28));
+            struct db_stmt *st = db_q(
+                db, &cx.err,
+                "INSERT INTO clients (version, created_at, updated_at, kind, name, phone, email,\n"
+                "                     inn, kpp, address, branch_id, pd_consent, pd_consent_date,\n"
+                "                     notes)\n"
+                "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)\n"
+                "ON CONFLICT DO NOTHING\n"
+                "RETURNING id",
+                "ttttttttiitt", now, company ? "company" : "person", name, phone, email,
+                *inn ? inn : NULL, *kpp ? kpp : NULL, addr, branches[rn(3)], (int64_t)consent,
+                consent ? consent_date : NULL, note);
+            bool ok;
+            int64_t cid = st ? insert_id(&cx, st, &ok) : (ok = false, 0);
+            if (!ok)
+                return fail(&cx, db);
+            if (!cid)
+                continue; /* a duplicate ИНН: skip */
+            nclients++;
+            struct record *r = record_new(&cx, &entity_clients);
+            setv(r, "name", name);
+            setv(r, "phone", phone);
+            setv(r, "email", email);
+            setv(r, "inn", *inn ? inn : NULL);
+            setv(r, "address", addr);
+            setv(r, "notes", note);
+            if (db_search_put(db, "clients", cid, entity_search_text(&cx, r), &cx.err) != ERR_OK)
+                return fail(&cx, db);
+
+            for (int k = company ? 1 + rn(3) : 0; k > 0; k--) {
+                const char *cn;
+                person_name(&cx, &cn);
+                const char *pos = PICK(positions);
+                make_phone(phone);
+                st = db_q(db, &cx.err,
+                          "INSERT INTO contacts (version, created_at, updated_at, client_id, name,\n"
+                          "                      position, phone, email)\n"
+                          "VALUES (1, $1, $1, $2, $3, $4, $5, NULL)\n"
+                          "RETURNING id",
+                          "titts", now, cid, cn, pos, phone);
+                int64_t id = st ? insert_id(&cx, st, &ok) : (ok = false, 0);
+                if (!ok)
+                    return fail(&cx, db);
+                r = record_new(&cx, &entity_contacts);
+                setv(r, "name", cn);
+                setv(r, "position", pos);
+                setv(r, "phone", phone);
+                if (db_search_put(db, "contacts", id, entity_search_text(&cx, r), &cx.err) !=
+                    ERR_OK)
+                    return fail(&cx, db);
+                ncontacts++;
+            }
+            for (int k = rn(3) + (company ? 1 : 0); k > 0; k--) {
+                int m = rn((int)ARRAY_LEN(models));
+                char serial[24], purchase[ISO_DATE_LEN], until[ISO_DATE_LEN];
+                snprintf(serial, sizeof(serial), "%c%c%08llu", 'A' + rn(26), 'A' + rn(26),
+                         (unsigned long long)(rnd() % 100000000ull));
+                int y = 2022 + rn(4), mo = 1 + rn(12), d = 1 + rn(28);
+                snprintf(purchase, sizeof(purchase), "%04d-%02d-%02d", y, mo, d);
+                date_add_months(y, mo, d, models[m].months, until);
+                bool ours = rn(3) > 0;
+                st = db_q(db, &cx.err,
+                          "INSERT INTO equipment_units (version, created_at, updated_at, model_id,\n"
+                          "    serial, client_id, purchase_date, warranty_until, sold_by_us)\n"
+                          "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7)\n"
+                          "ON CONFLICT DO NOTHING\n"
+                          "RETURNING id",
+                          "tititti", now, model_ids[m], serial, cid, purchase, until,
+                          (int64_t)ours);
+                int64_t id = st ? insert_id(&cx, st, &ok) : (ok = false, 0);
+                if (!ok)
+                    return fail(&cx, db);
+                if (!id)
+                    continue;
+                r = record_new(&cx, &entity_equipment_units);
+                setv(r, "serial", serial);
+                if (db_search_put(db, "equipment_units", id, entity_search_text(&cx, r),
+                                  &cx.err) != ERR_OK)
+                    return fail(&cx, db);
+                nunits++;
+            }
+        }
+        if (db_commit(db, &cx.err) != ERR_OK)
+            return fail(&cx, db);
+    }
+    if (db_begin_write(db, &cx.err) != ERR_OK ||
+        audit_append(&cx, "demo", "clients", 0, NULL,
+                     arena_printf(&a, "{\"clients\":%lld,\"contacts\":%lld,\"units\":%lld}",
+                                  (long long)nclients, (long long)ncontacts,
+                                  (long long)nunits)) != ERR_OK ||
+        db_commit(db, &cx.err) != ERR_OK)
+        return fail(&cx, db);
+    printf("servitor: demo data in %s: %lld clients, %lld contacts, %lld equipment units "
+           "(%.1f s)\n",
+           url, (long long)nclients, (long long)ncontacts, (long long)nunits,
+           (double)(time_now_ms() - t0) / 1000.0);
+    if (admin_created)
+        printf("servitor: log in as admin / admin12345 (other demo users: manager, engineer, "
+               "store, sales, auditor — password demo12345)\n");
+    arena_free(&a);
+    db_close(db);
+    return 0;
+}

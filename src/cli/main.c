@@ -1,0 +1,141 @@
+/* main.c — the servitor command: its table of subcommands (cli layer). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/auth.h"
+#include "db/migrate.h"
+#include "domain/registry/registry.h"
+#include "base/banned.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+    const char *help;
+};
+
+static const struct command commands[] = {
+    {"serve", cmd_serve, "serve [--listen HOST:PORT] [--db PATH] [--threads N] [--trust-proxy]",
+     "Runs the web server: the UI at /, the REST API at /api/v1. Applies pending\n"
+     "migrations first. Defaults: --listen 127.0.0.1:8080 (or SERVITOR_LISTEN),\n"
+     "--db data/servitor.db (or SERVITOR_DB). --trust-proxy takes the client address\n"
+     "from X-Forwarded-For (only behind a reverse proxy)."},
+    {"migrate", cmd_migrate, "migrate [--db PATH]",
+     "Applies the pending schema migrations and reports how many ran."},
+    {"user", cmd_user, "user add --login NAME --role ROLE [--name FULL NAME] --password-stdin [--db PATH]",
+     "Adds a user. The password is read from standard input (one line).\n"
+     "Roles: admin, manager, technician, storekeeper, sales, auditor."},
+    {"backup", cmd_backup, "backup FILE [--db PATH]",
+     "Writes a consistent copy of the database to FILE, safe while serving."},
+    {"demo", cmd_demo, "demo [--scale N] [--db PATH]",
+     "Fills the database with believable demo data: N×100 clients (default N=1)\n"
+     "with contacts and equipment, branches, users. Creates the admin account\n"
+     "'admin' with password 'admin12345' when there is none."},
+    {"audit", cmd_audit, "audit verify [--db PATH]",
+     "Walks the audit log's hash chain. Exit status 0 when intact; otherwise\n"
+     "names the first bad entry and exits with 1."},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "servitor %s — service-center management\n\nUsage:\n", SERVITOR_VERSION);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  servitor %s\n", commands[i].usage);
+    fprintf(out, "  servitor --version\n\n"
+                 "`servitor COMMAND --help` explains a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("servitor %s\n", SERVITOR_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        if (cli_flag(argc - 1, argv + 1, "--help") || cli_flag(argc - 1, argv + 1, "-h")) {
+            printf("Usage: servitor %s\n\n%s\n", commands[i].usage, commands[i].help);
+            return 0;
+        }
+        if (!auth_init()) {
+            fprintf(stderr, "servitor: cannot initialise libsodium\n");
+            return 1;
+        }
+        return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "servitor: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
+
+/* ---- shared helpers ------------------------------------------------------ */
+
+const char *cli_opt(int argc, char **argv, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], name) && i + 1 < argc)
+            return argv[i + 1];
+        if (!strncmp(argv[i], name, n) && argv[i][n] == '=')
+            return argv[i] + n + 1;
+    }
+    return NULL;
+}
+
+bool cli_flag(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], name))
+            return true;
+    return false;
+}
+
+const char *cli_db_url(int argc, char **argv)
+{
+    const char *db = cli_opt(argc, argv, "--db");
+    if (!db)
+        db = getenv("SERVITOR_DB");
+    return db && *db ? db : "data/servitor.db";
+}
+
+static const char *const *search_tables(void)
+{
+    static const char *tables[32];
+    int n = 0;
+    for (int i = 0; registry_entities[i] && n < 31; i++)
+        for (int k = 0; registry_entities[i]->fields[k].name; k++)
+            if (registry_entities[i]->fields[k].flags & F_SEARCH) {
+                tables[n++] = registry_entities[i]->table;
+                break;
+            }
+    tables[n] = NULL;
+    return tables;
+}
+
+struct db *cli_open_db(const char *url)
+{
+    struct err e;
+    err_clear(&e);
+    struct db *db;
+    if (db_open(url, &db, &e) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", e.message);
+        return NULL;
+    }
+    int applied;
+    if (migrate_run(db, search_tables(), &applied, &e) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", e.message);
+        db_close(db);
+        return NULL;
+    }
+    if (applied)
+        fprintf(stderr, "servitor: applied %d migration(s) to %s\n", applied, url);
+    return db;
+}

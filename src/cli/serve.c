@@ -1,0 +1,56 @@
+/* serve.c — `servitor serve` (cli layer). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "cli/cli.h"
+#include "http/http.h"
+#include "base/banned.h"
+
+int cmd_serve(int argc, char **argv)
+{
+    const char *listen = cli_opt(argc, argv, "--listen");
+    if (!listen)
+        listen = getenv("SERVITOR_LISTEN");
+    if (!listen || !*listen)
+        listen = "127.0.0.1:8080";
+    const char *colon = strrchr(listen, ':');
+    int64_t port;
+    if (!colon || !parse_i64(colon + 1, strlen(colon + 1), &port) || port < 0 || port > 65535) {
+        fprintf(stderr, "servitor: --listen takes HOST:PORT, e.g. 127.0.0.1:8080\n");
+        return 2;
+    }
+    char host[256];
+    size_t hl = (size_t)(colon - listen);
+    if (hl == 0 || hl >= sizeof(host)) {
+        fprintf(stderr, "servitor: --listen takes HOST:PORT, e.g. 127.0.0.1:8080\n");
+        return 2;
+    }
+    memcpy(host, listen, hl);
+    host[hl] = 0;
+    if (!strcmp(host, "localhost"))
+        strlcpy_(host, "127.0.0.1", sizeof(host));
+    const char *url = cli_db_url(argc, argv);
+    struct db *db = cli_open_db(url);
+    if (!db)
+        return 1;
+    db_close(db);
+    int64_t threads = 8;
+    const char *t = cli_opt(argc, argv, "--threads");
+    if (t && (!parse_i64(t, strlen(t), &threads) || threads < 1 || threads > 256)) {
+        fprintf(stderr, "servitor: --threads takes a number from 1 to 256\n");
+        return 2;
+    }
+    struct server_opts opts = {
+        .listen_host = host,
+        .port = (int)port,
+        .db_url = url,
+        .threads = (int)threads,
+        .trust_proxy = cli_flag(argc, argv, "--trust-proxy") ||
+                       (getenv("SERVITOR_TRUST_PROXY") && !strcmp(getenv("SERVITOR_TRUST_PROXY"), "1")),
+    };
+    return server_run(&opts);
+}

@@ -1,0 +1,166 @@
+/* audit.c — the append-only, hash-chained audit log (core layer). */
+#include "audit.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/timeutil.h"
+#include "base/banned.h"
+
+#define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Each part is length-prefixed so that no two different entries hash the
+ * same bytes ("ab"+"c" vs "a"+"bc"); NULL differs from "". */
+static void hash_part(crypto_hash_sha256_state *h, const char *s)
+{
+    char len[24];
+    if (!s) {
+        crypto_hash_sha256_update(h, (const unsigned char *)"-|", 2);
+        return;
+    }
+    int n = snprintf(len, sizeof(len), "%zu:", strlen(s));
+    crypto_hash_sha256_update(h, (const unsigned char *)len, (unsigned long long)n);
+    crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s));
+}
+
+static void hash_int(crypto_hash_sha256_state *h, int64_t v)
+{
+    char s[24];
+    snprintf(s, sizeof(s), "%lld", (long long)v);
+    hash_part(h, s);
+}
+
+void audit_hash(const char *prev_hash, int64_t id, const char *at, int64_t user_id,
+                const char *user_login, const char *action, const char *entity,
+                int64_t record_id, const char *before, const char *after,
+                char out[AUDIT_HASH_LEN])
+{
+    crypto_hash_sha256_state h;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&h);
+    hash_part(&h, prev_hash);
+    hash_int(&h, id);
+    hash_part(&h, at);
+    hash_int(&h, user_id);
+    hash_part(&h, user_login);
+    hash_part(&h, action);
+    hash_part(&h, entity);
+    hash_int(&h, record_id);
+    hash_part(&h, before);
+    hash_part(&h, after);
+    crypto_hash_sha256_final(&h, digest);
+    sodium_bin2hex(out, AUDIT_HASH_LEN, digest, sizeof(digest));
+}
+
+enum err_code audit_append(struct ctx *cx, const char *action, const char *entity,
+                           int64_t record_id, const char *before, const char *after)
+{
+    struct err *e = &cx->err;
+    /* the head row is read and written in this transaction: on PostgreSQL the
+     * UPDATE below serialises concurrent appenders, on SQLite the write lock
+     * already does */
+    struct db_stmt *st = db_q(cx->db, e, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", "");
+    if (!st)
+        return e->code;
+    int rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_done(st);
+        return rc == DB_FAIL ? e->code : ctx_fail(cx, ERR_INTERNAL, "audit head is missing");
+    }
+    int64_t id = db_col_i64(st, 0) + 1;
+    char prev[AUDIT_HASH_LEN];
+    snprintf(prev, sizeof(prev), "%s", db_col_text(st, 1));
+    db_done(st);
+
+    char at[ISO_TIME_LEN];
+    time_now_iso(at);
+    int64_t user_id = cx->user ? cx->user->id : 0;
+    const char *login = cx->user ? cx->user->login : "system";
+    char hash[AUDIT_HASH_LEN];
+    audit_hash(prev, id, at, user_id, login, action, entity, record_id, before, after, hash);
+
+    enum err_code ec = db_run(cx->db, e,
+                              "INSERT INTO audit_log (id, at, user_id, user_login, action, entity, "
+                              "record_id, before, after, prev_hash, hash)\n"
+                              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                              "ititttitttt", id, at, user_id, login, action, entity, record_id,
+                              before, after, prev, hash);
+    if (ec != ERR_OK)
+        return ec;
+    return db_run(cx->db, e, "UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1",
+                  "it", id, hash);
+}
+
+enum err_code audit_verify(struct ctx *cx, int64_t *checked, int64_t *bad_id)
+{
+    struct err *e = &cx->err;
+    *checked = 0;
+    *bad_id = 0;
+    struct db_stmt *st = db_q(cx->db, e,
+                              "SELECT id, at, user_id, user_login, action, entity, record_id,\n"
+                              "       before, after, prev_hash, hash\n"
+                              "FROM audit_log\n"
+                              "ORDER BY id",
+                              "");
+    if (!st)
+        return e->code;
+    char prev[AUDIT_HASH_LEN] = ZERO_HASH;
+    int64_t expect = 1;
+    int rc;
+    enum err_code result = ERR_OK;
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t id = db_col_i64(st, 0);
+        char hash[AUDIT_HASH_LEN];
+        const char *stored_prev = db_col_text(st, 9);
+        const char *stored = db_col_text(st, 10);
+        if (id != expect) {
+            *bad_id = expect;
+            result = ctx_fail(cx, ERR_CONFLICT, "entry %lld is missing (next is %lld)",
+                              (long long)expect, (long long)id);
+            break;
+        }
+        audit_hash(prev, id, db_col_text(st, 1), db_col_i64(st, 2), db_col_text(st, 3),
+                   db_col_text(st, 4), db_col_text(st, 5), db_col_i64(st, 6),
+                   db_col_text(st, 7), db_col_text(st, 8), hash);
+        if (!stored_prev || strcmp(stored_prev, prev) != 0) {
+            *bad_id = id;
+            result = ctx_fail(cx, ERR_CONFLICT, "entry %lld does not follow entry %lld",
+                              (long long)id, (long long)id - 1);
+            break;
+        }
+        if (!stored || strcmp(stored, hash) != 0) {
+            *bad_id = id;
+            result = ctx_fail(cx, ERR_CONFLICT, "entry %lld was altered (hash mismatch)",
+                              (long long)id);
+            break;
+        }
+        memcpy(prev, hash, AUDIT_HASH_LEN);
+        expect++;
+        (*checked)++;
+    }
+    db_done(st);
+    if (rc == DB_FAIL)
+        return e->code;
+    if (result != ERR_OK)
+        return result;
+    int64_t last_id = 0;
+    st = db_q(cx->db, e, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", "");
+    if (!st)
+        return e->code;
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        return ctx_fail(cx, ERR_CONFLICT, "audit head is missing");
+    }
+    last_id = db_col_i64(st, 0);
+    bool same = strcmp(db_col_text(st, 1), prev) == 0;
+    db_done(st);
+    if (last_id != expect - 1 || !same) {
+        *bad_id = expect;
+        return ctx_fail(cx, ERR_CONFLICT,
+                        "the log ends at entry %lld but the head names entry %lld: entries were "
+                        "deleted",
+                        (long long)expect - 1, (long long)last_id);
+    }
+    return ERR_OK;
+}

@@ -1,0 +1,338 @@
+/* auth.c — passwords, sessions, API tokens and login rate limiting (core layer). */
+#include "auth.h"
+
+#include <jansson.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/timeutil.h"
+#include "base/util.h"
+#include "core/audit.h"
+#include "core/perm.h"
+#include "base/banned.h"
+
+#define LOGIN_WINDOW 60     /* seconds in which failures are counted */
+#define LOGIN_MAX_FAILS 10  /* failures that trigger a block */
+#define LOGIN_BLOCK 300     /* seconds a blocked key stays blocked */
+
+static unsigned long long pw_ops;
+static size_t pw_mem;
+static int64_t session_idle = 12 * 3600;
+static int64_t session_max = 7 * 24 * 3600;
+static sem_t hash_slots; /* each Argon2id hash holds 64 MiB: two at once */
+static char dummy_hash[AUTH_HASH_LEN];
+
+static int64_t env_seconds(const char *name, int64_t def)
+{
+    const char *s = getenv(name);
+    int64_t v;
+    return s && parse_i64(s, strlen(s), &v) && v > 0 ? v : def;
+}
+
+bool auth_init(void)
+{
+    if (sodium_init() < 0)
+        return false;
+    const char *cost = getenv("SERVITOR_PWHASH");
+    if (cost && strcmp(cost, "fast") == 0) {
+        pw_ops = crypto_pwhash_OPSLIMIT_MIN;
+        pw_mem = crypto_pwhash_MEMLIMIT_MIN;
+    } else {
+        pw_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+        pw_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    }
+    session_idle = env_seconds("SERVITOR_SESSION_IDLE", session_idle);
+    session_max = env_seconds("SERVITOR_SESSION_MAX", session_max);
+    sem_init(&hash_slots, 0, 2);
+    auth_password_hash("not a password of anyone", dummy_hash);
+    return true;
+}
+
+void auth_password_hash(const char *password, char out[AUTH_HASH_LEN])
+{
+    sem_wait(&hash_slots);
+    int rc = crypto_pwhash_str(out, password, strlen(password), pw_ops, pw_mem);
+    sem_post(&hash_slots);
+    if (rc != 0)
+        die("password hashing ran out of memory");
+}
+
+bool auth_password_verify(const char *hash, const char *password)
+{
+    sem_wait(&hash_slots);
+    bool ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    sem_post(&hash_slots);
+    return ok;
+}
+
+void auth_token_digest(const char *token, char out[65])
+{
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(d, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(out, 65, d, sizeof(d));
+}
+
+static void random_token(char *out, size_t outlen, const char *prefix)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof(raw));
+    size_t p = strlcpy_(out, prefix, outlen);
+    sodium_bin2base64(out + p, outlen - p, raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static struct user *user_from_row(struct ctx *cx, struct db_stmt *st, int col)
+{
+    struct user *u = arena_alloc(cx->a, sizeof(*u));
+    u->id = db_col_i64(st, col);
+    u->login = arena_strdup(cx->a, db_col_text(st, col + 1));
+    u->name = arena_strdup(cx->a, db_col_text(st, col + 2));
+    u->role = arena_strdup(cx->a, db_col_text(st, col + 3));
+    u->branch_id = db_col_null(st, col + 4) ? 0 : db_col_i64(st, col + 4);
+    const struct role *r = role_find(u->role);
+    u->perms = r ? r->perms : 0;
+    return u;
+}
+
+#define USER_COLS "u.id, u.login, u.name, u.role, u.branch_id, u.active"
+
+enum err_code auth_user_load(struct ctx *cx, int64_t id, struct user **user)
+{
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err, "SELECT " USER_COLS " FROM users u WHERE u.id = $1", "i", id);
+    if (!st)
+        return cx->err.code;
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *user = user_from_row(cx, st, 0);
+    db_done(st);
+    if (rc == DB_FAIL)
+        return cx->err.code;
+    return rc == DB_ROW ? ERR_OK : ctx_fail(cx, ERR_NOTFOUND, "user not found");
+}
+
+/* ---- rate limiting ------------------------------------------------------- */
+
+static enum err_code rl_blocked(struct ctx *cx, const char *key, int64_t now, int64_t *until)
+{
+    bool found;
+    *until = 0;
+    enum err_code rc = db_get_i64(cx->db, &cx->err, until, &found,
+                                  "SELECT blocked_until FROM rate_limits\n"
+                                  "WHERE key = $1 AND blocked_until > $2",
+                                  "ti", key, now);
+    if (rc != ERR_OK)
+        return rc;
+    return found ? ERR_LIMITED : ERR_OK;
+}
+
+/* Counts a failure; a new window starts when the old one is over, and the
+ * key is blocked when the count is reached. */
+static enum err_code rl_fail(struct ctx *cx, const char *key, int64_t now)
+{
+    enum err_code rc = db_run(cx->db, &cx->err,
+                              "INSERT INTO rate_limits (key, window_start, failures, blocked_until)\n"
+                              "VALUES ($1, $2, 0, 0)\n"
+                              "ON CONFLICT (key) DO NOTHING",
+                              "ti", key, now);
+    if (rc == ERR_OK)
+        rc = db_run(cx->db, &cx->err,
+                    "UPDATE rate_limits\n"
+                    "SET failures = CASE WHEN window_start <= $2 - $3 THEN 1\n"
+                    "                    ELSE failures + 1 END,\n"
+                    "    window_start = CASE WHEN window_start <= $2 - $3 THEN $2\n"
+                    "                        ELSE window_start END\n"
+                    "WHERE key = $1",
+                    "tii", key, now, (int64_t)LOGIN_WINDOW);
+    if (rc == ERR_OK)
+        rc = db_run(cx->db, &cx->err,
+                    "UPDATE rate_limits\n"
+                    "SET blocked_until = $2 + $3, failures = 0, window_start = $2\n"
+                    "WHERE key = $1 AND failures >= $4",
+                    "tiii", key, now, (int64_t)LOGIN_BLOCK, (int64_t)LOGIN_MAX_FAILS);
+    return rc;
+}
+
+/* ---- sessions ------------------------------------------------------------ */
+
+enum err_code auth_login(struct ctx *cx, const char *login, const char *password,
+                         struct user **user, struct session *s)
+{
+    int64_t now = time_now();
+    const char *kl = arena_printf(cx->a, "login:%s", login);
+    const char *ka = arena_printf(cx->a, "addr:%s", cx->remote_addr ? cx->remote_addr : "-");
+    int64_t until = 0, until2 = 0;
+    enum err_code rc;
+    if ((rc = rl_blocked(cx, kl, now, &until)) == ERR_LIMITED ||
+        (rc == ERR_OK && (rc = rl_blocked(cx, ka, now, &until2)) == ERR_LIMITED)) {
+        int64_t u = until > until2 ? until : until2;
+        cx->err.retry_after = (int)(u - now > 0 ? u - now : 1);
+        return ctx_fail(cx, ERR_LIMITED, "too many failed logins; try again in %d s",
+                        cx->err.retry_after);
+    }
+    if (rc != ERR_OK)
+        return rc;
+
+    /* the password check runs outside any transaction: it is slow */
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT " USER_COLS ", u.password_hash FROM users u WHERE u.login = $1", "t", login);
+    if (!st)
+        return cx->err.code;
+    int step = db_step(st);
+    struct user *u = NULL;
+    char hash[AUTH_HASH_LEN];
+    bool active = false;
+    if (step == DB_ROW) {
+        u = user_from_row(cx, st, 0);
+        active = db_col_i64(st, 5) != 0;
+        strlcpy_(hash, db_col_text(st, 6), sizeof(hash));
+    }
+    db_done(st);
+    if (step == DB_FAIL)
+        return cx->err.code;
+    bool ok = auth_password_verify(u ? hash : dummy_hash, password) && u && active;
+
+    if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)
+        return rc;
+    if (!ok) {
+        rc = rl_fail(cx, kl, now);
+        if (rc == ERR_OK)
+            rc = rl_fail(cx, ka, now);
+        if (rc == ERR_OK)
+            rc = db_commit(cx->db, &cx->err);
+        else
+            db_rollback(cx->db);
+        return rc != ERR_OK ? rc : ctx_fail(cx, ERR_AUTH, "wrong login or password");
+    }
+    random_token(s->token, sizeof(s->token), "");
+    random_token(s->csrf, sizeof(s->csrf), "");
+    char digest[65];
+    auth_token_digest(s->token, digest);
+    rc = db_run(cx->db, &cx->err,
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at,\n"
+                "                      expires_at, address)\n"
+                "VALUES ($1, $2, $3, $4, $4, $5, $6)",
+                "titiit", digest, u->id, s->csrf, now, now + session_max, cx->remote_addr);
+    if (rc == ERR_OK)
+        rc = db_run(cx->db, &cx->err, "DELETE FROM rate_limits WHERE key = $1", "t", kl);
+    if (rc == ERR_OK)
+        rc = db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
+    if (rc != ERR_OK) {
+        db_rollback(cx->db);
+        return rc;
+    }
+    if ((rc = db_commit(cx->db, &cx->err)) != ERR_OK)
+        return rc;
+    *user = u;
+    return ERR_OK;
+}
+
+enum err_code auth_session(struct ctx *cx, const char *token, struct user **user,
+                           struct session *s)
+{
+    char digest[65];
+    auth_token_digest(token, digest);
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT " USER_COLS ", s.csrf_token, s.last_seen_at, s.expires_at\n"
+                              "FROM sessions s\n"
+                              "JOIN users u ON u.id = s.user_id\n"
+                              "WHERE s.token_hash = $1",
+                              "t", digest);
+    if (!st)
+        return cx->err.code;
+    int step = db_step(st);
+    if (step != DB_ROW) {
+        db_done(st);
+        return step == DB_FAIL ? cx->err.code : ctx_fail(cx, ERR_AUTH, "not logged in");
+    }
+    struct user *u = user_from_row(cx, st, 0);
+    bool active = db_col_i64(st, 5) != 0;
+    strlcpy_(s->csrf, db_col_text(st, 6), sizeof(s->csrf));
+    s->token[0] = 0;
+    int64_t last_seen = db_col_i64(st, 7), expires = db_col_i64(st, 8);
+    db_done(st);
+    int64_t now = time_now();
+    if (!active || now >= expires || now - last_seen >= session_idle) {
+        db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE token_hash = $1", "t", digest);
+        err_clear(&cx->err);
+        return ctx_fail(cx, ERR_AUTH, "the session has expired; log in again");
+    }
+    /* idle expiry needs last_seen_at, but one write per request would be
+     * wasteful: refresh it at most once a minute */
+    if (now - last_seen >= 60) {
+        db_run(cx->db, &cx->err, "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1",
+               "ti", digest, now);
+        err_clear(&cx->err);
+    }
+    *user = u;
+    return ERR_OK;
+}
+
+enum err_code auth_logout(struct ctx *cx, const char *token)
+{
+    char digest[65];
+    auth_token_digest(token, digest);
+    return db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE token_hash = $1", "t", digest);
+}
+
+enum err_code auth_end_sessions(struct ctx *cx, int64_t user_id)
+{
+    return db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE user_id = $1", "i", user_id);
+}
+
+enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user)
+{
+    char digest[65];
+    auth_token_digest(token, digest);
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT " USER_COLS "\n"
+                              "FROM api_tokens k\n"
+                              "JOIN users u ON u.id = k.user_id\n"
+                              "WHERE k.token_hash = $1",
+                              "t", digest);
+    if (!st)
+        return cx->err.code;
+    int step = db_step(st);
+    if (step == DB_ROW) {
+        *user = user_from_row(cx, st, 0);
+        if (!db_col_i64(st, 5))
+            step = DB_DONE;
+    }
+    db_done(st);
+    if (step == DB_FAIL)
+        return cx->err.code;
+    return step == DB_ROW ? ERR_OK : ctx_fail(cx, ERR_AUTH, "the API token is not valid");
+}
+
+enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id,
+                                int64_t *id, const char **token)
+{
+    char tok[AUTH_TOKEN_LEN], digest[65], now[ISO_TIME_LEN];
+    random_token(tok, sizeof(tok), "svt_");
+    auth_token_digest(tok, digest);
+    time_now_iso(now);
+    bool found;
+    enum err_code rc = db_get_i64(cx->db, &cx->err, id, &found,
+                                  "INSERT INTO api_tokens (version, created_at, updated_at, name,\n"
+                                  "                        user_id, token_hash, prefix)\n"
+                                  "VALUES (1, $1, $1, $2, $3, $4, $5)\n"
+                                  "RETURNING id",
+                                  "ttitt", now, name, user_id, digest,
+                                  arena_strndup(cx->a, tok, 8));
+    if (rc != ERR_OK)
+        return rc;
+    json_t *j = json_pack("{s:s,s:I,s:s}", "name", name, "user_id", (json_int_t)user_id,
+                          "prefix", arena_strndup(cx->a, tok, 8));
+    char *js = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    const char *after = arena_strdup(cx->a, js);
+    free(js);
+    json_decref(j);
+    if ((rc = audit_append(cx, "create", "tokens", *id, NULL, after)) != ERR_OK)
+        return rc;
+    *token = arena_strdup(cx->a, tok);
+    return ERR_OK;
+}

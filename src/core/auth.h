@@ -1,0 +1,55 @@
+/* auth.h — passwords, sessions, API tokens and login rate limiting (core layer).
+ *
+ * Passwords: Argon2id (libsodium), cost from SERVITOR_PWHASH ("fast" for the
+ * test suite; the interactive default otherwise), at most two hashes at once.
+ * Sessions and tokens: 256 random bits given to the client, only their SHA-256
+ * stored. Rate-limit counters live in the database, so several processes
+ * share them. */
+#ifndef SERVITOR_AUTH_H
+#define SERVITOR_AUTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/ctx.h"
+
+#define AUTH_HASH_LEN 128 /* crypto_pwhash_STRBYTES */
+#define AUTH_TOKEN_LEN 64
+
+/* Once per process, before any other call. False when libsodium fails. */
+bool auth_init(void);
+
+void auth_password_hash(const char *password, char out[AUTH_HASH_LEN]);
+bool auth_password_verify(const char *hash, const char *password);
+
+struct session {
+    char token[AUTH_TOKEN_LEN]; /* only set by auth_login */
+    char csrf[AUTH_TOKEN_LEN];
+};
+
+/* Checks the login rate limit, the password and the account, then opens a
+ * session. ERR_LIMITED (retry_after set), ERR_AUTH, or ERR_OK with *user
+ * (arena) and the new session's token and CSRF token. */
+enum err_code auth_login(struct ctx *cx, const char *login, const char *password,
+                         struct user **user, struct session *s);
+/* Finds the session of a cookie token; ERR_AUTH when missing, expired or
+ * the user is inactive. Keeps the session alive (idle expiry). */
+enum err_code auth_session(struct ctx *cx, const char *token, struct user **user,
+                           struct session *s);
+/* Ends a session (logout). */
+enum err_code auth_logout(struct ctx *cx, const char *token);
+/* Ends every session of a user (deactivation, password change). */
+enum err_code auth_end_sessions(struct ctx *cx, int64_t user_id);
+/* Finds the user of an API token (Authorization: Bearer). */
+enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user);
+/* Makes a new API token for a user; the token text is returned once. */
+enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id,
+                                int64_t *id, const char **token);
+
+/* Loads a user by id with their role's permissions. */
+enum err_code auth_user_load(struct ctx *cx, int64_t id, struct user **user);
+
+/* SHA-256 of a token as hex (what the database stores). */
+void auth_token_digest(const char *token, char out[65]);
+
+#endif

@@ -1,0 +1,38 @@
+/* ctx.h — what one request (or one CLI command) carries (core layer):
+ * its arena, its database connection, who is acting, and the error slot. */
+#ifndef SERVITOR_CTX_H
+#define SERVITOR_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "db/db.h"
+
+struct user {
+    int64_t id;
+    const char *login;
+    const char *name;
+    const char *role;
+    int64_t branch_id; /* 0 = none */
+    unsigned perms;
+};
+
+struct ctx {
+    struct arena *a;
+    struct db *db;
+    const struct user *user; /* NULL before authentication */
+    struct err err;
+    const char *remote_addr; /* "127.0.0.1" */
+};
+
+/* Sets the context's error; returns code. */
+#define ctx_fail(cx, code, ...) err_set(&(cx)->err, (code), __VA_ARGS__)
+
+static inline bool ctx_can(const struct ctx *cx, unsigned perm)
+{
+    return perm == 0 || (cx->user && (cx->user->perms & perm) == perm);
+}
+
+#endif

@@ -1,0 +1,155 @@
+/* entity.h — the entity layer (core layer).
+ *
+ * An entity is described once, as a table of fields. From that description
+ * come validation, the SQL for create/read/update/delete, list filtering,
+ * sorting, keyset pagination, full-text search, optimistic versioning and
+ * audit entries. `GET /api/v1/meta` publishes the same description to the UI.
+ * Adding an entity takes a descriptor (src/domain/…) and a migration. */
+#ifndef SERVITOR_ENTITY_H
+#define SERVITOR_ENTITY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/ctx.h"
+
+enum field_type {
+    F_TEXT,
+    F_INT,
+    F_BOOL,
+    F_ENUM,
+    F_DATE,     /* "YYYY-MM-DD" */
+    F_REF,      /* id of a record of .ref */
+    F_PHONE,    /* normalised to +<digits> */
+    F_EMAIL,
+    F_INN,      /* Russian taxpayer number, check digits verified */
+    F_KPP,      /* Russian tax registration reason code */
+    F_PASSWORD, /* write-only; stored hashed in column password_hash */
+};
+
+enum field_flag {
+    F_REQUIRED = 1 << 0,  /* must be present and non-empty on create */
+    F_UNIQUE = 1 << 1,    /* unique (with .unique_with: unique together) */
+    F_SEARCH = 1 << 2,    /* part of the full-text search */
+    F_FILTER = 1 << 3,    /* ?field=value allowed */
+    F_SORT = 1 << 4,      /* ?sort=field allowed */
+    F_READONLY = 1 << 5,  /* never taken from input */
+    F_MULTILINE = 1 << 6, /* UI hint: a text area */
+    F_LIST = 1 << 7,      /* UI hint: a column in list views */
+};
+
+struct entity;
+
+struct field {
+    const char *name;
+    enum field_type type;
+    unsigned flags;
+    int64_t max;   /* text: characters; int: largest value */
+    const char *label;
+    const char *const *enums;   /* F_ENUM: NULL-terminated values */
+    const struct entity *ref;   /* F_REF: the referenced entity */
+    const char *unique_with;    /* F_UNIQUE together with this field */
+    int64_t min;                /* F_INT: smallest value */
+    const char *def;            /* default on create, as text */
+};
+
+/* One value of a record. Text-like types use s; F_INT, F_BOOL, F_REF use i. */
+struct value {
+    bool set;  /* present (in input) or loaded */
+    bool null;
+    int64_t i;
+    const char *s;
+};
+
+struct record {
+    const struct entity *ent;
+    int64_t id;
+    int64_t version;
+    const char *created_at;
+    const char *updated_at;
+    struct value *v;      /* one per field, in descriptor order */
+    const char **labels;  /* F_REF fields: the referenced record's label */
+};
+
+struct entity {
+    const char *name;  /* resource name: "clients" */
+    const char *table; /* SQL table */
+    const char *label; /* i18n key: "entity.clients" */
+    const struct field *fields; /* ends with a zeroed entry */
+    const char *display_sql;    /* SQL expression naming a row: "name" */
+    unsigned perm_read, perm_write, perm_delete;
+    /* Cross-field rules and computed fields, run inside the write transaction
+     * after per-field validation; old is NULL on create. Add field errors with
+     * err_field() and return ERR_INVALID, or ERR_OK. */
+    enum err_code (*check)(struct ctx *cx, struct record *rec, const struct record *old);
+    /* Runs after a successful write, in the same transaction. */
+    enum err_code (*after_write)(struct ctx *cx, const struct record *rec,
+                                 const struct record *old);
+};
+
+int entity_nfields(const struct entity *ent);
+const struct field *entity_field(const struct entity *ent, const char *name, int *index);
+/* The value of a field by name (NULL for unknown names). */
+struct value *record_value(struct record *rec, const char *name);
+
+struct record *record_new(struct ctx *cx, const struct entity *ent);
+
+/* List parameters, from the query string. */
+#define LISTQ_MAX_FILTERS 16
+#define LISTQ_MAX_SORT 4
+#define LISTQ_MAX_LIMIT 200
+#define LISTQ_DEFAULT_LIMIT 50
+
+struct listq {
+    const char *q; /* folded search words, or NULL */
+    int nfilters;
+    struct {
+        int field; /* index into fields */
+        struct value v;
+    } filters[LISTQ_MAX_FILTERS];
+    int nsort;
+    struct {
+        int field; /* index into fields, -1 = id */
+        bool desc;
+    } sort[LISTQ_MAX_SORT + 1];
+    int limit;
+    const char *cursor;
+};
+
+struct param {
+    const char *key;
+    const char *value;
+};
+
+/* Reads list parameters (q, sort, limit, cursor, filters); unknown keys and
+ * bad values are ERR_MALFORMED. Keys in `extra` are skipped (the caller's). */
+enum err_code listq_parse(struct ctx *cx, const struct entity *ent, const struct param *params,
+                          int nparams, const char *const *extra, struct listq *out);
+
+/* Folds a user's search text for the driver: words lower-cased, «ё» → «е»;
+ * a query that is only a phone number becomes its digits in +7 form. */
+const char *search_fold_query(struct ctx *cx, const char *q);
+
+/* Reads one record. ERR_NOTFOUND when missing. */
+enum err_code entity_get(struct ctx *cx, const struct entity *ent, int64_t id,
+                         struct record **out);
+/* One page of records; *next_cursor is NULL on the last page. */
+enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct listq *lq,
+                          struct record ***items, int *n, const char **next_cursor);
+/* Validates and inserts `in` (values with .set); answers the stored record.
+ * Runs in its own write transaction unless one is open. */
+enum err_code entity_create(struct ctx *cx, const struct entity *ent, struct record *in,
+                            struct record **out);
+/* Applies the set values of `patch` when `version` is current (ERR_CONFLICT
+ * otherwise, changing nothing). */
+enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id,
+                            int64_t version, struct record *patch, struct record **out);
+/* Deletes a record; version < 0 skips the version check. ERR_CONFLICT when
+ * other records refer to it. */
+enum err_code entity_delete(struct ctx *cx, const struct entity *ent, int64_t id,
+                            int64_t version);
+
+/* The folded text the search index holds for a record. */
+const char *entity_search_text(struct ctx *cx, const struct record *rec);
+
+#endif

@@ -1,0 +1,42 @@
+/* perm.c — the access policy: which role holds which permission (core layer). */
+#include "perm.h"
+
+#include <string.h>
+
+#include "base/banned.h"
+
+#define READ_ALL (P_BRANCHES_READ | P_CLIENTS_READ | P_EQUIPMENT_READ)
+
+const struct role roles[] = {
+    {"admin", "role.admin", ~0u},
+    {"manager", "role.manager",
+     READ_ALL | P_CLIENTS_WRITE | P_CLIENTS_DELETE | P_EQUIPMENT_WRITE | P_EQUIPMENT_DELETE |
+         P_USERS_READ},
+    {"technician", "role.technician", READ_ALL | P_EQUIPMENT_WRITE},
+    {"storekeeper", "role.storekeeper", READ_ALL},
+    {"sales", "role.sales", READ_ALL | P_CLIENTS_WRITE | P_EQUIPMENT_WRITE},
+    {"auditor", "role.auditor", READ_ALL | P_USERS_READ | P_AUDIT_READ},
+    {0},
+};
+
+const char *const role_names[] = {"admin",       "manager", "technician",
+                                  "storekeeper", "sales",   "auditor",
+                                  NULL};
+
+const struct role *role_find(const char *name)
+{
+    for (const struct role *r = roles; r->name; r++)
+        if (strcmp(r->name, name) == 0)
+            return r;
+    return NULL;
+}
+
+const char *perm_name(int bit)
+{
+    static const char *const names[] = {
+#define X(name, str) str,
+        PERM_LIST(X)
+#undef X
+    };
+    return bit >= 0 && bit < PERM__COUNT ? names[bit] : "?";
+}

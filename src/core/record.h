@@ -1,0 +1,23 @@
+/* record.h — records to and from JSON (core layer).
+ * The one place where the shape of a record in JSON is decided: the API
+ * answers with it and the audit log stores it. */
+#ifndef SERVITOR_RECORD_H
+#define SERVITOR_RECORD_H
+
+#include <jansson.h>
+
+#include "core/entity.h"
+
+/* New reference; the caller decrefs. Write-only fields are left out. */
+json_t *record_to_json(const struct record *rec);
+/* The same as compact JSON text in the arena. */
+const char *record_json_text(struct ctx *cx, const struct record *rec);
+
+/* Reads an input object into rec (values get .set). Unknown fields, wrong
+ * types and read-only fields become field errors and ERR_INVALID; a non-object
+ * is ERR_MALFORMED. "version" goes to *version (-1 when absent); "id",
+ * "created_at", "updated_at" and "*_label" keys are ignored. */
+enum err_code record_from_json(struct ctx *cx, const struct entity *ent, json_t *obj,
+                               struct record *rec, int64_t *version);
+
+#endif

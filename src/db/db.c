@@ -1,0 +1,189 @@
+/* db.c — dispatch of the storage interface to its drivers, and the small
+ * helpers every caller uses (db layer). */
+#include "db.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "driver.h"
+#include "base/banned.h"
+
+enum err_code db_open(const char *url, struct db **out, struct err *e)
+{
+    *out = NULL;
+    if (!url || !*url)
+        return err_set(e, ERR_INVALID, "no database given (--db PATH or SERVITOR_DB)");
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return err_set(e, ERR_UNAVAILABLE,
+                       "the PostgreSQL driver is not built into this version yet");
+    return db_sqlite_open(url, out, e);
+}
+
+void db_close(struct db *db)
+{
+    if (db)
+        db->ops->close(db);
+}
+
+enum db_dialect db_dialect(const struct db *db)
+{
+    return db->dialect;
+}
+
+enum err_code db_begin_write(struct db *db, struct err *e)
+{
+    enum err_code rc = db->ops->begin(db, true, e);
+    db->in_tx = rc == ERR_OK;
+    return rc;
+}
+
+enum err_code db_begin_read(struct db *db, struct err *e)
+{
+    enum err_code rc = db->ops->begin(db, false, e);
+    db->in_tx = rc == ERR_OK;
+    return rc;
+}
+
+enum err_code db_commit(struct db *db, struct err *e)
+{
+    enum err_code rc = db->ops->commit(db, e);
+    if (rc != ERR_OK)
+        db->ops->rollback(db);
+    db->in_tx = false;
+    return rc;
+}
+
+void db_rollback(struct db *db)
+{
+    if (db->in_tx)
+        db->ops->rollback(db);
+    db->in_tx = false;
+}
+
+bool db_in_tx(const struct db *db)
+{
+    return db->in_tx;
+}
+
+enum err_code db_exec(struct db *db, const char *sql, struct err *e)
+{
+    return db->ops->exec(db, sql, e);
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *e)
+{
+    struct db_stmt *st = db->ops->prepare(db, sql, e);
+    if (st) {
+        st->e = e;
+        st->constraint = false;
+    }
+    return st;
+}
+
+void db_bind_i64(struct db_stmt *st, int n, int64_t v) { st->db->ops->bind_i64(st, n, v); }
+void db_bind_text(struct db_stmt *st, int n, const char *s) { st->db->ops->bind_text(st, n, s); }
+void db_bind_null(struct db_stmt *st, int n) { st->db->ops->bind_null(st, n); }
+int db_step(struct db_stmt *st) { return st->db->ops->step(st); }
+int db_col_count(struct db_stmt *st) { return st->db->ops->col_count(st); }
+const char *db_col_name(struct db_stmt *st, int i) { return st->db->ops->col_name(st, i); }
+bool db_col_null(struct db_stmt *st, int i) { return st->db->ops->col_null(st, i); }
+int64_t db_col_i64(struct db_stmt *st, int i) { return st->db->ops->col_i64(st, i); }
+const char *db_col_text(struct db_stmt *st, int i) { return st->db->ops->col_text(st, i); }
+bool db_constraint_failed(struct db_stmt *st) { return st->constraint; }
+
+void db_done(struct db_stmt *st)
+{
+    if (st)
+        st->db->ops->done(st);
+}
+
+static void bind_va(struct db_stmt *st, const char *types, va_list ap)
+{
+    for (int i = 0; types[i]; i++) {
+        if (types[i] == 'i') {
+            db_bind_i64(st, i + 1, va_arg(ap, int64_t));
+        } else {
+            const char *s = va_arg(ap, const char *);
+            db_bind_text(st, i + 1, s);
+        }
+    }
+}
+
+struct db_stmt *db_q(struct db *db, struct err *e, const char *sql, const char *types, ...)
+{
+    struct db_stmt *st = db_prepare(db, sql, e);
+    if (!st)
+        return NULL;
+    va_list ap;
+    va_start(ap, types);
+    bind_va(st, types, ap);
+    va_end(ap);
+    return st;
+}
+
+enum err_code db_run(struct db *db, struct err *e, const char *sql, const char *types, ...)
+{
+    struct db_stmt *st = db_prepare(db, sql, e);
+    if (!st)
+        return e->code;
+    va_list ap;
+    va_start(ap, types);
+    bind_va(st, types, ap);
+    va_end(ap);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW)
+        ;
+    db_done(st);
+    return rc == DB_DONE ? ERR_OK : e->code;
+}
+
+enum err_code db_get_i64(struct db *db, struct err *e, int64_t *out, bool *found, const char *sql,
+                         const char *types, ...)
+{
+    struct db_stmt *st = db_prepare(db, sql, e);
+    if (!st)
+        return e->code;
+    va_list ap;
+    va_start(ap, types);
+    bind_va(st, types, ap);
+    va_end(ap);
+    int rc = db_step(st);
+    bool have = rc == DB_ROW;
+    if (have)
+        *out = db_col_i64(st, 0);
+    if (found)
+        *found = have;
+    db_done(st);
+    if (rc == DB_FAIL)
+        return e->code;
+    if (!have && !found)
+        return err_set(e, ERR_NOTFOUND, "no row");
+    return ERR_OK;
+}
+
+enum err_code db_search_ensure(struct db *db, const char *table, struct err *e)
+{
+    return db->ops->search_ensure(db, table, e);
+}
+
+enum err_code db_search_put(struct db *db, const char *table, int64_t id, const char *folded,
+                            struct err *e)
+{
+    return db->ops->search_put(db, table, id, folded, e);
+}
+
+enum err_code db_search_delete(struct db *db, const char *table, int64_t id, struct err *e)
+{
+    return db->ops->search_delete(db, table, id, e);
+}
+
+const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, const char *alias,
+                             const char *table, int param, const char *folded_query)
+{
+    return db->ops->search_clause(db, a, sql, alias, table, param, folded_query);
+}
+
+enum err_code db_backup(struct db *db, const char *path, struct err *e)
+{
+    return db->ops->backup(db, path, e);
+}

@@ -1,0 +1,49 @@
+/* driver.h — what a storage driver provides (db layer, private to src/db).
+ * db.c dispatches every call of db.h through a struct db_ops; each driver
+ * embeds struct db / struct db_stmt as the first member of its own structs. */
+#ifndef SERVITOR_DB_DRIVER_H
+#define SERVITOR_DB_DRIVER_H
+
+#include "db.h"
+
+struct db_ops {
+    void (*close)(struct db *db);
+    enum err_code (*begin)(struct db *db, bool write, struct err *e);
+    enum err_code (*commit)(struct db *db, struct err *e);
+    void (*rollback)(struct db *db);
+    enum err_code (*exec)(struct db *db, const char *sql, struct err *e);
+    struct db_stmt *(*prepare)(struct db *db, const char *sql, struct err *e);
+    void (*bind_i64)(struct db_stmt *st, int n, int64_t v);
+    void (*bind_text)(struct db_stmt *st, int n, const char *s);
+    void (*bind_null)(struct db_stmt *st, int n);
+    int (*step)(struct db_stmt *st);
+    int (*col_count)(struct db_stmt *st);
+    const char *(*col_name)(struct db_stmt *st, int i);
+    bool (*col_null)(struct db_stmt *st, int i);
+    int64_t (*col_i64)(struct db_stmt *st, int i);
+    const char *(*col_text)(struct db_stmt *st, int i);
+    void (*done)(struct db_stmt *st);
+    enum err_code (*search_ensure)(struct db *db, const char *table, struct err *e);
+    enum err_code (*search_put)(struct db *db, const char *table, int64_t id, const char *folded,
+                                struct err *e);
+    enum err_code (*search_delete)(struct db *db, const char *table, int64_t id, struct err *e);
+    const char *(*search_clause)(struct db *db, struct arena *a, struct buf *sql, const char *alias,
+                                 const char *table, int param, const char *folded_query);
+    enum err_code (*backup)(struct db *db, const char *path, struct err *e);
+};
+
+struct db {
+    const struct db_ops *ops;
+    enum db_dialect dialect;
+    bool in_tx;
+};
+
+struct db_stmt {
+    struct db *db;
+    struct err *e;
+    bool constraint; /* the last failure was a constraint violation */
+};
+
+enum err_code db_sqlite_open(const char *path, struct db **out, struct err *e);
+
+#endif

@@ -1,0 +1,32 @@
+/* branches.c — филиалы: the company's service points (domain layer). */
+#include "registry.h"
+
+#include "core/perm.h"
+
+static const char *const timezones[] = {
+    "Europe/Kaliningrad", "Europe/Moscow",    "Europe/Samara",    "Asia/Yekaterinburg",
+    "Asia/Omsk",          "Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk",
+    "Asia/Yakutsk",       "Asia/Vladivostok", "Asia/Magadan",     "Asia/Kamchatka",
+    "UTC",                NULL,
+};
+
+static const struct field branch_fields[] = {
+    /* name        type     flags                                        max  label */
+    {"name", F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_LIST, 200, "branch.name"},
+    {"address", F_TEXT, F_SEARCH | F_LIST, 500, "branch.address"},
+    {"phone", F_PHONE, F_SEARCH | F_LIST, 32, "branch.phone"},
+    {"timezone", F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "branch.timezone", .enums = timezones,
+     .def = "Europe/Moscow"},
+    {0},
+};
+
+const struct entity entity_branches = {
+    .name = "branches",
+    .table = "branches",
+    .label = "entity.branches",
+    .fields = branch_fields,
+    .display_sql = "name",
+    .perm_read = P_BRANCHES_READ,
+    .perm_write = P_BRANCHES_WRITE,
+    .perm_delete = P_BRANCHES_WRITE,
+};

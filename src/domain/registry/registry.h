@@ -1,0 +1,22 @@
+/* registry.h — the reference records every area uses (domain layer): branches,
+ * users, clients and their contacts, equipment models and units. */
+#ifndef SERVITOR_REGISTRY_H
+#define SERVITOR_REGISTRY_H
+
+#include "core/entity.h"
+
+extern const struct entity entity_branches;
+extern const struct entity entity_users;
+extern const struct entity entity_clients;
+extern const struct entity entity_contacts;
+extern const struct entity entity_equipment_models;
+extern const struct entity entity_equipment_units;
+
+
+
+/* Every entity served by the generic resource routes, NULL-terminated. */
+extern const struct entity *const registry_entities[];
+/* The entity of a resource name, or NULL. */
+const struct entity *registry_find(const char *name);
+
+#endif

@@ -1,0 +1,100 @@
+/* http.h — requests, responses and the route table (http layer).
+ *
+ * The server (server.c) reads a request into a struct http_req, finds its
+ * route, authenticates and checks the route's permission, then calls the
+ * handler. A handler fills the struct http_resp and returns ERR_OK, or returns
+ * an error code with the details in cx->err — the server alone turns errors
+ * into the one JSON error shape. */
+#ifndef SERVITOR_HTTP_H
+#define SERVITOR_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/ctx.h"
+#include "core/auth.h"
+#include "core/entity.h"
+
+#define HTTP_BODY_LIMIT (1024 * 1024) /* JSON bodies over 1 MiB get 413 */
+#define HTTP_MAX_ARGS 4
+#define HTTP_MAX_HEADERS 8
+
+struct http_req {
+    const char *method;
+    const char *path;
+    struct param *params; /* query string, decoded */
+    int nparams;
+    const char *body; /* NUL-terminated; NULL when none */
+    size_t body_len;
+    bool body_too_big;
+    const char *args[HTTP_MAX_ARGS]; /* path captures: /api/v1/:entity/:id */
+    int nargs;
+    const char *session_token;  /* from the cookie */
+    const char *csrf;           /* X-CSRF-Token */
+    const char *if_match;
+    const char *accept_encoding;
+    const char *user_agent;
+    const struct session *session; /* set when authenticated by cookie */
+    void *conn; /* the server's connection, for header look-ups */
+};
+
+struct http_header {
+    const char *name;
+    const char *value; /* arena or static */
+};
+
+struct http_resp {
+    int status;
+    const char *content_type;
+    char *body;        /* malloc'ed (freed by the server) unless body_static */
+    size_t len;
+    bool body_static;
+    int nheaders;
+    struct http_header headers[HTTP_MAX_HEADERS];
+};
+
+typedef enum err_code (*http_handler)(struct ctx *cx, struct http_req *rq,
+                                      struct http_resp *rs);
+
+enum route_flag {
+    R_PUBLIC = 1 << 0, /* no authentication */
+    R_STATIC = 1 << 1, /* a static asset: not counted as API in metrics */
+};
+
+struct route {
+    const char *method;
+    const char *pattern; /* "/api/v1/clients/:id" — ":x" captures a segment */
+    http_handler handler;
+    unsigned perm;  /* needed by the user; 0 = any authenticated user */
+    unsigned flags;
+};
+
+extern const struct route routes[];
+extern const int nroutes;
+
+/* Finds the route of a method and path; fills rq->args. *path_found tells
+ * whether another method would have matched (405 rather than 404). */
+const struct route *route_match(const char *method, const char *path, struct http_req *rq,
+                                bool *path_found);
+
+/* Response helpers. The JSON value is consumed (decref'ed). */
+void http_json(struct http_resp *rs, int status, void *json);
+void http_header(struct ctx *cx, struct http_resp *rs, const char *name, const char *value);
+const char *http_request_header(struct http_req *rq, const char *name);
+
+/* Server. */
+struct server_opts {
+    const char *listen_host;
+    int port;
+    const char *db_url;
+    int threads;
+    bool trust_proxy; /* take the client address from X-Forwarded-For */
+};
+/* Runs until SIGINT/SIGTERM. Returns a process exit status. */
+int server_run(const struct server_opts *opts);
+
+/* Prometheus text of the request counters (malloc'ed). */
+char *metrics_render(size_t *len);
+void metrics_count(int route, int status, double seconds);
+
+#endif

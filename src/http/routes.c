@@ -1,0 +1,88 @@
+/* routes.c — the route table: the whole HTTP surface in one array
+ * (http layer). First match wins, so specific routes come before the
+ * generic resource routes (/api/v1/:entity…). */
+#include <string.h>
+
+#include "api/api.h"
+#include "core/perm.h"
+#include "http/http.h"
+#include "base/banned.h"
+
+const struct route routes[] = {
+    /* method  pattern                                   handler             permission       flags */
+    {"GET", "/healthz", api_healthz, 0, R_PUBLIC},
+    {"GET", "/metrics", api_metrics, 0, R_PUBLIC},
+    {"GET", "/", api_static, 0, R_PUBLIC | R_STATIC},
+    {"GET", "/:file", api_static, 0, R_PUBLIC | R_STATIC},
+    {"GET", "/api/v1/openapi.json", api_openapi, 0, R_PUBLIC},
+    {"POST", "/api/v1/auth/login", api_login, 0, R_PUBLIC},
+    {"POST", "/api/v1/auth/logout", api_logout, 0, 0},
+    {"GET", "/api/v1/auth/me", api_me, 0, 0},
+    {"GET", "/api/v1/meta", api_meta, 0, 0},
+    {"GET", "/api/v1/audit", api_audit_list, P_AUDIT_READ, 0},
+    {"GET", "/api/v1/tokens", api_tokens_list, P_TOKENS_MANAGE, 0},
+    {"POST", "/api/v1/tokens", api_tokens_create, P_TOKENS_MANAGE, 0},
+    {"DELETE", "/api/v1/tokens/:id", api_tokens_delete, P_TOKENS_MANAGE, 0},
+    {"GET", "/api/v1/equipment_units/:id/history", api_unit_history, P_EQUIPMENT_READ, 0},
+    /* generic resources: the entity's own permissions are checked inside */
+    {"GET", "/api/v1/:entity", api_entity_list, 0, 0},
+    {"POST", "/api/v1/:entity", api_entity_create, 0, 0},
+    {"GET", "/api/v1/:entity/:id", api_entity_get, 0, 0},
+    {"PATCH", "/api/v1/:entity/:id", api_entity_update, 0, 0},
+    {"DELETE", "/api/v1/:entity/:id", api_entity_delete, 0, 0},
+};
+
+const int nroutes = sizeof(routes) / sizeof(routes[0]);
+
+/* Matches one pattern; captures go to rq->args (arena-free: they point into
+ * a copy kept by the caller). */
+static bool match(const char *pattern, const char *path, struct http_req *rq, char *scratch)
+{
+    int nargs = 0;
+    const char *p = pattern, *s = path;
+    char *out = scratch;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/')
+            return false;
+        p++;
+        s++;
+        const char *pe = strchr(p, '/');
+        const char *se = strchr(s, '/');
+        size_t pl = pe ? (size_t)(pe - p) : strlen(p);
+        size_t sl = se ? (size_t)(se - s) : strlen(s);
+        if (pl && *p == ':') {
+            if (sl == 0 || nargs >= HTTP_MAX_ARGS)
+                return false;
+            memcpy(out, s, sl);
+            out[sl] = 0;
+            rq->args[nargs++] = out;
+            out += sl + 1;
+        } else if (pl != sl || memcmp(p, s, pl) != 0) {
+            return false;
+        }
+        p += pl;
+        s += sl;
+    }
+    if (*p || *s)
+        return false;
+    rq->nargs = nargs;
+    return true;
+}
+
+const struct route *route_match(const char *method, const char *path, struct http_req *rq,
+                                bool *path_found)
+{
+    static _Thread_local char scratch[4096];
+    *path_found = false;
+    if (strlen(path) >= sizeof(scratch) / 2)
+        return NULL;
+    for (int i = 0; i < nroutes; i++) {
+        if (!match(routes[i].pattern, path, rq, scratch))
+            continue;
+        if (strcmp(routes[i].method, method) == 0 ||
+            (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))
+            return &routes[i];
+        *path_found = true;
+    }
+    return NULL;
+}

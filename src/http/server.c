@@ -1,0 +1,345 @@
+/* server.c — the HTTP server on libmicrohttpd (http layer).
+ *
+ * A thread pool (MHD's internal epoll threads); each worker thread keeps its
+ * own database connection. A request gets an arena, freed when the response
+ * is done. Bodies are read into a buffer capped at 1 MiB. The response is
+ * queued on the last callback, never the first: libmicrohttpd 0.9.75 drops
+ * keep-alive when answered on the first. */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "base/buf.h"
+#include "base/timeutil.h"
+#include "base/util.h"
+#include "core/auth.h"
+#include "http/http.h"
+#include "base/banned.h"
+
+static const char *db_url;
+static bool trust_proxy;
+static _Thread_local struct db *thread_db;
+
+struct conn_state {
+    struct arena arena;
+    struct buf body;
+    bool too_big;
+    bool responded; /* 413 queued while the body was still coming */
+    double started;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void http_json(struct http_resp *rs, int status, void *json)
+{
+    json_t *j = json;
+    rs->status = status;
+    rs->content_type = "application/json; charset=utf-8";
+    rs->body = json_dumps(j, JSON_COMPACT);
+    rs->len = rs->body ? strlen(rs->body) : 0;
+    rs->body_static = false;
+    json_decref(j);
+}
+
+void http_header(struct ctx *cx, struct http_resp *rs, const char *name, const char *value)
+{
+    (void)cx;
+    if (rs->nheaders < HTTP_MAX_HEADERS) {
+        rs->headers[rs->nheaders].name = name;
+        rs->headers[rs->nheaders].value = value;
+        rs->nheaders++;
+    }
+}
+
+const char *http_request_header(struct http_req *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+static void error_response(struct ctx *cx, struct http_resp *rs)
+{
+    struct err *e = &cx->err;
+    if (e->code == ERR_OK)
+        err_set(e, ERR_INTERNAL, "no response");
+    if (e->code == ERR_INTERNAL) {
+        /* the detail is for the operator's log, not for the client */
+        fprintf(stderr, "servitor: internal error: %s\n", e->message);
+        snprintf(e->message, sizeof(e->message), "internal error");
+    }
+    json_t *fields = json_object();
+    for (int i = 0; i < e->nfields; i++)
+        json_object_set_new(fields, e->fields[i].name, json_string(e->fields[i].code));
+    json_t *body = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", err_code_str(e->code),
+                             "message", e->message, "fields", fields);
+    rs->nheaders = 0;
+    http_json(rs, err_http_status(e->code), body);
+    if (e->code == ERR_LIMITED && e->retry_after > 0)
+        http_header(cx, rs, "Retry-After", arena_printf(cx->a, "%d", e->retry_after));
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    struct http_req *rq = cls;
+    if (rq->nparams < 64) {
+        rq->params[rq->nparams].key = key;
+        rq->params[rq->nparams].value = value ? value : "";
+        rq->nparams++;
+    }
+    return MHD_YES;
+}
+
+static const char *client_address(struct ctx *cx, struct MHD_Connection *c)
+{
+    if (trust_proxy) {
+        const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+        if (xff && *xff) {
+            const char *comma = strchr(xff, ',');
+            return arena_strndup(cx->a, xff, comma ? (size_t)(comma - xff) : strlen(xff));
+        }
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char addr[INET6_ADDRSTRLEN] = "?";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr, sizeof(addr));
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr, sizeof(addr));
+    }
+    return arena_strdup(cx->a, addr);
+}
+
+/* Who is asking: a bearer token, or a session cookie (with the CSRF token on
+ * writes). */
+static enum err_code authenticate(struct ctx *cx, struct http_req *rq, struct session *s)
+{
+    const char *authz = http_request_header(rq, "Authorization");
+    struct user *u = NULL;
+    if (authz && strncmp(authz, "Bearer ", 7) == 0) {
+        enum err_code rc = auth_bearer(cx, authz + 7, &u);
+        if (rc != ERR_OK)
+            return rc;
+        cx->user = u;
+        return ERR_OK;
+    }
+    if (!rq->session_token || !*rq->session_token)
+        return ctx_fail(cx, ERR_AUTH, "not logged in");
+    enum err_code rc = auth_session(cx, rq->session_token, &u, s);
+    if (rc != ERR_OK)
+        return rc;
+    cx->user = u;
+    rq->session = s;
+    bool safe = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
+    if (!safe) {
+        size_t n = strlen(s->csrf);
+        if (!rq->csrf || strlen(rq->csrf) != n || sodium_memcmp(rq->csrf, s->csrf, n) != 0)
+            return ctx_fail(cx, ERR_FORBIDDEN, "missing or wrong X-CSRF-Token");
+    }
+    return ERR_OK;
+}
+
+static void add_security_headers(struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; script-src 'self'; style-src 'self'; "
+                            "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+                            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *c, struct http_resp *rs)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        rs->len, rs->body ? rs->body : (char *)"",
+        rs->body_static || !rs->body ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
+    if (!r)
+        return MHD_NO;
+    add_security_headers(r);
+    if (rs->content_type)
+        MHD_add_response_header(r, "Content-Type", rs->content_type);
+    bool cache_set = false;
+    for (int i = 0; i < rs->nheaders; i++) {
+        MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
+        cache_set |= strcmp(rs->headers[i].name, "Cache-Control") == 0;
+    }
+    if (!cache_set)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static struct db *worker_db(struct err *e)
+{
+    if (!thread_db && db_open(db_url, &thread_db, e) != ERR_OK)
+        return NULL;
+    return thread_db;
+}
+
+static int route_index(const struct route *rt)
+{
+    return rt ? (int)(rt - routes) : -1;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    struct conn_state *cs = *con_cls;
+    if (!cs) {
+        cs = xcalloc(1, sizeof(*cs));
+        arena_init(&cs->arena, 16384);
+        buf_init(&cs->body, HTTP_BODY_LIMIT);
+        cs->started = now_seconds();
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        int64_t n;
+        if (cl && parse_i64(cl, strlen(cl), &n) && n > HTTP_BODY_LIMIT)
+            cs->too_big = true;
+        *con_cls = cs;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cs->too_big && !buf_add(&cs->body, upload_data, *upload_size))
+            cs->too_big = true;
+        *upload_size = 0;
+        if (cs->too_big && !cs->responded) {
+            /* answer now and let the server close the connection rather
+             * than read a body we would throw away */
+            buf_release(&cs->body);
+            cs->responded = true;
+            struct ctx cx = {.a = &cs->arena};
+            struct http_resp rs = {0};
+            err_clear(&cx.err);
+            ctx_fail(&cx, ERR_TOOBIG, "the body is larger than %d bytes", HTTP_BODY_LIMIT);
+            error_response(&cx, &rs);
+            metrics_count(-1, rs.status, now_seconds() - cs->started);
+            return send_response(c, &rs);
+        }
+        return MHD_YES;
+    }
+    if (cs->responded)
+        return MHD_YES;
+
+    struct ctx cx = {.a = &cs->arena};
+    err_clear(&cx.err);
+    struct http_req rq = {.method = method, .path = url, .conn = c};
+    struct http_resp rs = {0};
+    struct session sess;
+    rq.params = arena_alloc(cx.a, sizeof(struct param) * 64);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &rq);
+    rq.body = cs->body.p;
+    rq.body_len = cs->body.len;
+    rq.body_too_big = cs->too_big;
+    rq.session_token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "servitor_session");
+    rq.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+    rq.if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match");
+    rq.accept_encoding = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+    rq.user_agent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
+    cx.remote_addr = client_address(&cx, c);
+
+    bool path_found = false;
+    const struct route *rt = route_match(method, url, &rq, &path_found);
+    enum err_code rc;
+    if (!rt) {
+        rc = path_found ? ctx_fail(&cx, ERR_METHOD, "method %s not allowed here", method)
+                        : ctx_fail(&cx, ERR_NOTFOUND, "no such resource");
+    } else if (!(cx.db = worker_db(&cx.err))) {
+        rc = ERR_UNAVAILABLE;
+    } else if (!(rt->flags & R_PUBLIC) && (rc = authenticate(&cx, &rq, &sess)) != ERR_OK) {
+        /* rc set */
+    } else if (!(rt->flags & R_PUBLIC) && !ctx_can(&cx, rt->perm)) {
+        rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
+    } else {
+        rc = rt->handler(&cx, &rq, &rs);
+    }
+    if (cx.db && db_in_tx(cx.db))
+        db_rollback(cx.db); /* a handler that failed half-way leaves nothing */
+    if (rc != ERR_OK) {
+        if (rs.body && !rs.body_static)
+            free(rs.body);
+        rs = (struct http_resp){0};
+        error_response(&cx, &rs);
+    }
+    enum MHD_Result ret = send_response(c, &rs);
+    metrics_count(route_index(rt), rs.status, now_seconds() - cs->started);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode code)
+{
+    (void)cls;
+    (void)c;
+    (void)code;
+    struct conn_state *cs = *con_cls;
+    if (!cs)
+        return;
+    arena_free(&cs->arena);
+    buf_release(&cs->body);
+    free(cs);
+    *con_cls = NULL;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+int server_run(const struct server_opts *opts)
+{
+    db_url = opts->db_url;
+    trust_proxy = opts->trust_proxy;
+    struct sockaddr_in addr = {0};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)opts->port);
+    if (inet_pton(AF_INET, opts->listen_host, &addr.sin_addr) != 1) {
+        fprintf(stderr, "servitor: cannot listen on '%s': not an IPv4 address\n",
+                opts->listen_host);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)opts->port,
+        NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "servitor: cannot listen on %s:%d (in use?)\n", opts->listen_host,
+                opts->port);
+        return 1;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    printf("servitor: serving http://%s:%d/\n", opts->listen_host, opts->port);
+    fflush(stdout);
+    while (!stop_requested)
+        usleep(100 * 1000);
+    MHD_stop_daemon(d);
+    printf("servitor: stopped\n");
+    return 0;
+}
