@@ -7,8 +7,8 @@
 CC      ?= cc
 BUILD   ?= build
 PKGS    := libmicrohttpd jansson sqlite3 libsodium
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Isrc -I$(BUILD)/gen \
+OPT     ?= -O2 -g
+CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Isrc -I$(BUILD)/gen \
            $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread -lz
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
@@ -17,7 +17,7 @@ SRC_ALL  := $(sort $(wildcard src/*/*.c src/domain/*/*.c))
 SRC_LIB  := $(filter-out src/cli/main.c,$(SRC_ALL))
 OBJ_LIB  := $(SRC_LIB:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o $(BUILD)/gen/webassets.o
 MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
-WEB_DIST := web/dist/index.html web/dist/app.js web/dist/app.css
+WEB_SRC  := $(shell find web/src -type f 2>/dev/null) web/build.mjs
 WEB_FILES = $(wildcard web/dist/*.html web/dist/*.js web/dist/*.css web/dist/*.svg)
 
 .PHONY: all test unit api e2e fuzz asan demo web clean style
@@ -41,9 +41,13 @@ $(BUILD)/gen/migrations.c: $(BUILD)/tools/embed $(MIGRATIONS)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed migration_files $@ $(MIGRATIONS)
 
-# the web UI: built by esbuild when node_modules is there; every asset is
-# embedded twice, as is and gzip-compressed
-$(BUILD)/gen/webassets.c: $(BUILD)/tools/embed $(WEB_FILES)
+# the web UI: bundled by esbuild (npm), then every asset is embedded twice,
+# as is and gzip-compressed
+web/dist/.stamp: $(WEB_SRC) package-lock.json
+	npm run --silent build:web
+	touch $@
+
+$(BUILD)/gen/webassets.c: $(BUILD)/tools/embed web/dist/.stamp
 	@mkdir -p $(BUILD)/gen/web
 	rm -f $(BUILD)/gen/web/*
 	for f in $(WEB_FILES); do cp $$f $(BUILD)/gen/web/; gzip -9 -n -c $$f > $(BUILD)/gen/web/$$(basename $$f).gz; done
@@ -52,8 +56,7 @@ $(BUILD)/gen/webassets.c: $(BUILD)/tools/embed $(WEB_FILES)
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-web:
-	npm run build:web
+web: web/dist/.stamp
 
 # ---- tests ------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -76,14 +79,14 @@ fuzz:
 	tests/fuzz/run.sh
 
 asan:
-	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" all unit-bins
+	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" all unit-bins
 
 unit-bins: $(UNIT_BIN)
 
 test:
 	tests/run-all.sh
 
-demo: all
+demo:
 	scripts/demo.sh
 
 clean:

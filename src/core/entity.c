@@ -346,7 +346,8 @@ const char *entity_search_text(struct ctx *cx, const struct record *rec)
         else
             buf_printf(&b, "%lld", (long long)v->i);
         if (f->type == F_PHONE && strncmp(v->s, "+7", 2) == 0 && strlen(v->s) == 12)
-            buf_printf(&b, " %s", v->s + 2); /* national form: 9123456789 */
+            /* the national and trunk forms people type: 9123456789, 89123456789 */
+            buf_printf(&b, " %s 8%s", v->s + 2, v->s + 2);
     }
     const char *out = arena_strndup(cx->a, b.p ? b.p : "", b.len);
     buf_release(&b);
@@ -363,7 +364,8 @@ static bool entity_searchable(const struct entity *ent)
 
 const char *search_fold_query(struct ctx *cx, const char *q)
 {
-    /* a query of digits and phone punctuation only is a phone number */
+    /* a query of digits and phone punctuation only is a phone number (or
+     * another number): its digits are one word, matched as a prefix */
     bool phone = true;
     int ndigits = 0;
     for (const char *p = q; *p; p++) {
@@ -373,10 +375,8 @@ const char *search_fold_query(struct ctx *cx, const char *q)
             phone = false;
     }
     struct buf b = BUF_INIT;
-    if (phone && ndigits >= 5) {
+    if (phone && ndigits >= 3) {
         text_digits(&b, q);
-        if (b.len == 11 && b.p[0] == '8')
-            b.p[0] = '7';
     } else {
         text_fold(&b, q, strlen(q));
     }
@@ -446,6 +446,8 @@ static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct 
             else
                 parse_i64(f->def, strlen(f->def), &v->i);
         }
+        if (!v->set)
+            v->null = true; /* absent on create: NULL, so checks see one state */
         changed[i] = v->set;
     }
     enum err_code rc = validate_record(cx, in, changed, NULL);

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 static const char *db_url;
 static bool trust_proxy;
 static _Thread_local struct db *thread_db;
+static pthread_key_t db_key; /* closes a worker's connection when it exits */
 
 struct conn_state {
     struct arena arena;
@@ -187,16 +189,39 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_resp 
     return ret;
 }
 
+static void close_thread_db(void *db)
+{
+    db_close(db);
+}
+
 static struct db *worker_db(struct err *e)
 {
-    if (!thread_db && db_open(db_url, &thread_db, e) != ERR_OK)
-        return NULL;
+    if (!thread_db) {
+        if (db_open(db_url, &thread_db, e) != ERR_OK)
+            return NULL;
+        pthread_setspecific(db_key, thread_db);
+    }
     return thread_db;
 }
 
 static int route_index(const struct route *rt)
 {
     return rt ? (int)(rt - routes) : -1;
+}
+
+/* Answers 413 while the body is (or would be) still coming; libmicrohttpd
+ * then closes the connection. */
+static enum MHD_Result refuse_too_big(struct MHD_Connection *c, struct conn_state *cs)
+{
+    buf_release(&cs->body);
+    cs->too_big = cs->responded = true;
+    struct ctx cx = {.a = &cs->arena};
+    struct http_resp rs = {0};
+    err_clear(&cx.err);
+    ctx_fail(&cx, ERR_TOOBIG, "the body is larger than %d bytes", HTTP_BODY_LIMIT);
+    error_response(&cx, &rs);
+    metrics_count(-1, rs.status, now_seconds() - cs->started);
+    return send_response(c, &rs);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -213,9 +238,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         cs->started = now_seconds();
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         int64_t n;
-        if (cl && parse_i64(cl, strlen(cl), &n) && n > HTTP_BODY_LIMIT)
-            cs->too_big = true;
         *con_cls = cs;
+        if (cl && parse_i64(cl, strlen(cl), &n) && n > HTTP_BODY_LIMIT) {
+            /* refused before "100 Continue": the body is never read */
+            return refuse_too_big(c, cs);
+        }
         return MHD_YES;
     }
     if (*upload_size) {
@@ -225,15 +252,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (cs->too_big && !cs->responded) {
             /* answer now and let the server close the connection rather
              * than read a body we would throw away */
-            buf_release(&cs->body);
-            cs->responded = true;
-            struct ctx cx = {.a = &cs->arena};
-            struct http_resp rs = {0};
-            err_clear(&cx.err);
-            ctx_fail(&cx, ERR_TOOBIG, "the body is larger than %d bytes", HTTP_BODY_LIMIT);
-            error_response(&cx, &rs);
-            metrics_count(-1, rs.status, now_seconds() - cs->started);
-            return send_response(c, &rs);
+            return refuse_too_big(c, cs);
         }
         return MHD_YES;
     }
@@ -312,6 +331,7 @@ int server_run(const struct server_opts *opts)
 {
     db_url = opts->db_url;
     trust_proxy = opts->trust_proxy;
+    pthread_key_create(&db_key, close_thread_db);
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)opts->port);

@@ -41,7 +41,7 @@ static enum err_code client_check(struct ctx *cx, struct record *rec, const stru
         err_field(&cx->err, "kpp", "invalid_kpp");
     struct value *consent = record_value(rec, "pd_consent");
     struct value *date = record_value(rec, "pd_consent_date");
-    if (consent->set && !consent->null && consent->i && date->null) {
+    if (!consent->null && consent->i && date->null) {
         char today[ISO_DATE_LEN];
         date_today(today);
         date->set = true;
