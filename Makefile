@@ -89,5 +89,10 @@ test:
 demo:
 	scripts/demo.sh
 
+# the style check: clang-format (.clang-format) and the banned functions
+style:
+	clang-format --dry-run --Werror $$(find src tools -name '*.c' -o -name '*.h')
+	@! grep -rnE '\b(sprintf|strcpy|strcat|gets|atoi|strtok)\s*\(' src --include=*.c | grep -v banned.h
+
 clean:
 	rm -rf build build-asan

@@ -8,8 +8,9 @@ scripts/setup.sh
 
 step() { printf '\n=== %s\n' "$*"; }
 
-step build
+step "build and style check"
 make -s
+make -s style
 
 step "unit tests"
 make -s unit

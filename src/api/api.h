@@ -16,7 +16,8 @@ enum err_code api_path_id(struct ctx *cx, struct http_req *rq, int i, int64_t *i
 /* The version an update or delete carries: If-Match, ?version= or -1. */
 int64_t api_request_version(struct http_req *rq);
 
-#define API_HANDLER(name) enum err_code name(struct ctx *cx, struct http_req *rq, struct http_resp *rs)
+#define API_HANDLER(name)                                                                          \
+    enum err_code name(struct ctx *cx, struct http_req *rq, struct http_resp *rs)
 
 API_HANDLER(api_healthz);
 API_HANDLER(api_metrics);

@@ -111,10 +111,10 @@ API_HANDLER(api_audit_list)
         json_decref(items);
         return cx->err.code;
     }
-    http_json(rs, 200,
-              json_pack("{s:o,s:o}", "items", items, "next_cursor",
-                        more ? json_string(arena_printf(cx->a, "%lld", (long long)last))
-                             : json_null()));
+    http_json(
+        rs, 200,
+        json_pack("{s:o,s:o}", "items", items, "next_cursor",
+                  more ? json_string(arena_printf(cx->a, "%lld", (long long)last)) : json_null()));
     return ERR_OK;
 }
 

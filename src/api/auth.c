@@ -27,8 +27,8 @@ static json_t *perms_json(const struct user *u)
 static void answer(struct http_resp *rs, const struct user *u, const char *csrf)
 {
     http_json(rs, 200,
-              json_pack("{s:o,s:s,s:o}", "user", user_json(u), "csrf_token", csrf,
-                        "permissions", perms_json(u)));
+              json_pack("{s:o,s:s,s:o}", "user", user_json(u), "csrf_token", csrf, "permissions",
+                        perms_json(u)));
 }
 
 API_HANDLER(api_login)
@@ -54,9 +54,9 @@ API_HANDLER(api_login)
     if ((rc = auth_login(cx, login, password, &u, &s)) != ERR_OK)
         return rc;
     answer(rs, u, s.csrf);
-    http_header(cx, rs, "Set-Cookie",
-                arena_printf(cx->a, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
-                             s.token));
+    http_header(
+        cx, rs, "Set-Cookie",
+        arena_printf(cx->a, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict", s.token));
     return ERR_OK;
 }
 

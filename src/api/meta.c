@@ -10,22 +10,21 @@
 static const char *type_name(enum field_type t)
 {
     static const char *const names[] = {
-        [F_TEXT] = "text",   [F_INT] = "int",      [F_BOOL] = "bool",   [F_ENUM] = "enum",
-        [F_DATE] = "date",   [F_REF] = "ref",      [F_PHONE] = "phone", [F_EMAIL] = "email",
-        [F_INN] = "inn",     [F_KPP] = "kpp",      [F_PASSWORD] = "password",
+        [F_TEXT] = "text", [F_INT] = "int", [F_BOOL] = "bool",         [F_ENUM] = "enum",
+        [F_DATE] = "date", [F_REF] = "ref", [F_PHONE] = "phone",       [F_EMAIL] = "email",
+        [F_INN] = "inn",   [F_KPP] = "kpp", [F_PASSWORD] = "password",
     };
     return names[t];
 }
 
 static json_t *field_json(const struct field *f)
 {
-    json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:b,s:b}", "name", f->name, "type",
-                          type_name(f->type), "label", f->label, "required",
-                          (f->flags & F_REQUIRED) != 0, "unique", (f->flags & F_UNIQUE) != 0,
-                          "search", (f->flags & F_SEARCH) != 0, "filter",
-                          (f->flags & F_FILTER) != 0, "sort", (f->flags & F_SORT) != 0,
-                          "readonly", (f->flags & F_READONLY) != 0, "list",
-                          (f->flags & F_LIST) != 0);
+    json_t *o =
+        json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:b,s:b}", "name", f->name, "type",
+                  type_name(f->type), "label", f->label, "required", (f->flags & F_REQUIRED) != 0,
+                  "unique", (f->flags & F_UNIQUE) != 0, "search", (f->flags & F_SEARCH) != 0,
+                  "filter", (f->flags & F_FILTER) != 0, "sort", (f->flags & F_SORT) != 0,
+                  "readonly", (f->flags & F_READONLY) != 0, "list", (f->flags & F_LIST) != 0);
     if (f->flags & F_MULTILINE)
         json_object_set_new(o, "multiline", json_true());
     if (f->max)
@@ -53,11 +52,10 @@ API_HANDLER(api_meta)
         json_t *fields = json_array();
         for (int k = 0; e->fields[k].name; k++)
             json_array_append_new(fields, field_json(&e->fields[k]));
-        json_array_append_new(ents, json_pack("{s:s,s:s,s:o,s:b,s:b,s:b}", "name", e->name,
-                                              "label", e->label, "fields", fields, "can_read",
-                                              ctx_can(cx, e->perm_read), "can_write",
-                                              ctx_can(cx, e->perm_write), "can_delete",
-                                              ctx_can(cx, e->perm_delete)));
+        json_array_append_new(
+            ents, json_pack("{s:s,s:s,s:o,s:b,s:b,s:b}", "name", e->name, "label", e->label,
+                            "fields", fields, "can_read", ctx_can(cx, e->perm_read), "can_write",
+                            ctx_can(cx, e->perm_write), "can_delete", ctx_can(cx, e->perm_delete)));
     }
     json_t *rl = json_array();
     for (const struct role *r = roles; r->name; r++)

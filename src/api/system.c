@@ -126,15 +126,15 @@ API_HANDLER(api_openapi)
                       "responses", "200", "description", "a page of records", "post", "summary",
                       arena_printf(cx->a, "create a record of %s", e->name), "requestBody", rec,
                       "responses", "201", rec));
-        json_object_set_new(
-            paths, arena_printf(cx->a, "/api/v1/%s/{id}", e->name),
-            json_pack("{s:{s:s},s:{s:s},s:{s:s}}", "get", "summary", "read one record", "patch",
-                      "summary", "update with the version read (409 when stale)", "delete",
-                      "summary", "delete one record"));
+        json_object_set_new(paths, arena_printf(cx->a, "/api/v1/%s/{id}", e->name),
+                            json_pack("{s:{s:s},s:{s:s},s:{s:s}}", "get", "summary",
+                                      "read one record", "patch", "summary",
+                                      "update with the version read (409 when stale)", "delete",
+                                      "summary", "delete one record"));
     }
     http_json(rs, 200,
               json_pack("{s:s,s:{s:s,s:s},s:o,s:{s:o}}", "openapi", "3.0.3", "info", "title",
-                        "Servitor API", "version", SERVITOR_VERSION, "paths", paths,
-                        "components", "schemas", schemas));
+                        "Servitor API", "version", SERVITOR_VERSION, "paths", paths, "components",
+                        "schemas", schemas));
     return ERR_OK;
 }

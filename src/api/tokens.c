@@ -22,9 +22,9 @@ API_HANDLER(api_tokens_list)
     while ((step = db_step(st)) == DB_ROW)
         json_array_append_new(
             items, json_pack("{s:I,s:s,s:I,s:s,s:s,s:s}", "id", (json_int_t)db_col_i64(st, 0),
-                             "name", db_col_text(st, 1), "user_id",
-                             (json_int_t)db_col_i64(st, 2), "user_login", db_col_text(st, 3),
-                             "prefix", db_col_text(st, 4), "created_at", db_col_text(st, 5)));
+                             "name", db_col_text(st, 1), "user_id", (json_int_t)db_col_i64(st, 2),
+                             "user_login", db_col_text(st, 3), "prefix", db_col_text(st, 4),
+                             "created_at", db_col_text(st, 5)));
     db_done(st);
     if (step == DB_FAIL) {
         json_decref(items);

@@ -56,15 +56,9 @@ bool buf_add(struct buf *b, const void *data, size_t len)
     return true;
 }
 
-bool buf_adds(struct buf *b, const char *s)
-{
-    return buf_add(b, s, strlen(s));
-}
+bool buf_adds(struct buf *b, const char *s) { return buf_add(b, s, strlen(s)); }
 
-bool buf_addch(struct buf *b, char c)
-{
-    return buf_add(b, &c, 1);
-}
+bool buf_addch(struct buf *b, char c) { return buf_add(b, &c, 1); }
 
 bool buf_printf(struct buf *b, const char *fmt, ...)
 {

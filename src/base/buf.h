@@ -8,13 +8,16 @@
 #include <stddef.h>
 
 struct buf {
-    char *p;      /* always NUL-terminated when non-NULL */
+    char *p; /* always NUL-terminated when non-NULL */
     size_t len;
     size_t cap;
     size_t limit; /* 0 = unlimited; appends past it fail */
 };
 
-#define BUF_INIT {NULL, 0, 0, 0}
+#define BUF_INIT                                                                                   \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 
 void buf_init(struct buf *b, size_t limit);
 void buf_release(struct buf *b);

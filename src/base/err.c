@@ -16,10 +16,7 @@ static const struct {
 #undef X
 };
 
-int err_http_status(enum err_code code)
-{
-    return code < ERR__COUNT ? err_table[code].status : 500;
-}
+int err_http_status(enum err_code code) { return code < ERR__COUNT ? err_table[code].status : 500; }
 
 const char *err_code_str(enum err_code code)
 {

@@ -6,18 +6,18 @@
 
 #include <stddef.h>
 
-#define ERR_LIST(X)                          \
-    X(OK, 200, "ok")                         \
-    X(MALFORMED, 400, "malformed")           \
-    X(AUTH, 401, "unauthenticated")          \
-    X(FORBIDDEN, 403, "forbidden")           \
-    X(NOTFOUND, 404, "not_found")            \
-    X(METHOD, 405, "method_not_allowed")     \
-    X(CONFLICT, 409, "conflict")             \
-    X(TOOBIG, 413, "too_large")              \
-    X(INVALID, 422, "validation_failed")     \
-    X(LIMITED, 429, "rate_limited")          \
-    X(INTERNAL, 500, "internal")             \
+#define ERR_LIST(X)                                                                                \
+    X(OK, 200, "ok")                                                                               \
+    X(MALFORMED, 400, "malformed")                                                                 \
+    X(AUTH, 401, "unauthenticated")                                                                \
+    X(FORBIDDEN, 403, "forbidden")                                                                 \
+    X(NOTFOUND, 404, "not_found")                                                                  \
+    X(METHOD, 405, "method_not_allowed")                                                           \
+    X(CONFLICT, 409, "conflict")                                                                   \
+    X(TOOBIG, 413, "too_large")                                                                    \
+    X(INVALID, 422, "validation_failed")                                                           \
+    X(LIMITED, 429, "rate_limited")                                                                \
+    X(INTERNAL, 500, "internal")                                                                   \
     X(UNAVAILABLE, 503, "unavailable")
 
 enum err_code {

@@ -7,10 +7,7 @@
 
 #include "banned.h"
 
-int64_t time_now(void)
-{
-    return (int64_t)time(NULL);
-}
+int64_t time_now(void) { return (int64_t)time(NULL); }
 
 int64_t time_now_ms(void)
 {
@@ -27,10 +24,7 @@ void time_iso(int64_t t, char out[ISO_TIME_LEN])
     strftime(out, ISO_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void time_now_iso(char out[ISO_TIME_LEN])
-{
-    time_iso(time_now(), out);
-}
+void time_now_iso(char out[ISO_TIME_LEN]) { time_iso(time_now(), out); }
 
 void date_today(char out[ISO_DATE_LEN])
 {
@@ -40,10 +34,7 @@ void date_today(char out[ISO_DATE_LEN])
     out[10] = 0;
 }
 
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 static int month_days(int y, int m)
 {

@@ -10,8 +10,8 @@
 #define ISO_TIME_LEN 21 /* "2026-11-27T09:15:00Z" + NUL */
 #define ISO_DATE_LEN 11
 
-int64_t time_now(void);       /* unix seconds */
-int64_t time_now_ms(void);    /* monotonic-ish wall clock in ms */
+int64_t time_now(void);    /* unix seconds */
+int64_t time_now_ms(void); /* monotonic-ish wall clock in ms */
 void time_iso(int64_t t, char out[ISO_TIME_LEN]);
 void time_now_iso(char out[ISO_TIME_LEN]);
 void date_today(char out[ISO_DATE_LEN]);

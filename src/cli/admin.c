@@ -23,7 +23,8 @@ int cmd_migrate(int argc, char **argv)
 int cmd_user(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "add") != 0) {
-        fprintf(stderr, "servitor: usage: servitor user add --login NAME --role ROLE --password-stdin\n");
+        fprintf(stderr,
+                "servitor: usage: servitor user add --login NAME --role ROLE --password-stdin\n");
         return 2;
     }
     const char *login = cli_opt(argc, argv, "--login");

@@ -35,36 +35,41 @@ static int rn(int n) { return (int)(rnd() % (uint64_t)n); }
 #define PICK(a) (a[rn((int)ARRAY_LEN(a))])
 
 static const char *const surnames_m[] = {
-    "Иванов",  "Смирнов", "Кузнецов", "Попов",   "Васильев", "Петров",  "Соколов", "Михайлов",
-    "Новиков", "Фёдоров", "Морозов",  "Волков",  "Алексеев", "Лебедев", "Семёнов", "Егоров",
-    "Павлов",  "Козлов",  "Степанов", "Николаев", "Орлов",   "Андреев", "Макаров", "Никитин",
-    "Захаров", "Зайцев",  "Соловьёв", "Борисов", "Яковлев",  "Григорьев", "Романов", "Воробьёв"};
-static const char *const names_m[] = {"Александр", "Сергей", "Дмитрий", "Андрей", "Алексей",
-                                      "Максим",    "Евгений", "Иван",   "Михаил", "Артём",
-                                      "Николай",   "Владимир", "Павел", "Олег",   "Юрий"};
-static const char *const names_f[] = {"Анна",    "Елена",  "Ольга",    "Наталья", "Екатерина",
-                                      "Татьяна", "Мария",  "Ирина",    "Светлана", "Юлия",
-                                      "Алёна",   "Ксения", "Валентина", "Дарья",  "Людмила"};
-static const char *const patronymics[] = {"Александров", "Сергеев", "Дмитриев", "Андреев",
-                                          "Алексеев",    "Викторов", "Иванов",  "Михайлов",
-                                          "Николаев",    "Петров",   "Юрьев",   "Владимиров"};
+    "Иванов",  "Смирнов", "Кузнецов", "Попов",    "Васильев", "Петров",    "Соколов", "Михайлов",
+    "Новиков", "Фёдоров", "Морозов",  "Волков",   "Алексеев", "Лебедев",   "Семёнов", "Егоров",
+    "Павлов",  "Козлов",  "Степанов", "Николаев", "Орлов",    "Андреев",   "Макаров", "Никитин",
+    "Захаров", "Зайцев",  "Соловьёв", "Борисов",  "Яковлев",  "Григорьев", "Романов", "Воробьёв"};
+static const char *const names_m[] = {"Александр", "Сергей",   "Дмитрий", "Андрей", "Алексей",
+                                      "Максим",    "Евгений",  "Иван",    "Михаил", "Артём",
+                                      "Николай",   "Владимир", "Павел",   "Олег",   "Юрий"};
+static const char *const names_f[] = {"Анна",    "Елена",  "Ольга",     "Наталья",  "Екатерина",
+                                      "Татьяна", "Мария",  "Ирина",     "Светлана", "Юлия",
+                                      "Алёна",   "Ксения", "Валентина", "Дарья",    "Людмила"};
+static const char *const patronymics[] = {"Александров", "Сергеев",  "Дмитриев", "Андреев",
+                                          "Алексеев",    "Викторов", "Иванов",   "Михайлов",
+                                          "Николаев",    "Петров",   "Юрьев",    "Владимиров"};
 static const char *const company_words[] = {
-    "Техносервис", "Альфа",     "Вектор",   "Гранит",  "Меридиан", "Северный ветер", "Импульс",
-    "Прогресс",    "Стройдом",  "Сибирь",   "Ресурс",  "Восход",   "Интеграл",       "Радуга",
-    "Орион",       "Кварта",    "Элемент",  "Палитра", "Берёзка",  "Магистраль",     "Форвард"};
+    "Техносервис", "Альфа",    "Вектор",  "Гранит",  "Меридиан", "Северный ветер", "Импульс",
+    "Прогресс",    "Стройдом", "Сибирь",  "Ресурс",  "Восход",   "Интеграл",       "Радуга",
+    "Орион",       "Кварта",   "Элемент", "Палитра", "Берёзка",  "Магистраль",     "Форвард"};
 static const char *const company_forms[] = {"ООО", "АО", "ПАО", "ИП"};
 static const char *const cities[] = {"Москва", "Санкт-Петербург", "Екатеринбург", "Новосибирск",
                                      "Казань", "Нижний Новгород", "Самара",       "Тверь"};
-static const char *const streets[] = {"ул. Ленина",       "ул. Садовая",    "пр-т Мира",
-                                      "ул. Гагарина",     "ул. Советская",  "ул. Пушкина",
-                                      "Тверская ул.",     "ул. Ёлочная",    "Невский пр-т",
-                                      "ул. Профсоюзная",  "ш. Энтузиастов", "ул. Заводская"};
-static const char *const positions[] = {"Директор", "Главный инженер", "Бухгалтер",
-                                        "Офис-менеджер", "Завхоз", "Системный администратор"};
-static const char *const notes[] = {
-    "Предпочитает звонок после 14:00", "Постоянный клиент, скидка 5%",
-    "Оплата по безналу, нужен счёт",   "Просит напоминать о ТО",
-    "Договор на обслуживание с 2025 года", NULL, NULL, NULL};
+static const char *const streets[] = {"ул. Ленина",      "ул. Садовая",    "пр-т Мира",
+                                      "ул. Гагарина",    "ул. Советская",  "ул. Пушкина",
+                                      "Тверская ул.",    "ул. Ёлочная",    "Невский пр-т",
+                                      "ул. Профсоюзная", "ш. Энтузиастов", "ул. Заводская"};
+static const char *const positions[] = {"Директор",  "Главный инженер",
+                                        "Бухгалтер", "Офис-менеджер",
+                                        "Завхоз",    "Системный администратор"};
+static const char *const notes[] = {"Предпочитает звонок после 14:00",
+                                    "Постоянный клиент, скидка 5%",
+                                    "Оплата по безналу, нужен счёт",
+                                    "Просит напоминать о ТО",
+                                    "Договор на обслуживание с 2025 года",
+                                    NULL,
+                                    NULL,
+                                    NULL};
 
 struct model_def {
     const char *brand, *model, *category;
@@ -131,18 +136,14 @@ static void make_inn12(char out[13])
     out[12] = 0;
 }
 
-static void make_phone(char out[16])
-{
-    snprintf(out, 16, "+79%09d", rn(1000000000));
-}
+static void make_phone(char out[16]) { snprintf(out, 16, "+79%09d", rn(1000000000)); }
 
 static void person_name(struct ctx *cx, const char **out)
 {
     bool female = rn(2);
     const char *s = PICK(surnames_m), *n = female ? PICK(names_f) : PICK(names_m);
     const char *p = PICK(patronymics);
-    *out = arena_printf(cx->a, "%s%s %s %s%s", s, female ? "а" : "", n, p,
-                        female ? "на" : "ич");
+    *out = arena_printf(cx->a, "%s%s %s %s%s", s, female ? "а" : "", n, p, female ? "на" : "ич");
 }
 
 static int fail(struct ctx *cx, struct db *db)
@@ -299,10 +300,9 @@ int cmd_demo(int argc, char **argv)
                     make_inn12(inn);
             }
             make_phone(phone);
-            const char *email =
-                rn(3) ? arena_printf(&a, "client%lld@%s", (long long)(done + 1),
-                                     company ? "company.ru" : "mail.ru")
-                      : NULL;
+            const char *email = rn(3) ? arena_printf(&a, "client%lld@%s", (long long)(done + 1),
+                                                     company ? "company.ru" : "mail.ru")
+                                      : NULL;
             const char *addr = arena_printf(&a, "г. %s, %s, д. %d, кв. %d", PICK(cities),
                                             PICK(streets), 1 + rn(120), 1 + rn(300));
             const char *note = PICK(notes);
@@ -344,12 +344,13 @@ int cmd_demo(int argc, char **argv)
                 person_name(&cx, &cn);
                 const char *pos = PICK(positions);
                 make_phone(phone);
-                st = db_q(db, &cx.err,
-                          "INSERT INTO contacts (version, created_at, updated_at, client_id, name,\n"
-                          "                      position, phone, email)\n"
-                          "VALUES (1, $1, $1, $2, $3, $4, $5, NULL)\n"
-                          "RETURNING id",
-                          "titts", now, cid, cn, pos, phone);
+                st =
+                    db_q(db, &cx.err,
+                         "INSERT INTO contacts (version, created_at, updated_at, client_id, name,\n"
+                         "                      position, phone, email)\n"
+                         "VALUES (1, $1, $1, $2, $3, $4, $5, NULL)\n"
+                         "RETURNING id",
+                         "titts", now, cid, cn, pos, phone);
                 int64_t id = st ? insert_id(&cx, st, &ok) : (ok = false, 0);
                 if (!ok)
                     return fail(&cx, db);
@@ -371,14 +372,14 @@ int cmd_demo(int argc, char **argv)
                 snprintf(purchase, sizeof(purchase), "%04d-%02d-%02d", y, mo, d);
                 date_add_months(y, mo, d, models[m].months, until);
                 bool ours = rn(3) > 0;
-                st = db_q(db, &cx.err,
-                          "INSERT INTO equipment_units (version, created_at, updated_at, model_id,\n"
-                          "    serial, client_id, purchase_date, warranty_until, sold_by_us)\n"
-                          "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7)\n"
-                          "ON CONFLICT DO NOTHING\n"
-                          "RETURNING id",
-                          "tititti", now, model_ids[m], serial, cid, purchase, until,
-                          (int64_t)ours);
+                st =
+                    db_q(db, &cx.err,
+                         "INSERT INTO equipment_units (version, created_at, updated_at, model_id,\n"
+                         "    serial, client_id, purchase_date, warranty_until, sold_by_us)\n"
+                         "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7)\n"
+                         "ON CONFLICT DO NOTHING\n"
+                         "RETURNING id",
+                         "tititti", now, model_ids[m], serial, cid, purchase, until, (int64_t)ours);
                 int64_t id = st ? insert_id(&cx, st, &ok) : (ok = false, 0);
                 if (!ok)
                     return fail(&cx, db);
@@ -386,8 +387,8 @@ int cmd_demo(int argc, char **argv)
                     continue;
                 r = record_new(&cx, &entity_equipment_units);
                 setv(r, "serial", serial);
-                if (db_search_put(db, "equipment_units", id, entity_search_text(&cx, r),
-                                  &cx.err) != ERR_OK)
+                if (db_search_put(db, "equipment_units", id, entity_search_text(&cx, r), &cx.err) !=
+                    ERR_OK)
                     return fail(&cx, db);
                 nunits++;
             }
@@ -398,8 +399,8 @@ int cmd_demo(int argc, char **argv)
     if (db_begin_write(db, &cx.err) != ERR_OK ||
         audit_append(&cx, "demo", "clients", 0, NULL,
                      arena_printf(&a, "{\"clients\":%lld,\"contacts\":%lld,\"units\":%lld}",
-                                  (long long)nclients, (long long)ncontacts,
-                                  (long long)nunits)) != ERR_OK ||
+                                  (long long)nclients, (long long)ncontacts, (long long)nunits)) !=
+            ERR_OK ||
         db_commit(db, &cx.err) != ERR_OK)
         return fail(&cx, db);
     printf("servitor: demo data in %s: %lld clients, %lld contacts, %lld equipment units "

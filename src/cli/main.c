@@ -24,7 +24,8 @@ static const struct command commands[] = {
      "from X-Forwarded-For (only behind a reverse proxy)."},
     {"migrate", cmd_migrate, "migrate [--db PATH]",
      "Applies the pending schema migrations and reports how many ran."},
-    {"user", cmd_user, "user add --login NAME --role ROLE [--name FULL NAME] --password-stdin [--db PATH]",
+    {"user", cmd_user,
+     "user add --login NAME --role ROLE [--name FULL NAME] --password-stdin [--db PATH]",
      "Adds a user. The password is read from standard input (one line).\n"
      "Roles: admin, manager, technician, storekeeper, sales, auditor."},
     {"backup", cmd_backup, "backup FILE [--db PATH]",

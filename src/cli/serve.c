@@ -49,8 +49,9 @@ int cmd_serve(int argc, char **argv)
         .port = (int)port,
         .db_url = url,
         .threads = (int)threads,
-        .trust_proxy = cli_flag(argc, argv, "--trust-proxy") ||
-                       (getenv("SERVITOR_TRUST_PROXY") && !strcmp(getenv("SERVITOR_TRUST_PROXY"), "1")),
+        .trust_proxy =
+            cli_flag(argc, argv, "--trust-proxy") ||
+            (getenv("SERVITOR_TRUST_PROXY") && !strcmp(getenv("SERVITOR_TRUST_PROXY"), "1")),
     };
     return server_run(&opts);
 }

@@ -32,9 +32,8 @@ static void hash_int(crypto_hash_sha256_state *h, int64_t v)
 }
 
 void audit_hash(const char *prev_hash, int64_t id, const char *at, int64_t user_id,
-                const char *user_login, const char *action, const char *entity,
-                int64_t record_id, const char *before, const char *after,
-                char out[AUDIT_HASH_LEN])
+                const char *user_login, const char *action, const char *entity, int64_t record_id,
+                const char *before, const char *after, char out[AUDIT_HASH_LEN])
 {
     crypto_hash_sha256_state h;
     unsigned char digest[crypto_hash_sha256_BYTES];
@@ -60,7 +59,8 @@ enum err_code audit_append(struct ctx *cx, const char *action, const char *entit
     /* the head row is read and written in this transaction: on PostgreSQL the
      * UPDATE below serialises concurrent appenders, on SQLite the write lock
      * already does */
-    struct db_stmt *st = db_q(cx->db, e, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", "");
+    struct db_stmt *st =
+        db_q(cx->db, e, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", "");
     if (!st)
         return e->code;
     int rc = db_step(st);
@@ -121,8 +121,8 @@ enum err_code audit_verify(struct ctx *cx, int64_t *checked, int64_t *bad_id)
             break;
         }
         audit_hash(prev, id, db_col_text(st, 1), db_col_i64(st, 2), db_col_text(st, 3),
-                   db_col_text(st, 4), db_col_text(st, 5), db_col_i64(st, 6),
-                   db_col_text(st, 7), db_col_text(st, 8), hash);
+                   db_col_text(st, 4), db_col_text(st, 5), db_col_i64(st, 6), db_col_text(st, 7),
+                   db_col_text(st, 8), hash);
         if (!stored_prev || strcmp(stored_prev, prev) != 0) {
             *bad_id = id;
             result = ctx_fail(cx, ERR_CONFLICT, "entry %lld does not follow entry %lld",
@@ -131,8 +131,8 @@ enum err_code audit_verify(struct ctx *cx, int64_t *checked, int64_t *bad_id)
         }
         if (!stored || strcmp(stored, hash) != 0) {
             *bad_id = id;
-            result = ctx_fail(cx, ERR_CONFLICT, "entry %lld was altered (hash mismatch)",
-                              (long long)id);
+            result =
+                ctx_fail(cx, ERR_CONFLICT, "entry %lld was altered (hash mismatch)", (long long)id);
             break;
         }
         memcpy(prev, hash, AUDIT_HASH_LEN);

@@ -25,8 +25,7 @@ enum err_code audit_verify(struct ctx *cx, int64_t *checked, int64_t *bad_id);
 
 /* The hash of one entry's fields (exposed for tests). */
 void audit_hash(const char *prev_hash, int64_t id, const char *at, int64_t user_id,
-                const char *user_login, const char *action, const char *entity,
-                int64_t record_id, const char *before, const char *after,
-                char out[AUDIT_HASH_LEN]);
+                const char *user_login, const char *action, const char *entity, int64_t record_id,
+                const char *before, const char *after, char out[AUDIT_HASH_LEN]);
 
 #endif

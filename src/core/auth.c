@@ -14,9 +14,9 @@
 #include "core/perm.h"
 #include "base/banned.h"
 
-#define LOGIN_WINDOW 60     /* seconds in which failures are counted */
+#define LOGIN_WINDOW    60  /* seconds in which failures are counted */
 #define LOGIN_MAX_FAILS 10  /* failures that trigger a block */
-#define LOGIN_BLOCK 300     /* seconds a blocked key stays blocked */
+#define LOGIN_BLOCK     300 /* seconds a blocked key stays blocked */
 
 static unsigned long long pw_ops;
 static size_t pw_mem;
@@ -133,11 +133,12 @@ static enum err_code rl_blocked(struct ctx *cx, const char *key, int64_t now, in
  * key is blocked when the count is reached. */
 static enum err_code rl_fail(struct ctx *cx, const char *key, int64_t now)
 {
-    enum err_code rc = db_run(cx->db, &cx->err,
-                              "INSERT INTO rate_limits (key, window_start, failures, blocked_until)\n"
-                              "VALUES ($1, $2, 0, 0)\n"
-                              "ON CONFLICT (key) DO NOTHING",
-                              "ti", key, now);
+    enum err_code rc =
+        db_run(cx->db, &cx->err,
+               "INSERT INTO rate_limits (key, window_start, failures, blocked_until)\n"
+               "VALUES ($1, $2, 0, 0)\n"
+               "ON CONFLICT (key) DO NOTHING",
+               "ti", key, now);
     if (rc == ERR_OK)
         rc = db_run(cx->db, &cx->err,
                     "UPDATE rate_limits\n"
@@ -231,8 +232,7 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
     return ERR_OK;
 }
 
-enum err_code auth_session(struct ctx *cx, const char *token, struct user **user,
-                           struct session *s)
+enum err_code auth_session(struct ctx *cx, const char *token, struct user **user, struct session *s)
 {
     char digest[65];
     auth_token_digest(token, digest);
@@ -308,25 +308,25 @@ enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user)
     return step == DB_ROW ? ERR_OK : ctx_fail(cx, ERR_AUTH, "the API token is not valid");
 }
 
-enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id,
-                                int64_t *id, const char **token)
+enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id, int64_t *id,
+                                const char **token)
 {
     char tok[AUTH_TOKEN_LEN], digest[65], now[ISO_TIME_LEN];
     random_token(tok, sizeof(tok), "svt_");
     auth_token_digest(tok, digest);
     time_now_iso(now);
     bool found;
-    enum err_code rc = db_get_i64(cx->db, &cx->err, id, &found,
-                                  "INSERT INTO api_tokens (version, created_at, updated_at, name,\n"
-                                  "                        user_id, token_hash, prefix)\n"
-                                  "VALUES (1, $1, $1, $2, $3, $4, $5)\n"
-                                  "RETURNING id",
-                                  "ttitt", now, name, user_id, digest,
-                                  arena_strndup(cx->a, tok, 8));
+    enum err_code rc =
+        db_get_i64(cx->db, &cx->err, id, &found,
+                   "INSERT INTO api_tokens (version, created_at, updated_at, name,\n"
+                   "                        user_id, token_hash, prefix)\n"
+                   "VALUES (1, $1, $1, $2, $3, $4, $5)\n"
+                   "RETURNING id",
+                   "ttitt", now, name, user_id, digest, arena_strndup(cx->a, tok, 8));
     if (rc != ERR_OK)
         return rc;
-    json_t *j = json_pack("{s:s,s:I,s:s}", "name", name, "user_id", (json_int_t)user_id,
-                          "prefix", arena_strndup(cx->a, tok, 8));
+    json_t *j = json_pack("{s:s,s:I,s:s}", "name", name, "user_id", (json_int_t)user_id, "prefix",
+                          arena_strndup(cx->a, tok, 8));
     char *js = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
     const char *after = arena_strdup(cx->a, js);
     free(js);

@@ -13,7 +13,7 @@
 
 #include "core/ctx.h"
 
-#define AUTH_HASH_LEN 128 /* crypto_pwhash_STRBYTES */
+#define AUTH_HASH_LEN  128 /* crypto_pwhash_STRBYTES */
 #define AUTH_TOKEN_LEN 64
 
 /* Once per process, before any other call. False when libsodium fails. */
@@ -43,8 +43,8 @@ enum err_code auth_end_sessions(struct ctx *cx, int64_t user_id);
 /* Finds the user of an API token (Authorization: Bearer). */
 enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user);
 /* Makes a new API token for a user; the token text is returned once. */
-enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id,
-                                int64_t *id, const char **token);
+enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id, int64_t *id,
+                                const char **token);
 
 /* Loads a user by id with their role's permissions. */
 enum err_code auth_user_load(struct ctx *cx, int64_t id, struct user **user);

@@ -57,10 +57,7 @@ struct record *record_new(struct ctx *cx, const struct entity *ent)
     return r;
 }
 
-static bool is_text_type(enum field_type t)
-{
-    return t != F_INT && t != F_BOOL && t != F_REF;
-}
+static bool is_text_type(enum field_type t) { return t != F_INT && t != F_BOOL && t != F_REF; }
 
 /* The column a field is stored in. */
 static const char *field_column(const struct field *f)
@@ -85,8 +82,7 @@ void entity_select_sql(const struct entity *ent, struct buf *sql)
     buf_printf(sql, "\nFROM %s t", ent->table);
 }
 
-struct record *entity_row(struct ctx *cx, const struct entity *ent,
-                                    struct db_stmt *st)
+struct record *entity_row(struct ctx *cx, const struct entity *ent, struct db_stmt *st)
 {
     struct record *r = record_new(cx, ent);
     r->id = db_col_i64(st, 0);
@@ -118,8 +114,7 @@ struct record *entity_row(struct ctx *cx, const struct entity *ent,
     return r;
 }
 
-enum err_code entity_get(struct ctx *cx, const struct entity *ent, int64_t id,
-                         struct record **out)
+enum err_code entity_get(struct ctx *cx, const struct entity *ent, int64_t id, struct record **out)
 {
     struct buf sql = BUF_INIT;
     entity_select_sql(ent, &sql);
@@ -503,8 +498,8 @@ static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t
         return rc;
     if (version != old->version)
         return ctx_fail(cx, ERR_CONFLICT,
-                        "%s %lld was changed by someone else (version %lld, yours %lld)",
-                        ent->name, (long long)id, (long long)old->version, (long long)version);
+                        "%s %lld was changed by someone else (version %lld, yours %lld)", ent->name,
+                        (long long)id, (long long)old->version, (long long)version);
     int n = entity_nfields(ent);
     struct record *merged = record_new(cx, ent);
     bool *changed = arena_alloc(cx->a, sizeof(bool) * (size_t)(n + 1));
@@ -559,8 +554,8 @@ static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t
     return after_change(cx, ent, "update", old, *out);
 }
 
-enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id,
-                            int64_t version, struct record *patch, struct record **out)
+enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version,
+                            struct record *patch, struct record **out)
 {
     bool own;
     enum err_code rc = tx_begin(cx, &own);
@@ -598,8 +593,7 @@ static enum err_code delete_tx(struct ctx *cx, const struct entity *ent, int64_t
     return after_change(cx, ent, "delete", old, NULL);
 }
 
-enum err_code entity_delete(struct ctx *cx, const struct entity *ent, int64_t id,
-                            int64_t version)
+enum err_code entity_delete(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version)
 {
     bool own;
     enum err_code rc = tx_begin(cx, &own);

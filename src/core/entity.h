@@ -18,9 +18,9 @@ enum field_type {
     F_INT,
     F_BOOL,
     F_ENUM,
-    F_DATE,     /* "YYYY-MM-DD" */
-    F_REF,      /* id of a record of .ref */
-    F_PHONE,    /* normalised to +<digits> */
+    F_DATE,  /* "YYYY-MM-DD" */
+    F_REF,   /* id of a record of .ref */
+    F_PHONE, /* normalised to +<digits> */
     F_EMAIL,
     F_INN,      /* Russian taxpayer number, check digits verified */
     F_KPP,      /* Russian tax registration reason code */
@@ -44,18 +44,18 @@ struct field {
     const char *name;
     enum field_type type;
     unsigned flags;
-    int64_t max;   /* text: characters; int: largest value */
+    int64_t max; /* text: characters; int: largest value */
     const char *label;
-    const char *const *enums;   /* F_ENUM: NULL-terminated values */
-    const struct entity *ref;   /* F_REF: the referenced entity */
-    const char *unique_with;    /* F_UNIQUE together with this field */
-    int64_t min;                /* F_INT: smallest value */
-    const char *def;            /* default on create, as text */
+    const char *const *enums; /* F_ENUM: NULL-terminated values */
+    const struct entity *ref; /* F_REF: the referenced entity */
+    const char *unique_with;  /* F_UNIQUE together with this field */
+    int64_t min;              /* F_INT: smallest value */
+    const char *def;          /* default on create, as text */
 };
 
 /* One value of a record. Text-like types use s; F_INT, F_BOOL, F_REF use i. */
 struct value {
-    bool set;  /* present (in input) or loaded */
+    bool set; /* present (in input) or loaded */
     bool null;
     int64_t i;
     const char *s;
@@ -67,14 +67,14 @@ struct record {
     int64_t version;
     const char *created_at;
     const char *updated_at;
-    struct value *v;      /* one per field, in descriptor order */
-    const char **labels;  /* F_REF fields: the referenced record's label */
+    struct value *v;     /* one per field, in descriptor order */
+    const char **labels; /* F_REF fields: the referenced record's label */
 };
 
 struct entity {
-    const char *name;  /* resource name: "clients" */
-    const char *table; /* SQL table */
-    const char *label; /* i18n key: "entity.clients" */
+    const char *name;           /* resource name: "clients" */
+    const char *table;          /* SQL table */
+    const char *label;          /* i18n key: "entity.clients" */
     const struct field *fields; /* ends with a zeroed entry */
     const char *display_sql;    /* SQL expression naming a row: "name" */
     unsigned perm_read, perm_write, perm_delete;
@@ -95,9 +95,9 @@ struct value *record_value(struct record *rec, const char *name);
 struct record *record_new(struct ctx *cx, const struct entity *ent);
 
 /* List parameters, from the query string. */
-#define LISTQ_MAX_FILTERS 16
-#define LISTQ_MAX_SORT 4
-#define LISTQ_MAX_LIMIT 200
+#define LISTQ_MAX_FILTERS   16
+#define LISTQ_MAX_SORT      4
+#define LISTQ_MAX_LIMIT     200
 #define LISTQ_DEFAULT_LIMIT 50
 
 struct listq {
@@ -131,8 +131,7 @@ enum err_code listq_parse(struct ctx *cx, const struct entity *ent, const struct
 const char *search_fold_query(struct ctx *cx, const char *q);
 
 /* Reads one record. ERR_NOTFOUND when missing. */
-enum err_code entity_get(struct ctx *cx, const struct entity *ent, int64_t id,
-                         struct record **out);
+enum err_code entity_get(struct ctx *cx, const struct entity *ent, int64_t id, struct record **out);
 /* One page of records; *next_cursor is NULL on the last page. */
 enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct listq *lq,
                           struct record ***items, int *n, const char **next_cursor);
@@ -142,12 +141,11 @@ enum err_code entity_create(struct ctx *cx, const struct entity *ent, struct rec
                             struct record **out);
 /* Applies the set values of `patch` when `version` is current (ERR_CONFLICT
  * otherwise, changing nothing). */
-enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id,
-                            int64_t version, struct record *patch, struct record **out);
+enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version,
+                            struct record *patch, struct record **out);
 /* Deletes a record; version < 0 skips the version check. ERR_CONFLICT when
  * other records refer to it. */
-enum err_code entity_delete(struct ctx *cx, const struct entity *ent, int64_t id,
-                            int64_t version);
+enum err_code entity_delete(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version);
 
 /* The folded text the search index holds for a record. */
 const char *entity_search_text(struct ctx *cx, const struct record *rec);

@@ -20,10 +20,7 @@
 /* built-in sort keys that are not in the field table */
 enum { SORT_ID = -1, SORT_CREATED = -2, SORT_UPDATED = -3 };
 
-static bool int_type(enum field_type t)
-{
-    return t == F_INT || t == F_BOOL || t == F_REF;
-}
+static bool int_type(enum field_type t) { return t == F_INT || t == F_BOOL || t == F_REF; }
 
 static enum err_code bad(struct ctx *cx, const char *fmt, const char *arg)
 {
@@ -211,8 +208,8 @@ static const char *cursor_encode(struct ctx *cx, const struct entity *ent, const
     return out;
 }
 
-static enum err_code cursor_decode(struct ctx *cx, const struct entity *ent,
-                                   const struct listq *lq, struct bound *vals)
+static enum err_code cursor_decode(struct ctx *cx, const struct entity *ent, const struct listq *lq,
+                                   struct bound *vals)
 {
     size_t n = strlen(lq->cursor);
     if (n == 0 || n > 4096)

@@ -19,9 +19,8 @@ const struct role roles[] = {
     {0},
 };
 
-const char *const role_names[] = {"admin",       "manager", "technician",
-                                  "storekeeper", "sales",   "auditor",
-                                  NULL};
+const char *const role_names[] = {"admin", "manager", "technician", "storekeeper",
+                                  "sales", "auditor", NULL};
 
 const struct role *role_find(const char *name)
 {

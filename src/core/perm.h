@@ -6,18 +6,18 @@
 
 #include <stdbool.h>
 
-#define PERM_LIST(X)                          \
-    X(BRANCHES_READ, "branches.read")         \
-    X(BRANCHES_WRITE, "branches.write")       \
-    X(CLIENTS_READ, "clients.read")           \
-    X(CLIENTS_WRITE, "clients.write")         \
-    X(CLIENTS_DELETE, "clients.delete")       \
-    X(EQUIPMENT_READ, "equipment.read")       \
-    X(EQUIPMENT_WRITE, "equipment.write")     \
-    X(EQUIPMENT_DELETE, "equipment.delete")   \
-    X(USERS_READ, "users.read")               \
-    X(USERS_WRITE, "users.write")             \
-    X(TOKENS_MANAGE, "tokens.manage")         \
+#define PERM_LIST(X)                                                                               \
+    X(BRANCHES_READ, "branches.read")                                                              \
+    X(BRANCHES_WRITE, "branches.write")                                                            \
+    X(CLIENTS_READ, "clients.read")                                                                \
+    X(CLIENTS_WRITE, "clients.write")                                                              \
+    X(CLIENTS_DELETE, "clients.delete")                                                            \
+    X(EQUIPMENT_READ, "equipment.read")                                                            \
+    X(EQUIPMENT_WRITE, "equipment.write")                                                          \
+    X(EQUIPMENT_DELETE, "equipment.delete")                                                        \
+    X(USERS_READ, "users.read")                                                                    \
+    X(USERS_WRITE, "users.write")                                                                  \
+    X(TOKENS_MANAGE, "tokens.manage")                                                              \
     X(AUDIT_READ, "audit.read")
 
 enum perm_bit {

@@ -11,8 +11,10 @@ json_t *record_to_json(const struct record *rec)
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(rec->id));
     json_object_set_new(o, "version", json_integer(rec->version));
-    json_object_set_new(o, "created_at", rec->created_at ? json_string(rec->created_at) : json_null());
-    json_object_set_new(o, "updated_at", rec->updated_at ? json_string(rec->updated_at) : json_null());
+    json_object_set_new(o, "created_at",
+                        rec->created_at ? json_string(rec->created_at) : json_null());
+    json_object_set_new(o, "updated_at",
+                        rec->updated_at ? json_string(rec->updated_at) : json_null());
     for (int i = 0; ent->fields[i].name; i++) {
         const struct field *f = &ent->fields[i];
         const struct value *v = &rec->v[i];

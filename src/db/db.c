@@ -25,10 +25,7 @@ void db_close(struct db *db)
         db->ops->close(db);
 }
 
-enum db_dialect db_dialect(const struct db *db)
-{
-    return db->dialect;
-}
+enum db_dialect db_dialect(const struct db *db) { return db->dialect; }
 
 enum err_code db_begin_write(struct db *db, struct err *e)
 {
@@ -60,10 +57,7 @@ void db_rollback(struct db *db)
     db->in_tx = false;
 }
 
-bool db_in_tx(const struct db *db)
-{
-    return db->in_tx;
-}
+bool db_in_tx(const struct db *db) { return db->in_tx; }
 
 enum err_code db_exec(struct db *db, const char *sql, struct err *e)
 {

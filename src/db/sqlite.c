@@ -38,8 +38,8 @@ static enum err_code sq_fail(struct sq_db *d, struct err *e, const char *what)
 {
     int code = sqlite3_extended_errcode(d->h) & 0xff;
     enum err_code ec = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? ERR_UNAVAILABLE
-                       : code == SQLITE_CONSTRAINT                  ? ERR_CONFLICT
-                                                                    : ERR_INTERNAL;
+                       : code == SQLITE_CONSTRAINT                    ? ERR_CONFLICT
+                                                                      : ERR_INTERNAL;
     return err_set(e, ec, "%s: %s", what, sqlite3_errmsg(d->h));
 }
 
@@ -76,10 +76,7 @@ static enum err_code sq_begin(struct db *db, bool write, struct err *e)
     return sq_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", e);
 }
 
-static enum err_code sq_commit(struct db *db, struct err *e)
-{
-    return sq_exec(db, "COMMIT", e);
-}
+static enum err_code sq_commit(struct db *db, struct err *e) { return sq_exec(db, "COMMIT", e); }
 
 static void sq_rollback(struct db *db)
 {
@@ -173,7 +170,10 @@ static int sq_step(struct db_stmt *st)
 }
 
 static int sq_col_count(struct db_stmt *st) { return sqlite3_column_count(SS(st)->st); }
-static const char *sq_col_name(struct db_stmt *st, int i) { return sqlite3_column_name(SS(st)->st, i); }
+static const char *sq_col_name(struct db_stmt *st, int i)
+{
+    return sqlite3_column_name(SS(st)->st, i);
+}
 static bool sq_col_null(struct db_stmt *st, int i)
 {
     return sqlite3_column_type(SS(st)->st, i) == SQLITE_NULL;
@@ -214,8 +214,8 @@ static enum err_code sq_search_delete(struct db *db, const char *table, int64_t 
     return db_run(db, e, sql, "i", id);
 }
 
-static enum err_code sq_search_put(struct db *db, const char *table, int64_t id,
-                                   const char *folded, struct err *e)
+static enum err_code sq_search_put(struct db *db, const char *table, int64_t id, const char *folded,
+                                   struct err *e)
 {
     enum err_code rc = sq_search_delete(db, table, id, e);
     if (rc != ERR_OK)

@@ -15,8 +15,8 @@
 #include "core/auth.h"
 #include "core/entity.h"
 
-#define HTTP_BODY_LIMIT (1024 * 1024) /* JSON bodies over 1 MiB get 413 */
-#define HTTP_MAX_ARGS 4
+#define HTTP_BODY_LIMIT  (1024 * 1024) /* JSON bodies over 1 MiB get 413 */
+#define HTTP_MAX_ARGS    4
 #define HTTP_MAX_HEADERS 8
 
 struct http_req {
@@ -29,13 +29,13 @@ struct http_req {
     bool body_too_big;
     const char *args[HTTP_MAX_ARGS]; /* path captures: /api/v1/:entity/:id */
     int nargs;
-    const char *session_token;  /* from the cookie */
-    const char *csrf;           /* X-CSRF-Token */
+    const char *session_token; /* from the cookie */
+    const char *csrf;          /* X-CSRF-Token */
     const char *if_match;
     const char *accept_encoding;
     const char *user_agent;
     const struct session *session; /* set when authenticated by cookie */
-    void *conn; /* the server's connection, for header look-ups */
+    void *conn;                    /* the server's connection, for header look-ups */
 };
 
 struct http_header {
@@ -46,15 +46,14 @@ struct http_header {
 struct http_resp {
     int status;
     const char *content_type;
-    char *body;        /* malloc'ed (freed by the server) unless body_static */
+    char *body; /* malloc'ed (freed by the server) unless body_static */
     size_t len;
     bool body_static;
     int nheaders;
     struct http_header headers[HTTP_MAX_HEADERS];
 };
 
-typedef enum err_code (*http_handler)(struct ctx *cx, struct http_req *rq,
-                                      struct http_resp *rs);
+typedef enum err_code (*http_handler)(struct ctx *cx, struct http_req *rq, struct http_resp *rs);
 
 enum route_flag {
     R_PUBLIC = 1 << 0, /* no authentication */
@@ -65,7 +64,7 @@ struct route {
     const char *method;
     const char *pattern; /* "/api/v1/clients/:id" — ":x" captures a segment */
     http_handler handler;
-    unsigned perm;  /* needed by the user; 0 = any authenticated user */
+    unsigned perm; /* needed by the user; 0 = any authenticated user */
     unsigned flags;
 };
 

@@ -14,8 +14,7 @@ static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405,
                                409, 413, 422, 429, 500, 503, 0 /* other */};
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]))
 
-static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                 0.1,   0.25,   0.5,   1.0,  2.5};
+static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 #define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
 
 /* slot MAX_ROUTES counts requests that matched no route */

@@ -8,29 +8,31 @@
 #include "http/http.h"
 #include "base/banned.h"
 
+/* clang-format off */
 const struct route routes[] = {
-    /* method  pattern                                   handler             permission       flags */
-    {"GET", "/healthz", api_healthz, 0, R_PUBLIC},
-    {"GET", "/metrics", api_metrics, 0, R_PUBLIC},
-    {"GET", "/", api_static, 0, R_PUBLIC | R_STATIC},
-    {"GET", "/:file", api_static, 0, R_PUBLIC | R_STATIC},
-    {"GET", "/api/v1/openapi.json", api_openapi, 0, R_PUBLIC},
-    {"POST", "/api/v1/auth/login", api_login, 0, R_PUBLIC},
-    {"POST", "/api/v1/auth/logout", api_logout, 0, 0},
-    {"GET", "/api/v1/auth/me", api_me, 0, 0},
-    {"GET", "/api/v1/meta", api_meta, 0, 0},
-    {"GET", "/api/v1/audit", api_audit_list, P_AUDIT_READ, 0},
-    {"GET", "/api/v1/tokens", api_tokens_list, P_TOKENS_MANAGE, 0},
-    {"POST", "/api/v1/tokens", api_tokens_create, P_TOKENS_MANAGE, 0},
-    {"DELETE", "/api/v1/tokens/:id", api_tokens_delete, P_TOKENS_MANAGE, 0},
-    {"GET", "/api/v1/equipment_units/:id/history", api_unit_history, P_EQUIPMENT_READ, 0},
+    /* method   pattern                                 handler            permission       flags */
+    {"GET",    "/healthz",                              api_healthz,       0,               R_PUBLIC},
+    {"GET",    "/metrics",                              api_metrics,       0,               R_PUBLIC},
+    {"GET",    "/",                                     api_static,        0,               R_PUBLIC | R_STATIC},
+    {"GET",    "/:file",                                api_static,        0,               R_PUBLIC | R_STATIC},
+    {"GET",    "/api/v1/openapi.json",                  api_openapi,       0,               R_PUBLIC},
+    {"POST",   "/api/v1/auth/login",                    api_login,         0,               R_PUBLIC},
+    {"POST",   "/api/v1/auth/logout",                   api_logout,        0,               0},
+    {"GET",    "/api/v1/auth/me",                       api_me,            0,               0},
+    {"GET",    "/api/v1/meta",                          api_meta,          0,               0},
+    {"GET",    "/api/v1/audit",                         api_audit_list,    P_AUDIT_READ,    0},
+    {"GET",    "/api/v1/tokens",                        api_tokens_list,   P_TOKENS_MANAGE, 0},
+    {"POST",   "/api/v1/tokens",                        api_tokens_create, P_TOKENS_MANAGE, 0},
+    {"DELETE", "/api/v1/tokens/:id",                    api_tokens_delete, P_TOKENS_MANAGE, 0},
+    {"GET",    "/api/v1/equipment_units/:id/history",   api_unit_history,  P_EQUIPMENT_READ, 0},
     /* generic resources: the entity's own permissions are checked inside */
-    {"GET", "/api/v1/:entity", api_entity_list, 0, 0},
-    {"POST", "/api/v1/:entity", api_entity_create, 0, 0},
-    {"GET", "/api/v1/:entity/:id", api_entity_get, 0, 0},
-    {"PATCH", "/api/v1/:entity/:id", api_entity_update, 0, 0},
-    {"DELETE", "/api/v1/:entity/:id", api_entity_delete, 0, 0},
+    {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               0},
+    {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               0},
+    {"GET",    "/api/v1/:entity/:id",                   api_entity_get,    0,               0},
+    {"PATCH",  "/api/v1/:entity/:id",                   api_entity_update, 0,               0},
+    {"DELETE", "/api/v1/:entity/:id",                   api_entity_delete, 0,               0},
 };
+/* clang-format on */
 
 const int nroutes = sizeof(routes) / sizeof(routes[0]);
 

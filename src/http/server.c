@@ -84,8 +84,8 @@ static void error_response(struct ctx *cx, struct http_resp *rs)
     json_t *fields = json_object();
     for (int i = 0; i < e->nfields; i++)
         json_object_set_new(fields, e->fields[i].name, json_string(e->fields[i].code));
-    json_t *body = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", err_code_str(e->code),
-                             "message", e->message, "fields", fields);
+    json_t *body = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", err_code_str(e->code), "message",
+                             e->message, "fields", fields);
     rs->nheaders = 0;
     http_json(rs, err_http_status(e->code), body);
     if (e->code == ERR_LIMITED && e->retry_after > 0)
@@ -189,10 +189,7 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_resp 
     return ret;
 }
 
-static void close_thread_db(void *db)
-{
-    db_close(db);
-}
+static void close_thread_db(void *db) { db_close(db); }
 
 static struct db *worker_db(struct err *e)
 {
@@ -204,10 +201,7 @@ static struct db *worker_db(struct err *e)
     return thread_db;
 }
 
-static int route_index(const struct route *rt)
-{
-    return rt ? (int)(rt - routes) : -1;
-}
+static int route_index(const struct route *rt) { return rt ? (int)(rt - routes) : -1; }
 
 /* Answers 413 while the body is (or would be) still coming; libmicrohttpd
  * then closes the connection. */
@@ -225,8 +219,8 @@ static enum MHD_Result refuse_too_big(struct MHD_Connection *c, struct conn_stat
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)cls;
     (void)version;
@@ -342,8 +336,8 @@ int server_run(const struct server_opts *opts)
     }
     signal(SIGPIPE, SIG_IGN);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)opts->port,
-        NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)opts->port, NULL,
+        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,

@@ -4,10 +4,20 @@
 #include "core/perm.h"
 
 static const char *const timezones[] = {
-    "Europe/Kaliningrad", "Europe/Moscow",    "Europe/Samara",    "Asia/Yekaterinburg",
-    "Asia/Omsk",          "Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk",
-    "Asia/Yakutsk",       "Asia/Vladivostok", "Asia/Magadan",     "Asia/Kamchatka",
-    "UTC",                NULL,
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Samara",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Yakutsk",
+    "Asia/Vladivostok",
+    "Asia/Magadan",
+    "Asia/Kamchatka",
+    "UTC",
+    NULL,
 };
 
 static const struct field branch_fields[] = {

@@ -69,9 +69,9 @@ static enum err_code unit_check(struct ctx *cx, struct record *rec, const struct
         return ERR_OK;
     int64_t months;
     bool found;
-    enum err_code rc = db_get_i64(cx->db, &cx->err, &months, &found,
-                                  "SELECT warranty_months FROM equipment_models WHERE id = $1",
-                                  "i", model->i);
+    enum err_code rc =
+        db_get_i64(cx->db, &cx->err, &months, &found,
+                   "SELECT warranty_months FROM equipment_models WHERE id = $1", "i", model->i);
     if (rc != ERR_OK || !found)
         return rc;
     int y, m, d;

@@ -7,8 +7,13 @@
 #include "base/banned.h"
 
 const struct entity *const registry_entities[] = {
-    &entity_branches,         &entity_users,           &entity_clients, &entity_contacts,
-    &entity_equipment_models, &entity_equipment_units, NULL,
+    &entity_branches,
+    &entity_users,
+    &entity_clients,
+    &entity_contacts,
+    &entity_equipment_models,
+    &entity_equipment_units,
+    NULL,
 };
 
 const struct entity *registry_find(const char *name)

@@ -12,8 +12,6 @@ extern const struct entity entity_contacts;
 extern const struct entity entity_equipment_models;
 extern const struct entity entity_equipment_units;
 
-
-
 /* Every entity served by the generic resource routes, NULL-terminated. */
 extern const struct entity *const registry_entities[];
 /* The entity of a resource name, or NULL. */
