@@ -61,38 +61,42 @@ API_HANDLER(api_audit_list)
     /* a date "to" means the whole day */
     if (to && strlen(to) == 10)
         to = arena_printf(cx->a, "%sT23:59:59Z", to);
+    /* filters present get consecutive parameters (PostgreSQL needs each used) */
     struct buf sql = BUF_INIT;
+    const char *texts[8];
+    int64_t ints[8];
+    char kinds[8];
+    int np = 0;
     buf_adds(&sql, "SELECT " ENTRY_COLS "\nFROM audit_log\nWHERE 1 = 1");
-    if (entity)
-        buf_adds(&sql, "\n  AND entity = $1");
-    if (record_id)
-        buf_adds(&sql, "\n  AND record_id = $2");
-    if (user_id)
-        buf_adds(&sql, "\n  AND user_id = $3");
-    if (from)
-        buf_adds(&sql, "\n  AND at >= $4");
-    if (to)
-        buf_adds(&sql, "\n  AND at <= $5");
-    if (cursor)
-        buf_adds(&sql, "\n  AND id < $6");
-    buf_adds(&sql, "\nORDER BY id DESC\nLIMIT $7");
+#define FILTER_T(cond, clause, v)                                                                  \
+    if (cond) {                                                                                    \
+        buf_printf(&sql, "\n  AND " clause " $%d", np + 1);                                        \
+        kinds[np] = 't', texts[np] = (v), np++;                                                    \
+    }
+#define FILTER_I(cond, clause, v)                                                                  \
+    if (cond) {                                                                                    \
+        buf_printf(&sql, "\n  AND " clause " $%d", np + 1);                                        \
+        kinds[np] = 'i', ints[np] = (v), np++;                                                     \
+    }
+    FILTER_T(entity, "entity =", entity)
+    FILTER_I(record_id, "record_id =", record_id)
+    FILTER_I(user_id, "user_id =", user_id)
+    FILTER_T(from, "at >=", from)
+    FILTER_T(to, "at <=", to)
+    FILTER_I(cursor, "id <", cursor)
+#undef FILTER_T
+#undef FILTER_I
+    buf_printf(&sql, "\nORDER BY id DESC\nLIMIT %lld", (long long)limit + 1);
     struct db_stmt *st = db_prepare(cx->db, sql.p, &cx->err);
     buf_release(&sql);
     if (!st)
         return cx->err.code;
-    if (entity)
-        db_bind_text(st, 1, entity);
-    if (record_id)
-        db_bind_i64(st, 2, record_id);
-    if (user_id)
-        db_bind_i64(st, 3, user_id);
-    if (from)
-        db_bind_text(st, 4, from);
-    if (to)
-        db_bind_text(st, 5, to);
-    if (cursor)
-        db_bind_i64(st, 6, cursor);
-    db_bind_i64(st, 7, limit + 1);
+    for (int i = 0; i < np; i++) {
+        if (kinds[i] == 't')
+            db_bind_text(st, i + 1, texts[i]);
+        else
+            db_bind_i64(st, i + 1, ints[i]);
+    }
     json_t *items = json_array();
     int n = 0, step;
     int64_t last = 0;

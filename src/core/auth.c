@@ -142,16 +142,17 @@ static enum err_code rl_fail(struct ctx *cx, const char *key, int64_t now)
     if (rc == ERR_OK)
         rc = db_run(cx->db, &cx->err,
                     "UPDATE rate_limits\n"
-                    "SET failures = CASE WHEN window_start <= $2 - $3 THEN 1\n"
+                    "SET failures = CASE WHEN window_start <= CAST($2 AS BIGINT) - $3 THEN 1\n"
                     "                    ELSE failures + 1 END,\n"
-                    "    window_start = CASE WHEN window_start <= $2 - $3 THEN $2\n"
-                    "                        ELSE window_start END\n"
+                    "    window_start = CASE WHEN window_start <= CAST($2 AS BIGINT) - $3\n"
+                    "                        THEN CAST($2 AS BIGINT) ELSE window_start END\n"
                     "WHERE key = $1",
                     "tii", key, now, (int64_t)LOGIN_WINDOW);
     if (rc == ERR_OK)
         rc = db_run(cx->db, &cx->err,
                     "UPDATE rate_limits\n"
-                    "SET blocked_until = $2 + $3, failures = 0, window_start = $2\n"
+                    "SET blocked_until = CAST($2 AS BIGINT) + $3, failures = 0,\n"
+                    "    window_start = $2\n"
                     "WHERE key = $1 AND failures >= $4",
                     "tiii", key, now, (int64_t)LOGIN_BLOCK, (int64_t)LOGIN_MAX_FAILS);
     return rc;

@@ -516,11 +516,13 @@ static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t
     char now[ISO_TIME_LEN];
     time_now_iso(now);
     struct buf sql = BUF_INIT;
+    /* parameters are numbered densely: PostgreSQL must see each one used */
     buf_printf(&sql, "UPDATE %s SET version = version + 1, updated_at = $1", ent->table);
+    int np = 3;
     for (int i = 0; i < n; i++) {
         const struct field *f = &ent->fields[i];
         if (changed[i] && !(f->type == F_PASSWORD && merged->v[i].null))
-            buf_printf(&sql, ", %s = $%d", field_column(f), i + 4);
+            buf_printf(&sql, ", %s = $%d", field_column(f), ++np);
     }
     buf_adds(&sql, "\nWHERE id = $2 AND version = $3\nRETURNING version");
     struct db_stmt *st = db_prepare(cx->db, sql.p, &cx->err);
@@ -530,9 +532,10 @@ static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t
     db_bind_text(st, 1, now);
     db_bind_i64(st, 2, id);
     db_bind_i64(st, 3, version);
+    np = 3;
     for (int i = 0; i < n; i++)
         if (changed[i] && !(ent->fields[i].type == F_PASSWORD && merged->v[i].null))
-            bind_value(cx, st, i + 4, &ent->fields[i], &merged->v[i]);
+            bind_value(cx, st, ++np, &ent->fields[i], &merged->v[i]);
     int step = db_step(st);
     if (step == DB_FAIL) {
         rc = map_constraint(cx, st, ent->name);

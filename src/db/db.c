@@ -14,8 +14,7 @@ enum err_code db_open(const char *url, struct db **out, struct err *e)
     if (!url || !*url)
         return err_set(e, ERR_INVALID, "no database given (--db PATH or SERVITOR_DB)");
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-        return err_set(e, ERR_UNAVAILABLE,
-                       "the PostgreSQL driver is not built into this version yet");
+        return db_pg_open(url, out, e);
     return db_sqlite_open(url, out, e);
 }
 

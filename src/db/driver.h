@@ -45,5 +45,6 @@ struct db_stmt {
 };
 
 enum err_code db_sqlite_open(const char *path, struct db **out, struct err *e);
+enum err_code db_pg_open(const char *url, struct db **out, struct err *e);
 
 #endif
