@@ -176,6 +176,11 @@ const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, co
     return db->ops->search_clause(db, a, sql, alias, table, param, folded_query);
 }
 
+const char *db_sql_skip_locked(const struct db *db)
+{
+    return db->dialect == DB_POSTGRES ? "\nFOR UPDATE SKIP LOCKED" : "";
+}
+
 enum err_code db_backup(struct db *db, const char *path, struct err *e)
 {
     return db->ops->backup(db, path, e);

@@ -94,6 +94,11 @@ enum err_code db_search_delete(struct db *db, const char *table, int64_t id, str
 const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, const char *alias,
                              const char *table, int param, const char *folded_query);
 
+/* What follows a SELECT to claim rows that others may be claiming at the
+ * same time: "FOR UPDATE SKIP LOCKED" on PostgreSQL; nothing on SQLite, where
+ * the write transaction already excludes other writers. */
+const char *db_sql_skip_locked(const struct db *db);
+
 /* Online, consistent copy of the database into a new SQLite file. */
 enum err_code db_backup(struct db *db, const char *path, struct err *e);
 

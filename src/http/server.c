@@ -22,12 +22,14 @@
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "core/auth.h"
+#include "core/jobs.h"
 #include "http/http.h"
 #include "base/banned.h"
 
 static const char *db_url;
 static bool trust_proxy;
 static _Thread_local struct db *thread_db;
+static volatile sig_atomic_t stop_requested;
 static pthread_key_t db_key; /* closes a worker's connection when it exits */
 
 struct conn_state {
@@ -313,12 +315,47 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
-static volatile sig_atomic_t stop_requested;
-
 static void on_signal(int sig)
 {
     (void)sig;
     stop_requested = 1;
+}
+
+/* The background-jobs thread: every SERVITOR_JOB_TICK seconds (default 30)
+ * it schedules and runs due jobs with its own connection. */
+static void *jobs_loop(void *arg)
+{
+    (void)arg;
+    const char *t = getenv("SERVITOR_JOB_TICK");
+    int64_t tick = 30;
+    if (t && (!parse_i64(t, strlen(t), &tick) || tick < 1))
+        tick = 30;
+    char worker[300], host[256] = "?";
+    gethostname(host, sizeof(host));
+    snprintf(worker, sizeof(worker), "%.255s:%d", host, (int)getpid());
+    struct db *db = NULL;
+    struct arena a;
+    arena_init(&a, 0);
+    while (!stop_requested) {
+        struct ctx cx = {.a = &a};
+        err_clear(&cx.err);
+        if (!db && db_open(db_url, &db, &cx.err) != ERR_OK)
+            db = NULL;
+        int ran = 0;
+        if (db) {
+            cx.db = db;
+            if (jobs_tick(&cx, worker, &ran) != ERR_OK)
+                fprintf(stderr, "servitor: jobs: %s\n", cx.err.message);
+            if (db_in_tx(db))
+                db_rollback(db);
+        }
+        arena_reset(&a);
+        for (int64_t i = 0; i < tick * 10 && !stop_requested; i++)
+            usleep(100 * 1000);
+    }
+    db_close(db);
+    arena_free(&a);
+    return NULL;
 }
 
 int server_run(const struct server_opts *opts)
@@ -351,9 +388,13 @@ int server_run(const struct server_opts *opts)
     signal(SIGTERM, on_signal);
     printf("servitor: serving http://%s:%d/\n", opts->listen_host, opts->port);
     fflush(stdout);
+    pthread_t jobs;
+    bool jobs_started = pthread_create(&jobs, NULL, jobs_loop, NULL) == 0;
     while (!stop_requested)
         usleep(100 * 1000);
     MHD_stop_daemon(d);
+    if (jobs_started)
+        pthread_join(jobs, NULL);
     printf("servitor: stopped\n");
     return 0;
 }

@@ -1,0 +1,139 @@
+/* jobs.c — background jobs kept in the database (core layer). */
+#include "jobs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/timeutil.h"
+#include "base/util.h"
+#include "base/banned.h"
+
+#define JOB_LEASE 300 /* seconds a claim holds before another process may take over */
+
+/* Expired sessions and stale rate-limit rows. */
+static enum err_code sessions_cleanup(struct ctx *cx)
+{
+    int64_t now = time_now();
+    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    if (rc == ERR_OK)
+        rc = db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
+    if (rc == ERR_OK)
+        rc = db_run(cx->db, &cx->err,
+                    "DELETE FROM rate_limits WHERE blocked_until < $1 AND window_start < $1 - 3600",
+                    "i", now);
+    if (rc == ERR_OK)
+        return db_commit(cx->db, &cx->err);
+    db_rollback(cx->db);
+    return rc;
+}
+
+static const struct job_kind job_kinds[] = {
+    {"sessions.cleanup", 3600, sessions_cleanup},
+    {0},
+};
+
+/* SERVITOR_JOB_PERIOD shortens every period (tests). */
+static int period_of(const struct job_kind *k)
+{
+    const char *s = getenv("SERVITOR_JOB_PERIOD");
+    int64_t v;
+    return s && parse_i64(s, strlen(s), &v) && v > 0 ? (int)v : k->period;
+}
+
+static const struct job_kind *kind_find(const char *name)
+{
+    for (const struct job_kind *k = job_kinds; k->kind; k++)
+        if (strcmp(k->kind, name) == 0)
+            return k;
+    return NULL;
+}
+
+static enum err_code schedule(struct ctx *cx, int64_t now)
+{
+    for (const struct job_kind *k = job_kinds; k->kind; k++) {
+        int64_t slot = now / period_of(k);
+        const char *key = arena_printf(cx->a, "%s@%lld", k->kind, (long long)slot);
+        enum err_code rc = db_run(cx->db, &cx->err,
+                                  "INSERT INTO jobs (kind, unique_key, run_at, state, attempts)\n"
+                                  "VALUES ($1, $2, $3, 'pending', 0)\n"
+                                  "ON CONFLICT (unique_key) DO NOTHING",
+                                  "tti", k->kind, key, slot * period_of(k));
+        if (rc != ERR_OK)
+            return rc;
+    }
+    return ERR_OK;
+}
+
+/* Claims one due job; *id = 0 when none. */
+static enum err_code claim(struct ctx *cx, const char *worker, int64_t now, int64_t *id,
+                           const char **kind)
+{
+    *id = 0;
+    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    if (rc != ERR_OK)
+        return rc;
+    const char *sql = arena_printf(cx->a,
+                                   "SELECT id, kind FROM jobs\n"
+                                   "WHERE (state = 'pending' AND run_at <= $1)\n"
+                                   "   OR (state = 'running' AND locked_until < $1)\n"
+                                   "ORDER BY run_at, id\n"
+                                   "LIMIT 1%s",
+                                   db_sql_skip_locked(cx->db));
+    struct db_stmt *st = db_q(cx->db, &cx->err, sql, "i", now);
+    int step = st ? db_step(st) : DB_FAIL;
+    if (step == DB_ROW) {
+        *id = db_col_i64(st, 0);
+        *kind = arena_strdup(cx->a, db_col_text(st, 1));
+    }
+    db_done(st);
+    if (step == DB_FAIL) {
+        db_rollback(cx->db);
+        return cx->err.code;
+    }
+    if (*id)
+        rc = db_run(cx->db, &cx->err,
+                    "UPDATE jobs SET state = 'running', attempts = attempts + 1,\n"
+                    "    locked_by = $2, locked_until = $3\n"
+                    "WHERE id = $1",
+                    "iti", *id, worker, now + JOB_LEASE);
+    if (rc != ERR_OK) {
+        db_rollback(cx->db);
+        return rc;
+    }
+    return db_commit(cx->db, &cx->err);
+}
+
+enum err_code jobs_tick(struct ctx *cx, const char *worker, int *ran)
+{
+    *ran = 0;
+    int64_t now = time_now();
+    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    if (rc == ERR_OK && (rc = schedule(cx, now)) == ERR_OK)
+        rc = db_commit(cx->db, &cx->err);
+    if (rc != ERR_OK) {
+        db_rollback(cx->db);
+        return rc;
+    }
+    for (;;) {
+        int64_t id;
+        const char *kind;
+        if ((rc = claim(cx, worker, now, &id, &kind)) != ERR_OK)
+            return rc;
+        if (!id)
+            return ERR_OK;
+        const struct job_kind *k = kind_find(kind);
+        err_clear(&cx->err);
+        enum err_code jr = k ? k->run(cx) : ctx_fail(cx, ERR_INTERNAL, "unknown job kind %s", kind);
+        const char *error = jr == ERR_OK ? NULL : arena_strdup(cx->a, cx->err.message);
+        err_clear(&cx->err);
+        rc = db_run(cx->db, &cx->err,
+                    "UPDATE jobs SET state = $2, finished_at = $3, last_error = $4,\n"
+                    "    locked_until = NULL\n"
+                    "WHERE id = $1",
+                    "itit", id, jr == ERR_OK ? "done" : "failed", time_now(), error);
+        if (rc != ERR_OK)
+            return rc;
+        (*ran)++;
+    }
+}

@@ -1,0 +1,24 @@
+/* jobs.h — background jobs kept in the database (core layer).
+ *
+ * Recurring jobs get one row per period slot (unique key "kind@slot"), so
+ * however many server processes schedule them, a slot exists once; a process
+ * claims a due job in a short transaction (PostgreSQL: FOR UPDATE SKIP LOCKED;
+ * SQLite: the write lock), runs it outside any transaction, then marks it
+ * done. A claim that outlives its lease is taken over by another process. */
+#ifndef SERVITOR_JOBS_H
+#define SERVITOR_JOBS_H
+
+#include "core/ctx.h"
+
+struct job_kind {
+    const char *kind;
+    int period; /* seconds between runs */
+    enum err_code (*run)(struct ctx *cx);
+};
+
+/* Schedules the current slot of every recurring job, then claims and runs
+ * due jobs until none is left. `worker` names this process (host:pid).
+ * *ran counts the jobs run. */
+enum err_code jobs_tick(struct ctx *cx, const char *worker, int *ran);
+
+#endif

@@ -1,0 +1,31 @@
+/* numbering.c — gapless document numbers per series and year (core layer). */
+#include "numbering.h"
+
+#include "base/banned.h"
+
+enum err_code number_next(struct ctx *cx, const char *series, int year, int64_t *out)
+{
+    enum err_code rc = db_run(cx->db, &cx->err,
+                              "INSERT INTO number_sequences (series, year, last_value)\n"
+                              "VALUES ($1, $2, 0)\n"
+                              "ON CONFLICT (series, year) DO NOTHING",
+                              "ti", series, (int64_t)year);
+    if (rc != ERR_OK)
+        return rc;
+    /* the UPDATE locks the row until commit: the next caller waits here */
+    bool found;
+    rc = db_get_i64(cx->db, &cx->err, out, &found,
+                    "UPDATE number_sequences\n"
+                    "SET last_value = last_value + 1\n"
+                    "WHERE series = $1 AND year = $2\n"
+                    "RETURNING last_value",
+                    "ti", series, (int64_t)year);
+    if (rc == ERR_OK && !found)
+        return ctx_fail(cx, ERR_INTERNAL, "number sequence %s/%d vanished", series, year);
+    return rc;
+}
+
+const char *number_format(struct ctx *cx, const char *series, int year, int64_t n)
+{
+    return arena_printf(cx->a, "%s-%04d-%06lld", series, year, (long long)n);
+}
