@@ -34,6 +34,10 @@ static const struct command commands[] = {
      "Fills the database with believable demo data: N×100 clients (default N=1)\n"
      "with contacts and equipment, branches, users. Creates the admin account\n"
      "'admin' with password 'admin12345' when there is none."},
+    {"copy", cmd_copy, "copy --from PATH_OR_URL --to PATH_OR_URL",
+     "Copies all data from one database to another (SQLite ↔ PostgreSQL). The\n"
+     "target is migrated and must be empty; afterwards row counts are compared\n"
+     "and the audit chain verified. Stop the servers of the source first."},
     {"audit", cmd_audit, "audit verify [--db PATH]",
      "Walks the audit log's hash chain. Exit status 0 when intact; otherwise\n"
      "names the first bad entry and exits with 1."},

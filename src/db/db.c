@@ -3,6 +3,7 @@
 #include "db.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "driver.h"
@@ -179,6 +180,43 @@ const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, co
 const char *db_sql_skip_locked(const struct db *db)
 {
     return db->dialect == DB_POSTGRES ? "\nFOR UPDATE SKIP LOCKED" : "";
+}
+
+enum err_code db_tables(struct db *db, struct arena *a, const char ***out, struct err *e)
+{
+    const char *sql = db->dialect == DB_POSTGRES
+                          ? "SELECT table_name FROM information_schema.tables\n"
+                            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'\n"
+                            "ORDER BY table_name"
+                          : "SELECT name FROM sqlite_master\n"
+                            "WHERE type = 'table' AND name NOT LIKE 'sqlite_%'\n"
+                            "  AND name NOT LIKE '%_fts' AND name NOT LIKE '%_fts_%'\n"
+                            "ORDER BY name";
+    struct db_stmt *st = db_prepare(db, sql, e);
+    if (!st)
+        return e->code;
+    const char **names = arena_alloc(a, sizeof(char *) * 257);
+    int n = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW && n < 256)
+        names[n++] = arena_strdup(a, db_col_text(st, 0));
+    db_done(st);
+    if (rc == DB_FAIL)
+        return e->code;
+    names[n] = NULL;
+    *out = names;
+    return ERR_OK;
+}
+
+enum err_code db_ids_resync(struct db *db, const char *table, struct err *e)
+{
+    if (db->dialect != DB_POSTGRES)
+        return ERR_OK; /* SQLite's INTEGER PRIMARY KEY continues after max(id) by itself */
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
+             "COALESCE((SELECT MAX(id) FROM %s), 0) + 1, false)",
+             table, table);
+    return db_run(db, e, sql, "");
 }
 
 enum err_code db_backup(struct db *db, const char *path, struct err *e)

@@ -99,6 +99,13 @@ const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, co
  * the write transaction already excludes other writers. */
 const char *db_sql_skip_locked(const struct db *db);
 
+/* The names of the application's tables (not the search index's or the
+ * database's own), sorted, NULL-terminated, in the arena. */
+enum err_code db_tables(struct db *db, struct arena *a, const char ***out, struct err *e);
+/* After rows were inserted with explicit ids: lets the table's id generator
+ * continue after the largest id (PostgreSQL identity columns). */
+enum err_code db_ids_resync(struct db *db, const char *table, struct err *e);
+
 /* Online, consistent copy of the database into a new SQLite file. */
 enum err_code db_backup(struct db *db, const char *path, struct err *e);
 
