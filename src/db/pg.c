@@ -30,6 +30,7 @@ struct pg_stmt {
     int row, nrows;
     bool executed;
     bool cached;
+    unsigned gen; /* the connection generation it was prepared on */
 };
 
 struct pg_db {
@@ -38,6 +39,7 @@ struct pg_db {
     struct pg_stmt *cache[PG_CACHE_SLOTS];
     int ncached;
     unsigned next_name;
+    unsigned gen; /* +1 at every reconnect: statements are prepared again */
 };
 
 static struct pg_db *PG(struct db *db) { return (struct pg_db *)db; }
@@ -69,6 +71,24 @@ static void cache_clear(struct pg_db *d)
     d->ncached = 0;
 }
 
+/* libpq's messages span lines; ours are one line. */
+static void tidy_message(struct err *e)
+{
+    char *w = e->message;
+    bool space = false;
+    for (const char *r = e->message; *r; r++) {
+        bool ws = *r == '\n' || *r == '\t' || *r == ' ';
+        if (ws && !space)
+            *w++ = ' ';
+        else if (!ws)
+            *w++ = *r;
+        space = ws;
+    }
+    while (w > e->message && w[-1] == ' ')
+        w--;
+    *w = 0;
+}
+
 /* Classifies a failed result: constraint, connection or other. */
 static enum err_code pg_fail(struct pg_db *d, PGresult *r, struct err *e, const char *what,
                              bool *constraint)
@@ -85,9 +105,7 @@ static enum err_code pg_fail(struct pg_db *d, PGresult *r, struct err *e, const 
     else if (state && strncmp(state, "23", 2) == 0)
         code = ERR_CONFLICT;
     err_set(e, code, "%s: %s", what, msg && *msg ? msg : "database unavailable");
-    size_t n = strlen(e->message);
-    while (n && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
-        e->message[--n] = 0;
+    tidy_message(e);
     return code;
 }
 
@@ -98,11 +116,15 @@ static enum err_code pg_alive(struct pg_db *d, struct err *e)
         return ERR_OK;
     if (d->base.in_tx)
         return err_set(e, ERR_UNAVAILABLE, "the database connection was lost");
-    cache_clear(d);
     PQreset(d->c);
-    if (PQstatus(d->c) != CONNECTION_OK)
-        return err_set(e, ERR_UNAVAILABLE, "the database is unavailable: %s", PQerrorMessage(d->c));
+    d->gen++;
+    if (PQstatus(d->c) != CONNECTION_OK) {
+        err_set(e, ERR_UNAVAILABLE, "the database is unavailable: %s", PQerrorMessage(d->c));
+        tidy_message(e);
+        return ERR_UNAVAILABLE;
+    }
     PQclear(PQexec(d->c, "SET TIME ZONE 'UTC'"));
+    PQclear(PQexec(d->c, "SET client_min_messages = warning"));
     return ERR_OK;
 }
 
@@ -142,6 +164,11 @@ static enum err_code pg_exec(struct db *db, const char *sql, struct err *e)
         return rc;
     char *ddl = rewrite_ddl(sql);
     PGresult *r = PQexec(d->c, ddl);
+    if (PQstatus(d->c) != CONNECTION_OK && !d->base.in_tx && pg_alive(d, e) == ERR_OK) {
+        /* the server restarted since the last request: once more */
+        PQclear(r);
+        r = PQexec(d->c, ddl);
+    }
     free(ddl);
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -176,6 +203,25 @@ static uint32_t fnv1a(const char *s)
     return h;
 }
 
+/* Prepares a statement on the current connection. */
+static enum err_code server_prepare(struct pg_db *d, struct pg_stmt *s, struct err *e)
+{
+    PGresult *r = PQprepare(d->c, s->name, s->sql, 0, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        enum err_code code = pg_fail(d, r, e, "prepare", NULL);
+        PQclear(r);
+        return code == ERR_UNAVAILABLE ? code : (e->code = ERR_INTERNAL);
+    }
+    PQclear(r);
+    r = PQdescribePrepared(d->c, s->name);
+    s->nparams = PQresultStatus(r) == PGRES_COMMAND_OK ? PQnparams(r) : 0;
+    PQclear(r);
+    if (s->nparams > PG_MAX_PARAMS)
+        return err_set(e, ERR_INTERNAL, "too many parameters (%d)", s->nparams);
+    s->gen = d->gen;
+    return ERR_OK;
+}
+
 static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *e)
 {
     struct pg_db *d = PG(db);
@@ -197,21 +243,7 @@ static struct db_stmt *pg_prepare(struct db *db, const char *sql, struct err *e)
     s->base.db = db;
     s->sql = xstrdup(sql);
     snprintf(s->name, sizeof(s->name), "s%u", d->next_name++);
-    PGresult *r = PQprepare(d->c, s->name, sql, 0, NULL);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        enum err_code code = pg_fail(d, r, e, "prepare", NULL);
-        if (code == ERR_CONFLICT)
-            e->code = ERR_INTERNAL;
-        PQclear(r);
-        stmt_free(s);
-        return NULL;
-    }
-    PQclear(r);
-    r = PQdescribePrepared(d->c, s->name);
-    s->nparams = PQresultStatus(r) == PGRES_COMMAND_OK ? PQnparams(r) : 0;
-    PQclear(r);
-    if (s->nparams > PG_MAX_PARAMS) {
-        err_set(e, ERR_INTERNAL, "too many parameters (%d)", s->nparams);
+    if (server_prepare(d, s, e) != ERR_OK) {
         stmt_free(s);
         return NULL;
     }
@@ -247,14 +279,28 @@ static void pg_bind_text(struct db_stmt *st, int n, const char *v)
 
 static void pg_bind_null(struct db_stmt *st, int n) { set_val(PS(st), n, NULL); }
 
+static PGresult *exec_prepared(struct pg_db *d, struct pg_stmt *s)
+{
+    return PQexecPrepared(d->c, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
+}
+
 static int pg_step(struct db_stmt *st)
 {
     struct pg_stmt *s = PS(st);
     struct pg_db *d = PG(st->db);
     if (!s->executed) {
         s->executed = true;
-        s->res =
-            PQexecPrepared(d->c, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
+        if (s->gen != d->gen && server_prepare(d, s, st->e) != ERR_OK)
+            return DB_FAIL;
+        s->res = exec_prepared(d, s);
+        if (PQstatus(d->c) != CONNECTION_OK && !d->base.in_tx && pg_alive(d, st->e) == ERR_OK) {
+            /* the server restarted since the last request: prepare and run again */
+            PQclear(s->res);
+            s->res = NULL;
+            if (server_prepare(d, s, st->e) != ERR_OK)
+                return DB_FAIL;
+            s->res = exec_prepared(d, s);
+        }
         ExecStatusType rs = PQresultStatus(s->res);
         if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
             pg_fail(d, s->res, st->e, "query", &st->constraint);
