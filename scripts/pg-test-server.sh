@@ -2,6 +2,9 @@
 # pg-test-server.sh — a throw-away PostgreSQL server for the tests.
 #   pg-test-server.sh start DIR   initdb into DIR, start on a Unix socket in DIR,
 #                                 print the connection URL of database "servitor"
+#   pg-test-server.sh replica DIR PRIMARY_URL
+#                                 a streaming replica of that server in DIR;
+#                                 prints its URL
 #   pg-test-server.sh stop DIR    stop it and remove DIR
 # Runs the server as the "postgres" system user when started as root
 # (PostgreSQL refuses to run as root).
@@ -17,6 +20,16 @@ start)
   port=$((20000 + RANDOM % 20000))
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-c listen_addresses='' -k $dir -p $port -c fsync=off -c max_connections=200" start >/dev/null
   as_pg "$bin/createdb" -h "$dir" -p "$port" -U servitor servitor
+  echo "postgresql:///servitor?host=$dir&port=$port&user=servitor"
+  ;;
+replica)
+  url=${3:?primary url}
+  phost=$(sed 's/.*host=\([^&]*\).*/\1/' <<<"$url") pport=$(sed 's/.*port=\([0-9]*\).*/\1/' <<<"$url")
+  mkdir -p "$dir"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+  as_pg "$bin/pg_basebackup" -h "$phost" -p "$pport" -U servitor -D "$dir/data" -R -X stream >/dev/null
+  port=$((20000 + RANDOM % 20000))
+  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-c listen_addresses='' -k $dir -p $port -c hot_standby=on" start >/dev/null
   echo "postgresql:///servitor?host=$dir&port=$port&user=servitor"
   ;;
 stop)

@@ -87,7 +87,11 @@ API_HANDLER(api_audit_list)
 #undef FILTER_T
 #undef FILTER_I
     buf_printf(&sql, "\nORDER BY id DESC\nLIMIT %lld", (long long)limit + 1);
-    struct db_stmt *st = db_prepare(cx->db, sql.p, &cx->err);
+    /* the audit log is a report: read from the replica when there is one */
+    struct db *rdb = ctx_read_db(cx);
+    struct db_stmt *st = rdb ? db_prepare(rdb, sql.p, &cx->err) : NULL;
+    if (!rdb)
+        cx->err.code = ERR_UNAVAILABLE;
     buf_release(&sql);
     if (!st)
         return cx->err.code;

@@ -48,6 +48,7 @@ int cmd_serve(int argc, char **argv)
         .listen_host = host,
         .port = (int)port,
         .db_url = url,
+        .db_read_url = cli_opt(argc, argv, "--db-read"),
         .threads = (int)threads,
         .trust_proxy =
             cli_flag(argc, argv, "--trust-proxy") ||

@@ -22,6 +22,9 @@ struct user {
 struct ctx {
     struct arena *a;
     struct db *db;
+    /* reports and exports read through ctx_read_db(): a replica when the
+     * server has one (--db-read), else db */
+    struct db *(*read_db)(struct ctx *cx);
     const struct user *user; /* NULL before authentication */
     struct err err;
     const char *remote_addr; /* "127.0.0.1" */
@@ -29,6 +32,13 @@ struct ctx {
 
 /* Sets the context's error; returns code. */
 #define ctx_fail(cx, code, ...) err_set(&(cx)->err, (code), __VA_ARGS__)
+
+/* The connection for heavy reading; NULL (with cx->err set) when the replica
+ * cannot be reached. Never use it for what must see the caller's own writes. */
+static inline struct db *ctx_read_db(struct ctx *cx)
+{
+    return cx->read_db ? cx->read_db(cx) : cx->db;
+}
 
 static inline bool ctx_can(const struct ctx *cx, unsigned perm)
 {

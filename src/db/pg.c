@@ -445,9 +445,7 @@ enum err_code db_pg_open(const char *url, struct db **out, struct err *e)
     if (!c || PQstatus(c) != CONNECTION_OK) {
         err_set(e, ERR_UNAVAILABLE, "cannot connect to PostgreSQL: %s",
                 c ? PQerrorMessage(c) : "out of memory");
-        size_t n = strlen(e->message);
-        while (n && e->message[n - 1] == '\n')
-            e->message[--n] = 0;
+        tidy_message(e);
         PQfinish(c);
         return ERR_UNAVAILABLE;
     }

@@ -86,6 +86,7 @@ struct server_opts {
     const char *listen_host;
     int port;
     const char *db_url;
+    const char *db_read_url; /* optional PostgreSQL replica for reports */
     int threads;
     bool trust_proxy; /* take the client address from X-Forwarded-For */
 };

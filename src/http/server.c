@@ -27,10 +27,13 @@
 #include "base/banned.h"
 
 static const char *db_url;
+static const char *db_read_url;
 static bool trust_proxy;
 static _Thread_local struct db *thread_db;
+static _Thread_local struct db *thread_db_read;
 static volatile sig_atomic_t stop_requested;
-static pthread_key_t db_key; /* closes a worker's connection when it exits */
+static pthread_key_t db_key;      /* closes a worker's connection when it exits */
+static pthread_key_t db_read_key; /* the same for its replica connection */
 
 struct conn_state {
     struct arena arena;
@@ -193,6 +196,18 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_resp 
 
 static void close_thread_db(void *db) { db_close(db); }
 
+/* The replica connection (--db-read), opened when first needed: a replica
+ * that is down fails only the requests that read from it (503). */
+static struct db *worker_db_read(struct ctx *cx)
+{
+    if (!thread_db_read) {
+        if (db_open(db_read_url, &thread_db_read, &cx->err) != ERR_OK)
+            return NULL;
+        pthread_setspecific(db_read_key, thread_db_read);
+    }
+    return thread_db_read;
+}
+
 static struct db *worker_db(struct err *e)
 {
     if (!thread_db) {
@@ -255,7 +270,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (cs->responded)
         return MHD_YES;
 
-    struct ctx cx = {.a = &cs->arena};
+    struct ctx cx = {.a = &cs->arena, .read_db = db_read_url ? worker_db_read : NULL};
     err_clear(&cx.err);
     struct http_req rq = {.method = method, .path = url, .conn = c};
     struct http_resp rs = {0};
@@ -361,8 +376,10 @@ static void *jobs_loop(void *arg)
 int server_run(const struct server_opts *opts)
 {
     db_url = opts->db_url;
+    db_read_url = opts->db_read_url;
     trust_proxy = opts->trust_proxy;
     pthread_key_create(&db_key, close_thread_db);
+    pthread_key_create(&db_read_key, close_thread_db);
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)opts->port);
