@@ -37,5 +37,8 @@ API_HANDLER(api_entity_create);
 API_HANDLER(api_entity_get);
 API_HANDLER(api_entity_update);
 API_HANDLER(api_entity_delete);
+API_HANDLER(api_entity_transition);
+API_HANDLER(api_request_timeline);
+API_HANDLER(api_request_comment);
 
 #endif

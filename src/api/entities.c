@@ -5,6 +5,8 @@
 
 #include "api/api.h"
 #include "core/record.h"
+#include "core/workflow.h"
+#include "domain/domain.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
@@ -12,7 +14,7 @@
 static enum err_code entity_of(struct ctx *cx, struct http_req *rq, unsigned which,
                                const struct entity **out)
 {
-    const struct entity *ent = registry_find(rq->args[0]);
+    const struct entity *ent = domain_entity(rq->args[0]);
     if (!ent)
         return ctx_fail(cx, ERR_NOTFOUND, "no such resource");
     unsigned perm = which == 0 ? ent->perm_read : which == 1 ? ent->perm_write : ent->perm_delete;
@@ -22,7 +24,20 @@ static enum err_code entity_of(struct ctx *cx, struct http_req *rq, unsigned whi
     return ERR_OK;
 }
 
+/* The transitions the user may take now, for the UI's buttons. */
+static json_t *transitions_json(struct ctx *cx, const struct workflow *wf, const struct record *rec)
+{
+    const struct transition *ts[32];
+    int n = workflow_available(cx, wf, rec, ts, 32);
+    json_t *a = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "name", ts[i]->name, "label",
+                                           ts[i]->label, "to", ts[i]->to));
+    return a;
+}
+
 static void send_record(struct http_resp *rs, int status, const struct record *rec)
+
 {
     http_json(rs, status, record_to_json(rec));
 }
@@ -62,8 +77,47 @@ API_HANDLER(api_entity_get)
         rc = entity_get(cx, ent, id, &rec);
     if (rc != ERR_OK)
         return rc;
-    send_record(rs, 200, rec);
+    json_t *j = record_to_json(rec);
+    const struct workflow *wf = domain_workflow(ent);
+    if (wf)
+        json_object_set_new(j, "transitions", transitions_json(cx, wf, rec));
+    http_json(rs, 200, j);
     http_header(cx, rs, "ETag", arena_printf(cx->a, "\"%lld\"", (long long)rec->version));
+    return ERR_OK;
+}
+
+API_HANDLER(api_entity_transition)
+{
+    const struct entity *ent;
+    const struct workflow *wf;
+    json_t *body = NULL;
+    int64_t id;
+    enum err_code rc = entity_of(cx, rq, 0, &ent);
+    if (rc == ERR_OK && !(wf = domain_workflow(ent)))
+        rc = ctx_fail(cx, ERR_NOTFOUND, "%s have no workflow", ent->name);
+    if (rc == ERR_OK)
+        rc = api_path_id(cx, rq, 1, &id);
+    if (rc == ERR_OK)
+        rc = api_body(cx, rq, &body);
+    if (rc != ERR_OK)
+        return rc;
+    struct record *input = record_new(cx, ent), *out;
+    int64_t version;
+    rc = record_from_json(cx, ent, body, RI_PARAMS, input, &version);
+    json_decref(body);
+    if (rc != ERR_OK)
+        return rc;
+    if (version < 0)
+        version = api_request_version(rq);
+    if (version < 0) {
+        err_field(&cx->err, "version", "required");
+        return ctx_fail(cx, ERR_INVALID, "send the version you read (\"version\" or If-Match)");
+    }
+    if ((rc = workflow_run(cx, wf, id, version, rq->args[2], input, &out)) != ERR_OK)
+        return rc;
+    json_t *j = record_to_json(out);
+    json_object_set_new(j, "transitions", transitions_json(cx, wf, out));
+    http_json(rs, 200, j);
     return ERR_OK;
 }
 
@@ -78,7 +132,7 @@ API_HANDLER(api_entity_create)
         return rc;
     struct record *in = record_new(cx, ent), *out;
     int64_t version;
-    rc = record_from_json(cx, ent, body, in, &version);
+    rc = record_from_json(cx, ent, body, RI_CREATE, in, &version);
     json_decref(body);
     if (rc == ERR_OK)
         rc = entity_create(cx, ent, in, &out);
@@ -104,7 +158,8 @@ API_HANDLER(api_entity_update)
         return rc;
     struct record *patch = record_new(cx, ent), *out;
     int64_t version;
-    rc = record_from_json(cx, ent, body, patch, &version);
+    rc = record_from_json(cx, ent, body, RI_UPDATE, patch, &version);
+
     json_decref(body);
     if (rc != ERR_OK)
         return rc;

@@ -4,15 +4,17 @@
 
 #include "api/api.h"
 #include "core/perm.h"
+#include "domain/domain.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
 static const char *type_name(enum field_type t)
 {
     static const char *const names[] = {
-        [F_TEXT] = "text", [F_INT] = "int", [F_BOOL] = "bool",         [F_ENUM] = "enum",
-        [F_DATE] = "date", [F_REF] = "ref", [F_PHONE] = "phone",       [F_EMAIL] = "email",
-        [F_INN] = "inn",   [F_KPP] = "kpp", [F_PASSWORD] = "password",
+        [F_TEXT] = "text", [F_INT] = "int",     [F_BOOL] = "bool",
+        [F_ENUM] = "enum", [F_DATE] = "date",   [F_DATETIME] = "datetime",
+        [F_REF] = "ref",   [F_PHONE] = "phone", [F_EMAIL] = "email",
+        [F_INN] = "inn",   [F_KPP] = "kpp",     [F_PASSWORD] = "password",
     };
     return names[t];
 }
@@ -47,8 +49,8 @@ static json_t *field_json(const struct field *f)
 API_HANDLER(api_meta)
 {
     json_t *ents = json_array();
-    for (int i = 0; registry_entities[i]; i++) {
-        const struct entity *e = registry_entities[i];
+    for (int i = 0; domain_entities[i]; i++) {
+        const struct entity *e = domain_entities[i];
         json_t *fields = json_array();
         for (int k = 0; e->fields[k].name; k++)
             json_array_append_new(fields, field_json(&e->fields[k]));

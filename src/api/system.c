@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "base/embed.h"
+#include "domain/domain.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
@@ -89,8 +90,8 @@ static const char *oa_type(enum field_type t)
 API_HANDLER(api_openapi)
 {
     json_t *paths = json_object(), *schemas = json_object();
-    for (int i = 0; registry_entities[i]; i++) {
-        const struct entity *e = registry_entities[i];
+    for (int i = 0; domain_entities[i]; i++) {
+        const struct entity *e = domain_entities[i];
         json_t *props = json_object(), *required = json_array();
         json_object_set_new(props, "id", json_pack("{s:s,s:b}", "type", "integer", "readOnly", 1));
         json_object_set_new(props, "version", json_pack("{s:s}", "type", "integer"));

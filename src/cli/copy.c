@@ -12,15 +12,30 @@
 #include "cli/cli.h"
 #include "core/audit.h"
 #include "core/entity.h"
+#include "domain/domain.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
 /* Every table, parents before children. A table missing here stops the
  * copy rather than being left behind. */
 static const char *const tables[] = {
-    "branches",   "users",   "sessions", "api_tokens",       "rate_limits",     "audit_log",
-    "audit_head", "clients", "contacts", "equipment_models", "equipment_units", "number_sequences",
-    "jobs",       NULL,
+    "branches",
+    "users",
+    "sessions",
+    "api_tokens",
+    "rate_limits",
+    "audit_log",
+    "audit_head",
+    "clients",
+    "contacts",
+    "equipment_models",
+    "equipment_units",
+    "requests",
+    "request_events",
+    "number_sequences",
+    "jobs",
+    NULL,
+
 };
 /* Tables without an id column (keyed otherwise). */
 static const char *const without_id[] = {"sessions", "rate_limits", "number_sequences", NULL};
@@ -100,8 +115,8 @@ static enum err_code reindex(struct ctx *cx, struct db *to)
 {
     struct arena keep; /* the cursor outlives each page's arena */
     arena_init(&keep, 0);
-    for (int i = 0; registry_entities[i]; i++) {
-        const struct entity *ent = registry_entities[i];
+    for (int i = 0; domain_entities[i]; i++) {
+        const struct entity *ent = domain_entities[i];
         bool searchable = false;
         for (int k = 0; ent->fields[k].name; k++)
             searchable |= (ent->fields[k].flags & F_SEARCH) != 0;

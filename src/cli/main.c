@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "core/auth.h"
 #include "db/migrate.h"
+#include "domain/domain.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
@@ -117,10 +118,10 @@ static const char *const *search_tables(void)
 {
     static const char *tables[32];
     int n = 0;
-    for (int i = 0; registry_entities[i] && n < 31; i++)
-        for (int k = 0; registry_entities[i]->fields[k].name; k++)
-            if (registry_entities[i]->fields[k].flags & F_SEARCH) {
-                tables[n++] = registry_entities[i]->table;
+    for (int i = 0; domain_entities[i] && n < 31; i++)
+        for (int k = 0; domain_entities[i]->fields[k].name; k++)
+            if (domain_entities[i]->fields[k].flags & F_SEARCH) {
+                tables[n++] = domain_entities[i]->table;
                 break;
             }
     tables[n] = NULL;

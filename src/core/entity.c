@@ -16,6 +16,7 @@
 #include "base/util.h"
 #include "core/audit.h"
 #include "core/entity_internal.h"
+#include "core/numbering.h"
 #include "core/auth.h"
 #include "core/record.h"
 #include "core/validate.h"
@@ -182,6 +183,12 @@ static void validate_value(struct ctx *cx, const struct field *f, struct value *
         if (!date_parse(v->s, &y, &m, &d))
             err_field(e, f->name, "invalid_date");
         break;
+    case F_DATETIME: {
+        int64_t t;
+        if (strlen(v->s) != 20 || !time_parse(v->s, &t))
+            err_field(e, f->name, "invalid_datetime");
+        break;
+    }
     case F_PHONE:
         if (!phone_normalize(v->s, buf, sizeof(buf)))
             err_field(e, f->name, "invalid_phone");
@@ -451,6 +458,19 @@ static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct 
 
     char now[ISO_TIME_LEN];
     time_now_iso(now);
+    if (ent->number_field) {
+        int idx;
+        int64_t n;
+        int year =
+            (now[0] - '0') * 1000 + (now[1] - '0') * 100 + (now[2] - '0') * 10 + now[3] - '0';
+        if (!entity_field(ent, ent->number_field, &idx))
+            return ctx_fail(cx, ERR_INTERNAL, "%s has no field %s", ent->name, ent->number_field);
+        if ((rc = number_next(cx, ent->number_series, year, &n)) != ERR_OK)
+            return rc;
+        in->v[idx].set = true;
+        in->v[idx].null = false;
+        in->v[idx].s = number_format(cx, ent->number_series, year, n);
+    }
     struct buf sql = BUF_INIT;
     buf_printf(&sql, "INSERT INTO %s (version, created_at, updated_at", ent->table);
     for (int i = 0; i < n; i++)
@@ -490,7 +510,8 @@ enum err_code entity_create(struct ctx *cx, const struct entity *ent, struct rec
 }
 
 static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t id,
-                               int64_t version, struct record *patch, struct record **out)
+                               int64_t version, struct record *patch, const char *action,
+                               struct record **out)
 {
     struct record *old;
     enum err_code rc = entity_get(cx, ent, id, &old);
@@ -554,7 +575,7 @@ static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t
             (*out)->v[i].set = true;
             (*out)->v[i].s = "(changed)";
         }
-    return after_change(cx, ent, "update", old, *out);
+    return after_change(cx, ent, action, old, *out);
 }
 
 enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version,
@@ -564,7 +585,18 @@ enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id
     enum err_code rc = tx_begin(cx, &own);
     if (rc != ERR_OK)
         return rc;
-    return tx_end(cx, own, update_tx(cx, ent, id, version, patch, out));
+    return tx_end(cx, own, update_tx(cx, ent, id, version, patch, "update", out));
+}
+
+enum err_code entity_update_as(struct ctx *cx, const struct entity *ent, int64_t id,
+                               int64_t version, struct record *patch, const char *action,
+                               struct record **out)
+{
+    bool own;
+    enum err_code rc = tx_begin(cx, &own);
+    if (rc != ERR_OK)
+        return rc;
+    return tx_end(cx, own, update_tx(cx, ent, id, version, patch, action, out));
 }
 
 static enum err_code delete_tx(struct ctx *cx, const struct entity *ent, int64_t id,

@@ -18,7 +18,9 @@ enum field_type {
     F_INT,
     F_BOOL,
     F_ENUM,
-    F_DATE,  /* "YYYY-MM-DD" */
+    F_DATE,     /* "YYYY-MM-DD" */
+    F_DATETIME, /* "YYYY-MM-DDTHH:MM:SSZ" (UTC) */
+
     F_REF,   /* id of a record of .ref */
     F_PHONE, /* normalised to +<digits> */
     F_EMAIL,
@@ -28,14 +30,16 @@ enum field_type {
 };
 
 enum field_flag {
-    F_REQUIRED = 1 << 0,  /* must be present and non-empty on create */
-    F_UNIQUE = 1 << 1,    /* unique (with .unique_with: unique together) */
-    F_SEARCH = 1 << 2,    /* part of the full-text search */
-    F_FILTER = 1 << 3,    /* ?field=value allowed */
-    F_SORT = 1 << 4,      /* ?sort=field allowed */
-    F_READONLY = 1 << 5,  /* never taken from input */
-    F_MULTILINE = 1 << 6, /* UI hint: a text area */
-    F_LIST = 1 << 7,      /* UI hint: a column in list views */
+    F_REQUIRED = 1 << 0,    /* must be present and non-empty on create */
+    F_UNIQUE = 1 << 1,      /* unique (with .unique_with: unique together) */
+    F_SEARCH = 1 << 2,      /* part of the full-text search */
+    F_FILTER = 1 << 3,      /* ?field=value allowed */
+    F_SORT = 1 << 4,        /* ?sort=field allowed */
+    F_READONLY = 1 << 5,    /* never taken from input */
+    F_MULTILINE = 1 << 6,   /* UI hint: a text area */
+    F_LIST = 1 << 7,        /* UI hint: a column in list views */
+    F_CREATE_ONLY = 1 << 8, /* taken from input on create, read-only after */
+
 };
 
 struct entity;
@@ -85,6 +89,10 @@ struct entity {
     /* Runs after a successful write, in the same transaction. */
     enum err_code (*after_write)(struct ctx *cx, const struct record *rec,
                                  const struct record *old);
+    /* Numbered documents: number_field gets "<series>-<year>-<000123>" on
+     * create, gapless per series and year (core/numbering.h). */
+    const char *number_field;
+    const char *number_series;
 };
 
 int entity_nfields(const struct entity *ent);
@@ -143,6 +151,11 @@ enum err_code entity_create(struct ctx *cx, const struct entity *ent, struct rec
  * otherwise, changing nothing). */
 enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version,
                             struct record *patch, struct record **out);
+/* The same, logged in the audit under another action name (a workflow
+ * transition); read-only fields may be set here. */
+enum err_code entity_update_as(struct ctx *cx, const struct entity *ent, int64_t id,
+                               int64_t version, struct record *patch, const char *action,
+                               struct record **out);
 /* Deletes a record; version < 0 skips the version check. ERR_CONFLICT when
  * other records refer to it. */
 enum err_code entity_delete(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version);

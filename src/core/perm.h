@@ -18,7 +18,11 @@
     X(USERS_READ, "users.read")                                                                    \
     X(USERS_WRITE, "users.write")                                                                  \
     X(TOKENS_MANAGE, "tokens.manage")                                                              \
-    X(AUDIT_READ, "audit.read")
+    X(AUDIT_READ, "audit.read")                                                                    \
+    X(REQUESTS_READ, "requests.read")                                                              \
+    X(REQUESTS_WRITE, "requests.write")                                                            \
+    X(REQUESTS_ASSIGN, "requests.assign")                                                          \
+    X(REQUESTS_WORK, "requests.work")
 
 enum perm_bit {
 #define X(name, str) PERM_BIT_##name,

@@ -57,7 +57,7 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 enum err_code record_from_json(struct ctx *cx, const struct entity *ent, json_t *obj,
-                               struct record *rec, int64_t *version)
+                               enum record_input mode, struct record *rec, int64_t *version)
 {
     *version = -1;
     if (!json_is_object(obj))
@@ -83,7 +83,8 @@ enum err_code record_from_json(struct ctx *cx, const struct entity *ent, json_t 
             err_field(&cx->err, fname, "unknown_field");
             continue;
         }
-        if (f->flags & F_READONLY) {
+        if ((f->flags & F_READONLY) || (mode == RI_UPDATE && (f->flags & F_CREATE_ONLY))) {
+
             err_field(&cx->err, fname, "read_only");
             continue;
         }

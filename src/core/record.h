@@ -13,11 +13,18 @@ json_t *record_to_json(const struct record *rec);
 /* The same as compact JSON text in the arena. */
 const char *record_json_text(struct ctx *cx, const struct record *rec);
 
+/* What the input is for: which fields it may carry. */
+enum record_input {
+    RI_CREATE, /* writable and create-only fields */
+    RI_UPDATE, /* writable fields */
+    RI_PARAMS, /* a workflow transition's parameters: like create */
+};
+
 /* Reads an input object into rec (values get .set). Unknown fields, wrong
  * types and read-only fields become field errors and ERR_INVALID; a non-object
  * is ERR_MALFORMED. "version" goes to *version (-1 when absent); "id",
  * "created_at", "updated_at" and "*_label" keys are ignored. */
 enum err_code record_from_json(struct ctx *cx, const struct entity *ent, json_t *obj,
-                               struct record *rec, int64_t *version);
+                               enum record_input mode, struct record *rec, int64_t *version);
 
 #endif

@@ -96,7 +96,14 @@ static void bind_va(struct db_stmt *st, const char *types, va_list ap)
     for (int i = 0; types[i]; i++) {
         if (types[i] == 'i') {
             db_bind_i64(st, i + 1, va_arg(ap, int64_t));
+        } else if (types[i] == 'I') {
+            int64_t v = va_arg(ap, int64_t);
+            if (v)
+                db_bind_i64(st, i + 1, v);
+            else
+                db_bind_null(st, i + 1);
         } else {
+
             const char *s = va_arg(ap, const char *);
             db_bind_text(st, i + 1, s);
         }

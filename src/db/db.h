@@ -72,7 +72,9 @@ void db_done(struct db_stmt *st);
 bool db_constraint_failed(struct db_stmt *st);
 
 /* Prepares sql and binds arguments by a type string, one letter each:
- * 'i' int64_t, 't' const char * (NULL → SQL NULL). */
+ * 'i' int64_t, 'I' int64_t with 0 → SQL NULL (an optional reference),
+ * 't' const char * (NULL → SQL NULL). */
+
 struct db_stmt *db_q(struct db *db, struct err *e, const char *sql, const char *types, ...);
 /* Runs a statement that returns no rows or ignores them. */
 enum err_code db_run(struct db *db, struct err *e, const char *sql, const char *types, ...);

@@ -25,12 +25,15 @@ const struct route routes[] = {
     {"POST",   "/api/v1/tokens",                        api_tokens_create, P_TOKENS_MANAGE, 0},
     {"DELETE", "/api/v1/tokens/:id",                    api_tokens_delete, P_TOKENS_MANAGE, 0},
     {"GET",    "/api/v1/equipment_units/:id/history",   api_unit_history,  P_EQUIPMENT_READ, 0},
+    {"GET",    "/api/v1/requests/:id/timeline",         api_request_timeline, P_REQUESTS_READ, 0},
+    {"POST",   "/api/v1/requests/:id/comments",         api_request_comment, P_REQUESTS_WRITE, 0},
     /* generic resources: the entity's own permissions are checked inside */
     {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               0},
     {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               0},
     {"GET",    "/api/v1/:entity/:id",                   api_entity_get,    0,               0},
     {"PATCH",  "/api/v1/:entity/:id",                   api_entity_update, 0,               0},
     {"DELETE", "/api/v1/:entity/:id",                   api_entity_delete, 0,               0},
+    {"POST",   "/api/v1/:entity/:id/transitions/:name", api_entity_transition, 0,           0},
 };
 /* clang-format on */
 

@@ -12,9 +12,4 @@ extern const struct entity entity_contacts;
 extern const struct entity entity_equipment_models;
 extern const struct entity entity_equipment_units;
 
-/* Every entity served by the generic resource routes, NULL-terminated. */
-extern const struct entity *const registry_entities[];
-/* The entity of a resource name, or NULL. */
-const struct entity *registry_find(const char *name);
-
 #endif

@@ -1,0 +1,99 @@
+/* workflow.c — workflows as tables of transitions (core layer). */
+#include "workflow.h"
+
+#include <string.h>
+
+#include "base/banned.h"
+
+static bool starts_from(const struct transition *t, const char *state)
+{
+    size_t n = strlen(state);
+    for (const char *p = t->from; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && memcmp(p, state, n) == 0)
+            return true;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return false;
+}
+
+static const char *state_of(const struct workflow *wf, const struct record *rec)
+{
+    struct value *v = record_value((struct record *)rec, wf->state_field);
+    return v && !v->null && v->s ? v->s : "";
+}
+
+int workflow_available(struct ctx *cx, const struct workflow *wf, const struct record *rec,
+                       const struct transition **out, int max)
+{
+    int n = 0;
+    const char *state = state_of(wf, rec);
+    for (const struct transition *t = wf->transitions; t->name && n < max; t++) {
+        if (!starts_from(t, state) || !ctx_can(cx, t->perm))
+            continue;
+        if (t->guard) {
+            struct err saved = cx->err;
+            enum err_code rc = t->guard(cx, rec);
+            cx->err = saved;
+            if (rc != ERR_OK)
+                continue;
+        }
+        out[n++] = t;
+    }
+    return n;
+}
+
+static enum err_code run_tx(struct ctx *cx, const struct workflow *wf, int64_t id, int64_t version,
+                            const struct transition *t, const struct record *input,
+                            struct record **out)
+{
+    struct record *rec;
+    enum err_code rc = entity_get(cx, wf->ent, id, &rec);
+    if (rc != ERR_OK)
+        return rc;
+    if (version != rec->version)
+        return ctx_fail(cx, ERR_CONFLICT, "%s %lld was changed by someone else", wf->ent->name,
+                        (long long)id);
+    const char *state = state_of(wf, rec);
+    if (!starts_from(t, state))
+        return ctx_fail(cx, ERR_CONFLICT, "'%s' is not possible in state '%s'", t->name, state);
+    if (t->guard && (rc = t->guard(cx, rec)) != ERR_OK)
+        return rc;
+    struct record *patch = record_new(cx, wf->ent);
+    struct value *sv = record_value(patch, wf->state_field);
+    sv->set = true;
+    sv->s = t->to;
+    if (t->effect && (rc = t->effect(cx, rec, input, patch)) != ERR_OK)
+        return rc;
+    if ((rc = entity_update_as(cx, wf->ent, id, version, patch, t->name, out)) != ERR_OK)
+        return rc;
+    return t->after ? t->after(cx, rec, *out, t) : ERR_OK;
+}
+
+enum err_code workflow_run(struct ctx *cx, const struct workflow *wf, int64_t id, int64_t version,
+                           const char *name, const struct record *input, struct record **out)
+{
+    const struct transition *t = NULL;
+    for (const struct transition *k = wf->transitions; k->name; k++)
+        if (strcmp(k->name, name) == 0)
+            t = k;
+    if (!t)
+        return ctx_fail(cx, ERR_NOTFOUND, "no transition '%s'", name);
+    if (!ctx_can(cx, t->perm))
+        return ctx_fail(cx, ERR_FORBIDDEN, "your role may not '%s'", name);
+    bool own = !db_in_tx(cx->db);
+    enum err_code rc = own ? db_begin_write(cx->db, &cx->err) : ERR_OK;
+    if (rc != ERR_OK)
+        return rc;
+    rc = run_tx(cx, wf, id, version, t, input, out);
+    if (!own)
+        return rc;
+    if (rc != ERR_OK) {
+        db_rollback(cx->db);
+        return rc;
+    }
+    return db_commit(cx->db, &cx->err);
+}

@@ -1,0 +1,50 @@
+/* workflow.h — workflows as tables of transitions (core layer).
+ *
+ * A workflow names the state field of an entity and its transitions, each
+ * with the states it starts from, the state it leads to, the permission it
+ * needs, a guard and an effect. The API lists the transitions a user may take
+ * now and the UI shows exactly those; taking one is an update of the record
+ * logged in the audit under the transition's name. */
+#ifndef SERVITOR_WORKFLOW_H
+#define SERVITOR_WORKFLOW_H
+
+#include "core/entity.h"
+
+struct transition {
+    const char *name;  /* "assign": the URL segment and the audit action */
+    const char *from;  /* the states it starts from, space-separated */
+    const char *to;    /* the state it leads to */
+    unsigned perm;     /* needed by the user */
+    const char *label; /* i18n key: "transition.assign" */
+    /* May it be taken now (rec is the stored record)? ERR_OK, or an error code
+     * with the reason in cx->err. NULL: always. */
+    enum err_code (*guard)(struct ctx *cx, const struct record *rec);
+    /* Copies what the transition takes from the input into patch (e.g. the
+     * assignee) and checks it; runs in the write transaction. NULL: nothing. */
+    enum err_code (*effect)(struct ctx *cx, const struct record *rec, const struct record *input,
+                            struct record *patch);
+    /* After the record was updated, in the same transaction (timeline,
+     * notifications). NULL: nothing. */
+    enum err_code (*after)(struct ctx *cx, const struct record *before, const struct record *now,
+                           const struct transition *t);
+};
+
+struct workflow {
+    const struct entity *ent;
+    const char *state_field;
+    const struct transition *transitions; /* ends with a zeroed entry */
+};
+
+/* The transitions the current user may take on rec now; returns how many
+ * were written to out (at most max). */
+int workflow_available(struct ctx *cx, const struct workflow *wf, const struct record *rec,
+                       const struct transition **out, int max);
+
+/* Takes transition `name` on record id at `version`. ERR_NOTFOUND (record or
+ * transition), ERR_CONFLICT (stale version, or not allowed from the current
+ * state), ERR_FORBIDDEN (permission), or the guard's and effect's errors;
+ * nothing changes on error. */
+enum err_code workflow_run(struct ctx *cx, const struct workflow *wf, int64_t id, int64_t version,
+                           const char *name, const struct record *input, struct record **out);
+
+#endif

@@ -1,0 +1,35 @@
+/* desk.h — the service desk (domain layer): requests (обращения) from every
+ * channel, their workflow and their timeline. */
+#ifndef SERVITOR_DESK_H
+#define SERVITOR_DESK_H
+
+#include "core/entity.h"
+#include "core/workflow.h"
+
+extern const struct entity entity_requests;
+extern const struct workflow request_workflow;
+
+/* Adds a reply (public) or an internal note to a request's timeline, in
+ * its own transaction unless one is open. ERR_NOTFOUND, ERR_INVALID (empty
+ * or too long body). */
+enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *body,
+                              bool public_reply, int64_t *event_id);
+
+/* One event of a request's timeline. */
+struct request_event {
+    int64_t id;
+    const char *at;
+    int64_t user_id; /* 0: the client or the system */
+    const char *user_name;
+    const char *kind; /* created, reply, note, status, assigned */
+    bool public_event;
+    const char *body;
+    const char *from_state, *to_state;
+};
+
+/* The whole timeline, oldest first; with public_only, only what the client
+ * may see. Arena-owned. */
+enum err_code request_timeline(struct ctx *cx, int64_t request_id, bool public_only,
+                               struct request_event **out, int *n);
+
+#endif

@@ -1,0 +1,393 @@
+/* requests.c — requests (обращения): the record, its workflow and its
+ * timeline (domain layer). */
+#include "desk.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/text.h"
+#include "base/timeutil.h"
+#include "base/util.h"
+#include "core/audit.h"
+#include "core/perm.h"
+#include "domain/registry/registry.h"
+#include "base/banned.h"
+
+static const char *const statuses[] = {
+    "new",    "assigned",  "in_progress", "waiting_client", "waiting_parts", "resolved",
+    "closed", "cancelled", NULL};
+static const char *const channels[] = {"phone", "walk_in", "email", "web_form", "api", NULL};
+static const char *const types[] = {"consultation", "repair", "maintenance", "parts",
+                                    "complaint",    "demo",   "other",       NULL};
+static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
+
+/* clang-format off */
+static const struct field request_fields[] = {
+    /* name          type        flags                                              max   label */
+    {"number",      F_TEXT,     F_READONLY | F_SEARCH | F_SORT | F_FILTER | F_LIST, 32,  "request.number"},
+    {"status",      F_ENUM,     F_READONLY | F_FILTER | F_LIST,                    0,    "request.status", .enums = statuses, .def = "new"},
+    {"channel",     F_ENUM,     F_REQUIRED | F_FILTER,                             0,    "request.channel", .enums = channels, .def = "phone"},
+    {"type",        F_ENUM,     F_REQUIRED | F_FILTER | F_LIST,                    0,    "request.type", .enums = types, .def = "repair"},
+    {"priority",    F_ENUM,     F_REQUIRED | F_FILTER | F_LIST,                    0,    "request.priority", .enums = priorities, .def = "normal"},
+    {"subject",     F_TEXT,     F_REQUIRED | F_SEARCH | F_SORT | F_LIST,           300,  "request.subject"},
+    {"description", F_TEXT,     F_SEARCH | F_MULTILINE,                            8000, "request.description"},
+    {"client_id",   F_REF,      F_FILTER | F_LIST,                                 0,    "request.client", .ref = &entity_clients},
+    {"contact_id",  F_REF,      F_FILTER,                                          0,    "request.contact", .ref = &entity_contacts},
+    {"unit_id",     F_REF,      F_FILTER,                                          0,    "request.unit", .ref = &entity_equipment_units},
+    {"branch_id",   F_REF,      F_FILTER,                                          0,    "request.branch", .ref = &entity_branches},
+    {"queue",       F_TEXT,     F_FILTER | F_SORT,                                 100,  "request.queue"},
+    {"assignee_id", F_REF,      F_FILTER | F_LIST | F_CREATE_ONLY,                 0,    "request.assignee", .ref = &entity_users},
+    {"tags",        F_TEXT,     F_SEARCH,                                          300,  "request.tags"},
+    {"access_code", F_TEXT,     F_READONLY,                                        16,   "request.access_code"},
+    {"resolved_at", F_DATETIME, F_READONLY | F_SORT,                               0,    "request.resolved_at"},
+    {"closed_at",   F_DATETIME, F_READONLY | F_SORT,                               0,    "request.closed_at"},
+    {0},
+};
+/* clang-format on */
+
+static struct value *val(struct record *r, const char *name) { return record_value(r, name); }
+
+static bool is_null(struct record *r, const char *name)
+{
+    struct value *v = val(r, name);
+    return !v->set || v->null;
+}
+
+/* The owner of a contact or a unit (0 when none). */
+static enum err_code owner_of(struct ctx *cx, const char *sql, int64_t id, int64_t *client)
+{
+    bool found;
+    *client = 0;
+    enum err_code rc = db_get_i64(cx->db, &cx->err, client, &found, sql, "i", id);
+    if (rc == ERR_OK && !found)
+        *client = 0;
+    return rc;
+}
+
+static enum err_code active_user(struct ctx *cx, int64_t id, bool *ok)
+{
+    int64_t active;
+    bool found;
+    enum err_code rc = db_get_i64(cx->db, &cx->err, &active, &found,
+                                  "SELECT active FROM users WHERE id = $1", "i", id);
+    *ok = found && active;
+    return rc;
+}
+
+/* A contact and a unit belong to the request's client (who is taken from
+ * them when not given); the assignee is an active user; a new request gets
+ * its access code, and is "assigned" when created with an assignee. */
+static enum err_code request_check(struct ctx *cx, struct record *rec, const struct record *old)
+{
+    enum err_code rc;
+    int64_t owner;
+    struct value *client = val(rec, "client_id");
+    if (!is_null(rec, "contact_id")) {
+        if ((rc = owner_of(cx, "SELECT client_id FROM contacts WHERE id = $1",
+                           val(rec, "contact_id")->i, &owner)) != ERR_OK)
+            return rc;
+        if (client->null || !client->set) {
+            client->set = true, client->null = false, client->i = owner;
+        } else if (owner != client->i) {
+            err_field(&cx->err, "contact_id", "invalid");
+        }
+    }
+    if (!is_null(rec, "unit_id")) {
+        if ((rc = owner_of(cx, "SELECT client_id FROM equipment_units WHERE id = $1",
+                           val(rec, "unit_id")->i, &owner)) != ERR_OK)
+            return rc;
+        if (owner && (client->null || !client->set))
+            client->set = true, client->null = false, client->i = owner;
+        else if (owner && owner != client->i)
+            err_field(&cx->err, "unit_id", "invalid");
+    }
+    struct value *assignee = val(rec, "assignee_id");
+    bool assignee_changed =
+        !old || assignee->i != record_value((struct record *)old, "assignee_id")->i;
+    if (!is_null(rec, "assignee_id") && assignee_changed) {
+        bool ok;
+        if ((rc = active_user(cx, assignee->i, &ok)) != ERR_OK)
+            return rc;
+        if (!ok)
+            err_field(&cx->err, "assignee_id", "not_found");
+    }
+    if (!old) {
+        char code[8];
+        snprintf(code, sizeof(code), "%06u", (unsigned)randombytes_uniform(1000000));
+        struct value *ac = val(rec, "access_code");
+        ac->set = true, ac->null = false, ac->s = arena_strdup(cx->a, code);
+        if (!is_null(rec, "assignee_id")) {
+            struct value *st = val(rec, "status");
+            st->set = true, st->null = false, st->s = "assigned";
+        }
+    }
+    return cx->err.nfields ? ERR_INVALID : ERR_OK;
+}
+
+static enum err_code add_event(struct ctx *cx, int64_t request_id, const char *kind,
+                               bool public_event, const char *body, const char *from,
+                               const char *to, int64_t *event_id)
+{
+    char now[ISO_TIME_LEN];
+    time_now_iso(now);
+    int64_t id;
+    bool found;
+    enum err_code rc = db_get_i64(
+        cx->db, &cx->err, &id, &found,
+        "INSERT INTO request_events (request_id, at, user_id, kind, public, body, from_state,\n"
+        "                            to_state)\n"
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\n"
+        "RETURNING id",
+        "itItittt", request_id, now, cx->user ? cx->user->id : (int64_t)0, kind,
+        (int64_t)public_event, body, from, to);
+    if (event_id)
+        *event_id = id;
+    return rc;
+}
+
+/* A new request opens its timeline. */
+static enum err_code request_after_write(struct ctx *cx, const struct record *rec,
+                                         const struct record *old)
+{
+    if (old || !rec)
+        return ERR_OK;
+    return add_event(cx, rec->id, "created", true, NULL, NULL, "new", NULL);
+}
+
+const struct entity entity_requests = {
+    .name = "requests",
+    .table = "requests",
+    .label = "entity.requests",
+    .fields = request_fields,
+    .display_sql = "number",
+    .perm_read = P_REQUESTS_READ,
+    .perm_write = P_REQUESTS_WRITE,
+    .perm_delete = P_REQUESTS_ASSIGN,
+    .check = request_check,
+    .after_write = request_after_write,
+    .number_field = "number",
+    .number_series = "О",
+};
+
+/* ---- workflow ------------------------------------------------------------ */
+
+/* Work on a request belongs to its assignee; managers (assign permission)
+ * may act on any, and anyone who may work takes an unassigned one. */
+static enum err_code may_work(struct ctx *cx, const struct record *rec)
+{
+    struct value *a = record_value((struct record *)rec, "assignee_id");
+    if (a->null || !a->set || a->i == cx->user->id || ctx_can(cx, P_REQUESTS_ASSIGN))
+        return ERR_OK;
+    return ctx_fail(cx, ERR_FORBIDDEN, "the request is assigned to someone else");
+}
+
+static int64_t reopen_days(void)
+{
+    const char *s = getenv("SERVITOR_REOPEN_DAYS");
+    int64_t v;
+    return s && parse_i64(s, strlen(s), &v) && v >= 0 ? v : 14;
+}
+
+/* A closed request may be reopened within SERVITOR_REOPEN_DAYS (14). */
+static enum err_code may_reopen(struct ctx *cx, const struct record *rec)
+{
+    struct value *closed = record_value((struct record *)rec, "closed_at");
+    int64_t t;
+    if (closed->null || !closed->set || !time_parse(closed->s, &t))
+        return ERR_OK;
+    if (time_now() - t > reopen_days() * 86400)
+        return ctx_fail(cx, ERR_CONFLICT, "closed more than %lld days ago: make a new request",
+                        (long long)reopen_days());
+    return ERR_OK;
+}
+
+static void set_now(struct ctx *cx, struct record *patch, const char *field)
+{
+    char now[ISO_TIME_LEN];
+    time_now_iso(now);
+    struct value *v = record_value(patch, field);
+    v->set = true, v->null = false, v->s = arena_strdup(cx->a, now);
+}
+
+static void set_null(struct record *patch, const char *field)
+{
+    struct value *v = record_value(patch, field);
+    v->set = true, v->null = true;
+}
+
+static enum err_code assign_effect(struct ctx *cx, const struct record *rec,
+                                   const struct record *input, struct record *patch)
+{
+    (void)rec;
+    struct value *in = input ? record_value((struct record *)input, "assignee_id") : NULL;
+    if (!in || !in->set || in->null) {
+        err_field(&cx->err, "assignee_id", "required");
+        return ctx_fail(cx, ERR_INVALID, "whom to assign to?");
+    }
+    *record_value(patch, "assignee_id") = *in;
+    return ERR_OK;
+}
+
+static enum err_code start_effect(struct ctx *cx, const struct record *rec,
+                                  const struct record *input, struct record *patch)
+{
+    (void)input;
+    struct value *a = record_value((struct record *)rec, "assignee_id");
+    if (a->null || !a->set) {
+        struct value *v = record_value(patch, "assignee_id");
+        v->set = true, v->null = false, v->i = cx->user->id;
+    }
+    return ERR_OK;
+}
+
+static enum err_code resolve_effect(struct ctx *cx, const struct record *rec,
+                                    const struct record *input, struct record *patch)
+{
+    (void)rec, (void)input;
+    set_now(cx, patch, "resolved_at");
+    return ERR_OK;
+}
+
+static enum err_code close_effect(struct ctx *cx, const struct record *rec,
+                                  const struct record *input, struct record *patch)
+{
+    (void)rec, (void)input;
+    set_now(cx, patch, "closed_at");
+    return ERR_OK;
+}
+
+static enum err_code reopen_effect(struct ctx *cx, const struct record *rec,
+                                   const struct record *input, struct record *patch)
+{
+    (void)cx, (void)rec, (void)input;
+    set_null(patch, "resolved_at");
+    set_null(patch, "closed_at");
+    return ERR_OK;
+}
+
+/* Every transition leaves a status event; an assignment also names whom. */
+static enum err_code after_transition(struct ctx *cx, const struct record *before,
+                                      const struct record *now, const struct transition *t)
+{
+    const char *from = record_value((struct record *)before, "status")->s;
+    enum err_code rc = ERR_OK;
+    int ai;
+    if (entity_field(&entity_requests, "assignee_id", &ai) && now->v[ai].i != before->v[ai].i &&
+        !now->v[ai].null)
+        rc = add_event(cx, now->id, "assigned", false, now->labels[ai], NULL, NULL, NULL);
+    if (rc == ERR_OK && strcmp(from, t->to) != 0)
+        rc = add_event(cx, now->id, "status", true, NULL, from, t->to, NULL);
+    return rc;
+}
+
+#define ACTIVE "new assigned in_progress waiting_client waiting_parts"
+
+/* clang-format off */
+static const struct transition request_transitions[] = {
+    /* name          from                                  to                perm               label                      guard       effect          after */
+    {"assign",      ACTIVE,                               "assigned",       P_REQUESTS_ASSIGN, "transition.assign",       NULL,       assign_effect,  after_transition},
+    {"start",       "new assigned",                       "in_progress",    P_REQUESTS_WORK,   "transition.start",        may_work,   start_effect,   after_transition},
+    {"wait_client", "in_progress",                        "waiting_client", P_REQUESTS_WORK,   "transition.wait_client",  may_work,   NULL,           after_transition},
+    {"wait_parts",  "in_progress",                        "waiting_parts",  P_REQUESTS_WORK,   "transition.wait_parts",   may_work,   NULL,           after_transition},
+    {"resume",      "waiting_client waiting_parts",       "in_progress",    P_REQUESTS_WORK,   "transition.resume",       may_work,   NULL,           after_transition},
+    {"resolve",     "assigned in_progress waiting_client waiting_parts", "resolved", P_REQUESTS_WORK, "transition.resolve", may_work, resolve_effect, after_transition},
+    {"close",       "resolved",                           "closed",         P_REQUESTS_WRITE,  "transition.close",        NULL,       close_effect,   after_transition},
+    {"reopen",      "resolved closed",                    "in_progress",    P_REQUESTS_WRITE,  "transition.reopen",       may_reopen, reopen_effect,  after_transition},
+    {"cancel",      ACTIVE,                               "cancelled",      P_REQUESTS_ASSIGN, "transition.cancel",       NULL,       NULL,           after_transition},
+    {0},
+};
+/* clang-format on */
+
+const struct workflow request_workflow = {
+    .ent = &entity_requests,
+    .state_field = "status",
+    .transitions = request_transitions,
+};
+
+/* ---- timeline ------------------------------------------------------------ */
+
+enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *body,
+                              bool public_reply, int64_t *event_id)
+{
+    if (!body || text_blank(body))
+        err_field(&cx->err, "body", "required");
+    else if (!utf8_valid(body, strlen(body)))
+        err_field(&cx->err, "body", "invalid");
+    else if (utf8_count(body, strlen(body)) > 10000)
+        err_field(&cx->err, "body", "too_long");
+    if (cx->err.nfields)
+        return ctx_fail(cx, ERR_INVALID, "the comment is invalid");
+    bool own = !db_in_tx(cx->db);
+    enum err_code rc = own ? db_begin_write(cx->db, &cx->err) : ERR_OK;
+    if (rc != ERR_OK)
+        return rc;
+    int64_t one;
+    bool found;
+    rc = db_get_i64(cx->db, &cx->err, &one, &found, "SELECT 1 FROM requests WHERE id = $1", "i",
+                    request_id);
+    if (rc == ERR_OK && !found)
+        rc = ctx_fail(cx, ERR_NOTFOUND, "requests %lld not found", (long long)request_id);
+    const char *kind = public_reply ? "reply" : "note";
+    if (rc == ERR_OK)
+        rc = add_event(cx, request_id, kind, public_reply, body, NULL, NULL, event_id);
+    if (rc == ERR_OK) {
+        json_t *j = json_pack("{s:s,s:s}", "kind", kind, "body", body);
+        char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+        rc = audit_append(cx, kind, "requests", request_id, NULL, s);
+        free(s);
+        json_decref(j);
+    }
+    if (!own)
+        return rc;
+    if (rc != ERR_OK) {
+        db_rollback(cx->db);
+        return rc;
+    }
+    return db_commit(cx->db, &cx->err);
+}
+
+enum err_code request_timeline(struct ctx *cx, int64_t request_id, bool public_only,
+                               struct request_event **out, int *n)
+{
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT e.id, e.at, e.user_id, u.name, e.kind, e.public, e.body, e.from_state,\n"
+             "       e.to_state\n"
+             "FROM request_events e\n"
+             "LEFT JOIN users u ON u.id = e.user_id\n"
+             "WHERE e.request_id = $1 AND (e.public = 1 OR $2 = 0)\n"
+             "ORDER BY e.id\n"
+             "LIMIT 1000",
+             "ii", request_id, (int64_t)public_only);
+    if (!st)
+        return cx->err.code;
+    int cap = 16, count = 0, step;
+    struct request_event *ev = arena_alloc(cx->a, sizeof(*ev) * (size_t)cap);
+    while ((step = db_step(st)) == DB_ROW) {
+        if (count == cap) {
+            struct request_event *bigger = arena_alloc(cx->a, sizeof(*ev) * (size_t)cap * 2);
+            memcpy(bigger, ev, sizeof(*ev) * (size_t)cap);
+            ev = bigger;
+            cap *= 2;
+        }
+        struct request_event *e = &ev[count++];
+        e->id = db_col_i64(st, 0);
+        e->at = arena_strdup(cx->a, db_col_text(st, 1));
+        e->user_id = db_col_null(st, 2) ? 0 : db_col_i64(st, 2);
+        e->user_name = arena_strdup(cx->a, db_col_text(st, 3));
+        e->kind = arena_strdup(cx->a, db_col_text(st, 4));
+        e->public_event = db_col_i64(st, 5) != 0;
+        e->body = arena_strdup(cx->a, db_col_text(st, 6));
+        e->from_state = arena_strdup(cx->a, db_col_text(st, 7));
+        e->to_state = arena_strdup(cx->a, db_col_text(st, 8));
+    }
+    db_done(st);
+    if (step == DB_FAIL)
+        return cx->err.code;
+    *out = ev;
+    *n = count;
+    return ERR_OK;
+}

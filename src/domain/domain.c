@@ -1,0 +1,32 @@
+/* domain.c — the lists of entities and workflows (domain layer). A new
+ * entity is added here and in a migration. */
+#include "domain.h"
+
+#include <string.h>
+
+#include "domain/desk/desk.h"
+#include "domain/registry/registry.h"
+#include "base/banned.h"
+
+const struct entity *const domain_entities[] = {
+    &entity_branches,         &entity_users,           &entity_clients,  &entity_contacts,
+    &entity_equipment_models, &entity_equipment_units, &entity_requests, NULL,
+};
+
+static const struct workflow *const workflows[] = {&request_workflow, NULL};
+
+const struct entity *domain_entity(const char *name)
+{
+    for (int i = 0; domain_entities[i]; i++)
+        if (strcmp(domain_entities[i]->name, name) == 0)
+            return domain_entities[i];
+    return NULL;
+}
+
+const struct workflow *domain_workflow(const struct entity *ent)
+{
+    for (int i = 0; workflows[i]; i++)
+        if (workflows[i]->ent == ent)
+            return workflows[i];
+    return NULL;
+}

@@ -1,0 +1,16 @@
+/* domain.h — every entity and workflow of every area (domain layer): what the
+ * generic resource routes, /api/v1/meta and `servitor copy` walk. */
+#ifndef SERVITOR_DOMAIN_H
+#define SERVITOR_DOMAIN_H
+
+#include "core/entity.h"
+#include "core/workflow.h"
+
+/* NULL-terminated. */
+extern const struct entity *const domain_entities[];
+/* The entity of a resource name, or NULL. */
+const struct entity *domain_entity(const char *name);
+/* The workflow of an entity, or NULL. */
+const struct workflow *domain_workflow(const struct entity *ent);
+
+#endif
