@@ -18,6 +18,9 @@ make -s unit
 step "API tests"
 make -s api
 
+step "PostgreSQL: several processes, restarts, replica, copy"
+make -s pg
+
 step "browser tests"
 make -s e2e
 
