@@ -14,6 +14,8 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/entity.h"
+#include "core/numbering.h"
+#include "domain/desk/desk.h"
 #include "core/record.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
@@ -196,12 +198,147 @@ static enum err_code ensure_user(struct ctx *cx, const char *login, const char *
     return entity_create(cx, &entity_users, in, &out);
 }
 
+struct subject {
+    const char *type, *subject, *description;
+};
+static const struct subject subjects[] = {
+    {"repair", "Не печатает, мнёт бумагу", "Бумага заминается на выходе, горит ошибка J-0511"},
+    {"repair", "Не включается после скачка напряжения", "Индикатор питания не горит"},
+    {"repair", "Посторонний шум при работе", "Громко гудит, появился скрежет"},
+    {"repair", "Ошибка фискального накопителя", "Касса не пробивает чеки, ошибка ФН"},
+    {"maintenance", "Плановое ТО", "Очередное техническое обслуживание по договору"},
+    {"maintenance", "Чистка и замена расходников", "Замена фотобарабана и ролика подачи"},
+    {"consultation", "Как подключить по Wi-Fi", "Клиент просит помочь с настройкой сети"},
+    {"consultation", "Вопрос по гарантии", "Распространяется ли гарантия на блок питания"},
+    {"parts", "Нужен картридж", "Подобрать совместимый картридж и сообщить цену"},
+    {"parts", "Заказ запчастей", "Ролик захвата, 2 шт."},
+    {"complaint", "Повторная неисправность после ремонта",
+     "Через неделю после ремонта снова та же ошибка"},
+    {"demo", "Демонстрация новой модели", "Показать кофемашину в офисе клиента"},
+    {"other", "Счёт на оплату", "Выставить счёт на юрлицо"},
+};
+
+/* status distribution of demo requests, in percent (sums to 100) */
+static const struct {
+    const char *status;
+    int percent;
+} demo_statuses[] = {
+    {"new", 8},           {"assigned", 10}, {"in_progress", 15}, {"waiting_client", 5},
+    {"waiting_parts", 5}, {"resolved", 10}, {"closed", 44},      {"cancelled", 3}};
+
+/* Requests of the past year, oldest first (so that numbers follow time),
+ * each from a random equipment unit and its owner, with its timeline. */
+static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
+{
+    struct db *db = cx->db;
+    int64_t umin = 0, umax = 0, staff[2] = {0, 0};
+    bool found;
+    enum err_code rc;
+    *made = 0;
+    if ((rc = db_get_i64(db, &cx->err, &umin, &found, "SELECT MIN(id) FROM equipment_units", "")) !=
+            ERR_OK ||
+        (rc = db_get_i64(db, &cx->err, &umax, &found, "SELECT MAX(id) FROM equipment_units", "")) !=
+            ERR_OK ||
+        (rc = db_get_i64(db, &cx->err, &staff[0], &found,
+                         "SELECT id FROM users WHERE login = 'engineer'", "")) != ERR_OK ||
+        (rc = db_get_i64(db, &cx->err, &staff[1], &found,
+                         "SELECT id FROM users WHERE login = 'manager'", "")) != ERR_OK)
+        return rc;
+    if (!umax || n == 0)
+        return ERR_OK;
+    int64_t t0 = time_now() - 365 * 86400;
+    for (int64_t done = 0; done < n;) {
+        arena_reset(cx->a);
+        if ((rc = db_begin_write(db, &cx->err)) != ERR_OK)
+            return rc;
+        for (int b = 0; b < BATCH && done < n; b++, done++) {
+            int64_t at = t0 + (int64_t)((double)done / (double)n * 365 * 86400);
+            char created[ISO_TIME_LEN];
+            time_iso(at, created);
+            int year = (created[0] - '0') * 1000 + (created[1] - '0') * 100 +
+                       (created[2] - '0') * 10 + (created[3] - '0');
+            int64_t unit = umin + (int64_t)(rnd() % (uint64_t)(umax - umin + 1)), client = 0;
+            db_get_i64(db, &cx->err, &client, &found,
+                       "SELECT client_id FROM equipment_units WHERE id = $1", "i", unit);
+            if (!found)
+                unit = 0;
+            const struct subject *sj = &subjects[rn((int)ARRAY_LEN(subjects))];
+            int roll = rn(100), acc = 0;
+            const char *status = "closed";
+            for (size_t k = 0; k < ARRAY_LEN(demo_statuses); k++)
+                if (roll < (acc += demo_statuses[k].percent)) {
+                    status = demo_statuses[k].status;
+                    break;
+                }
+            bool assigned = strcmp(status, "new") != 0;
+            bool done_state = !strcmp(status, "resolved") || !strcmp(status, "closed");
+            char resolved[ISO_TIME_LEN] = "", closed[ISO_TIME_LEN] = "";
+            if (done_state)
+                time_iso(at + 3600 * (2 + rn(96)), resolved);
+            if (!strcmp(status, "closed"))
+                time_iso(at + 3600 * (100 + rn(48)), closed);
+            int64_t num;
+            if ((rc = number_next(cx, "О", year, &num)) != ERR_OK)
+                return rc;
+            const char *number = number_format(cx, "О", year, num);
+            static const char *const prios[] = {"low",    "normal", "normal",
+                                                "normal", "high",   "urgent"};
+            static const char *const chans[] = {"phone", "phone",    "walk_in",
+                                                "email", "web_form", "api"};
+            char code[8];
+            snprintf(code, sizeof(code), "%06d", rn(1000000));
+            struct db_stmt *st = db_q(
+                db, &cx->err,
+                "INSERT INTO requests (version, created_at, updated_at, number, status, channel,\n"
+                "    type, priority, subject, description, client_id, unit_id, assignee_id,\n"
+                "    access_code, resolved_at, closed_at)\n"
+                "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)\n"
+                "RETURNING id",
+                "ttttttttIIIttt", created, number, status, chans[rn(6)], sj->type, prios[rn(6)],
+                sj->subject, sj->description, client, unit, assigned ? staff[rn(2)] : (int64_t)0,
+                code, *resolved ? resolved : NULL, *closed ? closed : NULL);
+            bool ok;
+            int64_t id = st ? insert_id(cx, st, &ok) : (ok = false, 0);
+            if (!ok)
+                return cx->err.code;
+            struct record *rec = record_new(cx, &entity_requests);
+            setv(rec, "number", number);
+            setv(rec, "subject", sj->subject);
+            setv(rec, "description", sj->description);
+            if ((rc = db_search_put(db, "requests", id, entity_search_text(cx, rec), &cx->err)) !=
+                    ERR_OK ||
+                (rc = db_run(db, &cx->err,
+                             "INSERT INTO request_events (request_id, at, kind, public, to_state)\n"
+                             "VALUES ($1, $2, 'created', 1, 'new')",
+                             "it", id, created)) != ERR_OK)
+                return rc;
+            if (assigned &&
+                (rc = db_run(db, &cx->err,
+                             "INSERT INTO request_events (request_id, at, kind, public,\n"
+                             "                            from_state, to_state)\n"
+                             "VALUES ($1, $2, 'status', 1, 'new', $3)",
+                             "itt", id, *resolved ? resolved : created, status)) != ERR_OK)
+                return rc;
+            (*made)++;
+        }
+        if ((rc = db_commit(db, &cx->err)) != ERR_OK)
+            return rc;
+    }
+    return ERR_OK;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     int64_t scale = 200;
     const char *s = cli_opt(argc, argv, "--scale");
     if (s && (!parse_i64(s, strlen(s), &scale) || scale < 1 || scale > 10000000)) {
         fprintf(stderr, "servitor: --scale takes the number of clients, 1 to 10 000 000\n");
+        return 2;
+    }
+    int64_t nreq = scale / 2;
+    const char *r = cli_opt(argc, argv, "--requests");
+    if (r && (!parse_i64(r, strlen(r), &nreq) || nreq < 0 || nreq > 100000000)) {
+        fprintf(stderr, "servitor: --requests takes a number, 0 to 100 000 000\n");
         return 2;
     }
     const char *url = cli_db_url(argc, argv);
@@ -396,16 +533,21 @@ int cmd_demo(int argc, char **argv)
         if (db_commit(db, &cx.err) != ERR_OK)
             return fail(&cx, db);
     }
+    int64_t nrequests = 0;
+    if (demo_requests(&cx, nreq, &nrequests) != ERR_OK)
+        return fail(&cx, db);
     if (db_begin_write(db, &cx.err) != ERR_OK ||
         audit_append(&cx, "demo", "clients", 0, NULL,
-                     arena_printf(&a, "{\"clients\":%lld,\"contacts\":%lld,\"units\":%lld}",
-                                  (long long)nclients, (long long)ncontacts, (long long)nunits)) !=
-            ERR_OK ||
+                     arena_printf(&a,
+                                  "{\"clients\":%lld,\"contacts\":%lld,\"units\":%lld,"
+                                  "\"requests\":%lld}",
+                                  (long long)nclients, (long long)ncontacts, (long long)nunits,
+                                  (long long)nrequests)) != ERR_OK ||
         db_commit(db, &cx.err) != ERR_OK)
         return fail(&cx, db);
-    printf("servitor: demo data in %s: %lld clients, %lld contacts, %lld equipment units "
-           "(%.1f s)\n",
-           url, (long long)nclients, (long long)ncontacts, (long long)nunits,
+    printf("servitor: demo data in %s: %lld clients, %lld contacts, %lld equipment units, "
+           "%lld requests (%.1f s)\n",
+           url, (long long)nclients, (long long)ncontacts, (long long)nunits, (long long)nrequests,
            (double)(time_now_ms() - t0) / 1000.0);
     if (admin_created)
         printf("servitor: log in as admin / admin12345 (other demo users: manager, engineer, "

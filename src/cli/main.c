@@ -33,9 +33,10 @@ static const struct command commands[] = {
      "Roles: admin, manager, technician, storekeeper, sales, auditor."},
     {"backup", cmd_backup, "backup FILE [--db PATH]",
      "Writes a consistent copy of the database to FILE, safe while serving."},
-    {"demo", cmd_demo, "demo [--scale N] [--db PATH]",
-     "Fills the database with believable demo data: N×100 clients (default N=1)\n"
-     "with contacts and equipment, branches, users. Creates the admin account\n"
+    {"demo", cmd_demo, "demo [--scale N] [--requests M] [--db PATH]",
+     "Fills the database with believable demo data: N clients (default 200) with\n"
+     "contacts and equipment, M requests of the past year (default N/2), branches,\n"
+     "users. Creates the admin account\n"
      "'admin' with password 'admin12345' when there is none."},
     {"copy", cmd_copy, "copy --from PATH_OR_URL --to PATH_OR_URL",
      "Copies all data from one database to another (SQLite ↔ PostgreSQL). The\n"

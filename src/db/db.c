@@ -110,10 +110,22 @@ static void bind_va(struct db_stmt *st, const char *types, va_list ap)
     }
 }
 
+/* A type string that does not fit the statement is a bug: it is caught here,
+ * before the arguments are read, instead of reading garbage. */
+static bool types_fit(struct db_stmt *st, const char *types, struct err *e)
+{
+    int want = st->db->ops->param_count(st), have = (int)strlen(types);
+    if (want == have)
+        return true;
+    err_set(e, ERR_INTERNAL, "query takes %d parameters, %d given", want, have);
+    db_done(st);
+    return false;
+}
+
 struct db_stmt *db_q(struct db *db, struct err *e, const char *sql, const char *types, ...)
 {
     struct db_stmt *st = db_prepare(db, sql, e);
-    if (!st)
+    if (!st || !types_fit(st, types, e))
         return NULL;
     va_list ap;
     va_start(ap, types);
@@ -125,7 +137,7 @@ struct db_stmt *db_q(struct db *db, struct err *e, const char *sql, const char *
 enum err_code db_run(struct db *db, struct err *e, const char *sql, const char *types, ...)
 {
     struct db_stmt *st = db_prepare(db, sql, e);
-    if (!st)
+    if (!st || !types_fit(st, types, e))
         return e->code;
     va_list ap;
     va_start(ap, types);
@@ -142,8 +154,9 @@ enum err_code db_get_i64(struct db *db, struct err *e, int64_t *out, bool *found
                          const char *types, ...)
 {
     struct db_stmt *st = db_prepare(db, sql, e);
-    if (!st)
+    if (!st || !types_fit(st, types, e))
         return e->code;
+
     va_list ap;
     va_start(ap, types);
     bind_va(st, types, ap);

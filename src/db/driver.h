@@ -16,6 +16,8 @@ struct db_ops {
     void (*bind_i64)(struct db_stmt *st, int n, int64_t v);
     void (*bind_text)(struct db_stmt *st, int n, const char *s);
     void (*bind_null)(struct db_stmt *st, int n);
+    int (*param_count)(struct db_stmt *st);
+
     int (*step)(struct db_stmt *st);
     int (*col_count)(struct db_stmt *st);
     const char *(*col_name)(struct db_stmt *st, int i);

@@ -284,6 +284,8 @@ static PGresult *exec_prepared(struct pg_db *d, struct pg_stmt *s)
     return PQexecPrepared(d->c, s->name, s->nparams, (const char *const *)s->vals, NULL, NULL, 0);
 }
 
+static int pg_param_count(struct db_stmt *st) { return PS(st)->nparams; }
+
 static int pg_step(struct db_stmt *st)
 {
     struct pg_stmt *s = PS(st);
@@ -425,6 +427,8 @@ static const struct db_ops pg_ops = {
     .bind_i64 = pg_bind_i64,
     .bind_text = pg_bind_text,
     .bind_null = pg_bind_null,
+    .param_count = pg_param_count,
+
     .step = pg_step,
     .col_count = pg_col_count,
     .col_name = pg_col_name,

@@ -155,6 +155,8 @@ static void sq_bind_null(struct db_stmt *st, int n)
     sqlite3_bind_null(s->st, sq_index(s, n));
 }
 
+static int sq_param_count(struct db_stmt *st) { return sqlite3_bind_parameter_count(SS(st)->st); }
+
 static int sq_step(struct db_stmt *st)
 {
     struct sq_stmt *s = SS(st);
@@ -297,6 +299,8 @@ static const struct db_ops sq_ops = {
     .bind_i64 = sq_bind_i64,
     .bind_text = sq_bind_text,
     .bind_null = sq_bind_null,
+    .param_count = sq_param_count,
+
     .step = sq_step,
     .col_count = sq_col_count,
     .col_name = sq_col_name,
