@@ -29,7 +29,7 @@ replica)
   [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
   as_pg "$bin/pg_basebackup" -h "$phost" -p "$pport" -U servitor -D "$dir/data" -R -X stream >/dev/null
   port=$((20000 + RANDOM % 20000))
-  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-c listen_addresses='' -k $dir -p $port -c hot_standby=on" start >/dev/null
+  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-c listen_addresses='' -k $dir -p $port -c hot_standby=on -c max_connections=200" start >/dev/null
   echo "postgresql:///servitor?host=$dir&port=$port&user=servitor"
   ;;
 stop)
