@@ -20,7 +20,7 @@ MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 WEB_SRC  := $(shell find web/src -type f 2>/dev/null) web/build.mjs
 WEB_FILES = $(wildcard web/dist/*.html web/dist/*.js web/dist/*.css web/dist/*.svg)
 
-.PHONY: all test unit api pg e2e fuzz asan demo web clean style
+.PHONY: all test unit api api-pg pg e2e fuzz asan demo web clean style
 all: $(BUILD)/servitor
 
 $(BUILD)/servitor: $(BUILD)/src/cli/main.o $(BUILD)/libservitor.a
@@ -71,6 +71,10 @@ unit: $(UNIT_BIN)
 
 api: $(BUILD)/servitor
 	SERVITOR_BIN=$(abspath $(BUILD)/servitor) node --test --test-concurrency=2 tests/api/
+
+# the same API suite against PostgreSQL (each file starts its own server)
+api-pg: $(BUILD)/servitor
+	SERVITOR_TEST_DB=postgres SERVITOR_BIN=$(abspath $(BUILD)/servitor) node --test --test-concurrency=2 tests/api/
 
 # PostgreSQL: several processes, restarts, replica, copy (starts its own servers)
 pg: $(BUILD)/servitor

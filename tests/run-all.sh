@@ -15,8 +15,11 @@ make -s style
 step "unit tests"
 make -s unit
 
-step "API tests"
+step "API tests on SQLite"
 make -s api
+
+step "API tests on PostgreSQL"
+make -s api-pg
 
 step "PostgreSQL: several processes, restarts, replica, copy"
 make -s pg

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { pgStart, tempDir, run, BIN } from './lib.mjs';
+import { pgStart, tempDir, run, BIN } from '../lib.mjs';
 
 function sqlite(db, sql) {
   return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();

@@ -3,7 +3,7 @@
 // deployment); PostgreSQL restarts are survived; a replica serves reports.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { pgStart, pgReplica, pgCtl, psql, serve, nginx, login, call, run } from './lib.mjs';
+import { pgStart, pgReplica, pgCtl, psql, serve, nginx, login, call, run } from '../lib.mjs';
 
 let pg, a, b, proxy;
 const jobEnv = { SERVITOR_JOB_TICK: '1', SERVITOR_JOB_PERIOD: '2' };

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
 
-export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+export const ROOT = resolve(new URL('..', import.meta.url).pathname);
 export const BIN = process.env.SERVITOR_BIN || join(ROOT, 'build/servitor');
 const PGSCRIPT = join(ROOT, 'scripts/pg-test-server.sh');
 
@@ -132,4 +132,17 @@ export async function call(base, session, method, path, body) {
   let json = null;
   try { json = JSON.parse(text); } catch { /* not JSON */ }
   return { status: r.status, json, text };
+}
+
+/**
+ * A fresh database for one test file: a SQLite file, or with
+ * SERVITOR_TEST_DB=postgres a throw-away PostgreSQL server.
+ */
+export function testDb() {
+  if (process.env.SERVITOR_TEST_DB === 'postgres') {
+    const pg = pgStart();
+    return { url: pg.url, kind: 'postgres', stop: () => pg.stop() };
+  }
+  const dir = tempDir('svdb-');
+  return { url: join(dir, 'servitor.db'), kind: 'sqlite', stop: () => rmSync(dir, { recursive: true, force: true }) };
 }
