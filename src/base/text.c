@@ -130,7 +130,8 @@ static uint32_t fold_cp(uint32_t cp)
 void text_fold(struct buf *out, const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
-    bool space = out->len == 0 || out->p[out->len - 1] == ' ';
+    /* a separator becomes one space, written only before the next word */
+    bool pending = false;
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
@@ -138,15 +139,16 @@ void text_fold(struct buf *out, const char *str, size_t len)
         i += (size_t)n;
         uint32_t f = fold_cp(cp);
         if (f == 0) {
-            if (!space)
-                buf_addch(out, ' ');
-            space = true;
-        } else {
-            utf8_put(out, f);
-            space = false;
+            pending = true;
+            continue;
         }
+        if (pending && out->len && out->p[out->len - 1] != ' ')
+            buf_addch(out, ' ');
+        pending = false;
+        utf8_put(out, f);
     }
 }
+
 
 void text_digits(struct buf *out, const char *s)
 {
