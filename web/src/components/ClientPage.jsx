@@ -1,0 +1,127 @@
+// Client page: fields, contacts (add/edit/delete inline), equipment units.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { t } from '../i18n/index.js';
+import { fieldLabel, listColumns, newTitle, recordLabel } from '../meta.js';
+import { href } from '../router.js';
+import { useApp } from './ctx.js';
+import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
+import { RecordForm } from './RecordForm.jsx';
+import { Confirm, ErrorBanner, FieldValue, Modal, Spinner } from './ui.jsx';
+
+function useChildren(resName, params, enabled) {
+  const [items, setItems] = useState(null);
+  const [error, setError] = useState(null);
+  const [more, setMore] = useState(false);
+  const load = () => {
+    if (!enabled) return;
+    setError(null);
+    api.get(resName, { ...params, limit: 200 }).then((d) => { setItems(d.items || []); setMore(!!d.next_cursor); }).catch(setError);
+  };
+  useEffect(load, [resName, JSON.stringify(params), enabled]);
+  return { items, error, more, reload: load };
+}
+
+export function ChildTable({ res, items, skip, actions }) {
+  const cols = listColumns(res).filter((f) => f.name !== skip);
+  return (
+    <div class="table-wrap">
+      <table class="table">
+        <thead><tr>{cols.map((f) => <th>{fieldLabel(f)}</th>)}{actions && <th class="col-actions" />}</tr></thead>
+        <tbody>
+          {items.map((rec) => (
+            <tr data-id={rec.id}>
+              {cols.map((f, i) => (
+                <td>{i === 0 && !actions ? <a href={href(`${res.name}/${rec.id}`)}><FieldValue field={f} record={rec} link={false} /></a> : <FieldValue field={f} record={rec} />}</td>
+              ))}
+              {actions && <td class="col-actions">{actions(rec)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Contacts({ client }) {
+  const { meta, toast } = useApp();
+  const res = meta.byName.contacts;
+  const { items, error, reload } = useChildren('contacts', { client_id: client.id }, !!(res && res.can_read));
+  const [editing, setEditing] = useState(null); // {} new, rec edit
+  const [deleting, setDeleting] = useState(null);
+  const [formKey, setFormKey] = useState(0);
+  if (!res || !res.can_read) return null;
+  return (
+    <section class="card" id="contacts">
+      <div class="card-head">
+        <h2>{t('client.contacts')}{items ? <span class="count">{items.length}</span> : null}</h2>
+        {res.can_write && <button type="button" class="btn btn-small" onClick={() => setEditing({})}>+ {t('client.add_contact')}</button>}
+      </div>
+      <ErrorBanner error={error} onRetry={error ? reload : null} />
+      {!items && !error && <Spinner />}
+      {items && items.length === 0 && <div class="empty-inline muted">{t('client.no_contacts')}</div>}
+      {items && items.length > 0 && (
+        <ChildTable res={res} items={items} skip="client_id"
+          actions={(rec) => (
+            <span class="row-actions">
+              {res.can_write && <button type="button" class="btn btn-small btn-link" onClick={() => setEditing(rec)}>{t('edit')}</button>}
+              {res.can_delete && <button type="button" class="btn btn-small btn-link danger" onClick={() => setDeleting(rec)}>{t('delete')}</button>}
+            </span>
+          )} />
+      )}
+      {editing && (
+        <Modal title={editing.id ? `${t('contact.edit_title')}: ${editing.name}` : newTitle('contacts')} onClose={() => setEditing(null)} wide>
+          <RecordForm key={formKey} res={res} record={editing.id ? editing : null} fixed={editing.id ? {} : { client_id: client.id }}
+            onCancel={() => setEditing(null)}
+            onReload={() => api.get(`contacts/${editing.id}`).then((r) => { setEditing(r); setFormKey((k) => k + 1); })}
+            onSaved={() => { toast(editing.id ? t('saved') : t('created')); setEditing(null); reload(); }} />
+        </Modal>
+      )}
+      {deleting && (
+        <Confirm title={t('confirm.delete_title')} text={t('confirm.delete_text', { name: recordLabel(res, deleting) })}
+          onCancel={() => setDeleting(null)}
+          onOk={async () => { await api.del(`contacts/${deleting.id}`, { version: deleting.version }); setDeleting(null); toast(t('deleted')); reload(); }} />
+      )}
+    </section>
+  );
+}
+
+function Units({ client }) {
+  const { meta } = useApp();
+  const res = meta.byName.equipment_units;
+  const { items, error, reload } = useChildren('equipment_units', { client_id: client.id }, !!(res && res.can_read));
+  if (!res || !res.can_read) return null;
+  return (
+    <section class="card" id="units">
+      <div class="card-head">
+        <h2>{t('client.units')}{items ? <span class="count">{items.length}</span> : null}</h2>
+        {res.can_write && <a class="btn btn-small" href={href('equipment_units/new', { client_id: client.id, back: `clients/${client.id}` })}>+ {t('client.add_unit')}</a>}
+      </div>
+      <ErrorBanner error={error} onRetry={error ? reload : null} />
+      {!items && !error && <Spinner />}
+      {items && items.length === 0 && <div class="empty-inline muted">{t('client.no_units')}</div>}
+      {items && items.length > 0 && <ChildTable res={res} items={items} skip="client_id" />}
+    </section>
+  );
+}
+
+export function ClientPage({ res, id }) {
+  const { rec, error, loading, reload } = useRecord(res.name, id);
+  if (loading && !rec) return <div class="page"><Spinner /></div>;
+  if (error) return <div class="page"><ErrorBanner error={error} onRetry={reload} /></div>;
+  return (
+    <div class="page">
+      <RecordHead res={res} rec={rec} />
+      <div class="client-layout">
+        <section class="card">
+          <FieldsGrid res={res} rec={rec} />
+          <RecordMeta rec={rec} />
+        </section>
+        <div class="client-side">
+          <Contacts client={rec} />
+          <Units client={rec} />
+        </div>
+      </div>
+    </div>
+  );
+}

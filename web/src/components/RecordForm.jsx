@@ -1,0 +1,147 @@
+// Generic create/edit form driven by meta; maps API field errors inline; 409 → reload offer.
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { t } from '../i18n/index.js';
+import { fieldLabel, formFields } from '../meta.js';
+import { ErrorBanner, FieldInput, errorText, fieldErrorText } from './ui.jsx';
+
+function toFormValue(f, rec) {
+  const v = rec ? rec[f.name] : undefined;
+  if (f.type === 'bool') return v === undefined || v === null ? (f.default === true) : !!v;
+  if (f.type === 'ref') return v ? { id: v, label: rec[f.name + '_label'] || '#' + v } : null;
+  if (f.type === 'password') return '';
+  if (v === undefined || v === null) return f.default !== undefined && f.default !== null && !rec?.id ? String(f.default) : '';
+  return String(v);
+}
+
+function toApiValue(f, v) {
+  if (f.type === 'bool') return !!v;
+  if (f.type === 'ref') return v && v.id ? Number(v.id) : null;
+  if (v === '' || v === undefined) return null;
+  if (f.type === 'int' || f.type === 'money' || f.type === 'quantity') {
+    const n = Number(v);
+    return Number.isFinite(n) && String(v).trim() !== '' ? n : v;
+  }
+  return v;
+}
+
+// Which fields a resource shows in its form given the current values.
+function visible(res, f, values) {
+  if (res.name === 'clients' && f.name === 'kpp') return values.kind !== 'person';
+  if (res.name === 'clients' && f.name === 'pd_consent_date') return !!values.pd_consent;
+  return true;
+}
+
+export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onCancel, onReload, autoFocus = true }) {
+  const isEdit = !!(record && record.id);
+  const fields = formFields(res).filter((f) => !(f.name in fixed));
+  const initial = {};
+  for (const f of fields) initial[f.name] = toFormValue(f, record || prefill);
+  for (const f of fields) if (!isEdit && prefill[f.name] !== undefined && f.type !== 'ref') initial[f.name] = prefill[f.name];
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState({});
+  const [banner, setBanner] = useState(null);
+  const [conflict, setConflict] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const ids = {};
+  for (const f of fields) ids[f.name] = `f-${res.name}-${f.name}`;
+
+  const set = (name, v) => {
+    setValues((s) => ({ ...s, [name]: v }));
+    if (errors[name]) setErrors((e) => { const n = { ...e }; delete n[name]; return n; });
+  };
+
+  const submit = async (e) => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setBanner(null);
+    setConflict(false);
+    const body = { ...fixed };
+    for (const f of fields) {
+      if (!visible(res, f, values) && !isEdit) continue;
+      const v = toApiValue(f, values[f.name]);
+      if (isEdit) {
+        const was = toApiValue(f, initial[f.name]);
+        if (f.type === 'password' && !values[f.name]) continue;
+        if (JSON.stringify(v) === JSON.stringify(was)) continue;
+        body[f.name] = v;
+      } else if (v !== null) {
+        body[f.name] = v;
+      }
+    }
+    try {
+      let saved;
+      if (isEdit) {
+        body.version = record.version;
+        saved = await api.patch(`${res.name}/${record.id}`, body);
+      } else {
+        saved = await api.post(res.name, body);
+      }
+      setBusy(false);
+      setErrors({});
+      onSaved && onSaved(saved);
+    } catch (err) {
+      setBusy(false);
+      const fe = err.fields || {};
+      const known = {};
+      const unknown = [];
+      for (const [k, code] of Object.entries(fe)) {
+        if (ids[k]) known[k] = code;
+        else if (k !== 'version') unknown.push(`${k}: ${fieldErrorText(code)}`);
+      }
+      setErrors(known);
+      if (err.status === 409 || fe.version === 'stale') {
+        setConflict(true);
+      } else if (Object.keys(known).length) {
+        setBanner(t('form.has_errors') + (unknown.length ? ' ' + unknown.join('; ') : ''));
+        const first = fields.find((f) => known[f.name]);
+        const el = first && document.getElementById(ids[first.name]);
+        if (el) el.focus();
+      } else {
+        setBanner(errorText(err) + (unknown.length ? ': ' + unknown.join('; ') : ''));
+      }
+    }
+  };
+
+  return (
+    <form class="record-form" onSubmit={submit} noValidate>
+      {conflict && (
+        <div class="banner banner-warn" role="alert">
+          <span>{t('conflict.edit')}</span>
+          {onReload && <button type="button" class="btn btn-small" onClick={onReload}>{t('reload')}</button>}
+        </div>
+      )}
+      {banner && <ErrorBanner>{banner}</ErrorBanner>}
+      <div class="form-grid">
+        {fields.filter((f) => visible(res, f, values)).map((f, i) => {
+          const err = errors[f.name];
+          const wide = f.name === 'notes' || f.name === 'address' || f.type === 'textarea';
+          return (
+            <div class={'form-row' + (wide ? ' form-row-wide' : '') + (f.type === 'bool' ? ' form-row-bool' : '') + (err ? ' has-error' : '')}>
+              {f.type === 'bool' ? (
+                <label class="check-label" for={ids[f.name]}>
+                  <FieldInput field={f} id={ids[f.name]} value={values[f.name]} onChange={(v) => set(f.name, v)} error={err} />
+                  <span>{fieldLabel(f)}</span>
+                </label>
+              ) : (
+                <>
+                  <label for={ids[f.name]} class="form-label">
+                    {fieldLabel(f)}
+                    {(f.required && !(isEdit && f.type === 'password')) && <span class="req" title={t('required_mark')}> *</span>}
+                  </label>
+                  <FieldInput field={f} id={ids[f.name]} value={values[f.name]} onChange={(v) => set(f.name, v)} error={err} autoFocus={autoFocus && i === 0} />
+                </>
+              )}
+              {err && <div class="field-error" id={ids[f.name] + '-err'}>{fieldErrorText(err)}</div>}
+            </div>
+          );
+        })}
+      </div>
+      <div class="form-actions">
+        <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? t('saving') : isEdit ? t('save') : t('create')}</button>
+        {onCancel && <button type="button" class="btn" onClick={onCancel}>{t('cancel')}</button>}
+      </div>
+    </form>
+  );
+}

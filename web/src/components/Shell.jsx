@@ -1,0 +1,81 @@
+// App shell: top bar (brand, global search, language, user, logout) and navigation.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n/index.js';
+import { resourceTitle } from '../meta.js';
+import { href, navigate } from '../router.js';
+import { isTyping } from './ctx.js';
+
+export function LangSwitch({ lang, setLang }) {
+  return (
+    <div class="lang-switch" role="group" aria-label={t('shell.lang')}>
+      {['ru', 'en'].map((l) => (
+        <button type="button" class={lang === l ? 'active' : ''} aria-pressed={lang === l ? 'true' : 'false'} onClick={() => setLang(l)}>{l.toUpperCase()}</button>
+      ))}
+    </div>
+  );
+}
+
+const GROUPS = [
+  { key: 'clients', items: ['clients', 'contacts'] },
+  { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
+  { key: 'admin', items: ['branches', 'users', 'tokens', 'audit'] },
+];
+
+export function navGroups(meta, special) {
+  const known = new Set(GROUPS.flatMap((g) => g.items));
+  const ok = (n) => (special[n] !== undefined ? special[n] : !!(meta.byName[n] && meta.byName[n].can_read));
+  const groups = GROUPS.map((g) => ({ key: g.key, items: g.items.filter(ok) }));
+  const other = meta.list.filter((r) => !known.has(r.name) && r.can_read).map((r) => r.name);
+  if (other.length) groups.push({ key: 'other', items: other });
+  return groups.filter((g) => g.items.length);
+}
+
+export function Shell({ session, meta, special, current, lang, setLang, onLogout, children, searchText }) {
+  const [navOpen, setNavOpen] = useState(false);
+  const [q, setQ] = useState(searchText || '');
+  const searchRef = useRef();
+  useEffect(() => setQ(searchText || ''), [searchText]);
+  useEffect(() => setNavOpen(false), [current]);
+  useEffect(() => {
+    const onKey = (e) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e) || document.querySelector('.modal')) return;
+      if (e.key === '/') { e.preventDefault(); searchRef.current && searchRef.current.focus(); }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  const user = session.user || {};
+  const groups = navGroups(meta, special);
+  return (
+    <div class={'app' + (navOpen ? ' nav-open' : '')}>
+      <header class="topbar">
+        <button type="button" class="icon-btn nav-toggle" aria-label={t('shell.menu')} aria-expanded={navOpen ? 'true' : 'false'} onClick={() => setNavOpen(!navOpen)}>☰</button>
+        <a class="brand" href="#/"><img src="/favicon.svg" alt="" width="22" height="22" /><span>Servitor</span></a>
+        <form class="global-search" role="search" onSubmit={(e) => { e.preventDefault(); const v = q.trim(); if (v) navigate('search', { q: v }); }}>
+          <input ref={searchRef} type="search" class="input" placeholder={t('shell.search')} aria-label={t('search')} title={t('shell.search_hint')}
+            value={q} onInput={(e) => setQ(e.currentTarget.value)} onKeyDown={(e) => { if (e.key === 'Escape') e.currentTarget.blur(); }} />
+          <kbd class="kbd">/</kbd>
+        </form>
+        <div class="topbar-right">
+          <LangSwitch lang={lang} setLang={setLang} />
+          <span class="user-name" title={user.login}>{user.name || user.login}</span>
+          <button type="button" class="btn btn-small btn-ghost" onClick={onLogout}>{t('shell.logout')}</button>
+        </div>
+      </header>
+      <nav class="sidenav" aria-label="main">
+        {groups.map((g) => (
+          <div class="nav-group">
+            <div class="nav-group-title">{t('nav.group.' + g.key)}</div>
+            {g.items.map((n) => (
+              <a href={href(n)} class={'nav-item' + (current === n ? ' active' : '')} aria-current={current === n ? 'page' : undefined}>
+                {resourceTitle(n)}
+              </a>
+            ))}
+          </div>
+        ))}
+      </nav>
+      <div class="nav-scrim" onClick={() => setNavOpen(false)} />
+      <main class="main">{children}</main>
+    </div>
+  );
+}

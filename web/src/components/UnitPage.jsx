@@ -1,0 +1,44 @@
+// Equipment unit page: details and a history tab.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { t, fmtDateTime } from '../i18n/index.js';
+import { href, navigate } from '../router.js';
+import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
+import { AuditEntry } from './AuditPage.jsx';
+import { ErrorBanner, Spinner } from './ui.jsx';
+
+function History({ id }) {
+  const [items, setItems] = useState(null);
+  const [error, setError] = useState(null);
+  const load = () => { setError(null); api.get(`equipment_units/${id}/history`).then((d) => setItems((d && d.items) || [])).catch(setError); };
+  useEffect(load, [id]);
+  if (error) return <ErrorBanner error={error} onRetry={load} />;
+  if (!items) return <Spinner />;
+  if (!items.length) return <div class="empty-inline muted">{t('history.empty')}</div>;
+  return <ol class="timeline">{items.map((e) => <li><AuditEntry entry={e} open /></li>)}</ol>;
+}
+
+export function UnitPage({ res, id, query }) {
+  const { rec, error, loading, reload } = useRecord(res.name, id);
+  const tab = query.tab === 'history' ? 'history' : 'details';
+  if (loading && !rec) return <div class="page"><Spinner /></div>;
+  if (error) return <div class="page"><ErrorBanner error={error} onRetry={reload} /></div>;
+  const setTab = (x) => navigate(`${res.name}/${id}`, x === 'history' ? { tab: x } : {}, true);
+  return (
+    <div class="page">
+      <RecordHead res={res} rec={rec} />
+      <div class="tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={tab === 'details' ? 'true' : 'false'} class={tab === 'details' ? 'tab active' : 'tab'} onClick={() => setTab('details')}>{t('details')}</button>
+        <button type="button" role="tab" aria-selected={tab === 'history' ? 'true' : 'false'} class={tab === 'history' ? 'tab active' : 'tab'} onClick={() => setTab('history')}>{t('history')}</button>
+      </div>
+      {tab === 'details' ? (
+        <section class="card">
+          <FieldsGrid res={res} rec={rec} />
+          <RecordMeta rec={rec} />
+        </section>
+      ) : (
+        <section class="card"><History id={id} /></section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+import './styles.css';
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, auth, onUnauthorized, setCsrfToken } from './api.js';
+import { getLang, setLang as storeLang, t } from './i18n/index.js';
+import { normaliseMeta } from './meta.js';
+import { navigate, useRoute } from './router.js';
+import { AuditPage } from './components/AuditPage.jsx';
+import { ClientPage } from './components/ClientPage.jsx';
+import { AppCtx } from './components/ctx.js';
+import { DetailPage, FormPage } from './components/Detail.jsx';
+import { ListView } from './components/ListView.jsx';
+import { Login } from './components/Login.jsx';
+import { SearchPage } from './components/SearchPage.jsx';
+import { Shell } from './components/Shell.jsx';
+import { TokensPage } from './components/TokensPage.jsx';
+import { UnitPage } from './components/UnitPage.jsx';
+import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
+
+function specialPages(session) {
+  const perms = session.permissions || [];
+  const role = session.user && session.user.role;
+  const any = (area) => perms.some((p) => p === area || p.startsWith(area + '.'));
+  return {
+    tokens: any('tokens') || (!perms.length && role === 'admin'),
+    audit: any('audit') || (!perms.length && (role === 'admin' || role === 'auditor')),
+  };
+}
+
+function Page({ route, meta, special }) {
+  const [a, b, c] = route.parts;
+  const q = route.query;
+  if (!a) {
+    const first = ['clients', ...meta.list.map((r) => r.name)].find((n) => meta.byName[n] && meta.byName[n].can_read);
+    if (first) navigate(first, null, true);
+    return null;
+  }
+  if (a === 'search') return <SearchPage query={q} />;
+  if (a === 'tokens') return special.tokens ? <TokensPage /> : <Forbidden />;
+  if (a === 'audit') return special.audit ? <AuditPage query={q} /> : <Forbidden />;
+  const res = meta.byName[a];
+  if (!res) return <div class="page"><ErrorBanner>{t('not_found_page')}</ErrorBanner></div>;
+  if (!res.can_read) return <Forbidden />;
+  if (!b) return <ListView key={a} res={res} query={q} />;
+  if (b === 'new') return <FormPage key={a + '/new'} res={res} query={q} />;
+  if (c === 'edit') return <FormPage key={a + '/' + b + '/edit'} res={res} id={b} query={q} />;
+  if (a === 'clients') return <ClientPage key={b} res={res} id={b} query={q} />;
+  if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
+  return <DetailPage key={a + b} res={res} id={b} query={q} />;
+}
+
+function Forbidden() {
+  return <div class="page"><ErrorBanner>{t('forbidden_page')}</ErrorBanner></div>;
+}
+
+function App() {
+  const route = useRoute();
+  const [lang, setLangState] = useState(getLang());
+  const [session, setSession] = useState(null); // null: checking; false: signed out
+  const [meta, setMeta] = useState(null);
+  const [metaError, setMetaError] = useState(null);
+  const [notice, setNotice] = useState(null);
+  const [toasts, setToasts] = useState([]);
+
+  const setLang = (l) => { storeLang(l); setLangState(l); };
+  const toast = (text, kind) => {
+    const id = Math.random();
+    setToasts((x) => x.concat({ id, text, kind }));
+    setTimeout(() => setToasts((x) => x.filter((y) => y.id !== id)), 3000);
+  };
+
+  const loadMeta = () => {
+    setMetaError(null);
+    api.get('meta').then((m) => setMeta(normaliseMeta(m))).catch(setMetaError);
+  };
+  const start = (s) => {
+    setCsrfToken(s.csrf_token);
+    setSession(s);
+    setNotice(null);
+    loadMeta();
+  };
+
+  useEffect(() => {
+    onUnauthorized(() => {
+      setCsrfToken(null);
+      setSession((s) => { if (s) setNotice(t('login.session_expired')); return false; });
+      setMeta(null);
+    });
+    auth.me().then(start).catch(() => setSession(false));
+  }, []);
+
+  const logout = async () => {
+    try { await auth.logout(); } catch { /* already gone */ }
+    setCsrfToken(null);
+    setSession(false);
+    setMeta(null);
+    navigate('', null, true);
+  };
+
+  if (session === null) return <div class="boot"><Spinner /></div>;
+  if (session === false) return <Login lang={lang} setLang={setLang} notice={notice} onLogin={start} />;
+  if (!meta) {
+    return <div class="boot">{metaError ? <ErrorBanner error={metaError} onRetry={loadMeta} /> : <Spinner />}</div>;
+  }
+  const special = specialPages(session);
+  const searchText = route.parts[0] === 'search' ? route.query.q : '';
+  return (
+    <AppCtx.Provider value={{ session, meta, toast, lang }}>
+      <Shell session={session} meta={meta} special={special} current={route.parts[0]} lang={lang} setLang={setLang}
+        onLogout={logout} searchText={searchText}>
+        <Page route={route} meta={meta} special={special} />
+      </Shell>
+      <Toasts items={toasts} />
+    </AppCtx.Provider>
+  );
+}
+
+render(<App />, document.getElementById('app'));
