@@ -14,6 +14,7 @@ import { Login } from './components/Login.jsx';
 import { SearchPage } from './components/SearchPage.jsx';
 import { Shell } from './components/Shell.jsx';
 import { TokensPage } from './components/TokensPage.jsx';
+import { RequestPage } from './components/RequestPage.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
 import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
 
@@ -31,7 +32,7 @@ function Page({ route, meta, special }) {
   const [a, b, c] = route.parts;
   const q = route.query;
   if (!a) {
-    const first = ['clients', ...meta.list.map((r) => r.name)].find((n) => meta.byName[n] && meta.byName[n].can_read);
+    const first = ['requests', 'clients', ...meta.list.map((r) => r.name)].find((n) => meta.byName[n] && meta.byName[n].can_read);
     if (first) navigate(first, null, true);
     return null;
   }
@@ -46,6 +47,7 @@ function Page({ route, meta, special }) {
   if (c === 'edit') return <FormPage key={a + '/' + b + '/edit'} res={res} id={b} query={q} />;
   if (a === 'clients') return <ClientPage key={b} res={res} id={b} query={q} />;
   if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
+  if (a === 'requests') return <RequestPage key={b} res={res} id={b} query={q} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;
 }
 

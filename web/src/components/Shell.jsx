@@ -16,6 +16,7 @@ export function LangSwitch({ lang, setLang }) {
 }
 
 const GROUPS = [
+  { key: 'desk', items: ['requests'] },
   { key: 'clients', items: ['clients', 'contacts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
   { key: 'admin', items: ['branches', 'users', 'tokens', 'audit'] },

@@ -1,0 +1,156 @@
+// Request page: the record, the action buttons of its workflow (exactly the
+// transitions the server lists for this user), the timeline and the reply box.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { t, fmtDateTime } from '../i18n/index.js';
+import { enumLabel } from '../meta.js';
+import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
+import { isTyping, useApp } from './ctx.js';
+import { ErrorBanner, Modal, RefPicker, Spinner, errorText } from './ui.jsx';
+
+function StatusBadge({ res, rec }) {
+  const f = res.fields.find((x) => x.name === 'status');
+  return <span class={'badge status-' + rec.status}>{f ? enumLabel(f, rec.status) : rec.status}</span>;
+}
+
+function Timeline({ items, res }) {
+  if (!items.length) return <div class="empty-inline muted">{t('timeline.empty')}</div>;
+  const status = res.fields.find((x) => x.name === 'status');
+  const st = (v) => (status ? enumLabel(status, v) : v);
+  return (
+    <ol class="req-timeline">
+      {items.map((e) => (
+        <li class={'ev ev-' + e.kind + (e.public ? '' : ' ev-private')} data-kind={e.kind}>
+          <div class="ev-head">
+            <strong>
+              {e.kind === 'status' ? t('timeline.status', { from: st(e.from), to: st(e.to) })
+                : e.kind === 'assigned' ? t('timeline.assigned', { name: e.body })
+                  : t('timeline.' + e.kind)}
+            </strong>
+            <span class="muted"> · {e.user_name || '—'} · {fmtDateTime(e.at)}</span>
+          </div>
+          {(e.kind === 'reply' || e.kind === 'note') && <div class="ev-body">{e.body}</div>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function AssignDialog({ res, onCancel, onOk }) {
+  const field = res.fields.find((f) => f.name === 'assignee_id');
+  const [who, setWho] = useState(null);
+  return (
+    <Modal title={t('transition.assign')} onClose={onCancel}>
+      <label class="label" for="assign-to">{t('request.assign_to')}</label>
+      <RefPicker field={field} value={who} onChange={setWho} id="assign-to" />
+      <div class="form-actions">
+        <button type="button" class="btn" onClick={onCancel}>{t('cancel')}</button>
+        <button type="button" class="btn btn-primary" disabled={!who} onClick={() => onOk({ assignee_id: who.id })}>{t('transition.assign')}</button>
+      </div>
+    </Modal>
+  );
+}
+
+export function RequestPage({ res, id }) {
+  const { toast } = useApp();
+  const { rec, setRec, error, loading, reload } = useRecord(res.name, id);
+  const [events, setEvents] = useState(null);
+  const [evError, setEvError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [assigning, setAssigning] = useState(false);
+  const [text, setText] = useState('');
+  const [isPublic, setPublic] = useState(true);
+  const [actionError, setActionError] = useState(null);
+  const box = useRef();
+
+  const loadEvents = () => { setEvError(null); api.get(`requests/${id}/timeline`).then((d) => setEvents(d.items)).catch(setEvError); };
+  useEffect(loadEvents, [id]);
+  useEffect(() => {
+    const onKey = (e) => {
+      if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'r' && box.current) { e.preventDefault(); box.current.focus(); }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const run = async (name, params = {}) => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      const r = await api.post(`requests/${id}/transitions/${name}`, { version: rec.version, ...params });
+      setRec(r);
+      toast(t('request.transition_done', { name: t('transition.' + name) }));
+      loadEvents();
+    } catch (e) {
+      if (e.status === 409 && /changed/.test(e.message)) { toast(t('request.conflict'), 'error'); reload(); }
+      else setActionError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const send = async (e) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setBusy(true);
+    setActionError(null);
+    try {
+      await api.post(`requests/${id}/comments`, { body: text, public: isPublic });
+      setText('');
+      loadEvents();
+    } catch (err) {
+      setActionError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (loading && !rec) return <div class="page"><Spinner /></div>;
+  if (error) return <div class="page"><ErrorBanner error={error} onRetry={reload} /></div>;
+  const transitions = rec.transitions || [];
+  return (
+    <div class="page">
+      <RecordHead res={res} rec={rec}><StatusBadge res={res} rec={rec} /></RecordHead>
+      <div class="req-actions" role="toolbar" aria-label={t('actions')}>
+        {transitions.length === 0 && <span class="muted">{t('request.no_transitions')}</span>}
+        {transitions.map((tr) => (
+          <button type="button" class={'btn' + (tr.name === 'assign' || tr.name === 'start' || tr.name === 'resolve' ? ' btn-primary' : '')}
+            data-transition={tr.name} disabled={busy}
+            onClick={() => (tr.name === 'assign' ? setAssigning(true) : run(tr.name))}>
+            {t(tr.label)}
+          </button>
+        ))}
+      </div>
+      {actionError && <ErrorBanner error={actionError} />}
+      <div class="req-layout">
+        <section class="card">
+          <h2 class="card-title">{rec.subject}</h2>
+          {rec.description && <p class="req-description">{rec.description}</p>}
+          <FieldsGrid res={{ ...res, fields: res.fields.filter((f) => f.name !== 'subject' && f.name !== 'description') }} rec={rec} />
+          <RecordMeta rec={rec} />
+        </section>
+        <section class="card">
+          <h2 class="card-title">{t('request.timeline')}</h2>
+          {evError ? <ErrorBanner error={evError} onRetry={loadEvents} /> : events ? <Timeline items={events} res={res} /> : <Spinner />}
+          {res.can_write && (
+            <form class="reply-box" onSubmit={send}>
+              <div class="seg" role="group">
+                <button type="button" class={isPublic ? 'active' : ''} aria-pressed={isPublic ? 'true' : 'false'} onClick={() => setPublic(true)}>{t('request.reply')}</button>
+                <button type="button" class={!isPublic ? 'active' : ''} aria-pressed={!isPublic ? 'true' : 'false'} onClick={() => setPublic(false)}>{t('request.note')}</button>
+              </div>
+              <textarea ref={box} class="input" rows={3} name="comment" placeholder={t('request.comment_placeholder')}
+                value={text} onInput={(e) => setText(e.currentTarget.value)}
+                onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e); }} />
+              <div class="form-actions">
+                <span class="muted small">{t('request.public_hint')}</span>
+                <button type="submit" class="btn btn-primary" disabled={busy || !text.trim()}>{t('request.send')}</button>
+              </div>
+            </form>
+          )}
+        </section>
+      </div>
+      {assigning && <AssignDialog res={res} onCancel={() => setAssigning(false)} onOk={(p) => { setAssigning(false); run('assign', p); }} />}
+    </div>
+  );
+}
