@@ -1,0 +1,134 @@
+// ui.test.mjs — the real UI in headless Chromium against the real binary:
+// the platform scenario (client with a contact, edit, Russian search, English,
+// logout) and a request taken through its workflow.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { testDb, run, serve } from '../lib.mjs';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+let db, srv, browser;
+
+before(async () => {
+  db = testDb();
+  run(['demo', '--scale', '30', '--db', db.url]);
+  srv = await serve(db.url);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+  db?.stop();
+});
+
+async function open(loginName, password) {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(srv.base + '/');
+  await page.fill('#login-login', loginName);
+  await page.fill('#login-password', password);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.sidenav');
+  return { page, errors, ctx };
+}
+
+test('wrong password shows the error and stays on the login screen', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(srv.base + '/');
+  await page.fill('#login-login', 'admin');
+  await page.fill('#login-password', 'wrong-password');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.banner, .error, [role=alert]');
+  assert.equal(await page.locator('.sidenav').count(), 0);
+  await ctx.close();
+});
+
+test('a company client with a contact: create, edit, find in Russian, switch to English, log out', async () => {
+  const { page, errors, ctx } = await open('manager', 'demo12345');
+  await page.goto(srv.base + '/#/clients/new');
+  await page.selectOption('select[name=kind]', 'company');
+  await page.fill('input[name=name]', 'ООО «Ёлочка-Сервис»');
+  await page.fill('input[name=inn]', '7707083894'); // wrong check digit
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[aria-invalid=true][name=inn]');
+  const innError = await page.locator('.field-error, .error-text, .input-error ~ *').allTextContents();
+  assert.ok(innError.join(' ').length > 0, 'an inline message is shown');
+  await page.fill('input[name=inn]', '7707083893');
+  await page.fill('input[name=phone]', '8 (912) 555-44-33');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/#\/clients\/\d+$/);
+  await page.waitForSelector('h1');
+  assert.equal(await page.locator('h1').textContent(), 'ООО «Ёлочка-Сервис»');
+  const clientUrl = page.url();
+
+  // a contact
+  await page.click('#contacts button.btn-small');
+  await page.fill('.modal input[name=name]', 'Анна Петровна Ёжикова');
+  await page.fill('.modal input[name=position]', 'Главный бухгалтер');
+  await page.click('.modal button[type=submit]');
+  await page.waitForSelector('#contacts td:has-text("Анна Петровна Ёжикова")');
+
+  // edit
+  await page.goto(clientUrl + '/edit');
+  await page.fill('input[name=name]', 'ООО «Ёлочка-Сервис Плюс»');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/#\/clients\/\d+$/);
+  await page.waitForSelector('h1:has-text("Плюс")');
+
+  // search in Russian: е for ё, lower case, a word prefix
+  await page.goto(srv.base + '/#/clients');
+  await page.waitForSelector('table');
+  await page.keyboard.press('/');
+  await page.keyboard.type('елочка серв');
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1, null, { timeout: 5000 });
+  assert.equal(await page.locator('tbody tr td:has-text("Ёлочка-Сервис Плюс")').count(), 1);
+  assert.match(page.url(), /q=/, 'the search is in the address, so it can be shared and reloaded');
+
+  // English
+  await page.click('.lang-switch button:has-text("EN")');
+  await page.waitForSelector('h1:has-text("Clients")');
+  assert.ok(await page.locator('.sidenav:has-text("Equipment")').count());
+
+  // log out
+  await page.click('button:has-text("Log out")');
+  await page.waitForSelector('#login-password');
+  const me = await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.status));
+  assert.equal(me, 401);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a request: created by phone, assigned, answered and resolved through the buttons the server lists', async () => {
+  const { page, errors, ctx } = await open('manager', 'demo12345');
+  await page.goto(srv.base + '/#/requests/new');
+  await page.fill('input[name=subject]', 'Кофемашина не греет воду');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/#\/requests\/\d+$/);
+  await page.waitForSelector('[data-transition]');
+  const buttons = await page.locator('[data-transition]').evaluateAll((els) => els.map((e) => e.dataset.transition));
+  assert.deepEqual(buttons, ['assign', 'start', 'cancel']);
+  await page.click('[data-transition=assign]');
+  await page.fill('#assign-to', 'Ковал');
+  await page.waitForSelector('.ref-list li:has-text("Ковалёв")');
+  await page.keyboard.press('Enter');
+  await page.click('.modal .btn-primary');
+  await page.waitForSelector('.badge.status-assigned');
+  await page.fill('textarea[name=comment]', 'Привезите аппарат в сервис, пожалуйста.');
+  await page.click('.reply-box button[type=submit]');
+  await page.waitForSelector('.ev-reply:has-text("Привезите аппарат")');
+  await page.click('[data-transition=start]');
+  await page.waitForSelector('.badge.status-in_progress');
+  await page.click('[data-transition=resolve]');
+  await page.waitForSelector('.badge.status-resolved');
+  const after = await page.locator('[data-transition]').evaluateAll((els) => els.map((e) => e.dataset.transition));
+  assert.deepEqual(after, ['close', 'reopen']);
+  const kinds = await page.locator('.req-timeline li').evaluateAll((els) => els.map((e) => e.dataset.kind));
+  assert.deepEqual(kinds, ['created', 'assigned', 'status', 'reply', 'status', 'status']);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
