@@ -1,0 +1,70 @@
+// screenshots.mjs — `node tests/e2e/screenshots.mjs`: starts the real binary on
+// demo data and saves every screen in Russian and English to docs/screenshots/.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, testDb, run, serve, login, call } from '../lib.mjs';
+
+const out = join(ROOT, 'docs/screenshots');
+mkdirSync(out, { recursive: true });
+const db = testDb();
+run(['demo', '--scale', '300', '--db', db.url]);
+const srv = await serve(db.url);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox',
+  '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+
+// a request with a history to show
+const s = await login(srv.base, 'manager', 'demo12345');
+const req = (await call(srv.base, s, 'POST', '/api/v1/requests', { subject: 'Не печатает, мнёт бумагу', description: 'Kyocera ECOSYS M2040dn зажёвывает бумагу на выходе, ошибка J-0511.', priority: 'high', client_id: 5 })).json;
+const eng = (await call(srv.base, s, 'GET', '/api/v1/users?q=engineer')).json.items[0];
+const assigned = (await call(srv.base, s, 'POST', `/api/v1/requests/${req.id}/transitions/assign`, { version: req.version, assignee_id: eng.id })).json;
+await call(srv.base, s, 'POST', `/api/v1/requests/${req.id}/comments`, { body: 'Здравствуйте! Привезите аппарат в сервис, диагностика бесплатно.', public: true });
+await call(srv.base, s, 'POST', `/api/v1/requests/${req.id}/comments`, { body: 'Проверить ролик выхода и фьюзер.', public: false });
+await call(srv.base, s, 'POST', `/api/v1/requests/${req.id}/transitions/start`, { version: assigned.version });
+const unit = (await call(srv.base, s, 'GET', '/api/v1/equipment_units?limit=1')).json.items[0];
+await call(srv.base, s, 'PATCH', `/api/v1/equipment_units/${unit.id}`, { version: unit.version, notes: 'Замена ролика подачи 12.03' });
+
+const screens = [
+  ['requests', '#/requests'],
+  ['request', `#/requests/${req.id}`],
+  ['clients', '#/clients'],
+  ['client', '#/clients/5'],
+  ['client-form-errors', '#/clients/new', async (p) => { await p.fill('input[name=inn]', '123'); await p.click('button[type=submit]'); await p.waitForSelector('[aria-invalid=true]'); }],
+  ['equipment-units', '#/equipment_units'],
+  ['equipment-unit-history', `#/equipment_units/${unit.id}?tab=history`],
+  ['equipment-models', '#/equipment_models'],
+  ['branches', '#/branches'],
+  ['users', '#/users'],
+  ['tokens', '#/tokens'],
+  ['audit', '#/audit'],
+];
+
+for (const lang of ['ru', 'en']) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  await page.goto(srv.base + '/');
+  await page.evaluate((l) => localStorage.setItem('servitor.lang', l), lang);
+  await page.evaluate((l) => { for (const k of Object.keys(localStorage)) if (/lang/i.test(k)) localStorage.setItem(k, l); }, lang);
+  await page.reload();
+  await page.waitForSelector('#login-login');
+  await page.screenshot({ path: join(out, `${lang}-login.png`) });
+  await page.fill('#login-login', 'admin');
+  await page.fill('#login-password', 'admin12345');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.sidenav');
+  const current = await page.locator('.lang-switch button.active').textContent();
+  if (current.trim().toLowerCase() !== lang) await page.click(`.lang-switch button:has-text("${lang.toUpperCase()}")`);
+  for (const [name, hash, act] of screens) {
+    await page.goto(srv.base + '/' + hash);
+    await page.waitForTimeout(150);
+    await page.waitForLoadState('networkidle');
+    if (act) await act(page);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(out, `${lang}-${name}.png`) });
+  }
+  await ctx.close();
+}
+await browser.close();
+await srv.stop();
+db.stop();
+console.log(`screenshots in ${out}`);
