@@ -118,15 +118,24 @@ API_HANDLER(api_openapi)
                             json_pack("{s:s,s:o,s:o}", "type", "object", "properties", props,
                                       "required", required));
         const char *ref = arena_printf(cx->a, "#/components/schemas/%s", e->name);
-        json_t *rec = json_pack("{s:{s:{s:{s:{s:s}}}}}", "content", "application/json", "schema",
-                                "$ref", ref);
+        /* {"content": {"application/json": {"schema": {"$ref": ref}}}} */
+        json_t *body =
+            json_pack("{s:{s:{s:{s:s}}}}", "content", "application/json", "schema", "$ref", ref);
+        json_t *list = json_object(), *create = json_object();
         json_object_set_new(
-            paths, arena_printf(cx->a, "/api/v1/%s", e->name),
-            json_pack("{s:{s:s,s:{s:{s:s}}},s:{s:s,s:{s:o},s:{s:O}}}", "get", "summary",
-                      arena_printf(cx->a, "list %s (q, filters, sort, limit, cursor)", e->name),
-                      "responses", "200", "description", "a page of records", "post", "summary",
-                      arena_printf(cx->a, "create a record of %s", e->name), "requestBody", rec,
-                      "responses", "201", rec));
+            list, "summary",
+            json_string(arena_printf(cx->a, "list %s (q, filters, sort, limit, cursor)", e->name)));
+        json_object_set_new(list, "responses",
+                            json_pack("{s:{s:s}}", "200", "description", "a page of records"));
+        json_object_set_new(create, "summary",
+                            json_string(arena_printf(cx->a, "create a record of %s", e->name)));
+        json_object_set(create, "requestBody", body);
+        json_t *created = json_deep_copy(body);
+        json_object_set_new(created, "description", json_string("the record"));
+        json_object_set_new(create, "responses", json_pack("{s:o}", "201", created));
+        json_decref(body);
+        json_object_set_new(paths, arena_printf(cx->a, "/api/v1/%s", e->name),
+                            json_pack("{s:o,s:o}", "get", list, "post", create));
         json_object_set_new(paths, arena_printf(cx->a, "/api/v1/%s/{id}", e->name),
                             json_pack("{s:{s:s},s:{s:s},s:{s:s}}", "get", "summary",
                                       "read one record", "patch", "summary",

@@ -48,10 +48,12 @@ API_HANDLER(api_tokens_create)
         if (strcmp(key, "name") && strcmp(key, "user_id"))
             err_field(&cx->err, arena_strdup(cx->a, key), "unknown_field");
     }
+    /* everything is read out of the body before it is freed */
     const char *name = json_is_string(jn) ? arena_strdup(cx->a, json_string_value(jn)) : NULL;
     int64_t user_id = json_is_integer(ju) ? json_integer_value(ju) : 0;
+    bool has_name = jn != NULL, has_user = ju != NULL, user_is_int = json_is_integer(ju);
     json_decref(body);
-    if (!jn)
+    if (!has_name)
         err_field(&cx->err, "name", "required");
     else if (!name)
         err_field(&cx->err, "name", "wrong_type");
@@ -59,10 +61,11 @@ API_HANDLER(api_tokens_create)
         err_field(&cx->err, "name", "required");
     else if (utf8_count(name, strlen(name)) > 100)
         err_field(&cx->err, "name", "too_long");
-    if (!ju)
+    if (!has_user)
         err_field(&cx->err, "user_id", "required");
-    else if (!json_is_integer(ju))
+    else if (!user_is_int)
         err_field(&cx->err, "user_id", "wrong_type");
+
     if (cx->err.nfields)
         return ctx_fail(cx, ERR_INVALID, "some fields are invalid");
     if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)

@@ -149,7 +149,6 @@ void text_fold(struct buf *out, const char *str, size_t len)
     }
 }
 
-
 void text_digits(struct buf *out, const char *s)
 {
     for (; *s; s++)

@@ -15,9 +15,12 @@
 #include "core/auth.h"
 #include "core/entity.h"
 
-#define HTTP_BODY_LIMIT  (1024 * 1024) /* JSON bodies over 1 MiB get 413 */
-#define HTTP_MAX_ARGS    4
-#define HTTP_MAX_HEADERS 8
+#define HTTP_BODY_LIMIT (1024 * 1024) /* JSON bodies over 1 MiB get 413 */
+/* an oversized body up to this size is read and dropped before the 413, so
+ * that clients still sending see the answer; beyond it the connection closes */
+#define HTTP_DISCARD_LIMIT (8 * 1024 * 1024)
+#define HTTP_MAX_ARGS      4
+#define HTTP_MAX_HEADERS   8
 
 struct http_req {
     const char *method;

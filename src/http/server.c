@@ -39,7 +39,8 @@ struct conn_state {
     struct arena arena;
     struct buf body;
     bool too_big;
-    bool responded; /* 413 queued while the body was still coming */
+    bool responded;   /* 413 queued while the body was still coming */
+    size_t discarded; /* bytes of an oversized body read and thrown away */
     double started;
 };
 
@@ -251,22 +252,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         int64_t n;
         *con_cls = cs;
         if (cl && parse_i64(cl, strlen(cl), &n) && n > HTTP_BODY_LIMIT) {
-            /* refused before "100 Continue": the body is never read */
-            return refuse_too_big(c, cs);
+            /* a body a little over the limit is read and thrown away, so
+             * that the client, still sending, gets the 413 cleanly; a
+             * huge one is refused at once, before "100 Continue" */
+            if (n > HTTP_DISCARD_LIMIT)
+                return refuse_too_big(c, cs);
+            cs->too_big = true;
+            buf_release(&cs->body);
         }
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!cs->too_big && !buf_add(&cs->body, upload_data, *upload_size))
+        if (!cs->too_big && !buf_add(&cs->body, upload_data, *upload_size)) {
             cs->too_big = true;
-        *upload_size = 0;
-        if (cs->too_big && !cs->responded) {
-            /* answer now and let the server close the connection rather
-             * than read a body we would throw away */
-            return refuse_too_big(c, cs);
+            cs->discarded = cs->body.len;
+            buf_release(&cs->body);
         }
+        if (cs->too_big)
+            cs->discarded += *upload_size;
+        *upload_size = 0;
+        if (cs->too_big && !cs->responded && cs->discarded > HTTP_DISCARD_LIMIT)
+            return refuse_too_big(c, cs); /* enough: answer and close */
         return MHD_YES;
     }
+    if (cs->too_big && !cs->responded)
+        return refuse_too_big(c, cs);
     if (cs->responded)
         return MHD_YES;
 

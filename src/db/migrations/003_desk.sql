@@ -35,7 +35,7 @@ CREATE INDEX requests_branch ON requests (branch_id, id);
 -- changes and assignments
 CREATE TABLE request_events (
     id          INTEGER PRIMARY KEY,
-    request_id  INTEGER NOT NULL REFERENCES requests(id),
+    request_id  INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,
     at          TEXT NOT NULL,
     user_id     INTEGER REFERENCES users(id), -- NULL: the client or the system
     kind        TEXT NOT NULL,             -- created, reply, note, status, assigned
