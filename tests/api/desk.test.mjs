@@ -217,3 +217,11 @@ test('roles: the storekeeper and the auditor read but do not create', async () =
   assert.equal((await call(srv.base, auditor, 'POST', '/api/v1/requests', { subject: 'x' })).status, 403);
   assert.equal((await call(srv.base, sales, 'POST', '/api/v1/requests', { subject: 'x' })).status, 201);
 });
+
+test('32 parallel creates get unique, gapless numbers', async () => {
+  const made = await Promise.all(Array.from({ length: 32 }, (_, i) =>
+    call(srv.base, i % 2 ? mgr : sales, 'POST', '/api/v1/requests', { subject: `Параллельно ${i}`, channel: 'api' })));
+  for (const r of made) assert.equal(r.status, 201, r.text);
+  const nums = made.map((r) => Number(r.json.number.slice(-6))).sort((a, b) => a - b);
+  for (let i = 1; i < nums.length; i++) assert.equal(nums[i], nums[i - 1] + 1, 'consecutive');
+});
