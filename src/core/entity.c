@@ -399,24 +399,6 @@ static bool value_same(const struct field *f, const struct value *a, const struc
     return a->i == b->i;
 }
 
-/* Runs body inside a write transaction unless one is already open. */
-static enum err_code tx_begin(struct ctx *cx, bool *own)
-{
-    *own = !db_in_tx(cx->db);
-    return *own ? db_begin_write(cx->db, &cx->err) : ERR_OK;
-}
-
-static enum err_code tx_end(struct ctx *cx, bool own, enum err_code rc)
-{
-    if (!own)
-        return rc;
-    if (rc != ERR_OK) {
-        db_rollback(cx->db);
-        return rc;
-    }
-    return db_commit(cx->db, &cx->err);
-}
-
 static enum err_code after_change(struct ctx *cx, const struct entity *ent, const char *action,
                                   const struct record *old, const struct record *now)
 {
@@ -513,10 +495,10 @@ enum err_code entity_create(struct ctx *cx, const struct entity *ent, struct rec
                             struct record **out)
 {
     bool own;
-    enum err_code rc = tx_begin(cx, &own);
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
         return rc;
-    return tx_end(cx, own, create_tx(cx, ent, in, out));
+    return db_end_own(cx->db, &cx->err, own, create_tx(cx, ent, in, out));
 }
 
 static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t id,
@@ -596,10 +578,10 @@ enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id
                             struct record *patch, struct record **out)
 {
     bool own;
-    enum err_code rc = tx_begin(cx, &own);
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
         return rc;
-    return tx_end(cx, own, update_tx(cx, ent, id, version, patch, "update", out));
+    return db_end_own(cx->db, &cx->err, own, update_tx(cx, ent, id, version, patch, "update", out));
 }
 
 enum err_code entity_update_as(struct ctx *cx, const struct entity *ent, int64_t id,
@@ -607,10 +589,10 @@ enum err_code entity_update_as(struct ctx *cx, const struct entity *ent, int64_t
                                struct record **out)
 {
     bool own;
-    enum err_code rc = tx_begin(cx, &own);
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
         return rc;
-    return tx_end(cx, own, update_tx(cx, ent, id, version, patch, action, out));
+    return db_end_own(cx->db, &cx->err, own, update_tx(cx, ent, id, version, patch, action, out));
 }
 
 static enum err_code delete_tx(struct ctx *cx, const struct entity *ent, int64_t id,
@@ -645,8 +627,8 @@ static enum err_code delete_tx(struct ctx *cx, const struct entity *ent, int64_t
 enum err_code entity_delete(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version)
 {
     bool own;
-    enum err_code rc = tx_begin(cx, &own);
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
         return rc;
-    return tx_end(cx, own, delete_tx(cx, ent, id, version));
+    return db_end_own(cx->db, &cx->err, own, delete_tx(cx, ent, id, version));
 }

@@ -84,16 +84,9 @@ enum err_code workflow_run(struct ctx *cx, const struct workflow *wf, int64_t id
         return ctx_fail(cx, ERR_NOTFOUND, "no transition '%s'", name);
     if (!ctx_can(cx, t->perm))
         return ctx_fail(cx, ERR_FORBIDDEN, "your role may not '%s'", name);
-    bool own = !db_in_tx(cx->db);
-    enum err_code rc = own ? db_begin_write(cx->db, &cx->err) : ERR_OK;
+    bool own;
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
         return rc;
-    rc = run_tx(cx, wf, id, version, t, input, out);
-    if (!own)
-        return rc;
-    if (rc != ERR_OK) {
-        db_rollback(cx->db);
-        return rc;
-    }
-    return db_commit(cx->db, &cx->err);
+    return db_end_own(cx->db, &cx->err, own, run_tx(cx, wf, id, version, t, input, out));
 }

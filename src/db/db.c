@@ -50,7 +50,25 @@ enum err_code db_commit(struct db *db, struct err *e)
     return rc;
 }
 
+enum err_code db_begin_own(struct db *db, struct err *e, bool *own)
+{
+    *own = !db->in_tx;
+    return *own ? db_begin_write(db, e) : ERR_OK;
+}
+
+enum err_code db_end_own(struct db *db, struct err *e, bool own, enum err_code rc)
+{
+    if (!own)
+        return rc;
+    if (rc != ERR_OK) {
+        db_rollback(db);
+        return rc;
+    }
+    return db_commit(db, e);
+}
+
 void db_rollback(struct db *db)
+
 {
     if (db->in_tx)
         db->ops->rollback(db);

@@ -43,6 +43,13 @@ enum db_dialect db_dialect(const struct db *db);
 enum err_code db_begin_write(struct db *db, struct err *e);
 enum err_code db_begin_read(struct db *db, struct err *e);
 enum err_code db_commit(struct db *db, struct err *e);
+/* For work that may run alone or inside a caller's transaction: opens a
+ * write transaction unless one is open (*own tells whether it did)… */
+enum err_code db_begin_own(struct db *db, struct err *e, bool *own);
+/* …and ends what db_begin_own opened: commits when rc is ERR_OK, else rolls
+ * back. Returns rc, or the commit's error. */
+enum err_code db_end_own(struct db *db, struct err *e, bool own, enum err_code rc);
+
 void db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
 

@@ -320,8 +320,8 @@ enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *bo
         err_field(&cx->err, "body", "too_long");
     if (cx->err.nfields)
         return ctx_fail(cx, ERR_INVALID, "the comment is invalid");
-    bool own = !db_in_tx(cx->db);
-    enum err_code rc = own ? db_begin_write(cx->db, &cx->err) : ERR_OK;
+    bool own;
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
         return rc;
     int64_t one;
@@ -340,13 +340,7 @@ enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *bo
         free(s);
         json_decref(j);
     }
-    if (!own)
-        return rc;
-    if (rc != ERR_OK) {
-        db_rollback(cx->db);
-        return rc;
-    }
-    return db_commit(cx->db, &cx->err);
+    return db_end_own(cx->db, &cx->err, own, rc);
 }
 
 enum err_code request_timeline(struct ctx *cx, int64_t request_id, bool public_only,
