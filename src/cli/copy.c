@@ -19,24 +19,15 @@
 /* Every table, parents before children. A table missing here stops the
  * copy rather than being left behind. */
 static const char *const tables[] = {
-    "branches",
-    "users",
-    "sessions",
-    "api_tokens",
-    "rate_limits",
-    "audit_log",
-    "audit_head",
-    "clients",
-    "contacts",
-    "equipment_models",
-    "equipment_units",
-    "requests",
-    "request_events",
-    "number_sequences",
-    "jobs",
-    NULL,
-
+    "business_calendars", "calendar_days", "branches",    "users",
+    "sessions",           "api_tokens",    "rate_limits", "audit_log",
+    "audit_head",         "clients",       "contacts",    "equipment_models",
+    "equipment_units",    "sla_policies",  "requests",    "request_events",
+    "number_sequences",   "jobs",          NULL,
 };
+/* Tables the migrations fill with starting data: replaced by the source's. */
+static const char *const seeded[] = {"audit_head", "business_calendars", "calendar_days",
+                                     "sla_policies", NULL};
 /* Tables without an id column (keyed otherwise). */
 static const char *const without_id[] = {"sessions", "rate_limits", "number_sequences", NULL};
 /* Tables the target fills by itself (migrations). */
@@ -70,9 +61,12 @@ static enum err_code copy_table(struct ctx *cx, struct db *from, struct db *to, 
     int cols[128], ncols = 0, step;
     enum err_code rc = ERR_OK;
     *copied = 0;
-    /* audit_head has its row from the migration: replace it */
-    if (!strcmp(table, "audit_head"))
-        rc = db_run(to, &cx->err, "DELETE FROM audit_head", "");
+    /* what the migrations put there is replaced by the source's rows */
+    if (listed(seeded, table)) {
+        char del[128];
+        snprintf(del, sizeof(del), "DELETE FROM %s", table);
+        rc = db_run(to, &cx->err, del, "");
+    }
     while (rc == ERR_OK && (step = db_step(src)) == DB_ROW) {
         if (!dst) {
             buf_printf(&ins, "INSERT INTO %s (", table);
@@ -183,7 +177,7 @@ int cmd_copy(int argc, char **argv)
     for (int i = 0; tables[i]; i++) {
         if (count_rows(&cx, to, tables[i], &n) != ERR_OK)
             goto fail;
-        if (n > (strcmp(tables[i], "audit_head") == 0 ? 1 : 0)) {
+        if (n > 0 && !listed(seeded, tables[i])) {
             fprintf(stderr,
                     "servitor: the target is not empty (%s has %lld rows); nothing copied\n",
                     tables[i], (long long)n);

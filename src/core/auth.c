@@ -263,8 +263,9 @@ enum err_code auth_session(struct ctx *cx, const char *token, struct user **user
         return ctx_fail(cx, ERR_AUTH, "the session has expired; log in again");
     }
     /* idle expiry needs last_seen_at, but one write per request would be
-     * wasteful: refresh it at most once a minute */
-    if (now - last_seen >= 60) {
+     * wasteful: refresh it at most once a minute (or half the idle limit) */
+    if (now - last_seen >= (session_idle < 120 ? session_idle / 2 : 60)) {
+
         db_run(cx->db, &cx->err, "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1",
                "ti", digest, now);
         err_clear(&cx->err);

@@ -12,7 +12,7 @@
 #define JOB_LEASE 300 /* seconds a claim holds before another process may take over */
 
 /* Expired sessions and stale rate-limit rows. */
-static enum err_code sessions_cleanup(struct ctx *cx)
+enum err_code jobs_sessions_cleanup(struct ctx *cx)
 {
     int64_t now = time_now();
     enum err_code rc = db_begin_write(cx->db, &cx->err);
@@ -28,11 +28,6 @@ static enum err_code sessions_cleanup(struct ctx *cx)
     return rc;
 }
 
-static const struct job_kind job_kinds[] = {
-    {"sessions.cleanup", 3600, sessions_cleanup},
-    {0},
-};
-
 /* SERVITOR_JOB_PERIOD shortens every period (tests). */
 static int period_of(const struct job_kind *k)
 {
@@ -41,17 +36,17 @@ static int period_of(const struct job_kind *k)
     return s && parse_i64(s, strlen(s), &v) && v > 0 ? (int)v : k->period;
 }
 
-static const struct job_kind *kind_find(const char *name)
+static const struct job_kind *kind_find(const struct job_kind *kinds, const char *name)
 {
-    for (const struct job_kind *k = job_kinds; k->kind; k++)
+    for (const struct job_kind *k = kinds; k->kind; k++)
         if (strcmp(k->kind, name) == 0)
             return k;
     return NULL;
 }
 
-static enum err_code schedule(struct ctx *cx, int64_t now)
+static enum err_code schedule(struct ctx *cx, const struct job_kind *kinds, int64_t now)
 {
-    for (const struct job_kind *k = job_kinds; k->kind; k++) {
+    for (const struct job_kind *k = kinds; k->kind; k++) {
         int64_t slot = now / period_of(k);
         const char *key = arena_printf(cx->a, "%s@%lld", k->kind, (long long)slot);
         enum err_code rc = db_run(cx->db, &cx->err,
@@ -104,12 +99,12 @@ static enum err_code claim(struct ctx *cx, const char *worker, int64_t now, int6
     return db_commit(cx->db, &cx->err);
 }
 
-enum err_code jobs_tick(struct ctx *cx, const char *worker, int *ran)
+enum err_code jobs_tick(struct ctx *cx, const char *worker, const struct job_kind *kinds, int *ran)
 {
     *ran = 0;
     int64_t now = time_now();
     enum err_code rc = db_begin_write(cx->db, &cx->err);
-    if (rc == ERR_OK && (rc = schedule(cx, now)) == ERR_OK)
+    if (rc == ERR_OK && (rc = schedule(cx, kinds, now)) == ERR_OK)
         rc = db_commit(cx->db, &cx->err);
     if (rc != ERR_OK) {
         db_rollback(cx->db);
@@ -122,7 +117,7 @@ enum err_code jobs_tick(struct ctx *cx, const char *worker, int *ran)
             return rc;
         if (!id)
             return ERR_OK;
-        const struct job_kind *k = kind_find(kind);
+        const struct job_kind *k = kind_find(kinds, kind);
         err_clear(&cx->err);
         enum err_code jr = k ? k->run(cx) : ctx_fail(cx, ERR_INTERNAL, "unknown job kind %s", kind);
         const char *error = jr == ERR_OK ? NULL : arena_strdup(cx->a, cx->err.message);

@@ -16,9 +16,12 @@ struct job_kind {
     enum err_code (*run)(struct ctx *cx);
 };
 
-/* Schedules the current slot of every recurring job, then claims and runs
- * due jobs until none is left. `worker` names this process (host:pid).
- * *ran counts the jobs run. */
-enum err_code jobs_tick(struct ctx *cx, const char *worker, int *ran);
+/* Schedules the current slot of every recurring job of `kinds` (ending with
+ * a zeroed entry), then claims and runs due jobs until none is left.
+ * `worker` names this process (host:pid). *ran counts the jobs run. */
+enum err_code jobs_tick(struct ctx *cx, const char *worker, const struct job_kind *kinds, int *ran);
+
+/* The platform's own job: deletes expired sessions and stale rate limits. */
+enum err_code jobs_sessions_cleanup(struct ctx *cx);
 
 #endif

@@ -68,6 +68,8 @@ static enum err_code run_tx(struct ctx *cx, const struct workflow *wf, int64_t i
     sv->s = t->to;
     if (t->effect && (rc = t->effect(cx, rec, input, patch)) != ERR_OK)
         return rc;
+    if (wf->on_change && (rc = wf->on_change(cx, rec, t->to, patch)) != ERR_OK)
+        return rc;
     if ((rc = entity_update_as(cx, wf->ent, id, version, patch, t->name, out)) != ERR_OK)
         return rc;
     return t->after ? t->after(cx, rec, *out, t) : ERR_OK;

@@ -33,6 +33,10 @@ struct workflow {
     const struct entity *ent;
     const char *state_field;
     const struct transition *transitions; /* ends with a zeroed entry */
+    /* Every transition's common effect, after its own (e.g. the SLA clock):
+     * rec is the stored record, to the new state. NULL: none. */
+    enum err_code (*on_change)(struct ctx *cx, const struct record *rec, const char *to,
+                               struct record *patch);
 };
 
 /* The transitions the current user may take on rec now; returns how many

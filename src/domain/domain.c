@@ -5,12 +5,28 @@
 #include <string.h>
 
 #include "domain/desk/desk.h"
+#include "domain/desk/sla.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
 const struct entity *const domain_entities[] = {
-    &entity_branches,         &entity_users,           &entity_clients,  &entity_contacts,
-    &entity_equipment_models, &entity_equipment_units, &entity_requests, NULL,
+    &entity_branches,
+    &entity_users,
+    &entity_clients,
+    &entity_contacts,
+    &entity_equipment_models,
+    &entity_equipment_units,
+    &entity_requests,
+    &entity_sla_policies,
+    &entity_business_calendars,
+    &entity_calendar_days,
+    NULL,
+};
+
+const struct job_kind domain_jobs[] = {
+    {"sessions.cleanup", 3600, jobs_sessions_cleanup},
+    {"sla.scan", 60, sla_scan},
+    {0},
 };
 
 static const struct workflow *const workflows[] = {&request_workflow, NULL};

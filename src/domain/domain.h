@@ -4,12 +4,15 @@
 #define SERVITOR_DOMAIN_H
 
 #include "core/entity.h"
+#include "core/jobs.h"
 #include "core/workflow.h"
 
 /* NULL-terminated. */
 extern const struct entity *const domain_entities[];
 /* The entity of a resource name, or NULL. */
 const struct entity *domain_entity(const char *name);
+/* The background jobs of every area, ending with a zeroed entry. */
+extern const struct job_kind domain_jobs[];
 /* The workflow of an entity, or NULL. */
 const struct workflow *domain_workflow(const struct entity *ent);
 

@@ -23,6 +23,7 @@
 #include "base/util.h"
 #include "core/auth.h"
 #include "core/jobs.h"
+#include "domain/domain.h"
 #include "http/http.h"
 #include "base/banned.h"
 
@@ -369,7 +370,7 @@ static void *jobs_loop(void *arg)
         int ran = 0;
         if (db) {
             cx.db = db;
-            if (jobs_tick(&cx, worker, &ran) != ERR_OK)
+            if (jobs_tick(&cx, worker, domain_jobs, &ran) != ERR_OK)
                 fprintf(stderr, "servitor: jobs: %s\n", cx.err.message);
             if (db_in_tx(db))
                 db_rollback(db);

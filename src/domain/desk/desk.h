@@ -9,6 +9,12 @@
 extern const struct entity entity_requests;
 extern const struct workflow request_workflow;
 
+/* Adds an event to a request's timeline (in the caller's transaction): kind
+ * created, reply, note, status, assigned, sla; *event_id may be NULL. */
+enum err_code request_event_add(struct ctx *cx, int64_t request_id, const char *kind,
+                                bool public_event, const char *body, const char *from,
+                                const char *to, int64_t *event_id);
+
 /* Adds a reply (public) or an internal note to a request's timeline, in
  * its own transaction unless one is open. ERR_NOTFOUND, ERR_INVALID (empty
  * or too long body). */

@@ -13,6 +13,7 @@
 #include "base/util.h"
 #include "core/audit.h"
 #include "core/perm.h"
+#include "domain/desk/sla.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
@@ -23,6 +24,7 @@ static const char *const channels[] = {"phone", "walk_in", "email", "web_form", 
 static const char *const types[] = {"consultation", "repair", "maintenance", "parts",
                                     "complaint",    "demo",   "other",       NULL};
 static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
+static const char *const sla_states[] = {"none", "ok", "warning", "breached", "met", NULL};
 
 /* clang-format off */
 static const struct field request_fields[] = {
@@ -44,6 +46,14 @@ static const struct field request_fields[] = {
     {"access_code", F_TEXT,     F_READONLY,                                        16,   "request.access_code"},
     {"resolved_at", F_DATETIME, F_READONLY | F_SORT,                               0,    "request.resolved_at"},
     {"closed_at",   F_DATETIME, F_READONLY | F_SORT,                               0,    "request.closed_at"},
+    {"sla_policy_id",      F_REF,      F_READONLY | F_FILTER,                      0,    "request.sla_policy", .ref = &entity_sla_policies},
+    {"sla_state",          F_ENUM,     F_READONLY | F_FILTER | F_LIST,             0,    "request.sla_state", .enums = sla_states, .def = "none"},
+    {"first_response_due", F_DATETIME, F_READONLY | F_SORT,                        0,    "request.first_response_due"},
+    {"resolution_due",     F_DATETIME, F_READONLY | F_SORT | F_LIST,               0,    "request.resolution_due"},
+    {"sla_warning_at",     F_DATETIME, F_READONLY,                                 0,    "request.sla_warning_at"},
+    {"first_response_at",  F_DATETIME, F_READONLY,                                 0,    "request.first_response_at"},
+    {"sla_paused_since",   F_DATETIME, F_READONLY,                                 0,    "request.sla_paused_since"},
+    {"sla_paused_minutes", F_INT,      F_READONLY,                                 0,    "request.sla_paused_minutes", .def = "0"},
     {0},
 };
 /* clang-format on */
@@ -114,6 +124,22 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
         if (!ok)
             err_field(&cx->err, "assignee_id", "not_found");
     }
+    if (cx->err.nfields)
+        return ERR_INVALID;
+    /* the SLA clock: set on creation, moved when priority or branch change */
+    if (!old) {
+        if ((rc = sla_apply(cx, rec, time_now())) != ERR_OK)
+            return rc;
+    } else {
+        struct record *o = (struct record *)old;
+        int64_t created;
+        bool moved = strcmp(val(rec, "priority")->s, record_value(o, "priority")->s) != 0 ||
+                     val(rec, "branch_id")->i != record_value(o, "branch_id")->i ||
+                     val(rec, "branch_id")->null != record_value(o, "branch_id")->null;
+        if (moved && time_parse(old->created_at, &created) &&
+            (rc = sla_apply(cx, rec, created)) != ERR_OK)
+            return rc;
+    }
     if (!old) {
         char code[8];
         snprintf(code, sizeof(code), "%06u", (unsigned)randombytes_uniform(1000000));
@@ -127,9 +153,9 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
     return cx->err.nfields ? ERR_INVALID : ERR_OK;
 }
 
-static enum err_code add_event(struct ctx *cx, int64_t request_id, const char *kind,
-                               bool public_event, const char *body, const char *from,
-                               const char *to, int64_t *event_id)
+enum err_code request_event_add(struct ctx *cx, int64_t request_id, const char *kind,
+                                bool public_event, const char *body, const char *from,
+                                const char *to, int64_t *event_id)
 {
     char now[ISO_TIME_LEN];
     time_now_iso(now);
@@ -154,7 +180,7 @@ static enum err_code request_after_write(struct ctx *cx, const struct record *re
 {
     if (old || !rec)
         return ERR_OK;
-    return add_event(cx, rec->id, "created", true, NULL, NULL, "new", NULL);
+    return request_event_add(cx, rec->id, "created", true, NULL, NULL, "new", NULL);
 }
 
 const struct entity entity_requests = {
@@ -277,9 +303,9 @@ static enum err_code after_transition(struct ctx *cx, const struct record *befor
     int ai;
     if (entity_field(&entity_requests, "assignee_id", &ai) && now->v[ai].i != before->v[ai].i &&
         !now->v[ai].null)
-        rc = add_event(cx, now->id, "assigned", false, now->labels[ai], NULL, NULL, NULL);
+        rc = request_event_add(cx, now->id, "assigned", false, now->labels[ai], NULL, NULL, NULL);
     if (rc == ERR_OK && strcmp(from, t->to) != 0)
-        rc = add_event(cx, now->id, "status", true, NULL, from, t->to, NULL);
+        rc = request_event_add(cx, now->id, "status", true, NULL, from, t->to, NULL);
     return rc;
 }
 
@@ -305,6 +331,7 @@ const struct workflow request_workflow = {
     .ent = &entity_requests,
     .state_field = "status",
     .transitions = request_transitions,
+    .on_change = sla_on_status,
 };
 
 /* ---- timeline ------------------------------------------------------------ */
@@ -332,7 +359,16 @@ enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *bo
         rc = ctx_fail(cx, ERR_NOTFOUND, "requests %lld not found", (long long)request_id);
     const char *kind = public_reply ? "reply" : "note";
     if (rc == ERR_OK)
-        rc = add_event(cx, request_id, kind, public_reply, body, NULL, NULL, event_id);
+        rc = request_event_add(cx, request_id, kind, public_reply, body, NULL, NULL, event_id);
+    if (rc == ERR_OK && public_reply) {
+        /* the first public answer stops the first-response clock */
+        char now[ISO_TIME_LEN];
+        time_now_iso(now);
+        rc = db_run(cx->db, &cx->err,
+                    "UPDATE requests SET first_response_at = $2\n"
+                    "WHERE id = $1 AND first_response_at IS NULL",
+                    "it", request_id, now);
+    }
     if (rc == ERR_OK) {
         json_t *j = json_pack("{s:s,s:s}", "kind", kind, "body", body);
         char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);

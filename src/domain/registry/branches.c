@@ -2,8 +2,9 @@
 #include "registry.h"
 
 #include "core/perm.h"
+#include "domain/desk/sla.h"
 
-static const char *const timezones[] = {
+const char *const branch_timezones[] = {
     "Europe/Kaliningrad",
     "Europe/Moscow",
     "Europe/Samara",
@@ -25,8 +26,9 @@ static const struct field branch_fields[] = {
     {"name", F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_LIST, 200, "branch.name"},
     {"address", F_TEXT, F_SEARCH | F_LIST, 500, "branch.address"},
     {"phone", F_PHONE, F_SEARCH | F_LIST, 32, "branch.phone"},
-    {"timezone", F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "branch.timezone", .enums = timezones,
-     .def = "Europe/Moscow"},
+    {"calendar_id", F_REF, F_FILTER, 0, "branch.calendar", .ref = &entity_business_calendars},
+    {"timezone", F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "branch.timezone",
+     .enums = branch_timezones, .def = "Europe/Moscow"},
     {0},
 };
 

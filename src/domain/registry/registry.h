@@ -12,4 +12,7 @@ extern const struct entity entity_contacts;
 extern const struct entity entity_equipment_models;
 extern const struct entity entity_equipment_units;
 
+/* The Russian time zones a branch or a calendar may be in, NULL-terminated. */
+extern const char *const branch_timezones[];
+
 #endif
