@@ -40,5 +40,6 @@ API_HANDLER(api_entity_delete);
 API_HANDLER(api_entity_transition);
 API_HANDLER(api_request_timeline);
 API_HANDLER(api_request_comment);
+API_HANDLER(api_calendar_load);
 
 #endif

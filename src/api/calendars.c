@@ -1,0 +1,42 @@
+/* calendars.c — loading a yearly production calendar into a business
+ * calendar (api layer). */
+#include <string.h>
+
+#include "api/api.h"
+#include "core/audit.h"
+#include "domain/desk/sla.h"
+#include "base/banned.h"
+
+API_HANDLER(api_calendar_load)
+{
+    int64_t id;
+    json_t *body;
+    struct record *cal;
+    enum err_code rc = api_path_id(cx, rq, 0, &id);
+    if (rc == ERR_OK)
+        rc = entity_get(cx, &entity_business_calendars, id, &cal);
+    if (rc == ERR_OK)
+        rc = api_body(cx, rq, &body);
+    if (rc != ERR_OK)
+        return rc;
+    const char *tsv = NULL;
+    json_error_t je;
+    if (json_unpack_ex(body, &je, JSON_STRICT, "{s:s}", "tsv", &tsv) != 0) {
+        json_decref(body);
+        err_field(&cx->err, "tsv", "required");
+        return ctx_fail(cx, ERR_INVALID, "expected {\"tsv\": \"DATE<TAB>KIND<TAB>NOTE lines\"}");
+    }
+    tsv = arena_strdup(cx->a, tsv);
+    json_decref(body);
+    int loaded = 0;
+    if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)
+        return rc;
+    rc = sla_calendar_load(cx, id, tsv, &loaded);
+    if (rc == ERR_OK)
+        rc = audit_append(cx, "load_days", "business_calendars", id, NULL,
+                          arena_printf(cx->a, "{\"days\":%d}", loaded));
+    if ((rc = db_end_own(cx->db, &cx->err, true, rc)) != ERR_OK)
+        return rc;
+    http_json(rs, 200, json_pack("{s:i}", "loaded", loaded));
+    return ERR_OK;
+}

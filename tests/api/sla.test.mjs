@@ -1,0 +1,118 @@
+// sla.test.mjs — the SLA clock of requests through the API: deadlines from the
+// policy of the priority in the branch's business calendar, moved by priority
+// changes, paused while waiting, met on time, breached and flagged by the job.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testDb, run, serve, login, call } from '../lib.mjs';
+
+let db, srv, admin, mgr, branch247;
+const minutes = (a, b) => (Date.parse(b) - Date.parse(a)) / 60000;
+
+before(async () => {
+  db = testDb();
+  run(['demo', '--scale', '5', '--requests', '0', '--db', db.url]);
+  srv = await serve(db.url, [], { SERVITOR_JOB_TICK: '1', SERVITOR_JOB_PERIOD: '1' });
+  admin = await login(srv.base, 'admin', 'admin12345', '10.60.0.1');
+  mgr = await login(srv.base, 'manager', 'demo12345', '10.60.0.2');
+  const h = '00:00-24:00';
+  const cal = await call(srv.base, admin, 'POST', '/api/v1/business_calendars', { name: 'Круглосуточно', timezone: 'Europe/Moscow',
+    hours_mon: h, hours_tue: h, hours_wed: h, hours_thu: h, hours_fri: h, hours_sat: h, hours_sun: h });
+  assert.equal(cal.status, 201, cal.text);
+  const br = await call(srv.base, admin, 'POST', '/api/v1/branches', { name: 'Дежурный сервис 24/7', calendar_id: cal.json.id });
+  assert.equal(br.status, 201, br.text);
+  branch247 = br.json.id;
+});
+
+after(async () => {
+  await srv?.stop();
+  db?.stop();
+});
+
+const make = (extra) => call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'SLA', branch_id: branch247, ...extra });
+
+test('a new request gets the deadlines of its priority\'s policy', async () => {
+  const r = await make({ priority: 'urgent' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.sla_state, 'ok');
+  assert.equal(r.json.sla_policy_id_label, 'Срочно');
+  assert.equal(minutes(r.json.created_at, r.json.first_response_due), 30);
+  assert.equal(minutes(r.json.created_at, r.json.resolution_due), 240);
+  assert.equal(minutes(r.json.created_at, r.json.sla_warning_at), 180);
+});
+
+test('changing the priority moves the deadlines; the SLA fields cannot be set by hand', async () => {
+  const r = await make({ priority: 'low' });
+  const p = await call(srv.base, mgr, 'PATCH', `/api/v1/requests/${r.json.id}`, { version: r.json.version, priority: 'high' });
+  assert.equal(p.status, 200);
+  assert.equal(minutes(p.json.created_at, p.json.resolution_due), 540);
+  const bad = await call(srv.base, mgr, 'PATCH', `/api/v1/requests/${r.json.id}`, { version: p.json.version, resolution_due: '2030-01-01T00:00:00Z', sla_state: 'met' });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.fields.resolution_due, 'read_only');
+});
+
+test('the clock pauses while waiting for the client and the first response is noted', async () => {
+  let r = (await make({ priority: 'normal' })).json;
+  r = (await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/start`, { version: r.version })).json;
+  assert.ok(r.first_response_at);
+  r = (await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/wait_client`, { version: r.version })).json;
+  assert.ok(r.sla_paused_since);
+  const due = r.resolution_due;
+  r = (await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/resume`, { version: r.version })).json;
+  assert.equal(r.sla_paused_since, null);
+  assert.equal(r.sla_paused_minutes, 0, 'seconds of waiting are not a business minute');
+  assert.equal(r.resolution_due, due);
+  r = (await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/resolve`, { version: r.version })).json;
+  assert.equal(r.sla_state, 'met');
+});
+
+test('a reply to the client counts as the first response', async () => {
+  const r = (await make({ priority: 'normal' })).json;
+  assert.equal(r.first_response_at, null);
+  await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/comments`, { body: 'Принято', public: false });
+  assert.equal((await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json.first_response_at, null, 'a note does not');
+  await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/comments`, { body: 'Здравствуйте!', public: true });
+  assert.ok((await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json.first_response_at);
+});
+
+test('a deadline passed is marked breached by the job, shown on the timeline and found by the overdue filter', async () => {
+  const pol = (await call(srv.base, admin, 'GET', '/api/v1/sla_policies?priority=low')).json.items[0];
+  const set = await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`, { version: pol.version, first_response_minutes: 0 });
+  assert.equal(set.status, 200, set.text);
+  const r = (await make({ priority: 'low', subject: 'Просрочится сразу' })).json;
+  let state = r.sla_state;
+  for (let i = 0; i < 60 && state !== 'breached'; i++) {
+    await new Promise((res) => setTimeout(res, 200));
+    state = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json.sla_state;
+  }
+  assert.equal(state, 'breached');
+  const tl = await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}/timeline`);
+  assert.ok(tl.json.items.some((e) => e.kind === 'sla' && e.body === 'breached'));
+  const overdue = await call(srv.base, mgr, 'GET', '/api/v1/requests?sla_state=breached');
+  assert.ok(overdue.json.items.some((x) => x.id === r.id));
+  const paused = (await make({ priority: 'low', subject: 'Ждём клиента' })).json;
+  const waiting = await call(srv.base, mgr, 'POST', `/api/v1/requests/${paused.id}/transitions/start`, { version: paused.version });
+  await call(srv.base, mgr, 'POST', `/api/v1/requests/${paused.id}/transitions/wait_client`, { version: waiting.json.version });
+  await new Promise((res) => setTimeout(res, 2500));
+  assert.equal((await call(srv.base, mgr, 'GET', `/api/v1/requests/${paused.id}`)).json.sla_state, 'ok', 'a paused clock is not breached');
+});
+
+test('calendars: hours are validated; a yearly list loads; managers may read but not change', async () => {
+  const bad = await call(srv.base, admin, 'POST', '/api/v1/business_calendars', { name: 'Плохой', hours_mon: '9-18', hours_tue: '18:00-09:00' });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(bad.json.error.fields, { hours_mon: 'invalid', hours_tue: 'invalid' });
+  const cal = (await call(srv.base, admin, 'GET', '/api/v1/business_calendars?sort=id&limit=1')).json.items[0];
+  const tsv = '# 2027\ndate\tkind\tnote\n2027-01-01\tholiday\tНовый год\n2027-01-04\tholiday\t\n2027-02-22\tshort_day\tпредпраздничный день\n';
+  const load = await call(srv.base, admin, 'POST', `/api/v1/business_calendars/${cal.id}/days`, { tsv });
+  assert.equal(load.status, 200, load.text);
+  assert.equal(load.json.loaded, 3);
+  const again = await call(srv.base, admin, 'POST', `/api/v1/business_calendars/${cal.id}/days`, { tsv });
+  assert.equal(again.json.loaded, 3, 'loading twice replaces, not duplicates');
+  const days = await call(srv.base, admin, 'GET', `/api/v1/calendar_days?calendar_id=${cal.id}&limit=200`);
+  assert.equal(days.json.items.filter((d) => d.date.startsWith('2027')).length, 3);
+  assert.equal(days.json.items.filter((d) => d.date.startsWith('2026')).length, 18, 'the 2026 calendar ships');
+  const broken = await call(srv.base, admin, 'POST', `/api/v1/business_calendars/${cal.id}/days`, { tsv: '2027-02-30\tholiday\n' });
+  assert.equal(broken.status, 422);
+  assert.match(broken.json.error.message, /line 1/);
+  assert.equal((await call(srv.base, mgr, 'GET', '/api/v1/business_calendars')).status, 200);
+  assert.equal((await call(srv.base, mgr, 'POST', `/api/v1/business_calendars/${cal.id}/days`, { tsv })).status, 403);
+});
