@@ -16,6 +16,7 @@
 #include "core/entity.h"
 #include "core/numbering.h"
 #include "domain/desk/desk.h"
+#include "domain/desk/sla.h"
 #include "core/record.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
@@ -247,6 +248,8 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
     if (!umax || n == 0)
         return ERR_OK;
     int64_t t0 = time_now() - 365 * 86400;
+    char created_now[ISO_TIME_LEN];
+    time_now_iso(created_now);
     for (int64_t done = 0; done < n;) {
         arena_reset(cx->a);
         if ((rc = db_begin_write(db, &cx->err)) != ERR_OK)
@@ -270,6 +273,10 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                     status = demo_statuses[k].status;
                     break;
                 }
+            /* what was opened weeks ago has long been dealt with */
+            if (at < time_now() - 10 * 86400 && strcmp(status, "resolved") &&
+                strcmp(status, "cancelled"))
+                status = rn(20) ? "closed" : "cancelled";
             bool assigned = strcmp(status, "new") != 0;
             bool done_state = !strcmp(status, "resolved") || !strcmp(status, "closed");
             char resolved[ISO_TIME_LEN] = "", closed[ISO_TIME_LEN] = "";
@@ -287,6 +294,7 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                                                 "email", "web_form", "api"};
             char code[8];
             snprintf(code, sizeof(code), "%06d", rn(1000000));
+            int pi = rn(6);
             struct db_stmt *st = db_q(
                 db, &cx->err,
                 "INSERT INTO requests (version, created_at, updated_at, number, status, channel,\n"
@@ -294,13 +302,37 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                 "    access_code, resolved_at, closed_at)\n"
                 "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)\n"
                 "RETURNING id",
-                "ttttttttIIIttt", created, number, status, chans[rn(6)], sj->type, prios[rn(6)],
+                "ttttttttIIIttt", created, number, status, chans[rn(6)], sj->type, prios[pi],
                 sj->subject, sj->description, client, unit, assigned ? staff[rn(2)] : (int64_t)0,
                 code, *resolved ? resolved : NULL, *closed ? closed : NULL);
             bool ok;
             int64_t id = st ? insert_id(cx, st, &ok) : (ok = false, 0);
             if (!ok)
                 return cx->err.code;
+            /* the SLA clock as the desk would have set it */
+            struct record *sla = record_new(cx, &entity_requests);
+            setv(sla, "priority", prios[pi]);
+            if ((rc = sla_apply(cx, sla, at)) != ERR_OK)
+                return rc;
+            const char *sla_state = record_value(sla, "sla_state")->s;
+            if (done_state && strcmp(sla_state, "none"))
+                sla_state = rn(10) ? "met" : "breached";
+            else if (!done_state && strcmp(status, "cancelled") && strcmp(sla_state, "none") &&
+                     record_value(sla, "resolution_due")->s &&
+                     strcmp(record_value(sla, "resolution_due")->s, created_now) < 0)
+                sla_state = "breached";
+            if ((rc = db_run(db, &cx->err,
+                             "UPDATE requests SET sla_policy_id = $2, first_response_due = $3,\n"
+                             "    resolution_due = $4, sla_warning_at = $5, sla_state = $6,\n"
+                             "    first_response_at = $7\n"
+                             "WHERE id = $1",
+                             "iIttttt", id, record_value(sla, "sla_policy_id")->i,
+                             record_value(sla, "first_response_due")->s,
+                             record_value(sla, "resolution_due")->s,
+                             record_value(sla, "sla_warning_at")->s, sla_state,
+                             assigned ? record_value(sla, "first_response_due")->s : NULL)) !=
+                ERR_OK)
+                return rc;
             struct record *rec = record_new(cx, &entity_requests);
             setv(rec, "number", number);
             setv(rec, "subject", sj->subject);

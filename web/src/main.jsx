@@ -33,8 +33,7 @@ function Page({ route, meta, special }) {
   const q = route.query;
   if (!a) {
     const first = ['requests', 'clients', ...meta.list.map((r) => r.name)].find((n) => meta.byName[n] && meta.byName[n].can_read);
-    if (first) navigate(first, null, true);
-    return null;
+    return first ? <Redirect to={first} /> : <Forbidden />;
   }
   if (a === 'search') return <SearchPage query={q} />;
   if (a === 'tokens') return special.tokens ? <TokensPage /> : <Forbidden />;
@@ -49,6 +48,11 @@ function Page({ route, meta, special }) {
   if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
   if (a === 'requests') return <RequestPage key={b} res={res} id={b} query={q} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;
+}
+
+function Redirect({ to }) {
+  useEffect(() => navigate(to, null, true), [to]);
+  return null;
 }
 
 function Forbidden() {

@@ -13,6 +13,28 @@ function StatusBadge({ res, rec }) {
   return <span class={'badge status-' + rec.status}>{f ? enumLabel(f, rec.status) : rec.status}</span>;
 }
 
+function span(ms) {
+  const m = Math.round(Math.abs(ms) / 60000);
+  const d = Math.floor(m / 1440), h = Math.floor((m % 1440) / 60), mm = m % 60;
+  return (d ? d + t('unit.d') + ' ' : '') + (d || h ? h + t('unit.h') + ' ' : '') + mm + t('unit.m');
+}
+
+// The SLA clock: time to the resolution deadline (wall clock), or its state.
+export function SlaClock({ res, rec }) {
+  const [, tick] = useState(0);
+  useEffect(() => { const id = setInterval(() => tick((x) => x + 1), 30000); return () => clearInterval(id); }, []);
+  if (!rec.sla_state || rec.sla_state === 'none') return null;
+  const f = res.fields.find((x) => x.name === 'sla_state');
+  const label = f ? enumLabel(f, rec.sla_state) : rec.sla_state;
+  let detail = '';
+  if (rec.sla_paused_since) detail = t('sla.paused');
+  else if (rec.resolution_due && (rec.sla_state === 'ok' || rec.sla_state === 'warning' || rec.sla_state === 'breached')) {
+    const left = Date.parse(rec.resolution_due) - Date.now();
+    detail = left >= 0 ? t('sla.left', { t: span(left) }) : t('sla.over', { t: span(left) });
+  }
+  return <span class={'badge sla-' + rec.sla_state} title={rec.resolution_due ? fmtDateTime(rec.resolution_due) : ''}>{label}{detail ? ' · ' + detail : ''}</span>;
+}
+
 function Timeline({ items, res }) {
   if (!items.length) return <div class="empty-inline muted">{t('timeline.empty')}</div>;
   const status = res.fields.find((x) => x.name === 'status');
@@ -25,6 +47,7 @@ function Timeline({ items, res }) {
             <strong>
               {e.kind === 'status' ? t('timeline.status', { from: st(e.from), to: st(e.to) })
                 : e.kind === 'assigned' ? t('timeline.assigned', { name: e.body })
+                  : e.kind === 'sla' ? t('timeline.sla', { state: enumLabel(res.fields.find((x) => x.name === 'sla_state') || {}, e.body) })
                   : t('timeline.' + e.kind)}
             </strong>
             <span class="muted"> · {e.user_name || '—'} · {fmtDateTime(e.at)}</span>
@@ -111,7 +134,7 @@ export function RequestPage({ res, id }) {
   const transitions = rec.transitions || [];
   return (
     <div class="page">
-      <RecordHead res={res} rec={rec}><StatusBadge res={res} rec={rec} /></RecordHead>
+      <RecordHead res={res} rec={rec}><SlaClock res={res} rec={rec} /><StatusBadge res={res} rec={rec} /></RecordHead>
       <div class="req-actions" role="toolbar" aria-label={t('actions')}>
         {transitions.length === 0 && <span class="muted">{t('request.no_transitions')}</span>}
         {transitions.map((tr) => (

@@ -19,6 +19,7 @@ const GROUPS = [
   { key: 'desk', items: ['requests'] },
   { key: 'clients', items: ['clients', 'contacts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
+  { key: 'settings', items: ['sla_policies', 'business_calendars', 'calendar_days'] },
   { key: 'admin', items: ['branches', 'users', 'tokens', 'audit'] },
 ];
 
