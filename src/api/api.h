@@ -41,5 +41,7 @@ API_HANDLER(api_entity_transition);
 API_HANDLER(api_request_timeline);
 API_HANDLER(api_request_comment);
 API_HANDLER(api_calendar_load);
+API_HANDLER(api_public_request);
+API_HANDLER(api_public_status);
 
 #endif

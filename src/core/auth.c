@@ -12,11 +12,11 @@
 #include "base/util.h"
 #include "core/audit.h"
 #include "core/perm.h"
+#include "core/ratelimit.h"
 #include "base/banned.h"
 
-#define LOGIN_WINDOW    60  /* seconds in which failures are counted */
-#define LOGIN_MAX_FAILS 10  /* failures that trigger a block */
-#define LOGIN_BLOCK     300 /* seconds a blocked key stays blocked */
+/* 10 failed logins within a minute block the login or the address for 5 min */
+static const struct rate_rule login_rule = {.window = 60, .max = 10, .block = 300};
 
 static unsigned long long pw_ops;
 static size_t pw_mem;
@@ -114,50 +114,6 @@ enum err_code auth_user_load(struct ctx *cx, int64_t id, struct user **user)
     return rc == DB_ROW ? ERR_OK : ctx_fail(cx, ERR_NOTFOUND, "user not found");
 }
 
-/* ---- rate limiting ------------------------------------------------------- */
-
-static enum err_code rl_blocked(struct ctx *cx, const char *key, int64_t now, int64_t *until)
-{
-    bool found;
-    *until = 0;
-    enum err_code rc = db_get_i64(cx->db, &cx->err, until, &found,
-                                  "SELECT blocked_until FROM rate_limits\n"
-                                  "WHERE key = $1 AND blocked_until > $2",
-                                  "ti", key, now);
-    if (rc != ERR_OK)
-        return rc;
-    return found ? ERR_LIMITED : ERR_OK;
-}
-
-/* Counts a failure; a new window starts when the old one is over, and the
- * key is blocked when the count is reached. */
-static enum err_code rl_fail(struct ctx *cx, const char *key, int64_t now)
-{
-    enum err_code rc =
-        db_run(cx->db, &cx->err,
-               "INSERT INTO rate_limits (key, window_start, failures, blocked_until)\n"
-               "VALUES ($1, $2, 0, 0)\n"
-               "ON CONFLICT (key) DO NOTHING",
-               "ti", key, now);
-    if (rc == ERR_OK)
-        rc = db_run(cx->db, &cx->err,
-                    "UPDATE rate_limits\n"
-                    "SET failures = CASE WHEN window_start <= CAST($2 AS BIGINT) - $3 THEN 1\n"
-                    "                    ELSE failures + 1 END,\n"
-                    "    window_start = CASE WHEN window_start <= CAST($2 AS BIGINT) - $3\n"
-                    "                        THEN CAST($2 AS BIGINT) ELSE window_start END\n"
-                    "WHERE key = $1",
-                    "tii", key, now, (int64_t)LOGIN_WINDOW);
-    if (rc == ERR_OK)
-        rc = db_run(cx->db, &cx->err,
-                    "UPDATE rate_limits\n"
-                    "SET blocked_until = CAST($2 AS BIGINT) + $3, failures = 0,\n"
-                    "    window_start = $2\n"
-                    "WHERE key = $1 AND failures >= $4",
-                    "tiii", key, now, (int64_t)LOGIN_BLOCK, (int64_t)LOGIN_MAX_FAILS);
-    return rc;
-}
-
 /* ---- sessions ------------------------------------------------------------ */
 
 enum err_code auth_login(struct ctx *cx, const char *login, const char *password,
@@ -166,15 +122,9 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
     int64_t now = time_now();
     const char *kl = arena_printf(cx->a, "login:%s", login);
     const char *ka = arena_printf(cx->a, "addr:%s", cx->remote_addr ? cx->remote_addr : "-");
-    int64_t until = 0, until2 = 0;
-    enum err_code rc;
-    if ((rc = rl_blocked(cx, kl, now, &until)) == ERR_LIMITED ||
-        (rc == ERR_OK && (rc = rl_blocked(cx, ka, now, &until2)) == ERR_LIMITED)) {
-        int64_t u = until > until2 ? until : until2;
-        cx->err.retry_after = (int)(u - now > 0 ? u - now : 1);
-        return ctx_fail(cx, ERR_LIMITED, "too many failed logins; try again in %d s",
-                        cx->err.retry_after);
-    }
+    enum err_code rc = ratelimit_check(cx, kl, now);
+    if (rc == ERR_OK)
+        rc = ratelimit_check(cx, ka, now);
     if (rc != ERR_OK)
         return rc;
 
@@ -201,9 +151,9 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
     if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)
         return rc;
     if (!ok) {
-        rc = rl_fail(cx, kl, now);
+        rc = ratelimit_hit(cx, kl, now, &login_rule);
         if (rc == ERR_OK)
-            rc = rl_fail(cx, ka, now);
+            rc = ratelimit_hit(cx, ka, now, &login_rule);
         if (rc == ERR_OK)
             rc = db_commit(cx->db, &cx->err);
         else
@@ -220,7 +170,7 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
                 "VALUES ($1, $2, $3, $4, $4, $5, $6)",
                 "titiit", digest, u->id, s->csrf, now, now + session_max, cx->remote_addr);
     if (rc == ERR_OK)
-        rc = db_run(cx->db, &cx->err, "DELETE FROM rate_limits WHERE key = $1", "t", kl);
+        rc = ratelimit_clear(cx, kl);
     if (rc == ERR_OK)
         rc = db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
     if (rc != ERR_OK) {

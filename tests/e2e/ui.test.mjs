@@ -132,3 +132,59 @@ test('a request: created by phone, assigned, answered and resolved through the b
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('a client sends the public form, the desk answers and resolves, the client sees it on the status page', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 800, height: 900 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(srv.base + '/#/public/request');
+  await page.fill('input[name=name]', 'Мария Клиентова');
+  await page.fill('input[name=phone]', '+7 903 111-22-33');
+  await page.fill('input[name=equipment]', 'De\'Longhi ECAM 22.110');
+  await page.fill('textarea[name=description]', 'Кофемашина течёт снизу');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.field-error'); // consent missing
+  await page.check('input[name=consent]');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-number]');
+  const number = (await page.locator('[data-number]').textContent()).trim();
+  const code = (await page.locator('[data-code]').textContent()).trim();
+
+  const staff = await open('manager', 'demo12345');
+  await staff.page.goto(srv.base + '/#/requests');
+  await staff.page.keyboard.press('/');
+  await staff.page.keyboard.type(number);
+  await staff.page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+  await staff.page.keyboard.press('Escape');
+  await staff.page.click('tbody tr a');
+  await staff.page.waitForSelector('[data-transition=start]');
+  await staff.page.click('[data-transition=start]');
+  await staff.page.waitForSelector('.badge.status-in_progress');
+  await staff.page.click('.seg button:nth-child(2)');
+  await staff.page.fill('textarea[name=comment]', 'Внутренняя заметка: уплотнитель');
+  await staff.page.click('.reply-box button[type=submit]');
+  await staff.page.waitForSelector('.ev-note');
+  await staff.page.click('.seg button:nth-child(1)');
+  await staff.page.fill('textarea[name=comment]', 'Заменили уплотнитель, можно забирать.');
+  await staff.page.click('.reply-box button[type=submit]');
+  await staff.page.waitForSelector('.ev-reply');
+  await staff.page.click('[data-transition=resolve]');
+  await staff.page.waitForSelector('.badge.status-resolved');
+  await staff.ctx.close();
+
+  await page.click('a.btn-primary');
+  await page.waitForSelector('[data-status=resolved]');
+  const text = await page.locator('[data-status]').textContent();
+  assert.ok(text.includes('Заменили уплотнитель'));
+  assert.ok(!text.includes('Внутренняя заметка'));
+  assert.ok(text.includes(number));
+  await page.goto(srv.base + `/#/public/status?number=${encodeURIComponent(number)}&code=000000`);
+  await page.reload();
+  await page.waitForSelector('.banner, [role=alert], .error');
+  assert.equal(await page.locator('[data-status]').count(), 0);
+  assert.deepEqual(errors, []);
+  assert.ok(code.length === 6);
+  await ctx.close();
+});
+

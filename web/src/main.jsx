@@ -14,6 +14,7 @@ import { Login } from './components/Login.jsx';
 import { SearchPage } from './components/SearchPage.jsx';
 import { Shell } from './components/Shell.jsx';
 import { TokensPage } from './components/TokensPage.jsx';
+import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
 import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
@@ -103,6 +104,11 @@ function App() {
     navigate('', null, true);
   };
 
+  // pages for clients: no login
+  if (route.parts[0] === 'public') {
+    if (route.parts[1] === 'status') return <PublicStatus lang={lang} setLang={setLang} query={route.query} />;
+    return <PublicRequest lang={lang} setLang={setLang} />;
+  }
   if (session === null) return <div class="boot"><Spinner /></div>;
   if (session === false) return <Login lang={lang} setLang={setLang} notice={notice} onLogin={start} />;
   if (!meta) {

@@ -1,0 +1,141 @@
+// Pages for clients, without logging in: the request form and the status
+// page (request number + access code). Only what the API's public calls give.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { t, fmtDateTime } from '../i18n/index.js';
+import { href, navigate } from '../router.js';
+import { LangSwitch } from './Shell.jsx';
+import { ErrorBanner, Spinner, fieldErrorText } from './ui.jsx';
+
+function Frame({ lang, setLang, title, children }) {
+  return (
+    <div class="public">
+      <header class="public-head">
+        <div class="brand"><span class="logo">S</span> Servitor</div>
+        <LangSwitch lang={lang} setLang={setLang} />
+      </header>
+      <main class="public-main">
+        <h1>{title}</h1>
+        {children}
+      </main>
+    </div>
+  );
+}
+
+export function PublicRequest({ lang, setLang }) {
+  const [f, setF] = useState({ name: '', phone: '', email: '', equipment: '', description: '', consent: false, website: '' });
+  const [errors, setErrors] = useState({});
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(null);
+  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setErrors({});
+    try {
+      const r = await api.post('public/requests', f, { noAuthRedirect: true });
+      setDone(r);
+    } catch (err) {
+      setErrors(err.fields || {});
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (done) {
+    return (
+      <Frame lang={lang} setLang={setLang} title={t('public.thanks')}>
+        {done.number ? (
+          <div class="card">
+            <p>{t('public.your_number')} <strong data-number>{done.number}</strong></p>
+            <p>{t('public.your_code')} <strong data-code>{done.access_code}</strong></p>
+            <p class="muted">{t('public.keep_code')}</p>
+            <a class="btn btn-primary" href={href('public/status', { number: done.number, code: done.access_code })}>{t('public.check_status')}</a>
+          </div>
+        ) : <div class="card">{t('public.accepted')}</div>}
+      </Frame>
+    );
+  }
+  const field = (k, label, input) => (
+    <div class="form-row">
+      <label class="label" for={'pf-' + k}>{label}</label>
+      {input}
+      {errors[k] && <div class="field-error">{fieldErrorText(errors[k])}</div>}
+    </div>
+  );
+  return (
+    <Frame lang={lang} setLang={setLang} title={t('public.request_title')}>
+      <form class="card public-form" onSubmit={submit} noValidate>
+        {error && <ErrorBanner error={error} />}
+        {field('name', t('public.name') + ' *', <input id="pf-name" name="name" class="input" value={f.name} onInput={set('name')} />)}
+        {field('phone', t('public.phone'), <input id="pf-phone" name="phone" type="tel" class="input" value={f.phone} onInput={set('phone')} />)}
+        {field('email', t('public.email'), <input id="pf-email" name="email" type="email" class="input" value={f.email} onInput={set('email')} />)}
+        {field('equipment', t('public.equipment'), <input id="pf-equipment" name="equipment" class="input" value={f.equipment} onInput={set('equipment')} />)}
+        {field('description', t('public.description') + ' *', <textarea id="pf-description" name="description" class="input" rows={5} value={f.description} onInput={set('description')} />)}
+        <div class="trap" aria-hidden="true">
+          <label for="pf-website">Website</label>
+          <input id="pf-website" name="website" tabIndex={-1} autoComplete="off" value={f.website} onInput={set('website')} />
+        </div>
+        <label class="check">
+          <input type="checkbox" name="consent" checked={f.consent} onChange={set('consent')} /> {t('public.consent')}
+        </label>
+        {errors.consent && <div class="field-error">{fieldErrorText(errors.consent)}</div>}
+        <div class="form-actions">
+          <button type="submit" class="btn btn-primary" disabled={busy}>{t('public.send')}</button>
+          <a href={href('public/status')}>{t('public.check_status')}</a>
+        </div>
+      </form>
+    </Frame>
+  );
+}
+
+export function PublicStatus({ lang, setLang, query }) {
+  const [number, setNumber] = useState(query.number || '');
+  const [code, setCode] = useState(query.code || '');
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const look = async (n, c) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setData(await api.get('public/status', { number: n, code: c }, { noAuthRedirect: true }));
+    } catch (err) {
+      setData(null);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => { if (query.number && query.code) look(query.number, query.code); }, []);
+  return (
+    <Frame lang={lang} setLang={setLang} title={t('public.status_title')}>
+      <form class="card public-form inline" onSubmit={(e) => { e.preventDefault(); navigate('public/status', { number, code }, true); look(number, code); }}>
+        <input name="number" class="input" placeholder={t('public.number')} value={number} onInput={(e) => setNumber(e.currentTarget.value)} />
+        <input name="code" class="input" placeholder={t('public.code')} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+        <button type="submit" class="btn btn-primary" disabled={busy}>{t('public.show')}</button>
+      </form>
+      {busy && <Spinner />}
+      {error && <ErrorBanner error={error}>{error.status === 404 ? t('public.not_found') : null}</ErrorBanner>}
+      {data && (
+        <div class="card" data-status={data.status}>
+          <h2 class="card-title">{data.number}: {data.subject}</h2>
+          <p><span class={'badge status-' + data.status}>{t('enum.status.' + data.status)}</span></p>
+          <ol class="req-timeline">
+            {data.timeline.map((e) => (
+              <li class={'ev ev-' + e.kind} data-kind={e.kind}>
+                <div class="ev-head">
+                  <strong>{e.kind === 'status' ? t('timeline.status', { from: t('enum.status.' + e.from), to: t('enum.status.' + e.to) }) : t('timeline.' + e.kind)}</strong>
+                  <span class="muted"> · {fmtDateTime(e.at)}</span>
+                </div>
+                {e.body && <div class="ev-body">{e.body}</div>}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+    </Frame>
+  );
+}
