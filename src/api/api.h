@@ -43,5 +43,7 @@ API_HANDLER(api_request_comment);
 API_HANDLER(api_calendar_load);
 API_HANDLER(api_public_request);
 API_HANDLER(api_public_status);
+API_HANDLER(api_request_articles);
+API_HANDLER(api_consultation);
 
 #endif

@@ -5,22 +5,15 @@
 #include <string.h>
 
 #include "domain/desk/desk.h"
+#include "domain/desk/knowledge.h"
 #include "domain/desk/sla.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
 const struct entity *const domain_entities[] = {
-    &entity_branches,
-    &entity_users,
-    &entity_clients,
-    &entity_contacts,
-    &entity_equipment_models,
-    &entity_equipment_units,
-    &entity_requests,
-    &entity_sla_policies,
-    &entity_business_calendars,
-    &entity_calendar_days,
-    NULL,
+    &entity_branches,           &entity_users,           &entity_clients,  &entity_contacts,
+    &entity_equipment_models,   &entity_equipment_units, &entity_requests, &entity_sla_policies,
+    &entity_business_calendars, &entity_calendar_days,   &entity_articles, NULL,
 };
 
 const struct job_kind domain_jobs[] = {

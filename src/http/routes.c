@@ -30,6 +30,8 @@ const struct route routes[] = {
     {"GET",    "/api/v1/requests/:id/timeline",         api_request_timeline, P_REQUESTS_READ, 0},
     {"POST",   "/api/v1/requests/:id/comments",         api_request_comment, P_REQUESTS_WRITE, 0},
     {"POST",   "/api/v1/business_calendars/:id/days",   api_calendar_load, P_BRANCHES_WRITE, 0},
+    {"GET",    "/api/v1/requests/:id/articles",         api_request_articles, P_REQUESTS_READ, 0},
+    {"POST",   "/api/v1/consultations",                 api_consultation,  P_REQUESTS_WORK, 0},
     /* generic resources: the entity's own permissions are checked inside */
     {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               0},
     {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               0},

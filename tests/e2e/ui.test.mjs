@@ -188,3 +188,16 @@ test('a client sends the public form, the desk answers and resolves, the client 
   await ctx.close();
 });
 
+test('a phone consultation logged in one step lands closed, with the answer on its timeline', async () => {
+  const { page, errors, ctx } = await open('engineer', 'demo12345');
+  await page.click('.sidenav a[href="#/consultation"]');
+  await page.fill('input[name=question]', 'Как сбросить счётчик тонера?');
+  await page.fill('textarea[name=answer]', 'Меню → Обслуживание → Сброс счётчика.');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.badge.status-closed');
+  await page.waitForSelector('.ev-reply:has-text("Сброс счётчика")');
+  assert.equal(await page.locator('[data-transition]').count() >= 1, true, 'reopen is offered');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+

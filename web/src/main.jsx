@@ -14,6 +14,7 @@ import { Login } from './components/Login.jsx';
 import { SearchPage } from './components/SearchPage.jsx';
 import { Shell } from './components/Shell.jsx';
 import { TokensPage } from './components/TokensPage.jsx';
+import { ConsultationPage } from './components/ConsultationPage.jsx';
 import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
@@ -25,6 +26,7 @@ function specialPages(session) {
   const any = (area) => perms.some((p) => p === area || p.startsWith(area + '.'));
   return {
     tokens: any('tokens') || (!perms.length && role === 'admin'),
+    consultation: perms.includes('requests.work'),
     audit: any('audit') || (!perms.length && (role === 'admin' || role === 'auditor')),
   };
 }
@@ -37,6 +39,7 @@ function Page({ route, meta, special }) {
     return first ? <Redirect to={first} /> : <Forbidden />;
   }
   if (a === 'search') return <SearchPage query={q} />;
+  if (a === 'consultation') return special.consultation ? <ConsultationPage /> : <Forbidden />;
   if (a === 'tokens') return special.tokens ? <TokensPage /> : <Forbidden />;
   if (a === 'audit') return special.audit ? <AuditPage query={q} /> : <Forbidden />;
   const res = meta.byName[a];

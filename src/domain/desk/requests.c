@@ -54,6 +54,7 @@ static const struct field request_fields[] = {
     {"first_response_at",  F_DATETIME, F_READONLY,                                 0,    "request.first_response_at"},
     {"sla_paused_since",   F_DATETIME, F_READONLY,                                 0,    "request.sla_paused_since"},
     {"sla_paused_minutes", F_INT,      F_READONLY,                                 0,    "request.sla_paused_minutes", .def = "0"},
+    {"duration_minutes",   F_INT,      F_READONLY | F_SORT,                        600,  "request.duration_minutes"},
     {0},
 };
 /* clang-format on */

@@ -59,6 +59,28 @@ function Timeline({ items, res }) {
   );
 }
 
+function Articles({ id, onInsert }) {
+  const [items, setItems] = useState(null);
+  useEffect(() => { api.get(`requests/${id}/articles`).then((d) => setItems(d.items)).catch(() => setItems([])); }, [id]);
+  if (!items || !items.length) return null;
+  return (
+    <section class="card">
+      <h2 class="card-title">{t('articles.suggested')}</h2>
+      <ul class="articles">
+        {items.map((a) => (
+          <li>
+            <details>
+              <summary>{a.title}</summary>
+              <div class="ev-body">{a.body}</div>
+              <button type="button" class="btn btn-small" onClick={() => onInsert(a.body)}>{t('articles.insert')}</button>
+            </details>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function AssignDialog({ res, onCancel, onOk }) {
   const field = res.fields.find((f) => f.name === 'assignee_id');
   const [who, setWho] = useState(null);
@@ -153,6 +175,8 @@ export function RequestPage({ res, id }) {
           <FieldsGrid res={{ ...res, fields: res.fields.filter((f) => f.name !== 'subject' && f.name !== 'description') }} rec={rec} />
           <RecordMeta rec={rec} />
         </section>
+        <div class="req-side">
+        <Articles id={id} onInsert={(body) => { setPublic(true); setText((x) => (x ? x + '\n\n' : '') + body); if (box.current) box.current.focus(); }} />
         <section class="card">
           <h2 class="card-title">{t('request.timeline')}</h2>
           {evError ? <ErrorBanner error={evError} onRetry={loadEvents} /> : events ? <Timeline items={events} res={res} /> : <Spinner />}
@@ -172,6 +196,7 @@ export function RequestPage({ res, id }) {
             </form>
           )}
         </section>
+        </div>
       </div>
       {assigning && <AssignDialog res={res} onCancel={() => setAssigning(false)} onOk={(p) => { setAssigning(false); run('assign', p); }} />}
     </div>

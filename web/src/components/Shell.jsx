@@ -16,7 +16,7 @@ export function LangSwitch({ lang, setLang }) {
 }
 
 const GROUPS = [
-  { key: 'desk', items: ['requests'] },
+  { key: 'desk', items: ['requests', 'consultation', 'articles'] },
   { key: 'clients', items: ['clients', 'contacts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
   { key: 'settings', items: ['sla_policies', 'business_calendars', 'calendar_days'] },

@@ -1,0 +1,29 @@
+/* knowledge.h — knowledge articles (answers reused in replies, suggested for
+ * a request's equipment) and consultations logged in one step (domain layer). */
+#ifndef SERVITOR_KNOWLEDGE_H
+#define SERVITOR_KNOWLEDGE_H
+
+#include "core/entity.h"
+
+extern const struct entity entity_articles;
+
+/* Published articles for the equipment model of a request, or for its
+ * category: at most 10, the model's own first. Arena-owned. */
+enum err_code knowledge_suggest(struct ctx *cx, int64_t request_id, struct record ***out, int *n);
+
+struct consultation {
+    int64_t client_id;   /* 0: an unknown caller */
+    int64_t unit_id;     /* 0: none */
+    const char *channel; /* NULL: phone */
+    const char *question;
+    const char *answer;
+    int64_t duration_minutes;
+};
+
+/* Logs a consultation: a request of type consultation with the question as
+ * subject, the answer as a public reply, taken through start, resolve and
+ * close at once, with its length. One transaction. */
+enum err_code knowledge_consultation(struct ctx *cx, const struct consultation *c,
+                                     struct record **out);
+
+#endif
