@@ -45,5 +45,6 @@ API_HANDLER(api_public_request);
 API_HANDLER(api_public_status);
 API_HANDLER(api_request_articles);
 API_HANDLER(api_consultation);
+API_HANDLER(api_workload);
 
 #endif

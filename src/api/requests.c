@@ -6,6 +6,7 @@
 #include "core/record.h"
 #include "domain/desk/desk.h"
 #include "domain/desk/knowledge.h"
+#include "domain/desk/routing.h"
 #include "base/banned.h"
 
 static json_t *event_json(const struct request_event *e)
@@ -108,5 +109,22 @@ API_HANDLER(api_consultation)
     http_json(rs, 201, record_to_json(out));
     http_header(cx, rs, "Location",
                 arena_printf(cx->a, "/api/v1/requests/%lld", (long long)out->id));
+    return ERR_OK;
+}
+
+API_HANDLER(api_workload)
+{
+    struct workload *w;
+    int n;
+    enum err_code rc = routing_workload(cx, &w, &n);
+    if (rc != ERR_OK)
+        return rc;
+    json_t *a = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:I,s:s?}", "user_id",
+                                           (json_int_t)w[i].user_id, "name", w[i].name, "open",
+                                           (json_int_t)w[i].open, "overdue",
+                                           (json_int_t)w[i].overdue, "next_due", w[i].next_due));
+    http_json(rs, 200, json_pack("{s:o}", "items", a));
     return ERR_OK;
 }

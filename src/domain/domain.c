@@ -6,6 +6,7 @@
 
 #include "domain/desk/desk.h"
 #include "domain/desk/knowledge.h"
+#include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"

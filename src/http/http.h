@@ -59,8 +59,10 @@ struct http_resp {
 typedef enum err_code (*http_handler)(struct ctx *cx, struct http_req *rq, struct http_resp *rs);
 
 enum route_flag {
-    R_PUBLIC = 1 << 0, /* no authentication */
-    R_STATIC = 1 << 1, /* a static asset: not counted as API in metrics */
+    R_PUBLIC = 1 << 0,  /* no authentication */
+    R_STATIC = 1 << 1,  /* a static asset: not counted as API in metrics */
+    R_GENERIC = 1 << 2, /* a catch-all resource route: a fixed route of the same
+                           path with another method wins (405, not 404) */
 };
 
 struct route {

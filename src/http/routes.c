@@ -32,13 +32,14 @@ const struct route routes[] = {
     {"POST",   "/api/v1/business_calendars/:id/days",   api_calendar_load, P_BRANCHES_WRITE, 0},
     {"GET",    "/api/v1/requests/:id/articles",         api_request_articles, P_REQUESTS_READ, 0},
     {"POST",   "/api/v1/consultations",                 api_consultation,  P_REQUESTS_WORK, 0},
+    {"GET",    "/api/v1/desk/workload",                 api_workload,      P_REQUESTS_READ, 0},
     /* generic resources: the entity's own permissions are checked inside */
-    {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               0},
-    {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               0},
-    {"GET",    "/api/v1/:entity/:id",                   api_entity_get,    0,               0},
-    {"PATCH",  "/api/v1/:entity/:id",                   api_entity_update, 0,               0},
-    {"DELETE", "/api/v1/:entity/:id",                   api_entity_delete, 0,               0},
-    {"POST",   "/api/v1/:entity/:id/transitions/:name", api_entity_transition, 0,           0},
+    {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               R_GENERIC},
+    {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               R_GENERIC},
+    {"GET",    "/api/v1/:entity/:id",                   api_entity_get,    0,               R_GENERIC},
+    {"PATCH",  "/api/v1/:entity/:id",                   api_entity_update, 0,               R_GENERIC},
+    {"DELETE", "/api/v1/:entity/:id",                   api_entity_delete, 0,               R_GENERIC},
+    {"POST",   "/api/v1/:entity/:id/transitions/:name", api_entity_transition, 0,           R_GENERIC},
 };
 /* clang-format on */
 
@@ -83,16 +84,20 @@ const struct route *route_match(const char *method, const char *path, struct htt
                                 bool *path_found)
 {
     static _Thread_local char scratch[4096];
+    bool fixed_found = false;
     *path_found = false;
     if (strlen(path) >= sizeof(scratch) / 2)
         return NULL;
     for (int i = 0; i < nroutes; i++) {
         if (!match(routes[i].pattern, path, rq, scratch))
             continue;
+        if ((routes[i].flags & R_GENERIC) && fixed_found)
+            return NULL; /* a fixed route owns this path: wrong method */
         if (strcmp(routes[i].method, method) == 0 ||
             (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))
             return &routes[i];
         *path_found = true;
+        fixed_found |= !(routes[i].flags & R_GENERIC);
     }
     return NULL;
 }

@@ -48,7 +48,7 @@ test('a consultation in one step: a closed consultation request with the answer 
   assert.equal(r.json.subject, 'Как включить режим эко?');
   assert.equal(r.json.client_id, client.id);
   const tl = await call(srv.base, eng, 'GET', `/api/v1/requests/${r.json.id}/timeline`);
-  assert.deepEqual(tl.json.items.map((e) => e.kind), ['created', 'reply', 'assigned', 'status', 'status', 'status']);
+  assert.deepEqual(tl.json.items.map((e) => e.kind), ['created', 'reply', 'status', 'status', 'status']);
   assert.equal(tl.json.items[1].body, 'Удерживайте кнопку 3 секунды.');
   const bad = await call(srv.base, eng, 'POST', '/api/v1/consultations', { question: ' ', answer: '', duration_minutes: 9999 });
   assert.equal(bad.status, 422);

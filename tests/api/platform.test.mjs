@@ -337,7 +337,7 @@ test('search: Cyrillic case, ё = е, word prefixes, phone digits, Latin case', 
 const matrix = {
   branches: { admin: 'rwd', manager: 'r', technician: 'r', storekeeper: 'r', sales: 'r', auditor: 'r' },
   clients: { admin: 'rwd', manager: 'rwd', technician: 'r', storekeeper: 'r', sales: 'rw', auditor: 'r' },
-  contacts: { admin: 'rwd', manager: 'rwd', technician: 'r', storekeeper: 'r', sales: 'rwd', auditor: 'r' },
+  contacts: { admin: 'rwd', manager: 'rwd', technician: 'r', storekeeper: 'r', sales: 'rw', auditor: 'r' },
   equipment_models: { admin: 'rwd', manager: 'rwd', technician: 'rw', storekeeper: 'r', sales: 'rw', auditor: 'r' },
   equipment_units: { admin: 'rwd', manager: 'rwd', technician: 'rw', storekeeper: 'r', sales: 'rw', auditor: 'r' },
   users: { admin: 'rwd', manager: 'r', technician: '', storekeeper: '', sales: '', auditor: 'r' },

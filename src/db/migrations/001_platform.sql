@@ -5,7 +5,7 @@
 -- dates YYYY-MM-DD text, booleans 0/1.
 
 CREATE TABLE branches (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     version     INTEGER NOT NULL,          -- optimistic lock, +1 per update
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
@@ -16,7 +16,7 @@ CREATE TABLE branches (
 );
 
 CREATE TABLE users (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     version        INTEGER NOT NULL,
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
@@ -40,7 +40,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user ON sessions (user_id);
 
 CREATE TABLE api_tokens (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     version     INTEGER NOT NULL,
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
@@ -58,7 +58,7 @@ CREATE TABLE rate_limits (
 );
 
 CREATE TABLE audit_log (
-    id          INTEGER PRIMARY KEY,       -- 1, 2, 3… without gaps
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,       -- 1, 2, 3… without gaps
     at          TEXT NOT NULL,
     user_id     INTEGER,                   -- 0 for the system
     user_login  TEXT,
@@ -85,7 +85,7 @@ INSERT INTO audit_head (id, last_id, last_hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
 CREATE TABLE clients (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     version          INTEGER NOT NULL,
     created_at       TEXT NOT NULL,
     updated_at       TEXT NOT NULL,
@@ -107,7 +107,7 @@ CREATE INDEX clients_branch ON clients (branch_id, id);
 CREATE INDEX clients_name ON clients (name, id);
 
 CREATE TABLE contacts (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     version     INTEGER NOT NULL,
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
@@ -121,7 +121,7 @@ CREATE TABLE contacts (
 CREATE INDEX contacts_client ON contacts (client_id, id);
 
 CREATE TABLE equipment_models (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     version          INTEGER NOT NULL,
     created_at       TEXT NOT NULL,
     updated_at       TEXT NOT NULL,
@@ -133,7 +133,7 @@ CREATE TABLE equipment_models (
 );
 
 CREATE TABLE equipment_units (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     version         INTEGER NOT NULL,
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,

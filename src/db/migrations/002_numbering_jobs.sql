@@ -12,7 +12,7 @@ CREATE TABLE number_sequences (
 
 -- background jobs: scheduled and one-off work, claimed by one process at a time
 CREATE TABLE jobs (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     kind          TEXT NOT NULL,           -- what to run: "sessions.cleanup"…
     unique_key    TEXT NOT NULL UNIQUE,    -- one job per key: "sessions.cleanup@2026-11-27T10"
     run_at        INTEGER NOT NULL,        -- unix seconds, not before

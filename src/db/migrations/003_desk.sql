@@ -1,7 +1,7 @@
 -- 003_desk.sql — the service desk: requests (обращения) and their timeline.
 
 CREATE TABLE requests (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     version       INTEGER NOT NULL,
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL,
@@ -34,7 +34,7 @@ CREATE INDEX requests_branch ON requests (branch_id, id);
 -- one chronological thread per request: replies, internal notes, status
 -- changes and assignments
 CREATE TABLE request_events (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     request_id  INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,
     at          TEXT NOT NULL,
     user_id     INTEGER REFERENCES users(id), -- NULL: the client or the system

@@ -1,7 +1,7 @@
 -- 004_sla.sql — business calendars, SLA policies and the SLA clock of requests.
 
 CREATE TABLE business_calendars (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     version        INTEGER NOT NULL,
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
@@ -19,7 +19,7 @@ CREATE TABLE business_calendars (
 
 -- dates that differ from the weekly hours: the yearly production calendar
 CREATE TABLE calendar_days (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     version      INTEGER NOT NULL,
     created_at   TEXT NOT NULL,
     updated_at   TEXT NOT NULL,
@@ -33,7 +33,7 @@ CREATE TABLE calendar_days (
 ALTER TABLE branches ADD COLUMN calendar_id INTEGER REFERENCES business_calendars(id);
 
 CREATE TABLE sla_policies (
-    id                      INTEGER PRIMARY KEY,
+    id                      INTEGER PRIMARY KEY AUTOINCREMENT,
     version                 INTEGER NOT NULL,
     created_at              TEXT NOT NULL,
     updated_at              TEXT NOT NULL,

@@ -82,6 +82,11 @@ static enum err_code consult_tx(struct ctx *cx, const struct consultation *c, st
     setv(in, "subject", c->question);
     struct value *v = record_value(in, "client_id");
     v->set = true, v->null = c->client_id == 0, v->i = c->client_id;
+    if (cx->user && cx->user->id) {
+        /* taken by whoever answered it: no routing */
+        v = record_value(in, "assignee_id");
+        v->set = true, v->null = false, v->i = cx->user->id;
+    }
     if (c->unit_id) {
         v = record_value(in, "unit_id");
         v->set = true, v->null = false, v->i = c->unit_id;

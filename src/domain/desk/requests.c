@@ -13,6 +13,7 @@
 #include "base/util.h"
 #include "core/audit.h"
 #include "core/perm.h"
+#include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
@@ -55,6 +56,7 @@ static const struct field request_fields[] = {
     {"sla_paused_since",   F_DATETIME, F_READONLY,                                 0,    "request.sla_paused_since"},
     {"sla_paused_minutes", F_INT,      F_READONLY,                                 0,    "request.sla_paused_minutes", .def = "0"},
     {"duration_minutes",   F_INT,      F_READONLY | F_SORT,                        600,  "request.duration_minutes"},
+    {"routed_rule_id",     F_REF,      F_READONLY | F_FILTER,                      0,    "request.routed_rule", .ref = &entity_routing_rules},
     {0},
 };
 /* clang-format on */
@@ -129,6 +131,9 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
         return ERR_INVALID;
     /* the SLA clock: set on creation, moved when priority or branch change */
     if (!old) {
+        /* distribution first: a rule may change the priority the SLA follows */
+        if ((rc = routing_apply(cx, rec)) != ERR_OK)
+            return rc;
         if ((rc = sla_apply(cx, rec, time_now())) != ERR_OK)
             return rc;
     } else {
@@ -181,7 +186,8 @@ static enum err_code request_after_write(struct ctx *cx, const struct record *re
 {
     if (old || !rec)
         return ERR_OK;
-    return request_event_add(cx, rec->id, "created", true, NULL, NULL, "new", NULL);
+    return request_event_add(cx, rec->id, "created", true, NULL, NULL,
+                             record_value((struct record *)rec, "status")->s, NULL);
 }
 
 const struct entity entity_requests = {

@@ -85,5 +85,5 @@ const struct entity entity_contacts = {
     .display_sql = "name",
     .perm_read = P_CLIENTS_READ,
     .perm_write = P_CLIENTS_WRITE,
-    .perm_delete = P_CLIENTS_WRITE,
+    .perm_delete = P_CLIENTS_DELETE,
 };

@@ -14,6 +14,8 @@ static const struct field user_fields[] = {
     {"role", F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "user.role", .enums = role_names},
     {"branch_id", F_REF, F_FILTER | F_LIST, 0, "user.branch", .ref = &entity_branches},
     {"active", F_BOOL, F_FILTER | F_LIST, 0, "user.active", .def = "true"},
+    {"skill_types", F_TEXT, F_SEARCH, 200, "user.skill_types"},
+    {"skill_categories", F_TEXT, F_SEARCH, 500, "user.skill_categories"},
     {"password", F_PASSWORD, F_REQUIRED, 200, "user.password"},
     {0},
 };

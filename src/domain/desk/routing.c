@@ -1,0 +1,311 @@
+/* routing.c — distribution of new requests by rules (domain layer). */
+#include "routing.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/text.h"
+#include "core/perm.h"
+#include "domain/registry/registry.h"
+#include "base/banned.h"
+
+static const char *const modes[] = {"none", "user", "round_robin", "least_loaded", "skill", NULL};
+static const char *const types[] = {"consultation", "repair", "maintenance", "parts",
+                                    "complaint",    "demo",   "other",       NULL};
+static const char *const channels[] = {"phone", "walk_in", "email", "web_form", "api", NULL};
+static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
+
+/* clang-format off */
+static const struct field rule_fields[] = {
+    {"position",       F_INT,  F_REQUIRED | F_SORT | F_LIST, 100000, "rule.position", .min = 0, .def = "100"},
+    {"name",           F_TEXT, F_REQUIRED | F_SEARCH | F_SORT | F_LIST, 200, "rule.name"},
+    {"active",         F_BOOL, F_FILTER | F_LIST, 0, "rule.active", .def = "true"},
+    {"stop",           F_BOOL, 0, 0, "rule.stop", .def = "true"},
+    {"cond_type",      F_ENUM, F_FILTER | F_LIST, 0, "rule.cond_type", .enums = types},
+    {"cond_channel",   F_ENUM, F_FILTER, 0, "rule.cond_channel", .enums = channels},
+    {"cond_priority",  F_ENUM, F_FILTER, 0, "rule.cond_priority", .enums = priorities},
+    {"cond_branch_id", F_REF,  F_FILTER, 0, "rule.cond_branch", .ref = &entity_branches},
+    {"cond_category",  F_TEXT, F_FILTER | F_LIST, 100, "rule.cond_category"},
+    {"cond_client_id", F_REF,  F_FILTER, 0, "rule.cond_client", .ref = &entity_clients},
+    {"cond_words",     F_TEXT, F_SEARCH, 300, "rule.cond_words"},
+    {"set_queue",      F_TEXT, F_LIST, 100, "rule.set_queue"},
+    {"set_priority",   F_ENUM, 0, 0, "rule.set_priority", .enums = priorities},
+    {"assign_mode",    F_ENUM, F_REQUIRED | F_LIST, 0, "rule.assign_mode", .enums = modes, .def = "none"},
+    {"assign_user_id", F_REF,  0, 0, "rule.assign_user", .ref = &entity_users},
+    {"last_user_id",   F_REF,  F_READONLY, 0, "rule.last_user", .ref = &entity_users},
+    {0},
+};
+/* clang-format on */
+
+/* "user" needs the person; the others must not name one. */
+static enum err_code rule_check(struct ctx *cx, struct record *rec, const struct record *old)
+{
+    (void)old;
+    struct value *mode = record_value(rec, "assign_mode");
+    struct value *user = record_value(rec, "assign_user_id");
+    bool has_user = user->set && !user->null;
+    if (!strcmp(mode->s, "user") && !has_user)
+        err_field(&cx->err, "assign_user_id", "required");
+    return cx->err.nfields ? ERR_INVALID : ERR_OK;
+}
+
+const struct entity entity_routing_rules = {
+    .name = "routing_rules",
+    .table = "routing_rules",
+    .label = "entity.routing_rules",
+    .fields = rule_fields,
+    .display_sql = "name",
+    .perm_read = P_REQUESTS_READ,
+    .perm_write = P_REQUESTS_ASSIGN,
+    .perm_delete = P_REQUESTS_ASSIGN,
+    .check = rule_check,
+};
+
+/* ---- running the rules ------------------------------------------------- */
+
+struct facts {
+    const char *type, *channel, *priority, *category;
+    int64_t branch_id, client_id;
+    const char *text; /* folded subject and description, padded with spaces */
+};
+
+static bool eq(const char *rule, const char *fact)
+{
+    return !rule || (fact && strcmp(rule, fact) == 0);
+}
+
+static bool any_word(struct ctx *cx, const char *words, const char *text)
+{
+    if (!words)
+        return true;
+    struct buf w = BUF_INIT;
+    text_fold(&w, words, strlen(words));
+    bool hit = false;
+    for (char *p = w.p ? w.p : (char *)""; *p && !hit;) {
+        char *end = strchr(p, ' ');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        const char *needle = arena_printf(cx->a, " %.*s", (int)n, p);
+        hit = strstr(text, needle) != NULL; /* a word, or the start of one */
+        p = end ? end + 1 : p + n;
+    }
+    buf_release(&w);
+    return hit;
+}
+
+static const char *col_text(struct ctx *cx, struct db_stmt *st, int i)
+{
+    return db_col_null(st, i) ? NULL : arena_strdup(cx->a, db_col_text(st, i));
+}
+
+static int64_t col_id(struct db_stmt *st, int i)
+{
+    return db_col_null(st, i) ? 0 : db_col_i64(st, i);
+}
+
+/* People who may take the request: active, allowed to work on requests, in
+ * its branch or in none. */
+#define CANDIDATES                                                                                 \
+    "FROM users u\n"                                                                               \
+    "WHERE u.active = 1 AND u.role IN ('technician', 'manager')\n"                                 \
+    "  AND (CAST($1 AS BIGINT) = 0 OR u.branch_id IS NULL OR u.branch_id = $1)\n"
+
+#define OPEN_OF(u)                                                                                 \
+    "(SELECT COUNT(*) FROM requests r WHERE r.assignee_id = " u "\n"                               \
+    "   AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts'))"
+
+static enum err_code pick(struct ctx *cx, const char *mode, int64_t rule_id, int64_t last,
+                          const struct facts *f, int64_t *user)
+{
+    bool found = false;
+    enum err_code rc = ERR_OK;
+    *user = 0;
+    if (!strcmp(mode, "round_robin")) {
+        /* the next candidate after the last one, wrapping around */
+        rc = db_get_i64(cx->db, &cx->err, user, &found,
+                        "SELECT u.id " CANDIDATES "ORDER BY u.id <= $2, u.id\n"
+                        "LIMIT 1",
+                        "ii", f->branch_id, last);
+        if (rc == ERR_OK && found)
+            rc =
+                db_run(cx->db, &cx->err, "UPDATE routing_rules SET last_user_id = $2 WHERE id = $1",
+                       "ii", rule_id, *user);
+    } else if (!strcmp(mode, "least_loaded")) {
+        rc = db_get_i64(cx->db, &cx->err, user, &found,
+                        "SELECT u.id " CANDIDATES "ORDER BY " OPEN_OF("u.id") ", u.id\n"
+                                                                              "LIMIT 1",
+                        "i", f->branch_id);
+    } else if (!strcmp(mode, "skill")) {
+        /* handles the type (and the category when there is one); least loaded first */
+        rc =
+            db_get_i64(cx->db, &cx->err, user, &found,
+                       "SELECT u.id " CANDIDATES "  AND (' ' || COALESCE(u.skill_types, '') || ' "
+                       "') LIKE '% ' || CAST($2 AS TEXT) || ' %'\n"
+                       "  AND (CAST($3 AS TEXT) = '' OR (';' || COALESCE(u.skill_categories, '') "
+                       "|| ';') LIKE '%;' || CAST($3 AS TEXT) || ';%')\n"
+                       "ORDER BY " OPEN_OF("u.id") ", u.id\n"
+                                                   "LIMIT 1",
+                       "itt", f->branch_id, f->type ? f->type : "", f->category ? f->category : "");
+    }
+    if (!found)
+        *user = 0;
+    return rc;
+}
+
+static void set_text(struct record *rec, const char *name, const char *s)
+{
+    struct value *v = record_value(rec, name);
+    v->set = true, v->null = s == NULL, v->s = s;
+}
+
+static void set_id(struct record *rec, const char *name, int64_t id)
+{
+    struct value *v = record_value(rec, name);
+    v->set = true, v->null = id == 0, v->i = id;
+}
+
+static const char *value_text(struct record *rec, const char *name)
+{
+    struct value *v = record_value(rec, name);
+    return v->set && !v->null ? v->s : NULL;
+}
+
+static int64_t value_id(struct record *rec, const char *name)
+{
+    struct value *v = record_value(rec, name);
+    return v->set && !v->null ? v->i : 0;
+}
+
+enum err_code routing_apply(struct ctx *cx, struct record *rec)
+{
+    if (value_id(rec, "assignee_id"))
+        return ERR_OK;
+    struct facts f = {
+        .type = value_text(rec, "type"),
+        .channel = value_text(rec, "channel"),
+        .priority = value_text(rec, "priority"),
+        .branch_id = value_id(rec, "branch_id"),
+        .client_id = value_id(rec, "client_id"),
+    };
+    enum err_code rc;
+    int64_t unit = value_id(rec, "unit_id");
+    if (unit) {
+        struct db_stmt *st = db_q(cx->db, &cx->err,
+                                  "SELECT m.category FROM equipment_units u\n"
+                                  "JOIN equipment_models m ON m.id = u.model_id\n"
+                                  "WHERE u.id = $1",
+                                  "i", unit);
+        if (!st)
+            return cx->err.code;
+        if (db_step(st) == DB_ROW)
+            f.category = col_text(cx, st, 0);
+        db_done(st);
+    }
+    struct buf text = BUF_INIT;
+    buf_addch(&text, ' ');
+    const char *subject = value_text(rec, "subject"), *descr = value_text(rec, "description");
+    if (subject)
+        text_fold(&text, subject, strlen(subject));
+    buf_addch(&text, ' ');
+    if (descr)
+        text_fold(&text, descr, strlen(descr));
+    buf_addch(&text, ' ');
+    f.text = arena_strdup(cx->a, text.p);
+    buf_release(&text);
+
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT id, stop, cond_type, cond_channel, cond_priority,\n"
+                              "       cond_branch_id, cond_category, cond_client_id, cond_words,\n"
+                              "       set_queue, set_priority, assign_mode, assign_user_id,\n"
+                              "       last_user_id\n"
+                              "FROM routing_rules\n"
+                              "WHERE active = 1\n"
+                              "ORDER BY position, id",
+                              "");
+    if (!st)
+        return cx->err.code;
+    /* read the matching rules first: picking runs its own queries */
+    struct {
+        int64_t id, assign_user, last;
+        bool stop;
+        const char *queue, *priority, *mode;
+    } hits[32];
+    int nhits = 0, step;
+    while ((step = db_step(st)) == DB_ROW && nhits < 32) {
+        int64_t branch = col_id(st, 5), client = col_id(st, 7);
+        bool match = eq(col_text(cx, st, 2), f.type) && eq(col_text(cx, st, 3), f.channel) &&
+                     eq(col_text(cx, st, 4), f.priority) && (!branch || branch == f.branch_id) &&
+                     eq(col_text(cx, st, 6), f.category) && (!client || client == f.client_id) &&
+                     any_word(cx, col_text(cx, st, 8), f.text);
+        if (!match)
+            continue;
+        hits[nhits].id = db_col_i64(st, 0);
+        hits[nhits].stop = db_col_i64(st, 1) != 0;
+        hits[nhits].queue = col_text(cx, st, 9);
+        hits[nhits].priority = col_text(cx, st, 10);
+        hits[nhits].mode = col_text(cx, st, 11);
+        hits[nhits].assign_user = col_id(st, 12);
+        hits[nhits].last = col_id(st, 13);
+        nhits++;
+        if (hits[nhits - 1].stop)
+            break;
+    }
+    db_done(st);
+    if (step == DB_FAIL)
+        return cx->err.code;
+    for (int i = 0; i < nhits; i++) {
+        if (hits[i].queue)
+            set_text(rec, "queue", hits[i].queue);
+        if (hits[i].priority) {
+            set_text(rec, "priority", hits[i].priority);
+            f.priority = hits[i].priority;
+        }
+        int64_t user = 0;
+        if (!strcmp(hits[i].mode, "user"))
+            user = hits[i].assign_user;
+        else if ((rc = pick(cx, hits[i].mode, hits[i].id, hits[i].last, &f, &user)) != ERR_OK)
+            return rc;
+        if (user && !value_id(rec, "assignee_id")) {
+            set_id(rec, "assignee_id", user);
+            set_text(rec, "status", "assigned");
+        }
+        set_id(rec, "routed_rule_id", hits[i].id);
+    }
+    return ERR_OK;
+}
+
+enum err_code routing_workload(struct ctx *cx, struct workload **out, int *n)
+{
+    struct db_stmt *st = db_q(
+        cx->db, &cx->err,
+        "SELECT u.id, u.name,\n"
+        "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
+        "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')),\n"
+        "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
+        "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')\n"
+        "     AND r.sla_state = 'breached'),\n"
+        "  (SELECT MIN(r.resolution_due) FROM requests r WHERE r.assignee_id = u.id\n"
+        "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts'))\n"
+        "FROM users u\n"
+        "WHERE u.active = 1 AND u.role IN ('technician', 'manager')\n"
+        "ORDER BY u.name",
+        "");
+    if (!st)
+        return cx->err.code;
+    int cap = 64, count = 0, rc;
+    struct workload *w = arena_alloc(cx->a, sizeof(*w) * (size_t)cap);
+    while ((rc = db_step(st)) == DB_ROW && count < cap) {
+        w[count].user_id = db_col_i64(st, 0);
+        w[count].name = col_text(cx, st, 1);
+        w[count].open = db_col_i64(st, 2);
+        w[count].overdue = db_col_i64(st, 3);
+        w[count].next_due = col_text(cx, st, 4);
+        count++;
+    }
+    db_done(st);
+    if (rc == DB_FAIL)
+        return cx->err.code;
+    *out = w;
+    *n = count;
+    return ERR_OK;
+}

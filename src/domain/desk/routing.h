@@ -1,0 +1,28 @@
+/* routing.h — distribution of new requests (domain layer): rules kept in the
+ * database and run in order on every new request from every channel; their
+ * conditions look at type, channel, priority, branch, equipment category,
+ * client and words; their actions set the queue and priority and assign —
+ * to a person, by round robin, to the least loaded, or by skill. */
+#ifndef SERVITOR_ROUTING_H
+#define SERVITOR_ROUTING_H
+
+#include "core/entity.h"
+
+extern const struct entity entity_routing_rules;
+
+/* Runs the rules on a request about to be created (rec): sets queue,
+ * priority, assignee, status and routed_rule_id as the matching rules say.
+ * A request created with an assignee is not routed. */
+enum err_code routing_apply(struct ctx *cx, struct record *rec);
+
+/* The workload board: per person who may work on requests, open requests,
+ * those overdue, and the business minutes left to the nearest deadline. */
+struct workload {
+    int64_t user_id;
+    const char *name;
+    int64_t open, overdue;
+    const char *next_due; /* the nearest resolution deadline, or NULL */
+};
+enum err_code routing_workload(struct ctx *cx, struct workload **out, int *n);
+
+#endif
