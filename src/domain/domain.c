@@ -11,11 +11,17 @@
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
+/* clang-format off */
 const struct entity *const domain_entities[] = {
-    &entity_branches,           &entity_users,           &entity_clients,  &entity_contacts,
-    &entity_equipment_models,   &entity_equipment_units, &entity_requests, &entity_sla_policies,
-    &entity_business_calendars, &entity_calendar_days,   &entity_articles, NULL,
+    /* registry */
+    &entity_branches, &entity_users, &entity_clients, &entity_contacts,
+    &entity_equipment_models, &entity_equipment_units,
+    /* desk */
+    &entity_requests, &entity_sla_policies, &entity_business_calendars, &entity_calendar_days,
+    &entity_articles, &entity_routing_rules,
+    NULL,
 };
+/* clang-format on */
 
 const struct job_kind domain_jobs[] = {
     {"sessions.cleanup", 3600, jobs_sessions_cleanup},

@@ -30,4 +30,4 @@ CREATE INDEX routing_rules_position ON routing_rules (position, id);
 ALTER TABLE users ADD COLUMN skill_types TEXT;       -- request types they handle, space-separated
 ALTER TABLE users ADD COLUMN skill_categories TEXT;  -- equipment categories, ";"-separated
 
-ALTER TABLE requests ADD COLUMN routed_rule_id INTEGER REFERENCES routing_rules(id);
+ALTER TABLE requests ADD COLUMN routed_rule_id INTEGER REFERENCES routing_rules(id) ON DELETE SET NULL;
