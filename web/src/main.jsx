@@ -15,6 +15,7 @@ import { SearchPage } from './components/SearchPage.jsx';
 import { Shell } from './components/Shell.jsx';
 import { TokensPage } from './components/TokensPage.jsx';
 import { ConsultationPage } from './components/ConsultationPage.jsx';
+import { WorkloadPage } from './components/WorkloadPage.jsx';
 import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
@@ -27,6 +28,7 @@ function specialPages(session) {
   return {
     tokens: any('tokens') || (!perms.length && role === 'admin'),
     consultation: perms.includes('requests.work'),
+    workload: perms.includes('requests.read'),
     audit: any('audit') || (!perms.length && (role === 'admin' || role === 'auditor')),
   };
 }
@@ -39,6 +41,7 @@ function Page({ route, meta, special }) {
     return first ? <Redirect to={first} /> : <Forbidden />;
   }
   if (a === 'search') return <SearchPage query={q} />;
+  if (a === 'workload') return special.workload ? <WorkloadPage /> : <Forbidden />;
   if (a === 'consultation') return special.consultation ? <ConsultationPage /> : <Forbidden />;
   if (a === 'tokens') return special.tokens ? <TokensPage /> : <Forbidden />;
   if (a === 'audit') return special.audit ? <AuditPage query={q} /> : <Forbidden />;

@@ -16,10 +16,10 @@ export function LangSwitch({ lang, setLang }) {
 }
 
 const GROUPS = [
-  { key: 'desk', items: ['requests', 'consultation', 'articles'] },
+  { key: 'desk', items: ['requests', 'workload', 'consultation', 'articles'] },
   { key: 'clients', items: ['clients', 'contacts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
-  { key: 'settings', items: ['sla_policies', 'business_calendars', 'calendar_days'] },
+  { key: 'settings', items: ['routing_rules', 'sla_policies', 'business_calendars', 'calendar_days'] },
   { key: 'admin', items: ['branches', 'users', 'tokens', 'audit'] },
 ];
 
