@@ -46,5 +46,7 @@ API_HANDLER(api_public_status);
 API_HANDLER(api_request_articles);
 API_HANDLER(api_consultation);
 API_HANDLER(api_workload);
+API_HANDLER(api_notifications);
+API_HANDLER(api_notifications_read);
 
 #endif

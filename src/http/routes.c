@@ -33,6 +33,8 @@ const struct route routes[] = {
     {"GET",    "/api/v1/requests/:id/articles",         api_request_articles, P_REQUESTS_READ, 0},
     {"POST",   "/api/v1/consultations",                 api_consultation,  P_REQUESTS_WORK, 0},
     {"GET",    "/api/v1/desk/workload",                 api_workload,      P_REQUESTS_READ, 0},
+    {"GET",    "/api/v1/notifications",                 api_notifications, 0,               0},
+    {"POST",   "/api/v1/notifications/read",            api_notifications_read, 0,          0},
     /* generic resources: the entity's own permissions are checked inside */
     {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               R_GENERIC},
     {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               R_GENERIC},

@@ -114,8 +114,7 @@ test('a request: created by phone, assigned, answered and resolved through the b
   assert.deepEqual(buttons, ['assign', 'start', 'cancel']);
   await page.click('[data-transition=assign]');
   await page.fill('#assign-to', 'Ковал');
-  await page.waitForSelector('.ref-list li:has-text("Ковалёв")');
-  await page.keyboard.press('Enter');
+  await page.click('.ref-list li:has-text("Ковалёв")');
   await page.click('.modal .btn-primary');
   await page.waitForSelector('.badge.status-assigned');
   await page.fill('textarea[name=comment]', 'Привезите аппарат в сервис, пожалуйста.');
@@ -199,5 +198,28 @@ test('a phone consultation logged in one step lands closed, with the answer on i
   assert.equal(await page.locator('[data-transition]').count() >= 1, true, 'reopen is offered');
   assert.deepEqual(errors, []);
   await ctx.close();
+});
+
+test('the bell shows an assignment to the assignee and leads to the request', async () => {
+  const m = await open('manager', 'demo12345');
+  await m.page.goto(srv.base + '/#/requests/new');
+  await m.page.fill('input[name=subject]', 'Проверка колокольчика');
+  await m.page.click('button[type=submit]');
+  await m.page.waitForSelector('[data-transition=assign]');
+  const url = m.page.url();
+  await m.page.click('[data-transition=assign]');
+  await m.page.fill('#assign-to', 'Ковал');
+  await m.page.click('.ref-list li:has-text("Ковалёв")');
+  await m.page.click('.modal .btn-primary');
+  await m.page.waitForSelector('.badge.status-assigned');
+  await m.ctx.close();
+  const e = await open('engineer', 'demo12345');
+  await e.page.waitForSelector('.bell-count');
+  await e.page.click('.bell-btn');
+  await e.page.click('.bell-menu li.unread button:has-text("Проверка колокольчика")');
+  await e.page.waitForURL(url);
+  await e.page.waitForSelector('h1');
+  assert.deepEqual(e.errors, []);
+  await e.ctx.close();
 });
 

@@ -9,6 +9,9 @@
 extern const struct entity entity_requests;
 extern const struct workflow request_workflow;
 
+/* "О-2026-000123: subject", for notifications (arena). */
+const char *request_title(struct ctx *cx, struct record *rec);
+
 /* Adds an event to a request's timeline (in the caller's transaction): kind
  * created, reply, note, status, assigned, sla; *event_id may be NULL. */
 enum err_code request_event_add(struct ctx *cx, int64_t request_id, const char *kind,

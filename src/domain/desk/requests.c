@@ -12,6 +12,7 @@
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "core/audit.h"
+#include "core/notify.h"
 #include "core/perm.h"
 #include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
@@ -180,14 +181,25 @@ enum err_code request_event_add(struct ctx *cx, int64_t request_id, const char *
     return rc;
 }
 
-/* A new request opens its timeline. */
+const char *request_title(struct ctx *cx, struct record *rec)
+{
+    return arena_printf(cx->a, "%s: %s", record_value(rec, "number")->s,
+                        record_value(rec, "subject")->s);
+}
+
+/* A new request opens its timeline; its assignee is told. */
 static enum err_code request_after_write(struct ctx *cx, const struct record *rec,
                                          const struct record *old)
 {
     if (old || !rec)
         return ERR_OK;
-    return request_event_add(cx, rec->id, "created", true, NULL, NULL,
-                             record_value((struct record *)rec, "status")->s, NULL);
+    struct record *r = (struct record *)rec;
+    enum err_code rc = request_event_add(cx, rec->id, "created", true, NULL, NULL,
+                                         record_value(r, "status")->s, NULL);
+    struct value *a = record_value(r, "assignee_id");
+    if (rc == ERR_OK && a->set && !a->null)
+        rc = notify(cx, a->i, "assigned", "requests", rec->id, request_title(cx, r));
+    return rc;
 }
 
 const struct entity entity_requests = {
@@ -311,6 +323,9 @@ static enum err_code after_transition(struct ctx *cx, const struct record *befor
     if (entity_field(&entity_requests, "assignee_id", &ai) && now->v[ai].i != before->v[ai].i &&
         !now->v[ai].null)
         rc = request_event_add(cx, now->id, "assigned", false, now->labels[ai], NULL, NULL, NULL);
+    if (rc == ERR_OK && now->v[ai].i != before->v[ai].i && !now->v[ai].null)
+        rc = notify(cx, now->v[ai].i, "assigned", "requests", now->id,
+                    request_title(cx, (struct record *)now));
     if (rc == ERR_OK && strcmp(from, t->to) != 0)
         rc = request_event_add(cx, now->id, "status", true, NULL, from, t->to, NULL);
     return rc;
@@ -367,6 +382,17 @@ enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *bo
     const char *kind = public_reply ? "reply" : "note";
     if (rc == ERR_OK)
         rc = request_event_add(cx, request_id, kind, public_reply, body, NULL, NULL, event_id);
+    if (rc == ERR_OK) {
+        /* the assignee hears of what others write; @login mentions are told */
+        struct record *req;
+        rc = entity_get(cx, &entity_requests, request_id, &req);
+        struct value *a = rc == ERR_OK ? record_value(req, "assignee_id") : NULL;
+        const char *title = rc == ERR_OK ? request_title(cx, req) : NULL;
+        if (rc == ERR_OK && a->set && !a->null)
+            rc = notify(cx, a->i, "reply", "requests", request_id, title);
+        if (rc == ERR_OK)
+            rc = notify_mentions(cx, body, "requests", request_id, title);
+    }
     if (rc == ERR_OK && public_reply) {
         /* the first public answer stops the first-response clock */
         char now[ISO_TIME_LEN];

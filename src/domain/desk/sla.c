@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "core/notify.h"
 #include "core/perm.h"
 #include "domain/desk/desk.h"
 #include "domain/registry/registry.h"
@@ -346,7 +347,14 @@ static enum err_code mark(struct ctx *cx, const char *sql, const char *what, int
     if (rc == DB_FAIL)
         return cx->err.code;
     for (int i = 0; i < n; i++) {
+        struct record *req;
         enum err_code ec = request_event_add(cx, ids[i], "sla", false, what, NULL, NULL, NULL);
+        if (ec == ERR_OK)
+            ec = entity_get(cx, &entity_requests, ids[i], &req);
+        struct value *a = ec == ERR_OK ? record_value(req, "assignee_id") : NULL;
+        if (ec == ERR_OK && a->set && !a->null)
+            ec = notify(cx, a->i, arena_printf(cx->a, "sla_%s", what), "requests", ids[i],
+                        request_title(cx, req));
         if (ec != ERR_OK)
             return ec;
     }

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { resourceTitle } from '../meta.js';
 import { href, navigate } from '../router.js';
+import { Bell } from './Bell.jsx';
 import { isTyping } from './ctx.js';
 
 export function LangSwitch({ lang, setLang }) {
@@ -59,6 +60,7 @@ export function Shell({ session, meta, special, current, lang, setLang, onLogout
           <kbd class="kbd">/</kbd>
         </form>
         <div class="topbar-right">
+          <Bell />
           <LangSwitch lang={lang} setLang={setLang} />
           <span class="user-name" title={user.login}>{user.name || user.login}</span>
           <button type="button" class="btn btn-small btn-ghost" onClick={onLogout}>{t('shell.logout')}</button>

@@ -467,4 +467,13 @@ export default {
   "workload.overdue": "Overdue",
   "workload.next_due": "Next deadline",
   "workload.empty": "Nobody works on requests yet",
+  // notifications
+  "bell.title": "Notifications",
+  "bell.read_all": "Mark all read",
+  "bell.empty": "No notifications",
+  "bell.kind.assigned": "Assigned to you",
+  "bell.kind.reply": "New reply",
+  "bell.kind.mention": "You were mentioned",
+  "bell.kind.sla_warning": "SLA due soon",
+  "bell.kind.sla_breached": "SLA breached",
 };

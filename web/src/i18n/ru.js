@@ -478,4 +478,13 @@ export default {
   "workload.overdue": "Просрочено",
   "workload.next_due": "Ближайший срок",
   "workload.empty": "Нет сотрудников, которые работают с обращениями",
+  // notifications
+  "bell.title": "Уведомления",
+  "bell.read_all": "Прочитать все",
+  "bell.empty": "Новых уведомлений нет",
+  "bell.kind.assigned": "Вам назначено",
+  "bell.kind.reply": "Новый ответ",
+  "bell.kind.mention": "Вас упомянули",
+  "bell.kind.sla_warning": "Скоро срок SLA",
+  "bell.kind.sla_breached": "SLA просрочен",
 };
