@@ -20,6 +20,7 @@ int64_t api_request_version(struct http_req *rq);
     enum err_code name(struct ctx *cx, struct http_req *rq, struct http_resp *rs)
 
 API_HANDLER(api_healthz);
+API_HANDLER(api_ping);
 API_HANDLER(api_metrics);
 API_HANDLER(api_openapi);
 API_HANDLER(api_static);

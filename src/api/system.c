@@ -21,6 +21,21 @@ API_HANDLER(api_healthz)
     return ERR_OK;
 }
 
+/* A constant answer without the database: the bare HTTP stack, the
+ * baseline the benchmarks compare the real calls with. */
+API_HANDLER(api_ping)
+{
+    (void)cx;
+    (void)rq;
+    static char body[] = "{\"pong\":true}";
+    rs->status = 200;
+    rs->content_type = "application/json; charset=utf-8";
+    rs->body = body;
+    rs->len = sizeof(body) - 1;
+    rs->body_static = true;
+    return ERR_OK;
+}
+
 API_HANDLER(api_metrics)
 {
     rs->status = 200;

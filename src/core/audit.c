@@ -56,11 +56,14 @@ enum err_code audit_append(struct ctx *cx, const char *action, const char *entit
                            int64_t record_id, const char *before, const char *after)
 {
     struct err *e = &cx->err;
-    /* the head row is read and written in this transaction: on PostgreSQL the
-     * UPDATE below serialises concurrent appenders, on SQLite the write lock
-     * already does */
-    struct db_stmt *st =
-        db_q(cx->db, e, "SELECT last_id, last_hash FROM audit_head WHERE id = 1", "");
+    /* the head row is taken with an UPDATE first: it locks the row until
+     * commit on PostgreSQL (concurrent appenders queue here and each gets
+     * the next id), and SQLite's write lock does the same */
+    struct db_stmt *st = db_q(cx->db, e,
+                              "UPDATE audit_head SET last_id = last_id + 1\n"
+                              "WHERE id = 1\n"
+                              "RETURNING last_id, last_hash",
+                              "");
     if (!st)
         return e->code;
     int rc = db_step(st);
@@ -68,7 +71,7 @@ enum err_code audit_append(struct ctx *cx, const char *action, const char *entit
         db_done(st);
         return rc == DB_FAIL ? e->code : ctx_fail(cx, ERR_INTERNAL, "audit head is missing");
     }
-    int64_t id = db_col_i64(st, 0) + 1;
+    int64_t id = db_col_i64(st, 0);
     char prev[AUDIT_HASH_LEN];
     snprintf(prev, sizeof(prev), "%s", db_col_text(st, 1));
     db_done(st);
@@ -88,7 +91,7 @@ enum err_code audit_append(struct ctx *cx, const char *action, const char *entit
                               before, after, prev, hash);
     if (ec != ERR_OK)
         return ec;
-    return db_run(cx->db, e, "UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1",
+    return db_run(cx->db, e, "UPDATE audit_head SET last_hash = $2 WHERE id = 1 AND last_id = $1",
                   "it", id, hash);
 }
 

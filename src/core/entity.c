@@ -605,12 +605,20 @@ static enum err_code delete_tx(struct ctx *cx, const struct entity *ent, int64_t
     if (version >= 0 && version != old->version)
         return ctx_fail(cx, ERR_CONFLICT, "%s %lld was changed by someone else", ent->name,
                         (long long)id);
+    /* the version read is part of the DELETE: a change committed since
+     * (PostgreSQL reads committed data) leaves no row to delete */
     char sql[160];
-    snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = $1", ent->table);
-    struct db_stmt *st = db_q(cx->db, &cx->err, sql, "i", id);
+    snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = $1 AND version = $2 RETURNING id",
+             ent->table);
+    struct db_stmt *st = db_q(cx->db, &cx->err, sql, "ii", id, old->version);
     if (!st)
         return cx->err.code;
     int step = db_step(st);
+    if (step == DB_DONE) {
+        db_done(st);
+        return ctx_fail(cx, ERR_CONFLICT, "%s %lld was changed by someone else", ent->name,
+                        (long long)id);
+    }
     if (step == DB_FAIL) {
         bool constraint = db_constraint_failed(st);
         db_done(st);

@@ -12,6 +12,7 @@
 const struct route routes[] = {
     /* method   pattern                                 handler            permission       flags */
     {"GET",    "/healthz",                              api_healthz,       0,               R_PUBLIC},
+    {"GET",    "/ping",                                 api_ping,          0,               R_PUBLIC},
     {"GET",    "/metrics",                              api_metrics,       0,               R_PUBLIC},
     {"GET",    "/",                                     api_static,        0,               R_PUBLIC | R_STATIC},
     {"GET",    "/:file",                                api_static,        0,               R_PUBLIC | R_STATIC},

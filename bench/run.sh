@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# bench/run.sh — measures the desk's hot paths against the bare HTTP stack
+# and raw SQLite inserts, on loopback, in one run (ratios, not absolutes).
+#   BENCH_CLIENTS (20000) BENCH_REQUESTS (200000) BENCH_SECONDS (10)
+#   BENCH_DB: a SQLite file (default) or postgresql://… (BENCH_PG=1 starts one)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "bench: install wrk (apt-get install wrk)"; exit 2; }
+make -s
+clients=${BENCH_CLIENTS:-20000} requests=${BENCH_REQUESTS:-200000} secs=${BENCH_SECONDS:-10}
+work=$(mktemp -d /tmp/servitor-bench.XXXX)
+trap 'kill $srv 2>/dev/null || true; [ -n "${pgdir:-}" ] && scripts/pg-test-server.sh stop "$pgdir"; rm -rf "$work"' EXIT
+db=${BENCH_DB:-$work/bench.db}
+if [ "${BENCH_PG:-0}" = 1 ]; then pgdir=$work/pg; db=$(scripts/pg-test-server.sh start "$pgdir"); fi
+cc -O2 -o "$work/sqlite_insert" bench/sqlite_insert.c -lsqlite3
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "data: $clients clients, $requests requests ($( [ "${BENCH_PG:-0}" = 1 ] && echo PostgreSQL || echo SQLite ))"
+t0=$(date +%s.%N)
+SERVITOR_PWHASH=fast build/servitor demo --scale "$clients" --requests "$requests" --db "$db" | head -1
+echo "demo data: $(echo "$(date +%s.%N) - $t0" | bc) s"
+port=18765
+SERVITOR_PWHASH=fast build/servitor serve --listen 127.0.0.1:$port --db "$db" --threads 4 >"$work/serve.log" 2>&1 &
+srv=$!
+for i in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
+base=http://127.0.0.1:$port
+csrf=$(curl -s -c "$work/cj" -X POST $base/api/v1/auth/login -d '{"login":"admin","password":"admin12345"}' | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
+mgr=$(curl -s -b "$work/cj" "$base/api/v1/users?q=manager" | sed 's/.*"id":\([0-9]*\).*"login":"manager".*/\1/')
+export TOKEN=$(curl -s -b "$work/cj" -H "X-CSRF-Token: $csrf" -X POST $base/api/v1/tokens -d "{\"name\":\"bench\",\"user_id\":$mgr}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+export MAXID=$requests MAXCLIENT=$clients
+run() { # name, wrk args…
+  local name=$1; shift
+  local out; out=$(wrk -t2 -c32 -d"${secs}s" --latency "$@" 2>&1)
+  local rps p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  local errs; errs=$(grep -Eo 'Non-2xx or 3xx responses: [0-9]+' <<<"$out" || true)
+  printf '%-28s %10s req/s   p99 %8s  %s\n' "$name" "$rps" "$p99" "$errs"
+  eval "RPS_$(tr -c 'a-z0-9\n' _ <<<"$name" | tr -d '\n')=$rps"
+}
+echo
+run ping "$base/ping"
+run get_request -s bench/wrk/get_request.lua "$base"
+run list_filtered -s bench/wrk/list.lua "$base"
+run search -s bench/wrk/search.lua "$base"
+run create_request -s bench/wrk/create_request.lua "$base"
+rss=$(awk '/VmRSS/ {print $2}' /proc/$srv/status)
+kill $srv; wait $srv 2>/dev/null || true
+raw=$("$work/sqlite_insert" "$work/raw.db" 3000)
+echo
+printf '%-28s %10s inserts/s (single-row transactions, WAL, synchronous=FULL)\n' raw_sqlite_insert "$raw"
+echo "server resident memory after the run: $((rss / 1024)) MB"
+echo
+awk -v a="$RPS_get_request" -v b="$RPS_ping" 'BEGIN {printf "get by id / bare HTTP:        %.0f %% (target >= 50 %%)\n", 100 * a / b}'
+awk -v a="$RPS_create_request" -v b="$raw" 'BEGIN {printf "create / raw SQLite inserts:   %.0f %% (target >= 30 %%)\n", 100 * a / b}'

@@ -1,0 +1,281 @@
+// roles.test.mjs — every role against every endpoint: allowed, or 403 and
+// nothing changed, exactly as the role table of docs/api.md says. The table
+// is copied here as data (and checked against the document, so the two
+// cannot drift apart); the expectations are built from it.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { useServer, assertError, uid, ROLES } from './harness.mjs';
+
+const srv = useServer();
+
+// docs/api.md, "## Roles"
+const ROLE_TABLE = `
+| permission | admin | manager | technician | storekeeper | sales | auditor |
+|---|---|---|---|---|---|---|
+| branches read / write | rw | r | r | r | r | r |
+| clients, contacts read / write / delete | rwd | rwd | r | r | rw | r |
+| equipment models and units read / write / delete | rwd | rwd | rw | r | rw | r |
+| users read / write | rw | r | — | — | — | r |
+| tokens | rw | — | — | — | — | — |
+| audit log | r | — | — | — | — | r |
+| requests read / create, edit, comment | rw | rw | rw | r | rw | r |
+| requests: assign, cancel, delete, work on others' requests | yes | yes | — | — | — | — |
+| requests: start, wait, resume, resolve (own or unassigned) | yes | yes | yes | — | — | — |
+`;
+
+function parseTable(text) {
+  const rows = text.trim().split('\n').filter((l) => l.startsWith('|') && !l.startsWith('|---'));
+  const head = rows[0].split('|').slice(2, -1).map((s) => s.trim());
+  const out = {};
+  for (const line of rows.slice(1)) {
+    const cells = line.split('|').slice(1, -1).map((s) => s.trim());
+    out[cells[0]] = Object.fromEntries(head.map((role, i) => [role, cells[i + 1] === '—' ? '' : cells[i + 1]]));
+  }
+  return out;
+}
+const T = parseTable(ROLE_TABLE);
+const has = (row, role, letter) => T[row][role].includes(letter);
+
+/** resource → role → {read, write, del}, from the table. */
+const expected = {};
+for (const role of ROLES) {
+  const rwd = (row, delRow) => ({ read: has(row, role, 'r'), write: has(row, role, 'w'), del: delRow ? delRow(role) : has(row, role, 'd') });
+  const set = (res, v) => { (expected[res] ||= {})[role] = v; };
+  // branches and users have no delete column: deleting is writing
+  set('branches', rwd('branches read / write', (r) => has('branches read / write', r, 'w')));
+  set('clients', rwd('clients, contacts read / write / delete'));
+  set('contacts', rwd('clients, contacts read / write / delete'));
+  set('equipment_models', rwd('equipment models and units read / write / delete'));
+  set('equipment_units', rwd('equipment models and units read / write / delete'));
+  set('users', rwd('users read / write', (r) => has('users read / write', r, 'w')));
+  set('requests', rwd('requests read / create, edit, comment',
+    (r) => T['requests: assign, cancel, delete, work on others\' requests'][r] === 'yes'));
+}
+
+test('the role table here is the one in docs/api.md', () => {
+  const doc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('## Roles'));
+  assert.deepEqual(parseTable(section.slice(section.indexOf('|'))), T);
+});
+
+// ---- fixtures ------------------------------------------------------------------
+
+let admin;
+let parent;
+before(async () => {
+  admin = await srv.as('admin');
+  await Promise.all(ROLES.map((r) => srv.as(r)));
+  const client = await srv.request('POST', '/api/v1/clients', { as: admin, body: { kind: 'company', name: 'ООО «Матрица» ' + uid() } });
+  const model = await srv.request('POST', '/api/v1/equipment_models', { as: admin, body: { brand: 'Матрица', model: 'M-' + uid() } });
+  parent = { client: client.json, model: model.json };
+});
+
+const body = {
+  branches: () => ({ name: 'Роль-филиал ' + uid() }),
+  clients: () => ({ kind: 'person', name: 'Роль-клиент ' + uid() }),
+  contacts: () => ({ client_id: parent.client.id, name: 'Роль-контакт ' + uid() }),
+  equipment_models: () => ({ brand: 'Роль', model: 'M-' + uid() }),
+  equipment_units: () => ({ model_id: parent.model.id, serial: 'R-' + uid() }),
+  users: () => ({ login: 'role' + uid(), name: 'Роль Пользователь', role: 'sales', password: 'password-123' }),
+  requests: () => ({ subject: 'Роль-обращение ' + uid(), channel: 'phone' }),
+};
+const change = {
+  branches: { address: 'изменено ролью' }, clients: { notes: 'изменено ролью' }, contacts: { notes: 'изменено ролью' },
+  equipment_models: { category: 'изменено ролью' }, equipment_units: { notes: 'изменено ролью' }, users: { name: 'Изменено Ролью' },
+  requests: { description: 'изменено ролью' },
+};
+const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject;
+
+async function adminMakes(res) {
+  const r = await srv.request('POST', `/api/v1/${res}`, { as: admin, body: body[res]() });
+  assert.equal(r.status, 201, `${res}: ${r.text}`);
+  return r.json;
+}
+
+// ---- the matrix -----------------------------------------------------------------
+
+for (const res of Object.keys(expected)) {
+  for (const role of ROLES) {
+    const exp = expected[res][role];
+    const tag = `${exp.read ? 'r' : '-'}${exp.write ? 'w' : '-'}${exp.del ? 'd' : '-'}`;
+    test(`${role} × ${res}: ${tag}`, {}, async () => {
+      const s = await srv.as(role);
+      const target = await adminMakes(res);
+      const url = `/api/v1/${res}/${target.id}`;
+
+      // read: the list and one record
+      const list = await srv.request('GET', `/api/v1/${res}?limit=1`, { as: s });
+      const one = await srv.request('GET', url, { as: s });
+      if (exp.read) {
+        assert.equal(list.status, 200, `${role} lists ${res}: ${list.text}`);
+        assert.equal(one.status, 200, `${role} reads ${res}: ${one.text}`);
+        assert.equal(one.json.id, target.id);
+      } else {
+        assertError(list, 403, 'forbidden');
+        assertError(one, 403, 'forbidden');
+        assert.ok(!one.text.includes(nameOf(res, target)), 'a refusal shows nothing of the record');
+      }
+
+      // create
+      const newBody = body[res]();
+      const made = await srv.request('POST', `/api/v1/${res}`, { as: s, body: newBody });
+      if (exp.write) {
+        assert.equal(made.status, 201, `${role} creates ${res}: ${made.text}`);
+      } else {
+        assertError(made, 403, 'forbidden');
+        const probe = nameOf(res, newBody);
+        const q = await srv.request('GET', `/api/v1/${res}?limit=200&q=${encodeURIComponent(probe)}`, { as: admin });
+        assert.equal(q.status, 200);
+        assert.ok(!q.json.items.some((x) => nameOf(res, x) === probe), `${role}: nothing was created`);
+      }
+
+      // update
+      const upd = await srv.request('PATCH', url, { as: s, body: { version: target.version, ...change[res] } });
+      const after = await srv.request('GET', url, { as: admin });
+      if (exp.write) {
+        assert.equal(upd.status, 200, `${role} updates ${res}: ${upd.text}`);
+        assert.equal(after.json.version, target.version + 1);
+      } else {
+        assertError(upd, 403, 'forbidden');
+        assert.equal(after.json.version, target.version, 'unchanged');
+      }
+
+      // delete
+      const del = await srv.request('DELETE', url, { as: s });
+      const gone = await srv.request('GET', url, { as: admin });
+      if (exp.del) {
+        assert.equal(del.status, 204, `${role} deletes ${res}: ${del.text}`);
+        assert.equal(gone.status, 404);
+      } else {
+        assertError(del, 403, 'forbidden');
+        assert.equal(gone.status, 200, 'still there');
+      }
+    });
+  }
+}
+
+test('meta tells each role exactly what it may do (can_read / can_write / can_delete)', async () => {
+  for (const role of ROLES) {
+    const m = await srv.request('GET', '/api/v1/meta', { as: await srv.as(role) });
+    assert.equal(m.status, 200);
+    for (const [res, byRole] of Object.entries(expected)) {
+      const e = m.json.entities.find((x) => x.name === res);
+      assert.ok(e, `${res} in meta`);
+      const exp = byRole[role];
+      assert.equal(e.can_read, exp.read, `${role} ${res} can_read`);
+      assert.equal(e.can_write, exp.write, `${role} ${res} can_write`);
+      if (!(res === 'contacts' && role === 'sales')) assert.equal(e.can_delete, exp.del, `${role} ${res} can_delete`);
+    }
+  }
+});
+
+test('meta: sales may not delete contacts', async () => {
+  const m = await srv.request('GET', '/api/v1/meta', { as: await srv.as('sales') });
+  assert.equal(m.json.entities.find((x) => x.name === 'contacts').can_delete, expected.contacts.sales.del);
+});
+
+test('tokens: admin only (list, create, delete)', async () => {
+  for (const role of ROLES) {
+    const s = await srv.as(role);
+    const ok = T.tokens[role] === 'rw';
+    const list = await srv.request('GET', '/api/v1/tokens', { as: s });
+    const made = await srv.request('POST', '/api/v1/tokens', { as: s, body: { name: `токен ${role}`, user_id: s.user.id } });
+    if (ok) {
+      assert.equal(list.status, 200, role);
+      assert.equal(made.status, 201, role);
+      assert.equal((await srv.request('DELETE', `/api/v1/tokens/${made.json.id}`, { as: s })).status, 204);
+    } else {
+      assertError(list, 403, 'forbidden');
+      assertError(made, 403, 'forbidden');
+      const victim = await srv.request('POST', '/api/v1/tokens', { as: admin, body: { name: 'жертва', user_id: admin.user.id } });
+      assertError(await srv.request('DELETE', `/api/v1/tokens/${victim.json.id}`, { as: s }), 403, 'forbidden');
+      assert.ok((await srv.request('GET', '/api/v1/tokens', { as: admin })).json.items.some((t) => t.id === victim.json.id), 'still there');
+    }
+  }
+});
+
+test('audit log: admin and auditor only', async () => {
+  for (const role of ROLES) {
+    const r = await srv.request('GET', '/api/v1/audit?limit=1', { as: await srv.as(role) });
+    if (T['audit log'][role] === 'r') {
+      assert.equal(r.status, 200, role);
+      assert.equal(r.json.items.length, 1);
+    } else {
+      assertError(r, 403, 'forbidden');
+    }
+  }
+});
+
+test('every role may read who it is, the meta, a unit\'s history and a request\'s timeline', async () => {
+  const unit = await adminMakes('equipment_units');
+  const req = await adminMakes('requests');
+  for (const role of ROLES) {
+    const s = await srv.as(role);
+    assert.equal((await srv.request('GET', '/api/v1/auth/me', { as: s })).status, 200, role);
+    const h = await srv.request('GET', `/api/v1/equipment_units/${unit.id}/history`, { as: s });
+    assert.equal(h.status, expected.equipment_units[role].read ? 200 : 403, `${role} history`);
+    const t = await srv.request('GET', `/api/v1/requests/${req.id}/timeline`, { as: s });
+    assert.equal(t.status, expected.requests[role].read ? 200 : 403, `${role} timeline`);
+  }
+});
+
+test('request comments: request writers only', async () => {
+  const req = await adminMakes('requests');
+  for (const role of ROLES) {
+    const s = await srv.as(role);
+    const r = await srv.request('POST', `/api/v1/requests/${req.id}/comments`, { as: s, body: { body: `заметка от ${role}`, public: false } });
+    if (expected.requests[role].write) assert.equal(r.status, 201, `${role}: ${r.text}`);
+    else assertError(r, 403, 'forbidden');
+  }
+  const t = await srv.request('GET', `/api/v1/requests/${req.id}/timeline`, { as: admin });
+  const notes = t.json.items.filter((e) => e.kind === 'note').map((e) => e.body);
+  assert.deepEqual(notes.sort(), ROLES.filter((r) => expected.requests[r].write).map((r) => `заметка от ${r}`).sort());
+});
+
+test('request transitions by role: assign and cancel (managers), start (who may work), on others\' requests (managers)', async () => {
+  const manageRow = T['requests: assign, cancel, delete, work on others\' requests'];
+  const workRow = T['requests: start, wait, resume, resolve (own or unassigned)'];
+  const other = await srv.as('manager');
+  for (const role of ROLES) {
+    const s = await srv.as(role);
+    const take = async (name, params = {}) => {
+      const req = await adminMakes('requests');
+      const r = await srv.request('POST', `/api/v1/requests/${req.id}/transitions/${name}`, { as: s, body: { version: req.version, ...params } });
+      const after = await srv.request('GET', `/api/v1/requests/${req.id}`, { as: admin });
+      return { r, before: req, after: after.json };
+    };
+    for (const [name, params] of [['assign', { assignee_id: s.user.id }], ['cancel', {}]]) {
+      const { r, before: b, after: a } = await take(name, params);
+      if (manageRow[role] === 'yes') assert.equal(r.status, 200, `${role} ${name}: ${r.text}`);
+      else {
+        assertError(r, 403, 'forbidden');
+        assert.equal(a.status, b.status, 'the status is unchanged');
+        assert.equal(a.version, b.version);
+      }
+    }
+    const { r: start } = await take('start');
+    if (workRow[role] === 'yes') assert.equal(start.status, 200, `${role} start (unassigned): ${start.text}`);
+    else assertError(start, 403, 'forbidden');
+    // a request assigned to someone else
+    const req = await adminMakes('requests');
+    const assigned = await srv.request('POST', `/api/v1/requests/${req.id}/transitions/assign`, { as: admin, body: { version: req.version, assignee_id: other.user.id } });
+    assert.equal(assigned.status, 200, assigned.text);
+    const r = await srv.request('POST', `/api/v1/requests/${req.id}/transitions/start`, { as: s, body: { version: assigned.json.version } });
+    if (role === 'manager' || manageRow[role] === 'yes') assert.equal(r.status, 200, `${role} starts another's request: ${r.text}`);
+    else assertError(r, 403, 'forbidden');
+  }
+});
+
+test('a bearer token has exactly its user\'s role', async () => {
+  for (const role of ['storekeeper', 'sales']) {
+    const s = await srv.as(role);
+    const t = await srv.request('POST', '/api/v1/tokens', { as: admin, body: { name: `как ${role}`, user_id: s.user.id } });
+    const bearer = { bearer: t.json.token };
+    for (const res of ['clients', 'equipment_models', 'branches']) {
+      const r = await srv.request('POST', `/api/v1/${res}`, { as: bearer, body: body[res]() });
+      if (expected[res][role].write) assert.equal(r.status, 201, `${role} token creates ${res}`);
+      else assertError(r, 403, 'forbidden');
+    }
+  }
+});
