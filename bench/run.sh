@@ -9,7 +9,9 @@ command -v wrk >/dev/null || { echo "bench: install wrk (apt-get install wrk)"; 
 make -s
 clients=${BENCH_CLIENTS:-20000} requests=${BENCH_REQUESTS:-200000} secs=${BENCH_SECONDS:-10}
 work=$(mktemp -d /tmp/servitor-bench.XXXX)
-trap 'kill $srv 2>/dev/null || true; [ -n "${pgdir:-}" ] && scripts/pg-test-server.sh stop "$pgdir"; rm -rf "$work"' EXIT
+chmod 755 "$work"
+srv=""
+trap '[ -n "$srv" ] && kill $srv 2>/dev/null || true; [ -n "${pgdir:-}" ] && scripts/pg-test-server.sh stop "$pgdir"; rm -rf "$work"' EXIT
 db=${BENCH_DB:-$work/bench.db}
 if [ "${BENCH_PG:-0}" = 1 ]; then pgdir=$work/pg; db=$(scripts/pg-test-server.sh start "$pgdir"); fi
 cc -O2 -o "$work/sqlite_insert" bench/sqlite_insert.c -lsqlite3
