@@ -47,6 +47,8 @@ API_HANDLER(api_public_status);
 API_HANDLER(api_request_articles);
 API_HANDLER(api_consultation);
 API_HANDLER(api_workload);
+API_HANDLER(api_sla_report);
+API_HANDLER(api_entity_bulk);
 API_HANDLER(api_notifications);
 API_HANDLER(api_notifications_read);
 

@@ -191,3 +191,65 @@ API_HANDLER(api_entity_delete)
     rs->status = 204;
     return ERR_OK;
 }
+
+/* Takes one transition on many records: each in its own transaction, so one
+ * refused does not undo the others. Body: {"items":[{"id","version"}…],
+ * …parameters}. Answers each record's outcome. */
+API_HANDLER(api_entity_bulk)
+{
+    const struct entity *ent;
+    const struct workflow *wf = NULL;
+    json_t *body = NULL;
+    enum err_code rc = entity_of(cx, rq, 0, &ent);
+    if (rc == ERR_OK && !(wf = domain_workflow(ent)))
+        rc = ctx_fail(cx, ERR_NOTFOUND, "%s have no workflow", ent->name);
+    if (rc == ERR_OK)
+        rc = api_body(cx, rq, &body);
+    if (rc != ERR_OK)
+        return rc;
+    json_t *items = json_incref(json_object_get(body, "items"));
+    json_object_del(body, "items");
+    if (!json_is_array(items) || json_array_size(items) == 0 || json_array_size(items) > 200) {
+        json_decref(items);
+        json_decref(body);
+        err_field(&cx->err, "items", "invalid");
+        return ctx_fail(cx, ERR_INVALID, "items: 1 to 200 of {\"id\", \"version\"}");
+    }
+    struct record *input = record_new(cx, ent);
+    int64_t ignored;
+    rc = record_from_json(cx, ent, body, RI_PARAMS, input, &ignored);
+    json_decref(body);
+    if (rc != ERR_OK) {
+        json_decref(items);
+        return rc;
+    }
+    json_t *results = json_array();
+    size_t i;
+    json_t *it;
+    int done = 0;
+    json_array_foreach(items, i, it)
+    {
+        json_int_t id = 0, version = 0;
+        json_error_t je;
+        err_clear(&cx->err);
+        struct record *out;
+        if (json_unpack_ex(it, &je, JSON_STRICT, "{s:I,s:I}", "id", &id, "version", &version))
+            rc = ctx_fail(cx, ERR_INVALID, "each item is {\"id\", \"version\"}");
+        else
+            rc = workflow_run(cx, wf, id, version, rq->args[1], input, &out);
+        if (db_in_tx(cx->db))
+            db_rollback(cx->db);
+        if (rc == ERR_OK)
+            done++;
+        json_array_append_new(
+            results, rc == ERR_OK
+                         ? json_pack("{s:I,s:i,s:I}", "id", id, "status", 200, "version",
+                                     (json_int_t)out->version)
+                         : json_pack("{s:I,s:i,s:s,s:s}", "id", id, "status", err_http_status(rc),
+                                     "code", err_code_str(rc), "message", cx->err.message));
+    }
+    err_clear(&cx->err);
+    json_decref(items);
+    http_json(rs, 200, json_pack("{s:i,s:o}", "done", done, "results", results));
+    return ERR_OK;
+}

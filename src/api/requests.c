@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "base/timeutil.h"
 #include "core/record.h"
 #include "domain/desk/desk.h"
 #include "domain/desk/knowledge.h"
@@ -126,5 +127,71 @@ API_HANDLER(api_workload)
                                            (json_int_t)w[i].open, "overdue",
                                            (json_int_t)w[i].overdue, "next_due", w[i].next_due));
     http_json(rs, 200, json_pack("{s:o}", "items", a));
+    return ERR_OK;
+}
+
+/* SLA compliance of what was resolved in a period, by assignee or queue. */
+API_HANDLER(api_sla_report)
+{
+    const char *from = NULL, *to = NULL, *by = "assignee";
+    int64_t t;
+    for (int i = 0; i < rq->nparams; i++) {
+        const char *k = rq->params[i].key, *v = rq->params[i].value;
+        if (!strcmp(k, "from") && time_parse(v, &t))
+            from = v;
+        else if (!strcmp(k, "to") && time_parse(v, &t))
+            to = strlen(v) == 10 ? arena_printf(cx->a, "%sT23:59:59Z", v) : v;
+        else if (!strcmp(k, "by") && (!strcmp(v, "assignee") || !strcmp(v, "queue")))
+            by = v;
+        else
+            return ctx_fail(cx, ERR_MALFORMED,
+                            "report takes from, to (dates) and by=assignee|queue");
+    }
+    bool queue = !strcmp(by, "queue");
+    const char *sql = queue ? "SELECT COALESCE(r.queue, ''), COALESCE(r.queue, ''),\n"
+                              "  SUM(CASE WHEN r.sla_state = 'met' THEN 1 ELSE 0 END),\n"
+                              "  SUM(CASE WHEN r.sla_state = 'breached' THEN 1 ELSE 0 END)\n"
+                              "FROM requests r\n"
+                              "WHERE r.resolved_at >= $1 AND r.resolved_at <= $2\n"
+                              "  AND r.sla_state IN ('met', 'breached')\n"
+                              "GROUP BY COALESCE(r.queue, '')\n"
+                              "ORDER BY 1"
+                            : "SELECT COALESCE(r.assignee_id, 0), COALESCE(u.name, ''),\n"
+                              "  SUM(CASE WHEN r.sla_state = 'met' THEN 1 ELSE 0 END),\n"
+                              "  SUM(CASE WHEN r.sla_state = 'breached' THEN 1 ELSE 0 END)\n"
+                              "FROM requests r\n"
+                              "LEFT JOIN users u ON u.id = r.assignee_id\n"
+                              "WHERE r.resolved_at >= $1 AND r.resolved_at <= $2\n"
+                              "  AND r.sla_state IN ('met', 'breached')\n"
+                              "GROUP BY COALESCE(r.assignee_id, 0), COALESCE(u.name, '')\n"
+                              "ORDER BY 2";
+    struct db *rdb = ctx_read_db(cx);
+    struct db_stmt *st =
+        rdb ? db_q(rdb, &cx->err, sql, "tt", from ? from : "0000", to ? to : "9999") : NULL;
+    if (!st)
+        return rdb ? cx->err.code : ERR_UNAVAILABLE;
+    json_t *rows = json_array();
+    int step;
+    int64_t met_all = 0, breached_all = 0;
+    while ((step = db_step(st)) == DB_ROW) {
+        int64_t met = db_col_i64(st, 2), breached = db_col_i64(st, 3);
+        met_all += met, breached_all += breached;
+        json_array_append_new(
+            rows, json_pack("{s:s,s:s,s:I,s:I,s:f}", "key", db_col_text(st, 0), "label",
+                            db_col_text(st, 1), "met", (json_int_t)met, "breached",
+                            (json_int_t)breached, "percent",
+                            met + breached ? 100.0 * (double)met / (double)(met + breached) : 0.0));
+    }
+    db_done(st);
+    if (step == DB_FAIL) {
+        json_decref(rows);
+        return cx->err.code;
+    }
+    http_json(rs, 200,
+              json_pack("{s:s,s:o,s:{s:I,s:I,s:f}}", "by", by, "rows", rows, "total", "met",
+                        (json_int_t)met_all, "breached", (json_int_t)breached_all, "percent",
+                        met_all + breached_all
+                            ? 100.0 * (double)met_all / (double)(met_all + breached_all)
+                            : 0.0));
     return ERR_OK;
 }

@@ -18,13 +18,15 @@
 
 /* Every table, parents before children. A table missing here stops the
  * copy rather than being left behind. */
+/* clang-format off */
 static const char *const tables[] = {
-    "business_calendars", "calendar_days", "branches",    "users",
-    "sessions",           "api_tokens",    "rate_limits", "audit_log",
-    "audit_head",         "clients",       "contacts",    "equipment_models",
-    "equipment_units",    "sla_policies",  "requests",    "request_events",
-    "number_sequences",   "jobs",          NULL,
+    "business_calendars", "calendar_days", "branches", "users", "sessions", "api_tokens",
+    "rate_limits", "audit_log", "audit_head", "clients", "contacts", "equipment_models",
+    "equipment_units", "sla_policies", "articles", "routing_rules", "requests",
+    "request_events", "number_sequences", "jobs", "notifications", "outbox", "saved_views",
+    NULL,
 };
+/* clang-format on */
 /* Tables the migrations fill with starting data: replaced by the source's. */
 static const char *const seeded[] = {"audit_head", "business_calendars", "calendar_days",
                                      "sla_policies", NULL};

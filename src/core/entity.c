@@ -120,7 +120,11 @@ enum err_code entity_get(struct ctx *cx, const struct entity *ent, int64_t id, s
     struct buf sql = BUF_INIT;
     entity_select_sql(ent, &sql);
     buf_adds(&sql, "\nWHERE t.id = $1");
-    struct db_stmt *st = db_q(cx->db, &cx->err, sql.p, "i", id);
+    if (ent->owner_field)
+        buf_printf(&sql, " AND t.%s = $2", ent->owner_field);
+    struct db_stmt *st = ent->owner_field ? db_q(cx->db, &cx->err, sql.p, "ii", id,
+                                                 cx->user ? cx->user->id : (int64_t)0)
+                                          : db_q(cx->db, &cx->err, sql.p, "i", id);
     buf_release(&sql);
     if (!st)
         return cx->err.code;
@@ -439,6 +443,11 @@ static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct 
                 v->i = strcmp(f->def, "true") == 0;
             else
                 parse_i64(f->def, strlen(f->def), &v->i);
+        }
+        if (ent->owner_field && !strcmp(f->name, ent->owner_field)) {
+            v->set = true;
+            v->null = !cx->user || !cx->user->id;
+            v->i = cx->user ? cx->user->id : 0;
         }
         if (!v->set)
             v->null = true; /* absent on create: NULL, so checks see one state */

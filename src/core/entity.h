@@ -82,6 +82,9 @@ struct entity {
     const struct field *fields; /* ends with a zeroed entry */
     const char *display_sql;    /* SQL expression naming a row: "name" */
     unsigned perm_read, perm_write, perm_delete;
+    /* Rows that belong to the user who made them (a user reference field):
+     * set on create, and nobody else reads, changes or deletes them. */
+    const char *owner_field;
     /* Cross-field rules and computed fields, run inside the write transaction
      * after per-field validation; old is NULL on create. Add field errors with
      * err_field() and return ERR_INVALID, or ERR_OK. */

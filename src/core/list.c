@@ -258,6 +258,12 @@ enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct
 
     entity_select_sql(ent, &sql);
     buf_adds(&sql, "\nWHERE 1 = 1");
+    if (ent->owner_field) {
+        buf_printf(&sql, "\n  AND t.%s = $%d", ent->owner_field, nb + 1);
+        binds[nb].is_int = true;
+        binds[nb].i = cx->user ? cx->user->id : 0;
+        nb++;
+    }
     for (int i = 0; i < lq->nfilters; i++) {
         const struct field *f = &ent->fields[lq->filters[i].field];
         const struct value *v = &lq->filters[i].v;

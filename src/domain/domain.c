@@ -8,6 +8,7 @@
 #include "domain/desk/knowledge.h"
 #include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
+#include "domain/desk/views.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
@@ -18,7 +19,7 @@ const struct entity *const domain_entities[] = {
     &entity_equipment_models, &entity_equipment_units,
     /* desk */
     &entity_requests, &entity_sla_policies, &entity_business_calendars, &entity_calendar_days,
-    &entity_articles, &entity_routing_rules,
+    &entity_articles, &entity_routing_rules, &entity_saved_views,
     NULL,
 };
 /* clang-format on */

@@ -36,9 +36,11 @@ const struct route routes[] = {
     {"GET",    "/api/v1/desk/workload",                 api_workload,      P_REQUESTS_READ, 0},
     {"GET",    "/api/v1/notifications",                 api_notifications, 0,               0},
     {"POST",   "/api/v1/notifications/read",            api_notifications_read, 0,          0},
+    {"GET",    "/api/v1/desk/sla-report",               api_sla_report,    P_REQUESTS_READ, 0},
     /* generic resources: the entity's own permissions are checked inside */
     {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               R_GENERIC},
     {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               R_GENERIC},
+    {"POST",   "/api/v1/:entity/bulk/:name",            api_entity_bulk,   0,               R_GENERIC},
     {"GET",    "/api/v1/:entity/:id",                   api_entity_get,    0,               R_GENERIC},
     {"PATCH",  "/api/v1/:entity/:id",                   api_entity_update, 0,               R_GENERIC},
     {"DELETE", "/api/v1/:entity/:id",                   api_entity_delete, 0,               R_GENERIC},
