@@ -223,3 +223,28 @@ test('the bell shows an assignment to the assignee and leads to the request', as
   await e.ctx.close();
 });
 
+test('list views: a ready-made one filters, a saved one comes back and is the user\'s own', async () => {
+  const { page, errors, ctx } = await open('manager', 'demo12345');
+  await page.goto(srv.base + '/#/requests');
+  await page.waitForSelector('.views-bar');
+  await page.click('.views-bar .chip button:has-text("Новые")');
+  await page.waitForURL(/status=new/);
+  await page.waitForSelector('.views-bar .chip.active:has-text("Новые")');
+  await page.click('.views-bar button:has-text("Сохранить вид")');
+  await page.fill('input[name=view-name]', 'Новые для разбора');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.views-bar .chip:has-text("Новые для разбора")');
+  await page.click('.views-bar .chip button:has-text("Все")');
+  await page.waitForFunction(() => !location.hash.includes('status='));
+  await page.click('.views-bar .chip button:has-text("Новые для разбора")');
+  await page.waitForURL(/status=new/);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+  const other = await open('engineer', 'demo12345');
+  await other.page.goto(srv.base + '/#/requests');
+  await other.page.waitForSelector('.views-bar');
+  await other.page.waitForTimeout(300);
+  assert.equal(await other.page.locator('.views-bar .chip:has-text("Новые для разбора")').count(), 0);
+  await other.ctx.close();
+});
+

@@ -15,6 +15,7 @@ import { SearchPage } from './components/SearchPage.jsx';
 import { Shell } from './components/Shell.jsx';
 import { TokensPage } from './components/TokensPage.jsx';
 import { ConsultationPage } from './components/ConsultationPage.jsx';
+import { ViewsBar } from './components/ViewsBar.jsx';
 import { WorkloadPage } from './components/WorkloadPage.jsx';
 import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
@@ -48,7 +49,7 @@ function Page({ route, meta, special }) {
   const res = meta.byName[a];
   if (!res) return <div class="page"><ErrorBanner>{t('not_found_page')}</ErrorBanner></div>;
   if (!res.can_read) return <Forbidden />;
-  if (!b) return <ListView key={a} res={res} query={q} />;
+  if (!b) return <><ViewsBar res={res} query={q} /><ListView key={a} res={res} query={q} /></>;
   if (b === 'new') return <FormPage key={a + '/new'} res={res} query={q} />;
   if (c === 'edit') return <FormPage key={a + '/' + b + '/edit'} res={res} id={b} query={q} />;
   if (a === 'clients') return <ClientPage key={b} res={res} id={b} query={q} />;
