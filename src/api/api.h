@@ -49,6 +49,9 @@ API_HANDLER(api_consultation);
 API_HANDLER(api_workload);
 API_HANDLER(api_sla_report);
 API_HANDLER(api_entity_bulk);
+API_HANDLER(api_attachment_upload);
+API_HANDLER(api_attachment_list);
+API_HANDLER(api_attachment_get);
 API_HANDLER(api_notifications);
 API_HANDLER(api_notifications_read);
 

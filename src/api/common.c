@@ -10,7 +10,7 @@ enum err_code api_body(struct ctx *cx, struct http_req *rq, json_t **out)
 {
     *out = NULL;
     if (rq->body_too_big)
-        return ctx_fail(cx, ERR_TOOBIG, "the body is larger than %d bytes", HTTP_BODY_LIMIT);
+        return ctx_fail(cx, ERR_TOOBIG, "the body is too large");
     if (!rq->body || rq->body_len == 0)
         return ctx_fail(cx, ERR_MALFORMED, "a JSON object is expected in the body");
     if (!utf8_valid(rq->body, rq->body_len))

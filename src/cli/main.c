@@ -19,12 +19,14 @@ struct command {
 
 static const struct command commands[] = {
     {"serve", cmd_serve,
-     "serve [--listen HOST:PORT] [--db PATH] [--db-read URL] [--threads N] [--trust-proxy]",
+     "serve [--listen HOST:PORT] [--db PATH] [--db-read URL] [--files DIR] [--threads N] "
+     "[--trust-proxy]",
      "Runs the web server: the UI at /, the REST API at /api/v1. Applies pending\n"
      "migrations first. Defaults: --listen 127.0.0.1:8080 (or SERVITOR_LISTEN),\n"
      "--db data/servitor.db (or SERVITOR_DB). --trust-proxy takes the client address\n"
      "from X-Forwarded-For (only behind a reverse proxy). --db-read names a\n"
-     "PostgreSQL streaming replica that serves reports and the audit log."},
+     "PostgreSQL streaming replica that serves reports and the audit log. --files\n"
+     "is where attached files are kept (default: files/ beside a SQLite database)."},
     {"migrate", cmd_migrate, "migrate [--db PATH]",
      "Applies the pending schema migrations and reports how many ran."},
     {"user", cmd_user,

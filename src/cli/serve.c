@@ -7,6 +7,7 @@
 
 #include "base/util.h"
 #include "cli/cli.h"
+#include "domain/desk/attachments.h"
 #include "http/http.h"
 #include "base/banned.h"
 
@@ -44,6 +45,19 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "servitor: --threads takes a number from 1 to 256\n");
         return 2;
     }
+    /* attached files: --files, else a "files" folder beside a SQLite file,
+     * else data/files */
+    const char *files = cli_opt(argc, argv, "--files");
+    char dir[512];
+    if (!files) {
+        const char *slash = strrchr(url, '/');
+        if (strncmp(url, "postgres", 8) != 0 && slash)
+            snprintf(dir, sizeof(dir), "%.*s/files", (int)(slash - url), url);
+        else
+            snprintf(dir, sizeof(dir), strncmp(url, "postgres", 8) ? "files" : "data/files");
+        files = dir;
+    }
+    attachments_set_dir(files);
     struct server_opts opts = {
         .listen_host = host,
         .port = (int)port,

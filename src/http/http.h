@@ -18,6 +18,7 @@
 #define HTTP_BODY_LIMIT (1024 * 1024) /* JSON bodies over 1 MiB get 413 */
 /* an oversized body up to this size is read and dropped before the 413, so
  * that clients still sending see the answer; beyond it the connection closes */
+#define HTTP_UPLOAD_LIMIT  (10 * 1024 * 1024) /* attachments */
 #define HTTP_DISCARD_LIMIT (8 * 1024 * 1024)
 #define HTTP_MAX_ARGS      4
 #define HTTP_MAX_HEADERS   8
@@ -61,6 +62,7 @@ typedef enum err_code (*http_handler)(struct ctx *cx, struct http_req *rq, struc
 enum route_flag {
     R_PUBLIC = 1 << 0,  /* no authentication */
     R_STATIC = 1 << 1,  /* a static asset: not counted as API in metrics */
+    R_UPLOAD = 1 << 3,  /* takes a file body up to HTTP_UPLOAD_LIMIT */
     R_GENERIC = 1 << 2, /* a catch-all resource route: a fixed route of the same
                            path with another method wins (405, not 404) */
 };

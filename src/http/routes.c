@@ -37,6 +37,9 @@ const struct route routes[] = {
     {"GET",    "/api/v1/notifications",                 api_notifications, 0,               0},
     {"POST",   "/api/v1/notifications/read",            api_notifications_read, 0,          0},
     {"GET",    "/api/v1/desk/sla-report",               api_sla_report,    P_REQUESTS_READ, 0},
+    {"POST",   "/api/v1/requests/:id/attachments",      api_attachment_upload, P_REQUESTS_WRITE, R_UPLOAD},
+    {"GET",    "/api/v1/requests/:id/attachments",      api_attachment_list, P_REQUESTS_READ, 0},
+    {"GET",    "/api/v1/attachments/:id",               api_attachment_get, P_REQUESTS_READ, 0},
     /* generic resources: the entity's own permissions are checked inside */
     {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               R_GENERIC},
     {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               R_GENERIC},

@@ -42,6 +42,7 @@ struct conn_state {
     bool too_big;
     bool responded;   /* 413 queued while the body was still coming */
     size_t discarded; /* bytes of an oversized body read and thrown away */
+    size_t limit;     /* the body cap of the route */
     double started;
 };
 
@@ -231,7 +232,7 @@ static enum MHD_Result refuse_too_big(struct MHD_Connection *c, struct conn_stat
     struct ctx cx = {.a = &cs->arena};
     struct http_resp rs = {0};
     err_clear(&cx.err);
-    ctx_fail(&cx, ERR_TOOBIG, "the body is larger than %d bytes", HTTP_BODY_LIMIT);
+    ctx_fail(&cx, ERR_TOOBIG, "the body is larger than %zu bytes", cs->limit);
     error_response(&cx, &rs);
     metrics_count(-1, rs.status, now_seconds() - cs->started);
     return send_response(c, &rs);
@@ -247,16 +248,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!cs) {
         cs = xcalloc(1, sizeof(*cs));
         arena_init(&cs->arena, 16384);
-        buf_init(&cs->body, HTTP_BODY_LIMIT);
+        /* uploads may be larger than JSON bodies: the route decides */
+        struct http_req probe = {0};
+        bool other_method;
+        const struct route *rt = route_match(method, url, &probe, &other_method);
+        cs->limit = rt && (rt->flags & R_UPLOAD) ? HTTP_UPLOAD_LIMIT : HTTP_BODY_LIMIT;
+        buf_init(&cs->body, cs->limit);
         cs->started = now_seconds();
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         int64_t n;
         *con_cls = cs;
-        if (cl && parse_i64(cl, strlen(cl), &n) && n > HTTP_BODY_LIMIT) {
+        if (cl && parse_i64(cl, strlen(cl), &n) && n > (int64_t)cs->limit) {
             /* a body a little over the limit is read and thrown away, so
              * that the client, still sending, gets the 413 cleanly; a
              * huge one is refused at once, before "100 Continue" */
-            if (n > HTTP_DISCARD_LIMIT)
+            if (n > HTTP_DISCARD_LIMIT || cs->limit > HTTP_BODY_LIMIT)
                 return refuse_too_big(c, cs);
             cs->too_big = true;
             buf_release(&cs->body);
