@@ -248,3 +248,19 @@ test('list views: a ready-made one filters, a saved one comes back and is the us
   await other.ctx.close();
 });
 
+test('a file attached on the request page is listed and downloadable', async () => {
+  const { page, errors, ctx } = await open('manager', 'demo12345');
+  await page.goto(srv.base + '/#/requests/new');
+  await page.fill('input[name=subject]', 'С файлом');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('input[name=attachment]');
+  await page.setInputFiles('input[name=attachment]', { name: 'Акт.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await page.waitForSelector('.files a:has-text("Акт.pdf")');
+  const href = await page.locator('.files a').getAttribute('href');
+  const status = await page.evaluate((h) => fetch(h).then((r) => r.status), href);
+  assert.equal(status, 200);
+  await page.waitForSelector('.ev-attachment');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+

@@ -31,6 +31,7 @@ const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 export async function request(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.rawBody !== undefined) body = undefined;
   if (WRITES.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (opts.headers) Object.assign(headers, opts.headers);
   let res;
@@ -38,7 +39,7 @@ export async function request(method, path, body, opts = {}) {
     res = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: opts.rawBody !== undefined ? opts.rawBody : body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       signal: opts.signal,
     });

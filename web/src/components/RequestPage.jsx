@@ -1,7 +1,7 @@
 // Request page: the record, the action buttons of its workflow (exactly the
 // transitions the server lists for this user), the timeline and the reply box.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, request } from '../api.js';
 import { t, fmtDateTime } from '../i18n/index.js';
 import { enumLabel } from '../meta.js';
 import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
@@ -53,6 +53,7 @@ function Timeline({ items, res }) {
             <span class="muted"> · {e.user_name || '—'} · {fmtDateTime(e.at)}</span>
           </div>
           {(e.kind === 'reply' || e.kind === 'note') && <div class="ev-body">{e.body}</div>}
+          {e.kind === 'attachment' && <div class="muted">{e.body}</div>}
         </li>
       ))}
     </ol>
@@ -77,6 +78,54 @@ function Articles({ id, onInsert }) {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+function fmtSize(n) {
+  return n < 1024 ? n + ' B' : n < 1048576 ? Math.round(n / 1024) + ' KB' : (n / 1048576).toFixed(1) + ' MB';
+}
+
+// Files of the request: a list with links, and an upload (sent as the body).
+function Attachments({ id, canWrite, onChange }) {
+  const [items, setItems] = useState([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const load = () => api.get(`requests/${id}/attachments`).then((d) => setItems(d.items)).catch(() => {});
+  useEffect(() => { load(); }, [id]);
+  const upload = async (e) => {
+    const file = e.currentTarget.files[0];
+    e.currentTarget.value = '';
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await request('POST', `/api/v1/requests/${id}/attachments?name=${encodeURIComponent(file.name)}`, undefined,
+        { rawBody: file, headers: { 'Content-Type': file.type || 'application/octet-stream' } });
+      load();
+      onChange();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!items.length && !canWrite) return null;
+  return (
+    <section class="card">
+      <h2 class="card-title">{t('attachments.title')}</h2>
+      {error && <ErrorBanner error={error} />}
+      {items.length ? (
+        <ul class="files">
+          {items.map((a) => <li><a href={a.url} download={a.file_name}>{a.file_name}</a> <span class="muted small">{fmtSize(a.size)} · {a.user_name || '—'}</span></li>)}
+        </ul>
+      ) : <div class="muted small">{t('attachments.none')}</div>}
+      {canWrite && (
+        <label class="btn btn-small file-btn">
+          {busy ? t('saving') : '+ ' + t('attachments.add')}
+          <input type="file" name="attachment" accept=".pdf,.jpg,.jpeg,.png,.txt" onChange={upload} disabled={busy} />
+        </label>
+      )}
     </section>
   );
 }
@@ -176,6 +225,7 @@ export function RequestPage({ res, id }) {
           <RecordMeta rec={rec} />
         </section>
         <div class="req-side">
+        <Attachments id={id} canWrite={res.can_write} onChange={loadEvents} />
         <Articles id={id} onInsert={(body) => { setPublic(true); setText((x) => (x ? x + '\n\n' : '') + body); if (box.current) box.current.focus(); }} />
         <section class="card">
           <h2 class="card-title">{t('request.timeline')}</h2>

@@ -491,4 +491,9 @@ export default {
   "view.name": "Name",
   "view.query": "Conditions",
   "view.position": "Order",
+  // attachments
+  "attachments.title": "Files",
+  "attachments.none": "No files",
+  "attachments.add": "Attach a file",
+  "timeline.attachment": "File attached",
 };

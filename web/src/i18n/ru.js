@@ -502,4 +502,9 @@ export default {
   "view.name": "Название",
   "view.query": "Условия",
   "view.position": "Порядок",
+  // attachments
+  "attachments.title": "Файлы",
+  "attachments.none": "Файлов нет",
+  "attachments.add": "Прикрепить файл",
+  "timeline.attachment": "Прикреплён файл",
 };
