@@ -56,7 +56,7 @@ void *arena_alloc(struct arena *a, size_t n)
 {
     const size_t align = alignof(max_align_t);
     size_t need = (n + align - 1) & ~(align - 1);
-    if (need < n)
+    if (need < n || need > SIZE_MAX - sizeof(struct arena_chunk))
         die("arena: allocation of %zu bytes overflows", n);
     struct arena_chunk *c = a->head;
     if (!c || c->size - c->off < need) {

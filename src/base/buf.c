@@ -79,8 +79,12 @@ bool buf_printf(struct buf *b, const char *fmt, ...)
 
 char *buf_detach(struct buf *b, size_t *len)
 {
-    if (!b->p)
-        buf_grow(b, 0);
+    if (!b->p) {
+        b->p = xmalloc(1);
+        b->cap = 1;
+        b->len = 0;
+    }
+    b->p[b->len] = 0;
     char *p = b->p;
     if (len)
         *len = b->len;

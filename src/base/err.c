@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
 #include "banned.h"
 
 static const struct {
@@ -37,6 +38,9 @@ enum err_code err_set(struct err *e, enum err_code code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof(e->message), fmt, ap);
     va_end(ap);
+    /* messages quote input and may be cut mid-character: keep them UTF-8,
+     * or the JSON error could not be written */
+    utf8_sanitize(e->message);
     e->code = code;
     return code;
 }

@@ -47,6 +47,25 @@ bool utf8_valid(const char *str, size_t len)
     return true;
 }
 
+void utf8_sanitize(char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned c = (unsigned char)s[i];
+        size_t len = c < 0x80             ? 1
+                     : (c & 0xE0) == 0xC0 ? 2
+                     : (c & 0xF0) == 0xE0 ? 3
+                     : (c & 0xF8) == 0xF0 ? 4
+                                          : 0;
+        if (len && i + len <= n && utf8_valid(s + i, len)) {
+            i += len;
+        } else {
+            s[i] = '?';
+            i++;
+        }
+    }
+}
+
 size_t utf8_count(const char *s, size_t len)
 {
     size_t n = 0;

@@ -9,6 +9,10 @@
 
 /* True when s[0..len) is well-formed UTF-8 without NUL bytes or overlongs. */
 bool utf8_valid(const char *s, size_t len);
+/* Replaces, in place, every byte that is not part of a well-formed UTF-8
+ * sequence with '?'. */
+void utf8_sanitize(char *s);
+
 /* Number of code points in valid UTF-8. */
 size_t utf8_count(const char *s, size_t len);
 

@@ -103,7 +103,7 @@ static void arena_reset_reuses_the_first_chunk_and_zeroes_again(void **state)
     memset(first, 0xEE, 100);
     for (int i = 0; i < 100; i++)
         memset(arena_alloc(&a, 200), 0xEE, 200); /* several more chunks */
-    arena_alloc(&a, 100000);                   /* and a big one */
+    arena_alloc(&a, 100000);                     /* and a big one */
     arena_reset(&a);
     assert_int_equal(a.used, 0);
     char *again = arena_alloc(&a, 100);
@@ -113,7 +113,7 @@ static void arena_reset_reuses_the_first_chunk_and_zeroes_again(void **state)
     arena_reset(&a);
     arena_reset(&a); /* twice in a row is fine */
     arena_free(&a);
-    arena_reset(&a); /* and on an empty arena */
+    arena_reset(&a);                     /* and on an empty arena */
     assert_non_null(arena_alloc(&a, 8)); /* a freed arena can be used again */
     arena_free(&a);
 }
@@ -192,7 +192,6 @@ static void arena_aborts_on_a_size_that_overflows_with_the_chunk_header(void **s
      * memset(…, 0, need) writes far past it (SIGSEGV / heap overflow instead
      * of die()). Not reachable from request input today (callers pass small
      * sizes), but the guard is incomplete. */
-    SKIP_BUG();
     assert_int_equal(dies_of(alloc_size_wrapping_with_the_chunk_header), SIGABRT);
 }
 
@@ -233,9 +232,9 @@ static void buf_refusal_at_its_cap_leaves_the_buffer_unchanged(void **state)
     assert_true(buf_adds(&b, "0123456"));
     char *p = b.p;
     size_t cap = b.cap;
-    assert_false(buf_adds(&b, "7890"));        /* 11 > 10 */
-    assert_false(buf_printf(&b, "%d", 1234));  /* 11 > 10 */
-    assert_false(buf_add(&b, "x", SIZE_MAX));  /* no wrap-around on huge lengths */
+    assert_false(buf_adds(&b, "7890"));       /* 11 > 10 */
+    assert_false(buf_printf(&b, "%d", 1234)); /* 11 > 10 */
+    assert_false(buf_add(&b, "x", SIZE_MAX)); /* no wrap-around on huge lengths */
     assert_string_equal(b.p, "0123456");
     assert_int_equal(b.len, 7);
     assert_ptr_equal(b.p, p);
@@ -294,7 +293,6 @@ static void buf_detach_of_an_empty_buffer_is_an_empty_string(void **state)
      * caller gets an unterminated, uninitialised "string" although buf.h
      * promises p is "always NUL-terminated when non-NULL". Reproduce: leave a
      * dirty 256-byte block in malloc's cache, then buf_detach(&empty, &len). */
-    SKIP_BUG();
     for (int round = 0; round < 4; round++) {
         char *dirty = malloc(256);
         memset(dirty, 'x', 256);
@@ -408,15 +406,15 @@ static void utf8_accepts_ascii_cyrillic_and_every_sequence_length(void **state)
     assert_true(utf8_valid("", 0));
     assert_true(valid("plain ASCII ~!@#$%^&*()"));
     assert_true(valid("Привет, мир! Ёё"));
-    assert_true(valid("₽ € “quotes” — dash"));   /* 3-byte */
-    assert_true(valid("😀 𝄞 \xF0\x90\x80\x80"));  /* 4-byte, lowest 4-byte */
-    assert_true(valid("\xC2\x80"));               /* lowest 2-byte: U+0080 */
-    assert_true(valid("\xDF\xBF"));               /* highest 2-byte: U+07FF */
-    assert_true(valid("\xE0\xA0\x80"));           /* lowest 3-byte: U+0800 */
-    assert_true(valid("\xED\x9F\xBF"));           /* U+D7FF, just below surrogates */
-    assert_true(valid("\xEE\x80\x80"));           /* U+E000, just above */
-    assert_true(valid("\xEF\xBF\xBF"));           /* U+FFFF */
-    assert_true(valid("\xF4\x8F\xBF\xBF"));       /* U+10FFFF, the last code point */
+    assert_true(valid("₽ € “quotes” — dash")); /* 3-byte */
+    assert_true(valid("😀 𝄞 \xF0\x90\x80\x80"));          /* 4-byte, lowest 4-byte */
+    assert_true(valid("\xC2\x80"));                      /* lowest 2-byte: U+0080 */
+    assert_true(valid("\xDF\xBF"));                      /* highest 2-byte: U+07FF */
+    assert_true(valid("\xE0\xA0\x80"));                  /* lowest 3-byte: U+0800 */
+    assert_true(valid("\xED\x9F\xBF"));                  /* U+D7FF, just below surrogates */
+    assert_true(valid("\xEE\x80\x80"));                  /* U+E000, just above */
+    assert_true(valid("\xEF\xBF\xBF"));                  /* U+FFFF */
+    assert_true(valid("\xF4\x8F\xBF\xBF"));              /* U+10FFFF, the last code point */
     /* only len bytes are looked at */
     assert_true(utf8_valid("ab\xFF", 2));
 }
@@ -436,11 +434,11 @@ static void utf8_rejects_overlong_forms(void **state)
 static void utf8_rejects_surrogates_and_code_points_above_the_maximum(void **state)
 {
     (void)state;
-    assert_false(valid("\xED\xA0\x80"));         /* U+D800 */
-    assert_false(valid("\xED\xAD\xBF"));         /* U+DB7F */
-    assert_false(valid("\xED\xBF\xBF"));         /* U+DFFF */
+    assert_false(valid("\xED\xA0\x80"));             /* U+D800 */
+    assert_false(valid("\xED\xAD\xBF"));             /* U+DB7F */
+    assert_false(valid("\xED\xBF\xBF"));             /* U+DFFF */
     assert_false(valid("\xED\xA0\xBD\xED\xB8\x80")); /* a CESU-8 pair */
-    assert_false(valid("\xF4\x90\x80\x80"));     /* U+110000 */
+    assert_false(valid("\xF4\x90\x80\x80"));         /* U+110000 */
     assert_false(valid("\xF5\x80\x80\x80"));
     assert_false(valid("\xF7\xBF\xBF\xBF"));
     assert_false(valid("\xF8\x88\x80\x80\x80")); /* old 5-byte form */
@@ -452,20 +450,20 @@ static void utf8_rejects_surrogates_and_code_points_above_the_maximum(void **sta
 static void utf8_rejects_truncated_and_broken_sequences(void **state)
 {
     (void)state;
-    assert_false(valid("\xD0"));             /* 2-byte lead at the end */
+    assert_false(valid("\xD0")); /* 2-byte lead at the end */
     assert_false(valid("abc\xD0"));
-    assert_false(valid("\xE2\x82"));         /* 3-byte missing one */
+    assert_false(valid("\xE2\x82")); /* 3-byte missing one */
     assert_false(valid("\xE2"));
-    assert_false(valid("\xF0\x9F\x98"));     /* 4-byte missing one */
+    assert_false(valid("\xF0\x9F\x98")); /* 4-byte missing one */
     assert_false(valid("\xF0\x9F"));
     assert_false(valid("\xF0"));
-    assert_false(valid("\x80"));             /* a lone continuation */
+    assert_false(valid("\x80")); /* a lone continuation */
     assert_false(valid("\xBF"));
     assert_false(valid("a\x80z"));
-    assert_false(valid("\xD0\x41"));         /* lead followed by ASCII */
+    assert_false(valid("\xD0\x41")); /* lead followed by ASCII */
     assert_false(valid("\xE2\x82\x41"));
     assert_false(valid("\xF0\x9F\x98\x41"));
-    assert_false(valid("\xD0\xD0\x9F"));     /* lead followed by a lead */
+    assert_false(valid("\xD0\xD0\x9F")); /* lead followed by a lead */
     /* a valid sequence cut by len */
     assert_false(utf8_valid("Ж", 1));
     assert_false(utf8_valid("😀", 3));
@@ -527,8 +525,8 @@ static void fold_turns_every_separator_run_into_one_space(void **state)
     (void)state;
     assert_string_equal(fold("ООО «Ромашка», тел.: +7 (912)"), "ооо ромашка тел 7 912");
     assert_string_equal(fold("a,,,b   c\t\r\nd"), "a b c d");
-    assert_string_equal(fold("Семёнов—Пётр–Иван"), "семенов петр иван");  /* em/en dash */
-    assert_string_equal(fold("a\xC2\xA0" "b"), "a b");                    /* NBSP */
+    assert_string_equal(fold("Семёнов—Пётр–Иван"), "семенов петр иван");       /* em/en dash */
+    assert_string_equal(fold("a\u00A0b"), "a b");                              /* NBSP */
     assert_string_equal(fold("“кавычки” ‘одинарные’ …"), "кавычки одинарные"); /* U+20xx */
     assert_string_equal(fold("e-mail: ivan.petrov@mail.ru"), "e mail ivan petrov mail ru");
     assert_string_equal(fold("\"*NEAR(a:b)^-OR"), "near a b or");
@@ -552,6 +550,9 @@ static void fold_appends_to_what_the_buffer_holds(void **state)
     assert_string_equal(b.p, "abc деф");
     text_fold(&b, "Ж", strlen("Ж"));
     assert_string_equal(b.p, "abc дефж"); /* no separator, no space */
+    buf_reset(&b);                        /* an emptied buffer is empty again: no leading space */
+    text_fold(&b, " -Ёж", strlen(" -Ёж"));
+    assert_string_equal(b.p, "еж");
     buf_release(&b);
 }
 
@@ -596,6 +597,8 @@ static void date_parse_knows_leap_years(void **state)
     assert_true(date_parse("2000-02-29", &y, &m, &d));  /* divisible by 400 */
     assert_false(date_parse("1900-02-29", &y, &m, &d)); /* by 100 only */
     assert_false(date_parse("2100-02-29", &y, &m, &d));
+    assert_false(date_parse("2200-02-29", &y, &m, &d));
+    assert_true(date_parse("2400-02-29", &y, &m, &d));
     assert_false(date_parse("2026-02-29", &y, &m, &d));
     assert_true(date_parse("2026-02-28", &y, &m, &d));
     assert_false(date_parse("2024-02-30", &y, &m, &d));
@@ -606,10 +609,28 @@ static void date_parse_rejects_impossible_and_badly_written_dates(void **state)
     (void)state;
     int y, m, d;
     const char *bad[] = {
-        "2026-04-31", "2026-06-31", "2026-09-31", "2026-11-31", "2026-01-32", "2026-01-00",
-        "2026-00-10", "2026-13-01", "1899-12-31", "3000-01-01", "2026-1-01",  "2026-01-1",
-        "26-01-01",   "2026/01/01", "2026-01-01x", " 2026-01-01", "2026-01-01 ", "+026-01-01",
-        "2026-0a-01", "２０２６-01-01", "",           "2026-01-01T00:00:00Z",
+        "2026-04-31",
+        "2026-06-31",
+        "2026-09-31",
+        "2026-11-31",
+        "2026-01-32",
+        "2026-01-00",
+        "2026-00-10",
+        "2026-13-01",
+        "1899-12-31",
+        "3000-01-01",
+        "2026-1-01",
+        "2026-01-1",
+        "26-01-01",
+        "2026/01/01",
+        "2026-01-01x",
+        " 2026-01-01",
+        "2026-01-01 ",
+        "+026-01-01",
+        "2026-0a-01",
+        "２０２６-01-01",
+        "",
+        "2026-01-01T00:00:00Z",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (date_parse(bad[i], &y, &m, &d))
@@ -639,11 +660,20 @@ static void time_parse_reads_dates_and_utc_times(void **state)
     assert_int_equal(t, -1);
     assert_true(time_parse("2026-06-30T23:59:60Z", &t)); /* a leap second */
     const char *bad[] = {
-        "2026-11-27T24:00:00Z", "2026-11-27T23:60:00Z", "2026-11-27T23:59:61Z",
-        "2026-11-27T09:15:00",  "2026-11-27T09:15:00+03:00", "2026-11-27t09:15:00z",
-        "2026-11-27 09:15:00Z", "2026-11-27T9:15:00Z",  "2026-11-27T09:15Z",
-        "2026-02-30T00:00:00Z", "2026-11-27T",          "2026-11-2",
-        "",                     "2026-11-27TAB:00:00Z",
+        "2026-11-27T24:00:00Z",
+        "2026-11-27T23:60:00Z",
+        "2026-11-27T23:59:61Z",
+        "2026-11-27T09:15:00",
+        "2026-11-27T09:15:00+03:00",
+        "2026-11-27t09:15:00z",
+        "2026-11-27 09:15:00Z",
+        "2026-11-27T9:15:00Z",
+        "2026-11-27T09:15Z",
+        "2026-02-30T00:00:00Z",
+        "2026-11-27T",
+        "2026-11-2",
+        "",
+        "2026-11-27TAB:00:00Z",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (time_parse(bad[i], &t))
@@ -653,8 +683,8 @@ static void time_parse_reads_dates_and_utc_times(void **state)
 static void time_iso_and_time_parse_round_trip(void **state)
 {
     (void)state;
-    const char *times[] = {"1970-01-01T00:00:00Z", "2024-02-29T12:34:56Z",
-                           "2026-12-31T23:59:59Z", "2999-12-31T23:59:59Z"};
+    const char *times[] = {"1970-01-01T00:00:00Z", "2024-02-29T12:34:56Z", "2026-12-31T23:59:59Z",
+                           "2999-12-31T23:59:59Z"};
     for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
         int64_t t;
         char out[ISO_TIME_LEN];
@@ -718,8 +748,19 @@ static void parse_i64_takes_whole_decimal_numbers_only(void **state)
     assert_true(v == INT64_MIN);
     assert_true(parse_i64("123abc", 3, &v)); /* only len bytes */
     assert_int_equal(v, 123);
-    const char *bad[] = {"",   "-",   "+",    " 1", "1 ", "1.5", "0x10", "1e3", "--1",
-                         "+-1", "１", "9223372036854775808", "-9223372036854775809",
+    const char *bad[] = {"",
+                         "-",
+                         "+",
+                         " 1",
+                         "1 ",
+                         "1.5",
+                         "0x10",
+                         "1e3",
+                         "--1",
+                         "+-1",
+                         "１",
+                         "9223372036854775808",
+                         "-9223372036854775809",
                          "99999999999999999999999999999999999"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         if (parse_i64(bad[i], strlen(bad[i]), &v))
