@@ -78,6 +78,9 @@ test('a deadline passed is marked breached by the job, shown on the timeline and
   const pol = (await call(srv.base, admin, 'GET', '/api/v1/sla_policies?priority=low')).json.items[0];
   const set = await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`, { version: pol.version, first_response_minutes: 0 });
   assert.equal(set.status, 200, set.text);
+  // the manager works in the 24/7 branch: a breach there is escalated to them
+  const me = (await call(srv.base, admin, 'GET', `/api/v1/users/${mgr.user.id}`)).json;
+  assert.equal((await call(srv.base, admin, 'PATCH', `/api/v1/users/${me.id}`, { version: me.version, branch_id: branch247 })).status, 200);
   const r = (await make({ priority: 'low', subject: 'Просрочится сразу' })).json;
   let state = r.sla_state;
   for (let i = 0; i < 60 && state !== 'breached'; i++) {
@@ -87,6 +90,8 @@ test('a deadline passed is marked breached by the job, shown on the timeline and
   assert.equal(state, 'breached');
   const tl = await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}/timeline`);
   assert.ok(tl.json.items.some((e) => e.kind === 'sla' && e.body === 'breached'));
+  const mgrBell = await call(srv.base, mgr, 'GET', '/api/v1/notifications');
+  assert.ok(mgrBell.json.items.some((n) => n.kind === 'sla_breached' && n.record_id === r.id), 'managers hear of a breach');
   const overdue = await call(srv.base, mgr, 'GET', '/api/v1/requests?sla_state=breached');
   assert.ok(overdue.json.items.some((x) => x.id === r.id));
   const paused = (await make({ priority: 'low', subject: 'Ждём клиента' })).json;

@@ -331,6 +331,36 @@ enum err_code sla_on_status(struct ctx *cx, const struct record *stored, const c
     return ERR_OK;
 }
 
+static enum err_code notify_managers(struct ctx *cx, struct record *req)
+{
+    struct value *b = record_value(req, "branch_id");
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT id FROM users\n"
+             "WHERE role = 'manager' AND active = 1\n"
+             "  AND (branch_id IS NULL OR CAST($1 AS BIGINT) = 0 OR branch_id = $1)",
+             "i", b->set && !b->null ? b->i : (int64_t)0);
+    if (!st)
+        return cx->err.code;
+    int64_t ids[64];
+    int n = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW && n < 64)
+        ids[n++] = db_col_i64(st, 0);
+    db_done(st);
+    if (rc == DB_FAIL)
+        return cx->err.code;
+    struct value *a = record_value(req, "assignee_id");
+    for (int i = 0; i < n; i++) {
+        if (a->set && !a->null && a->i == ids[i])
+            continue; /* already told as the assignee */
+        enum err_code ec =
+            notify(cx, ids[i], "sla_breached", "requests", req->id, request_title(cx, req));
+        if (ec != ERR_OK)
+            return ec;
+    }
+    return ERR_OK;
+}
+
 /* Marks the requests that crossed a point, each with a timeline event. */
 static enum err_code mark(struct ctx *cx, const char *sql, const char *what, int64_t now)
 {
@@ -355,6 +385,9 @@ static enum err_code mark(struct ctx *cx, const char *sql, const char *what, int
         if (ec == ERR_OK && a->set && !a->null)
             ec = notify(cx, a->i, arena_printf(cx->a, "sla_%s", what), "requests", ids[i],
                         request_title(cx, req));
+        /* escalation: a breach is also told to the managers of the branch */
+        if (ec == ERR_OK && !strcmp(what, "breached"))
+            ec = notify_managers(cx, req);
         if (ec != ERR_OK)
             return ec;
     }

@@ -163,6 +163,7 @@ export function RequestPage({ res, id }) {
     const onKey = (e) => {
       if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'r' && box.current) { e.preventDefault(); box.current.focus(); }
+      if (e.key === 'a' && document.querySelector('[data-transition=assign]')) { e.preventDefault(); setAssigning(true); }
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
