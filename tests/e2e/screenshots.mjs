@@ -37,6 +37,12 @@ const screens = [
   ['users', '#/users'],
   ['tokens', '#/tokens'],
   ['audit', '#/audit'],
+  ['workload', '#/workload'],
+  ['consultation', '#/consultation'],
+  ['routing-rules', '#/routing_rules'],
+  ['sla-policies', '#/sla_policies'],
+  ['articles', '#/articles'],
+  ['requests-overdue', '#/requests?sla_state=breached'],
 ];
 
 for (const lang of ['ru', 'en']) {
@@ -48,6 +54,14 @@ for (const lang of ['ru', 'en']) {
   await page.reload();
   await page.waitForSelector('#login-login');
   await page.screenshot({ path: join(out, `${lang}-login.png`) });
+  await page.goto(srv.base + '/#/public/request');
+  await page.waitForSelector('textarea[name=description]');
+  await page.screenshot({ path: join(out, `${lang}-public-request.png`) });
+  await page.goto(srv.base + `/#/public/status?number=${encodeURIComponent(req.number)}&code=${req.access_code}`);
+  await page.waitForSelector('[data-status]');
+  await page.screenshot({ path: join(out, `${lang}-public-status.png`) });
+  await page.goto(srv.base + '/');
+  await page.waitForSelector('#login-login');
   await page.fill('#login-login', 'admin');
   await page.fill('#login-password', 'admin12345');
   await page.keyboard.press('Enter');

@@ -28,7 +28,10 @@ export function Bell() {
     <div class="bell" ref={box}>
       <button type="button" class="icon-btn bell-btn" aria-label={t('bell.title')} aria-expanded={open ? 'true' : 'false'}
         onClick={() => { setOpen(!open); if (!open) load(); }}>
-        🔔{data.unread > 0 && <span class="bell-count" data-count={data.unread}>{data.unread > 99 ? '99+' : data.unread}</span>}
+        <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+          <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" /><path d="M13.7 21a2 2 0 0 1-3.4 0" />
+        </svg>
+        {data.unread > 0 && <span class="bell-count" data-count={data.unread}>{data.unread > 99 ? '99+' : data.unread}</span>}
       </button>
       {open && (
         <div class="bell-menu" role="menu">
