@@ -195,3 +195,30 @@ API_HANDLER(api_sla_report)
                             : 0.0));
     return ERR_OK;
 }
+
+/* The desk's badge counters: requests by status and by SLA state. */
+API_HANDLER(api_desk_counters)
+{
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err, "SELECT name, value FROM counters WHERE name LIKE 'requests.%'", "");
+    if (!st)
+        return cx->err.code;
+    json_t *status = json_object(), *sla = json_object();
+    int step;
+    while ((step = db_step(st)) == DB_ROW) {
+        const char *name = db_col_text(st, 0);
+        json_int_t v = db_col_i64(st, 1);
+        if (!strncmp(name, "requests.status.", 16))
+            json_object_set_new(status, name + 16, json_integer(v));
+        else if (!strncmp(name, "requests.sla_state.", 19))
+            json_object_set_new(sla, name + 19, json_integer(v));
+    }
+    db_done(st);
+    if (step == DB_FAIL) {
+        json_decref(status);
+        json_decref(sla);
+        return cx->err.code;
+    }
+    http_json(rs, 200, json_pack("{s:o,s:o}", "status", status, "sla_state", sla));
+    return ERR_OK;
+}

@@ -27,6 +27,7 @@ const struct entity *const domain_entities[] = {
 const struct job_kind domain_jobs[] = {
     {"sessions.cleanup", 3600, jobs_sessions_cleanup},
     {"sla.scan", 60, sla_scan},
+    {"counters.recount", 86400, request_recount_job},
     {0},
 };
 

@@ -36,6 +36,7 @@ const struct route routes[] = {
     {"GET",    "/api/v1/desk/workload",                 api_workload,      P_REQUESTS_READ, 0},
     {"GET",    "/api/v1/notifications",                 api_notifications, 0,               0},
     {"POST",   "/api/v1/notifications/read",            api_notifications_read, 0,          0},
+    {"GET",    "/api/v1/desk/counters",                 api_desk_counters, P_REQUESTS_READ, 0},
     {"GET",    "/api/v1/desk/sla-report",               api_sla_report,    P_REQUESTS_READ, 0},
     {"POST",   "/api/v1/requests/:id/attachments",      api_attachment_upload, P_REQUESTS_WRITE, R_UPLOAD},
     {"GET",    "/api/v1/requests/:id/attachments",      api_attachment_list, P_REQUESTS_READ, 0},

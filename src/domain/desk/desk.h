@@ -9,6 +9,11 @@
 extern const struct entity entity_requests;
 extern const struct workflow request_workflow;
 
+/* Sets the request counters (by status, by SLA state) from scratch, in the
+ * caller's write transaction; the job version opens its own. */
+enum err_code request_recount(struct ctx *cx);
+enum err_code request_recount_job(struct ctx *cx);
+
 /* "О-2026-000123: subject", for notifications (arena). */
 const char *request_title(struct ctx *cx, struct record *rec);
 

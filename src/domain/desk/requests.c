@@ -12,6 +12,7 @@
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "core/audit.h"
+#include "core/counters.h"
 #include "core/notify.h"
 #include "core/perm.h"
 #include "domain/desk/routing.h"
@@ -187,10 +188,33 @@ const char *request_title(struct ctx *cx, struct record *rec)
                         record_value(rec, "subject")->s);
 }
 
-/* A new request opens its timeline; its assignee is told. */
+/* Moves the status and SLA counters from what was to what is (NULL: none). */
+static enum err_code count_change(struct ctx *cx, const struct record *was,
+                                  const struct record *now)
+{
+    static const char *const keys[] = {"status", "sla_state"};
+    enum err_code rc = ERR_OK;
+    for (int k = 0; k < 2 && rc == ERR_OK; k++) {
+        const char *a = was ? record_value((struct record *)was, keys[k])->s : NULL;
+        const char *b = now ? record_value((struct record *)now, keys[k])->s : NULL;
+        if (a && b && !strcmp(a, b))
+            continue;
+        if (a)
+            rc = counter_add(cx, arena_printf(cx->a, "requests.%s.%s", keys[k], a), -1);
+        if (rc == ERR_OK && b)
+            rc = counter_add(cx, arena_printf(cx->a, "requests.%s.%s", keys[k], b), 1);
+    }
+    return rc;
+}
+
+/* A new request opens its timeline; its assignee is told. Every write moves
+ * the counters. */
 static enum err_code request_after_write(struct ctx *cx, const struct record *rec,
                                          const struct record *old)
 {
+    enum err_code cc = count_change(cx, old, rec);
+    if (cc != ERR_OK)
+        return cc;
     if (old || !rec)
         return ERR_OK;
     struct record *r = (struct record *)rec;
@@ -453,4 +477,22 @@ enum err_code request_timeline(struct ctx *cx, int64_t request_id, bool public_o
     *out = ev;
     *n = count;
     return ERR_OK;
+}
+
+enum err_code request_recount(struct ctx *cx)
+{
+    enum err_code rc = counters_recount(cx, "requests.status",
+                                        "SELECT status, COUNT(*) FROM requests GROUP BY status");
+    if (rc == ERR_OK)
+        rc = counters_recount(cx, "requests.sla_state",
+                              "SELECT sla_state, COUNT(*) FROM requests GROUP BY sla_state");
+    return rc;
+}
+
+enum err_code request_recount_job(struct ctx *cx)
+{
+    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    if (rc == ERR_OK)
+        rc = request_recount(cx);
+    return db_end_own(cx->db, &cx->err, true, rc);
 }

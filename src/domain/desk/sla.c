@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "core/counters.h"
 #include "core/notify.h"
 #include "core/perm.h"
 #include "domain/desk/desk.h"
@@ -362,7 +363,8 @@ static enum err_code notify_managers(struct ctx *cx, struct record *req)
 }
 
 /* Marks the requests that crossed a point, each with a timeline event. */
-static enum err_code mark(struct ctx *cx, const char *sql, const char *what, int64_t now)
+static enum err_code mark(struct ctx *cx, const char *sql, const char *from, const char *what,
+                          int64_t now)
 {
     char at[ISO_TIME_LEN];
     time_iso(now, at);
@@ -376,6 +378,14 @@ static enum err_code mark(struct ctx *cx, const char *sql, const char *what, int
     db_done(st);
     if (rc == DB_FAIL)
         return cx->err.code;
+    if (n) {
+        /* the UPDATE bypassed the request's after-write: move the counters */
+        enum err_code ec = counter_add(cx, arena_printf(cx->a, "requests.sla_state.%s", from), -n);
+        if (ec == ERR_OK)
+            ec = counter_add(cx, arena_printf(cx->a, "requests.sla_state.%s", what), n);
+        if (ec != ERR_OK)
+            return ec;
+    }
     for (int i = 0; i < n; i++) {
         struct record *req;
         enum err_code ec = request_event_add(cx, ids[i], "sla", false, what, NULL, NULL, NULL);
@@ -401,12 +411,21 @@ enum err_code sla_scan(struct ctx *cx)
     if (rc == ERR_OK)
         rc = mark(cx,
                   "UPDATE requests SET sla_state = 'breached'\n"
-                  "WHERE sla_state IN ('ok', 'warning') AND sla_paused_since IS NULL\n"
+                  "WHERE sla_state = 'ok' AND sla_paused_since IS NULL\n"
                   "  AND status NOT IN ('resolved', 'closed', 'cancelled')\n"
                   "  AND (resolution_due < $1\n"
                   "       OR (first_response_at IS NULL AND first_response_due < $1))\n"
                   "RETURNING id",
-                  "breached", now);
+                  "ok", "breached", now);
+    if (rc == ERR_OK)
+        rc = mark(cx,
+                  "UPDATE requests SET sla_state = 'breached'\n"
+                  "WHERE sla_state = 'warning' AND sla_paused_since IS NULL\n"
+                  "  AND status NOT IN ('resolved', 'closed', 'cancelled')\n"
+                  "  AND (resolution_due < $1\n"
+                  "       OR (first_response_at IS NULL AND first_response_due < $1))\n"
+                  "RETURNING id",
+                  "warning", "breached", now);
     if (rc == ERR_OK)
         rc = mark(cx,
                   "UPDATE requests SET sla_state = 'warning'\n"
@@ -414,6 +433,6 @@ enum err_code sla_scan(struct ctx *cx)
                   "  AND status NOT IN ('resolved', 'closed', 'cancelled')\n"
                   "  AND sla_warning_at < $1\n"
                   "RETURNING id",
-                  "warning", now);
+                  "ok", "warning", now);
     return db_end_own(cx->db, &cx->err, true, rc);
 }

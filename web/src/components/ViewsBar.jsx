@@ -21,21 +21,31 @@ export function ViewsBar({ res, query }) {
   const [saved, setSaved] = useState([]);
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');
+  const [counts, setCounts] = useState(null);
+  const current = queryString(query);
   const load = () => api.get('saved_views', { resource: res.name, sort: 'name', limit: 50 }).then((d) => setSaved(d.items)).catch(() => setSaved([]));
   useEffect(() => { load(); }, [res.name]);
+  useEffect(() => {
+    if (res.name !== 'requests') return undefined;
+    const get = () => api.get('desk/counters').then(setCounts).catch(() => {});
+    get();
+    const id = setInterval(get, 30000);
+    return () => clearInterval(id);
+  }, [res.name, current]);
   const me = session.user && session.user.id;
   const presets = res.name === 'requests' ? [
     { name: t('views.mine'), query: { assignee_id: me } },
-    { name: t('views.new'), query: { status: 'new' } },
-    { name: t('views.overdue'), query: { sla_state: 'breached' } },
-    { name: t('views.waiting_client'), query: { status: 'waiting_client' } },
+    { name: t('views.new'), query: { status: 'new' }, count: counts && counts.status.new },
+    { name: t('views.overdue'), query: { sla_state: 'breached' }, count: counts && counts.sla_state.breached },
+    { name: t('views.waiting_client'), query: { status: 'waiting_client' }, count: counts && counts.status.waiting_client },
   ] : [];
-  const current = queryString(query);
   const chip = (v, extra) => {
     const q = typeof v.query === 'string' ? v.query : queryString(v.query);
     return (
       <span class={'chip' + (q === current ? ' active' : '')}>
-        <button type="button" onClick={() => navigate(res.name, typeof v.query === 'string' ? parse(v.query) : v.query)}>{v.name}</button>
+        <button type="button" onClick={() => navigate(res.name, typeof v.query === 'string' ? parse(v.query) : v.query)}>
+          {v.name}{v.count ? <span class="chip-count">{v.count}</span> : null}
+        </button>
         {extra}
       </span>
     );

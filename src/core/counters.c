@@ -1,0 +1,48 @@
+/* counters.c — badge counters maintained by the writes (core layer). */
+#include "counters.h"
+
+#include <string.h>
+
+#include "base/banned.h"
+
+enum err_code counter_add(struct ctx *cx, const char *name, int64_t delta)
+{
+    enum err_code rc = db_run(cx->db, &cx->err,
+                              "INSERT INTO counters (name, value) VALUES ($1, 0)\n"
+                              "ON CONFLICT (name) DO NOTHING",
+                              "t", name);
+    if (rc == ERR_OK)
+        rc = db_run(cx->db, &cx->err, "UPDATE counters SET value = value + $2 WHERE name = $1",
+                    "ti", name, delta);
+    return rc;
+}
+
+enum err_code counters_recount(struct ctx *cx, const char *prefix, const char *select_sql)
+{
+    const char *like = arena_printf(cx->a, "%s.%%", prefix);
+    enum err_code rc =
+        db_run(cx->db, &cx->err, "UPDATE counters SET value = 0 WHERE name LIKE $1", "t", like);
+    if (rc != ERR_OK)
+        return rc;
+    struct db_stmt *st = db_prepare(cx->db, select_sql, &cx->err);
+    if (!st)
+        return cx->err.code;
+    /* read first, write after: a statement stays open on one connection */
+    struct pair {
+        const char *name;
+        int64_t n;
+    } pairs[64];
+    int n = 0, step;
+    while ((step = db_step(st)) == DB_ROW && n < 64) {
+        pairs[n].name =
+            arena_printf(cx->a, "%s.%s", prefix, db_col_null(st, 0) ? "" : db_col_text(st, 0));
+        pairs[n].n = db_col_i64(st, 1);
+        n++;
+    }
+    db_done(st);
+    if (step == DB_FAIL)
+        return cx->err.code;
+    for (int i = 0; i < n && rc == ERR_OK; i++)
+        rc = counter_add(cx, pairs[i].name, pairs[i].n);
+    return rc;
+}
