@@ -13,6 +13,8 @@
 enum err_code api_body(struct ctx *cx, struct http_req *rq, json_t **out);
 /* Reads path argument i as a positive id; ERR_NOTFOUND otherwise. */
 enum err_code api_path_id(struct ctx *cx, struct http_req *rq, int i, int64_t *id);
+/* The value of a query-string parameter, or NULL. */
+const char *api_param(struct http_req *rq, const char *key);
 /* The version an update or delete carries: If-Match, ?version= or -1. */
 int64_t api_request_version(struct http_req *rq);
 

@@ -30,10 +30,7 @@ API_HANDLER(api_attachment_upload)
         return rc;
     if (rq->body_too_big)
         return ctx_fail(cx, ERR_TOOBIG, "files up to %d MiB", ATTACH_MAX / 1024 / 1024);
-    const char *name = NULL;
-    for (int i = 0; i < rq->nparams; i++)
-        if (!strcmp(rq->params[i].key, "name"))
-            name = rq->params[i].value;
+    const char *name = api_param(rq, "name");
     struct attachment a;
     if ((rc = attachment_add(cx, id, name, rq->body ? rq->body : "", rq->body_len, &a)) != ERR_OK)
         return rc;

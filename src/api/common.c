@@ -54,3 +54,11 @@ int64_t api_request_version(struct http_req *rq)
             return parse_i64(rq->params[i].value, strlen(rq->params[i].value), &v) ? v : 0;
     return -1;
 }
+
+const char *api_param(struct http_req *rq, const char *key)
+{
+    for (int i = 0; i < rq->nparams; i++)
+        if (strcmp(rq->params[i].key, key) == 0)
+            return rq->params[i].value;
+    return NULL;
+}

@@ -6,14 +6,6 @@
 #include "domain/desk/intake.h"
 #include "base/banned.h"
 
-static const char *param(struct http_req *rq, const char *key)
-{
-    for (int i = 0; i < rq->nparams; i++)
-        if (strcmp(rq->params[i].key, key) == 0)
-            return rq->params[i].value;
-    return NULL;
-}
-
 API_HANDLER(api_public_request)
 {
     json_t *body;
@@ -60,7 +52,7 @@ API_HANDLER(api_public_status)
     struct request_event *ev;
     int n;
     enum err_code rc =
-        desk_public_status(cx, param(rq, "number"), param(rq, "code"), &req, &ev, &n);
+        desk_public_status(cx, api_param(rq, "number"), api_param(rq, "code"), &req, &ev, &n);
     if (rc != ERR_OK)
         return rc;
     json_t *items = json_array();
