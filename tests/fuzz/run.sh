@@ -75,7 +75,7 @@ for target in $targets; do
      "$out/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
        -artifact_prefix="$out/crashes/$target-" -print_final_stats=1 $dict \
        "$work" "$seeds" >"$log" 2>&1; then
-    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | tr '\n' ' ' | sed 's/^/  /'
+    grep -aE '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | tr '\n' ' ' | sed 's/^/  /'
     echo "corpus $(ls "$work" | wc -l) inputs"
   else
     failed=1
