@@ -31,7 +31,8 @@ static const char *const tables[] = {
 static const char *const seeded[] = {"audit_head", "business_calendars", "calendar_days",
                                      "sla_policies", NULL};
 /* Tables without an id column (keyed otherwise). */
-static const char *const without_id[] = {"sessions", "rate_limits", "number_sequences", NULL};
+static const char *const without_id[] = {"sessions", "rate_limits", "number_sequences", "counters",
+                                         NULL};
 /* Tables the target fills by itself (migrations). */
 static const char *const skipped[] = {"schema_migrations", NULL};
 
