@@ -7,7 +7,6 @@
 #   FUZZ_SECONDS=300 tests/fuzz/run.sh      fuzz longer
 #   FUZZ_SECONDS=0 tests/fuzz/run.sh        build only
 #   FUZZ_TARGETS=fuzz_query tests/fuzz/run.sh
-#   FUZZ_BUGS=1 tests/fuzz/run.sh           also the checks of known, reported bugs
 #   build-fuzz/fuzz_query CRASH_FILE        replay a saved crash with its stack
 #
 # Seeds (small, committed) are in tests/fuzz/corpus/<name>/; what the fuzzer
@@ -29,8 +28,6 @@ pkgs="libmicrohttpd jansson sqlite3 libsodium libpq"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -DSERVITOR_VERSION=\"fuzz\" -Isrc -Ibuild/gen
         -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
         $(pkg-config --cflags $pkgs)"
-hflags="" # for the harnesses only
-[ -n "${FUZZ_BUGS:-}" ] && hflags="-DFUZZ_BUGS"
 libs="$(pkg-config --libs $pkgs) -lpthread"
 
 # everything below the http layer, and the api helper that reads bodies
@@ -62,7 +59,7 @@ failed=0
 for target in $targets; do
   name=${target#fuzz_}
   [ "$name" = json_body ] && name=json
-  $cc $cflags $hflags -fsanitize=fuzzer -o "$out/$target" "tests/fuzz/$target.c" $objs $libs
+  $cc $cflags -fsanitize=fuzzer -o "$out/$target" "tests/fuzz/$target.c" $objs $libs
   [ "$seconds" = 0 ] && { echo "fuzz: built $out/$target"; continue; }
   seeds=tests/fuzz/corpus/$name
   work=$out/corpus/$name

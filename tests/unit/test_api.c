@@ -74,13 +74,10 @@ static void body_must_be_one_strict_json_object_in_utf8(void **state)
 
 static void body_errors_are_valid_utf8(void **state)
 {
-    /* BUG: api_body() puts jansson's error text into the message, and for an
-     * invalid escape jansson quotes the token up to the bad byte — only the
-     * first byte of a multi-byte character. The message is then not UTF-8,
-     * json_pack() in http/server.c error_response() fails and the client gets
-     * "400" with an empty body instead of the JSON error. Reproduce:
-     *   POST /api/v1/clients  {"name":"\ж"}      (any \ + non-ASCII)
-     * Found by tests/fuzz/fuzz_json_body (FUZZ_BUGS=1). */
+    /* jansson quotes the token of a bad escape up to the bad byte, which can
+     * be the first half of a character ({"name":"\ж"}); the message once
+     * kept it, was not UTF-8, and the client got an empty 400. Found by
+     * tests/fuzz/fuzz_json_body. */
     (void)state;
     struct arena a;
     arena_init(&a, 0);

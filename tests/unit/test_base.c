@@ -186,12 +186,9 @@ static void arena_aborts_on_a_size_that_overflows_when_rounded(void **state)
 static void arena_aborts_on_a_size_that_overflows_with_the_chunk_header(void **state)
 {
     (void)state;
-    /* BUG: arena_alloc checks only that rounding n up to the alignment does
-     * not wrap; xmalloc(sizeof(struct arena_chunk) + size) then wraps for n
-     * in (SIZE_MAX - 46, SIZE_MAX - 15], a tiny chunk is allocated and
-     * memset(…, 0, need) writes far past it (SIGSEGV / heap overflow instead
-     * of die()). Not reachable from request input today (callers pass small
-     * sizes), but the guard is incomplete. */
+    /* a regression test: the guard once checked only the rounding, so the
+     * chunk header added to n in (SIZE_MAX - 46, SIZE_MAX - 15] wrapped, a
+     * tiny chunk was allocated and the zeroing wrote far past it */
     assert_int_equal(dies_of(alloc_size_wrapping_with_the_chunk_header), SIGABRT);
 }
 
@@ -288,11 +285,9 @@ static void buf_detach_hands_over_the_bytes_and_empties_the_buffer(void **state)
 static void buf_detach_of_an_empty_buffer_is_an_empty_string(void **state)
 {
     (void)state;
-    /* BUG: buf_detach() on a buffer that never held bytes calls buf_grow(b, 0),
-     * which mallocs 256 bytes but never writes the terminating NUL, so the
-     * caller gets an unterminated, uninitialised "string" although buf.h
-     * promises p is "always NUL-terminated when non-NULL". Reproduce: leave a
-     * dirty 256-byte block in malloc's cache, then buf_detach(&empty, &len). */
+    /* a regression test: detaching a buffer that never held bytes once gave
+     * fresh, unterminated memory; a dirty block left in malloc's cache shows
+     * it */
     for (int round = 0; round < 4; round++) {
         char *dirty = malloc(256);
         memset(dirty, 'x', 256);
@@ -363,6 +358,23 @@ static void err_set_keeps_code_and_message_and_clear_resets(void **state)
     assert_int_equal(e.nfields, 0);
     assert_int_equal(e.retry_after, 0);
     assert_string_equal(e.message, "");
+}
+
+static void err_set_never_leaves_half_a_character(void **state)
+{
+    (void)state;
+    struct err e;
+    err_clear(&e);
+    char long_cyrillic[601];
+    for (int i = 0; i < 300; i++)
+        memcpy(long_cyrillic + 2 * i, "ж", 2); /* 600 bytes: cut at 255, inside a character */
+    long_cyrillic[600] = 0;
+    err_set(&e, ERR_MALFORMED, "%s", long_cyrillic);
+    assert_int_equal(strlen(e.message), sizeof(e.message) - 1);
+    assert_true(utf8_valid(e.message, strlen(e.message)));
+    assert_int_equal(e.message[sizeof(e.message) - 2], '?');
+    err_set(&e, ERR_MALFORMED, "cannot sort by '%s'", "\xFF\xD0");
+    assert_string_equal(e.message, "cannot sort by '\?\?'"); /* \? : no trigraph */
 }
 
 static void err_field_keeps_the_first_error_of_each_field(void **state)
@@ -475,6 +487,31 @@ static void utf8_rejects_nul_bytes(void **state)
     assert_false(utf8_valid("\0", 1));
     assert_false(utf8_valid("a\0b", 3));
     assert_false(utf8_valid("ab\0", 3));
+}
+
+static const char *sanitized(const char *s)
+{
+    static char out[64];
+    snprintf(out, sizeof(out), "%s", s);
+    utf8_sanitize(out);
+    assert_true(utf8_valid(out, strlen(out)));
+    return out;
+}
+
+static void utf8_sanitize_replaces_each_stray_byte_and_keeps_characters(void **state)
+{
+    (void)state;
+    assert_string_equal(sanitized(""), "");
+    assert_string_equal(sanitized("Ёж ₽ 😀 plain"), "Ёж ₽ 😀 plain");
+    assert_string_equal(sanitized("a\377b"), "a?b");
+    assert_string_equal(sanitized("ab\xD0"), "ab?");  /* cut after a lead byte */
+    assert_string_equal(sanitized("\xE2\x82"), "??"); /* cut inside a 3-byte one */
+    assert_string_equal(sanitized("\xF0\x9F\x98"), "???");
+    assert_string_equal(sanitized("\xD0\x41"), "?A");           /* the ASCII after stays */
+    assert_string_equal(sanitized("\xC0\xAF"), "??");           /* an overlong */
+    assert_string_equal(sanitized("\xED\xA0\x80"), "???");      /* a surrogate */
+    assert_string_equal(sanitized("\xF4\x90\x80\x80"), "????"); /* above U+10FFFF */
+    assert_string_equal(sanitized("\x80Ж\xBF"), "?Ж?");         /* lone continuations */
 }
 
 static void utf8_count_counts_code_points(void **state)
@@ -797,6 +834,7 @@ int main(void)
         cmocka_unit_test(buf_detach_of_an_empty_buffer_is_an_empty_string),
         cmocka_unit_test(err_codes_map_to_http_statuses_and_names),
         cmocka_unit_test(err_set_keeps_code_and_message_and_clear_resets),
+        cmocka_unit_test(err_set_never_leaves_half_a_character),
         cmocka_unit_test(err_field_keeps_the_first_error_of_each_field),
         cmocka_unit_test(err_field_stops_at_its_capacity),
         cmocka_unit_test(utf8_accepts_ascii_cyrillic_and_every_sequence_length),
@@ -804,6 +842,7 @@ int main(void)
         cmocka_unit_test(utf8_rejects_surrogates_and_code_points_above_the_maximum),
         cmocka_unit_test(utf8_rejects_truncated_and_broken_sequences),
         cmocka_unit_test(utf8_rejects_nul_bytes),
+        cmocka_unit_test(utf8_sanitize_replaces_each_stray_byte_and_keeps_characters),
         cmocka_unit_test(utf8_count_counts_code_points),
         cmocka_unit_test(fold_lowercases_the_whole_russian_alphabet_and_yo_becomes_ye),
         cmocka_unit_test(fold_lowercases_latin_and_keeps_digits),
