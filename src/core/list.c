@@ -274,9 +274,22 @@ enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct
         nb++;
     }
     if (lq->q && *lq->q) {
+        /* a search that is the whole list, newest first, needs one page of
+         * matches only */
+        struct search_page page = {0, 0};
+        bool paged = lq->nfilters == 0 && !ent->owner_field && lq->nsort == 1 &&
+                     lq->sort[0].field == SORT_ID && lq->sort[0].desc;
+        if (paged) {
+            struct bound cur[LISTQ_MAX_SORT + 1];
+            page.limit = lq->limit + 1;
+            if (lq->cursor && (rc = cursor_decode(cx, ent, lq, cur)) != ERR_OK)
+                goto out;
+            if (lq->cursor)
+                page.before = cur[0].i;
+        }
         struct buf clause = BUF_INIT;
-        const char *match =
-            db_search_clause(cx->db, cx->a, &clause, "t", ent->table, nb + 1, lq->q);
+        const char *match = db_search_clause(cx->db, cx->a, &clause, "t", ent->table, nb + 1, lq->q,
+                                             paged ? &page : NULL);
         if (match) {
             buf_printf(&sql, "\n  AND %s", clause.p);
             binds[nb].is_int = false;

@@ -210,9 +210,10 @@ enum err_code db_search_delete(struct db *db, const char *table, int64_t id, str
 }
 
 const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, const char *alias,
-                             const char *table, int param, const char *folded_query)
+                             const char *table, int param, const char *folded_query,
+                             const struct search_page *page)
 {
-    return db->ops->search_clause(db, a, sql, alias, table, param, folded_query);
+    return db->ops->search_clause(db, a, sql, alias, table, param, folded_query, page);
 }
 
 const char *db_sql_skip_locked(const struct db *db)

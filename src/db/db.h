@@ -96,12 +96,21 @@ enum err_code db_search_ensure(struct db *db, const char *table, struct err *e);
 enum err_code db_search_put(struct db *db, const char *table, int64_t id, const char *folded,
                             struct err *e);
 enum err_code db_search_delete(struct db *db, const char *table, int64_t id, struct err *e);
+/* When a search is the whole list in newest-first order, the page it needs:
+ * ids below `before` (0: from the newest), at most `limit` of them. A driver
+ * may use it to stop early; NULL or ignoring it gives the same answer. */
+struct search_page {
+    int64_t before;
+    int limit;
+};
+
 /* Appends to sql a condition on `<alias>.id` true for rows matching the
  * search bound as parameter $param, and returns the value to bind there, made
  * from the folded words of the user's query (every word a prefix, all words
  * required). Returns NULL when the query has no words. */
 const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, const char *alias,
-                             const char *table, int param, const char *folded_query);
+                             const char *table, int param, const char *folded_query,
+                             const struct search_page *page);
 
 /* What follows a SELECT to claim rows that others may be claiming at the
  * same time: "FOR UPDATE SKIP LOCKED" on PostgreSQL; nothing on SQLite, where

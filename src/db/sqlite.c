@@ -229,7 +229,7 @@ static enum err_code sq_search_put(struct db *db, const char *table, int64_t id,
 
 static const char *sq_search_clause(struct db *db, struct arena *a, struct buf *sql,
                                     const char *alias, const char *table, int param,
-                                    const char *folded)
+                                    const char *folded, const struct search_page *page)
 {
     (void)db;
     struct buf q = BUF_INIT;
@@ -256,8 +256,18 @@ static const char *sq_search_clause(struct db *db, struct arena *a, struct buf *
         buf_release(&q);
         return NULL;
     }
-    buf_printf(sql, "%s.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH $%d)", alias, table,
-               table, param);
+    if (page && page->limit > 0) {
+        /* FTS5 walks its index in rowid order: the newest page of matches
+         * costs the same however many rows match */
+        buf_printf(sql, "%s.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH $%d", alias, table,
+                   table, param);
+        if (page->before > 0)
+            buf_printf(sql, " AND rowid < %lld", (long long)page->before);
+        buf_printf(sql, " ORDER BY rowid DESC LIMIT %d)", page->limit);
+    } else {
+        buf_printf(sql, "%s.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH $%d)", alias, table,
+                   table, param);
+    }
     const char *out = arena_strndup(a, q.p, q.len);
     buf_release(&q);
     return out;

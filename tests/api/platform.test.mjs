@@ -473,3 +473,22 @@ test('CLI: version, help, user add, bad role, migrate twice', () => {
 test('CLI user can log in', async () => {
   assert.equal((await login(srv.base, 'cli.user', 'cli-password-1', nextAddr())).status, 200);
 });
+
+test('a search in the default order pages through every match once, newest first', async () => {
+  const ids = [];
+  for (let i = 0; i < 7; i++)
+    ids.push((await api(admin, 'POST', '/api/v1/clients', { kind: 'person', name: `Пагинатор Поисковый ${i}` })).json.id);
+  const seen = [];
+  let cursor = null;
+  do {
+    const p = await api(admin, 'GET', `/api/v1/clients?q=${encodeURIComponent('пагинатор')}&limit=2${cursor ? '&cursor=' + cursor : ''}`);
+    assert.equal(p.status, 200);
+    assert.ok(p.json.items.length <= 2);
+    seen.push(...p.json.items.map((c) => c.id));
+    cursor = p.json.next_cursor;
+  } while (cursor);
+  assert.deepEqual(seen, [...ids].reverse());
+  const filtered = await api(admin, 'GET', `/api/v1/clients?q=${encodeURIComponent('пагинатор')}&kind=company`);
+  assert.deepEqual(filtered.json.items, [], 'with a filter the search is not cut to a page first');
+});
+
