@@ -29,7 +29,8 @@ int main(int argc, char **argv)
                  " status TEXT, created_at TEXT)",
                  NULL, NULL, NULL);
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(db, "INSERT INTO t (number, subject, status, created_at) VALUES (?, ?, ?, ?)",
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO t (number, subject, status, created_at) VALUES (?, ?, ?, ?)",
                        -1, &st, NULL);
     double t0 = now();
     for (int i = 0; i < n; i++) {

@@ -193,6 +193,35 @@ enum err_code db_get_i64(struct db *db, struct err *e, int64_t *out, bool *found
     return ERR_OK;
 }
 
+char *db_search_terms(const char *folded, const char *open, const char *close, const char *sep,
+                      const char *special, char escape)
+{
+    struct buf q = BUF_INIT;
+    for (const char *p = folded; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *w = p;
+        while (*p && *p != ' ')
+            p++;
+        if (p == w)
+            continue;
+        if (q.len)
+            buf_adds(&q, sep);
+        buf_adds(&q, open);
+        for (const char *c = w; c < p; c++) {
+            if (strchr(special, *c))
+                buf_addch(&q, escape ? escape : *c);
+            buf_addch(&q, *c);
+        }
+        buf_adds(&q, close);
+    }
+    if (!q.len) {
+        buf_release(&q);
+        return NULL;
+    }
+    return buf_detach(&q, NULL);
+}
+
 enum err_code db_search_ensure(struct db *db, const char *table, struct err *e)
 {
     return db->ops->search_ensure(db, table, e);

@@ -47,6 +47,13 @@ struct db_stmt {
     bool constraint; /* the last failure was a constraint violation */
 };
 
+/* Builds a driver's search query from folded words: each word between
+ * `open` and `close`, the characters in `special` escaped by `escape` (0:
+ * doubled), joined by `sep`. Malloc'ed (the caller frees); NULL when there
+ * are no words. */
+char *db_search_terms(const char *folded, const char *open, const char *close, const char *sep,
+                      const char *special, char escape);
+
 enum err_code db_sqlite_open(const char *path, struct db **out, struct err *e);
 enum err_code db_pg_open(const char *url, struct db **out, struct err *e);
 

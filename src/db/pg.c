@@ -384,34 +384,13 @@ static const char *pg_search_clause(struct db *db, struct arena *a, struct buf *
                                     const char *folded, const struct search_page *page)
 {
     (void)db, (void)table, (void)page; /* the GIN index has no order to walk */
-    struct buf q = BUF_INIT;
-    const char *p = folded;
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        const char *w = p;
-        while (*p && *p != ' ')
-            p++;
-        if (p > w) {
-            if (q.len)
-                buf_adds(&q, " & ");
-            buf_addch(&q, '\'');
-            for (const char *c = w; c < p; c++) {
-                if (*c == '\'' || *c == '\\')
-                    buf_addch(&q, '\\');
-                buf_addch(&q, *c);
-            }
-            buf_adds(&q, "':*");
-        }
-    }
-    if (!q.len) {
-        buf_release(&q);
+    char *terms = db_search_terms(folded, "'", "':*", " & ", "'\\", '\\');
+    if (!terms)
         return NULL;
-    }
     buf_printf(sql, "%s.search_doc @@ (to_tsquery('simple', $%d) || to_tsquery('russian', $%d))",
                alias, param, param);
-    const char *out = arena_strndup(a, q.p, q.len);
-    buf_release(&q);
+    const char *out = arena_strdup(a, terms);
+    free(terms);
     return out;
 }
 

@@ -232,30 +232,9 @@ static const char *sq_search_clause(struct db *db, struct arena *a, struct buf *
                                     const char *folded, const struct search_page *page)
 {
     (void)db;
-    struct buf q = BUF_INIT;
-    const char *p = folded;
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        const char *w = p;
-        while (*p && *p != ' ')
-            p++;
-        if (p > w) {
-            if (q.len)
-                buf_addch(&q, ' ');
-            buf_addch(&q, '"');
-            for (const char *c = w; c < p; c++) {
-                if (*c == '"')
-                    buf_addch(&q, '"');
-                buf_addch(&q, *c);
-            }
-            buf_adds(&q, "\"*");
-        }
-    }
-    if (!q.len) {
-        buf_release(&q);
+    char *terms = db_search_terms(folded, "\"", "\"*", " ", "\"", 0);
+    if (!terms)
         return NULL;
-    }
     if (page && page->limit > 0) {
         /* FTS5 walks its index in rowid order: the newest page of matches
          * costs the same however many rows match */
@@ -268,8 +247,8 @@ static const char *sq_search_clause(struct db *db, struct arena *a, struct buf *
         buf_printf(sql, "%s.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH $%d)", alias, table,
                    table, param);
     }
-    const char *out = arena_strndup(a, q.p, q.len);
-    buf_release(&q);
+    const char *out = arena_strdup(a, terms);
+    free(terms);
     return out;
 }
 
