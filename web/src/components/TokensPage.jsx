@@ -33,14 +33,14 @@ export function TokensPage() {
       <ErrorBanner error={error} onRetry={error ? load : null} />
       <div class="table-wrap">
         <table class="table">
-          <thead><tr><th>{t('token.name')}</th><th>{t('token.user')}</th><th>{t('field.created_at')}</th><th>{t('field.last_used_at')}</th><th class="col-actions" /></tr></thead>
+          <thead><tr><th>{t('token.name')}</th><th>{t('token.user')}</th><th>{t('field.created_at')}</th><th>{t('token.prefix')}</th><th class="col-actions" /></tr></thead>
           <tbody>
             {(items || []).map((x) => (
               <tr data-id={x.id}>
                 <td>{x.name}</td>
                 <td>{x.user_id_label || x.user_login || x.user_name || (x.user_id ? '#' + x.user_id : '—')}</td>
                 <td class="nowrap">{fmtDateTime(x.created_at)}</td>
-                <td class="nowrap">{x.last_used_at ? fmtDateTime(x.last_used_at) : '—'}</td>
+                <td class="nowrap"><code>{x.prefix}…</code></td>
                 <td class="col-actions"><button type="button" class="btn btn-small btn-link danger" onClick={() => setRevoking(x)}>{t('tokens.revoke')}</button></td>
               </tr>
             ))}

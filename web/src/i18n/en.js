@@ -496,4 +496,5 @@ export default {
   "attachments.none": "No files",
   "attachments.add": "Attach a file",
   "timeline.attachment": "File attached",
+  'token.prefix': "Token starts with",
 };

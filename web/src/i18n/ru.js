@@ -507,4 +507,5 @@ export default {
   "attachments.none": "Файлов нет",
   "attachments.add": "Прикрепить файл",
   "timeline.attachment": "Прикреплён файл",
+  'token.prefix': "Начало токена",
 };
