@@ -114,10 +114,7 @@ static enum err_code reindex(struct ctx *cx, struct db *to)
     arena_init(&keep, 0);
     for (int i = 0; domain_entities[i]; i++) {
         const struct entity *ent = domain_entities[i];
-        bool searchable = false;
-        for (int k = 0; ent->fields[k].name; k++)
-            searchable |= (ent->fields[k].flags & F_SEARCH) != 0;
-        if (!searchable)
+        if (!entity_searchable(ent))
             continue;
         struct listq lq;
         if (listq_parse(cx, ent, NULL, 0, NULL, &lq) != ERR_OK) {

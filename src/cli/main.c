@@ -117,20 +117,6 @@ const char *cli_db_url(int argc, char **argv)
     return db && *db ? db : "data/servitor.db";
 }
 
-static const char *const *search_tables(void)
-{
-    static const char *tables[32];
-    int n = 0;
-    for (int i = 0; domain_entities[i] && n < 31; i++)
-        for (int k = 0; domain_entities[i]->fields[k].name; k++)
-            if (domain_entities[i]->fields[k].flags & F_SEARCH) {
-                tables[n++] = domain_entities[i]->table;
-                break;
-            }
-    tables[n] = NULL;
-    return tables;
-}
-
 struct db *cli_open_db(const char *url)
 {
     struct err e;
@@ -141,7 +127,7 @@ struct db *cli_open_db(const char *url)
         return NULL;
     }
     int applied;
-    if (migrate_run(db, search_tables(), &applied, &e) != ERR_OK) {
+    if (migrate_run(db, domain_search_tables(), &applied, &e) != ERR_OK) {
         fprintf(stderr, "servitor: %s\n", e.message);
         db_close(db);
         return NULL;

@@ -360,7 +360,7 @@ const char *entity_search_text(struct ctx *cx, const struct record *rec)
     return out;
 }
 
-static bool entity_searchable(const struct entity *ent)
+bool entity_searchable(const struct entity *ent)
 {
     for (int i = 0; ent->fields[i].name; i++)
         if (ent->fields[i].flags & F_SEARCH)

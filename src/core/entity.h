@@ -163,6 +163,9 @@ enum err_code entity_update_as(struct ctx *cx, const struct entity *ent, int64_t
  * other records refer to it. */
 enum err_code entity_delete(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version);
 
+/* True when some field of the entity is searchable (it has a search index). */
+bool entity_searchable(const struct entity *ent);
+
 /* The folded text the search index holds for a record. */
 const char *entity_search_text(struct ctx *cx, const struct record *rec);
 

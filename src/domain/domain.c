@@ -48,3 +48,14 @@ const struct workflow *domain_workflow(const struct entity *ent)
             return workflows[i];
     return NULL;
 }
+
+const char *const *domain_search_tables(void)
+{
+    static const char *tables[sizeof(domain_entities) / sizeof(domain_entities[0])];
+    int n = 0;
+    for (int i = 0; domain_entities[i]; i++)
+        if (entity_searchable(domain_entities[i]))
+            tables[n++] = domain_entities[i]->table;
+    tables[n] = NULL;
+    return tables;
+}

@@ -13,6 +13,8 @@ extern const struct entity *const domain_entities[];
 const struct entity *domain_entity(const char *name);
 /* The background jobs of every area, ending with a zeroed entry. */
 extern const struct job_kind domain_jobs[];
+/* The tables that have a search index, NULL-terminated (for migrate_run). */
+const char *const *domain_search_tables(void);
 /* The workflow of an entity, or NULL. */
 const struct workflow *domain_workflow(const struct entity *ent);
 

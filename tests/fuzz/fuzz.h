@@ -17,6 +17,7 @@
 #include "core/ctx.h"
 #include "core/entity.h"
 #include "db/migrate.h"
+#include "domain/domain.h"
 #include "domain/registry/registry.h"
 
 #define FUZZ_CHECK(cond, ...)                                                                      \
@@ -64,14 +65,12 @@ static inline void fuzz_init(void)
         fprintf(stderr, "fuzz setup: libsodium\n");
         exit(1);
     }
-    static const char *const tables[] = {
-        "clients", "contacts", "equipment_units", "branches", "users", "equipment_models", NULL};
     struct err e;
     err_clear(&e);
     int applied;
     if (db_open(":memory:", &fuzz_db, &e) != ERR_OK)
         fuzz_die("open", &e);
-    if (migrate_run(fuzz_db, tables, &applied, &e) != ERR_OK)
+    if (migrate_run(fuzz_db, domain_search_tables(), &applied, &e) != ERR_OK)
         fuzz_die("migrate", &e);
     struct arena a;
     arena_init(&a, 0);

@@ -24,19 +24,7 @@
 #define F_OF(state) ((struct unit_db *)*(state))
 
 /* Every searchable table of every area, as `servitor` makes them. */
-static int desk_setup(void **state)
-{
-    static const char *tables[32];
-    int n = 0;
-    for (int i = 0; domain_entities[i] && n < 31; i++)
-        for (int k = 0; domain_entities[i]->fields[k].name; k++)
-            if (domain_entities[i]->fields[k].flags & F_SEARCH) {
-                tables[n++] = domain_entities[i]->table;
-                break;
-            }
-    tables[n] = NULL;
-    return unit_db_open(state, tables);
-}
+static int desk_setup(void **state) { return unit_db_open(state, domain_search_tables()); }
 
 static void numbers_are_consecutive_per_series_and_year(void **state)
 {

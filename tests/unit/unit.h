@@ -16,6 +16,7 @@
 #include "core/ctx.h"
 #include "core/entity.h"
 #include "db/migrate.h"
+#include "domain/domain.h"
 
 /* A test that proves a bug in src/ is kept but skipped until the bug is
  * fixed; SERVITOR_TEST_BUGS=1 runs it anyway (to see it fail, or to check a
@@ -25,10 +26,6 @@
         if (!getenv("SERVITOR_TEST_BUGS"))                                                         \
             skip();                                                                                \
     } while (0)
-
-/* The tables the registry searches (as cli_open_db makes them). */
-static const char *const unit_search_tables[] = {
-    "clients", "contacts", "equipment_units", "branches", "users", "equipment_models", NULL};
 
 struct unit_db {
     char path[64];
@@ -65,7 +62,10 @@ static inline int unit_db_open(void **state, const char *const *tables)
 }
 
 /* cmocka setup: unit_db_open with the registry's search tables. */
-static inline int unit_db_setup(void **state) { return unit_db_open(state, unit_search_tables); }
+static inline int unit_db_setup(void **state)
+{
+    return unit_db_open(state, domain_search_tables());
+}
 
 static inline int unit_db_teardown(void **state)
 {
