@@ -5,6 +5,7 @@
  * every value from input is bound as a parameter. */
 #include "entity.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ static const char *field_column(const struct field *f)
 
 /* ---- reading ---------------------------------------------------------- */
 
-void entity_select_sql(const struct entity *ent, struct buf *sql)
+static void build_select(const struct entity *ent, struct buf *sql)
 {
     buf_adds(sql, "SELECT t.id, t.version, t.created_at, t.updated_at");
     for (int i = 0; ent->fields[i].name; i++)
@@ -81,6 +82,47 @@ void entity_select_sql(const struct entity *ent, struct buf *sql)
                        f->ref->table, f->name);
     }
     buf_printf(sql, "\nFROM %s t", ent->table);
+}
+
+/* The SELECT of an entity never changes: it is built once per process and
+ * kept (a lookup is a scan of a few pointers; only a miss takes the lock). */
+enum { SELECT_CACHE = 128 };
+static struct {
+    const struct entity *ent;
+    char *sql;
+} select_cache[SELECT_CACHE];
+static int select_cached;
+static pthread_mutex_t select_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *select_sql(const struct entity *ent)
+{
+    int n = __atomic_load_n(&select_cached, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < n; i++)
+        if (select_cache[i].ent == ent)
+            return select_cache[i].sql;
+    pthread_mutex_lock(&select_lock);
+    n = select_cached;
+    const char *found = NULL;
+    for (int i = 0; i < n && !found; i++)
+        if (select_cache[i].ent == ent)
+            found = select_cache[i].sql;
+    if (!found) {
+        if (n == SELECT_CACHE)
+            die("entity: more than %d entities", SELECT_CACHE);
+        struct buf b = {0};
+        build_select(ent, &b);
+        select_cache[n].ent = ent;
+        select_cache[n].sql = buf_detach(&b, NULL);
+        found = select_cache[n].sql;
+        __atomic_store_n(&select_cached, n + 1, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&select_lock);
+    return found;
+}
+
+void entity_select_sql(const struct entity *ent, struct buf *sql)
+{
+    buf_adds(sql, select_sql(ent));
 }
 
 struct record *entity_row(struct ctx *cx, const struct entity *ent, struct db_stmt *st)

@@ -164,6 +164,27 @@ static enum err_code authenticate(struct ctx *cx, struct http_req *rq, struct se
     return ERR_OK;
 }
 
+/* On SQLite every statement outside a transaction takes and drops the
+ * shared locks (file-lock syscalls each time), so a signed-in GET reads in
+ * one snapshot: a read transaction around the handler, and around the token
+ * lookup too, which writes nothing (a session may refresh its last use, so it
+ * is checked before). GET handlers write nothing; the snapshot ends with the
+ * request. */
+static enum err_code authenticate_read(struct ctx *cx, struct http_req *rq, struct session *s)
+{
+    bool snapshot = (!strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD")) &&
+                    db_dialect(cx->db) == DB_SQLITE;
+    const char *authz = http_request_header(rq, "Authorization");
+    enum err_code rc = ERR_OK;
+    if (snapshot && authz && !strncmp(authz, "Bearer ", 7))
+        rc = db_begin_read(cx->db, &cx->err);
+    if (rc == ERR_OK)
+        rc = authenticate(cx, rq, s);
+    if (rc == ERR_OK && snapshot && !db_in_tx(cx->db))
+        rc = db_begin_read(cx->db, &cx->err);
+    return rc;
+}
+
 static void add_security_headers(struct MHD_Response *r)
 {
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -312,7 +333,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                         : ctx_fail(&cx, ERR_NOTFOUND, "no such resource");
     } else if (!(cx.db = worker_db(&cx.err))) {
         rc = ERR_UNAVAILABLE;
-    } else if (!(rt->flags & R_PUBLIC) && (rc = authenticate(&cx, &rq, &sess)) != ERR_OK) {
+    } else if (!(rt->flags & R_PUBLIC) && (rc = authenticate_read(&cx, &rq, &sess)) != ERR_OK) {
         /* rc set */
     } else if (!(rt->flags & R_PUBLIC) && !ctx_can(&cx, rt->perm)) {
         rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
