@@ -101,6 +101,47 @@ test('a deadline passed is marked breached by the job, shown on the timeline and
   assert.equal((await call(srv.base, mgr, 'GET', `/api/v1/requests/${paused.id}`)).json.sla_state, 'ok', 'a paused clock is not breached');
 });
 
+test('escalation: a breach raises the priority one step and hands the request over, as the policy says', async () => {
+  const eng = (await call(srv.base, admin, 'GET', '/api/v1/users?q=engineer')).json.items.find((u) => u.login === 'engineer');
+  const pol = (await call(srv.base, admin, 'GET', '/api/v1/sla_policies?priority=normal')).json.items[0];
+  const unknown = await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`, { version: pol.version, escalate_to_id: 999999 });
+  assert.equal(unknown.status, 422, 'a person who does not exist is refused');
+  const set = await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`,
+    { version: pol.version, first_response_minutes: 0, escalate_raise_priority: true, escalate_to_id: eng.id });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.json.escalate_to_id_label, eng.name);
+  const r = (await make({ priority: 'normal', subject: 'Эскалация' })).json;
+  assert.equal(r.status, 'new');
+  let now = r;
+  for (let i = 0; i < 60 && now.sla_state !== 'breached'; i++) {
+    await new Promise((res) => setTimeout(res, 200));
+    now = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json;
+  }
+  assert.equal(now.sla_state, 'breached');
+  assert.equal(now.priority, 'high', 'raised one step');
+  assert.equal(now.assignee_id, eng.id, 'handed to the person the policy names');
+  assert.equal(now.status, 'assigned');
+  assert.equal(now.sla_state, 'breached', 'the new priority does not clear the breach');
+  const tl = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}/timeline`)).json.items;
+  const esc = tl.find((e) => e.kind === 'escalated');
+  assert.ok(esc, 'the timeline says what was done');
+  assert.equal(esc.from, 'normal');
+  assert.equal(esc.to, 'high');
+  assert.ok(tl.some((e) => e.kind === 'assigned' && e.body === eng.name));
+  const engSession = await login(srv.base, 'engineer', 'demo12345', '10.60.0.3');
+  const bell = (await call(srv.base, engSession, 'GET', '/api/v1/notifications')).json.items;
+  assert.ok(bell.some((n) => n.kind === 'assigned' && n.record_id === r.id), 'the new assignee is told');
+  const audit = (await call(srv.base, admin, 'GET', `/api/v1/audit?entity=requests&record_id=${r.id}`)).json.items;
+  assert.ok(audit.some((a) => a.action === 'escalate'), 'the escalation is audited');
+  // escalated once: the next scans leave it as it is
+  await new Promise((res) => setTimeout(res, 2500));
+  const later = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json;
+  assert.equal(later.priority, 'high');
+  assert.equal(later.version, now.version);
+  // an urgent request cannot go higher; a policy without escalation changes nothing
+  await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`, { version: set.json.version, first_response_minutes: 240, escalate_raise_priority: false, escalate_to_id: null });
+});
+
 test('calendars: hours are validated; a yearly list loads; managers may read but not change', async () => {
   const bad = await call(srv.base, admin, 'POST', '/api/v1/business_calendars', { name: 'Плохой', hours_mon: '9-18', hours_tue: '18:00-09:00' });
   assert.equal(bad.status, 422);

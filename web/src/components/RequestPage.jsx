@@ -39,6 +39,8 @@ function Timeline({ items, res }) {
   if (!items.length) return <div class="empty-inline muted">{t('timeline.empty')}</div>;
   const status = res.fields.find((x) => x.name === 'status');
   const st = (v) => (status ? enumLabel(status, v) : v);
+  const priority = res.fields.find((x) => x.name === 'priority');
+  const pr = (v) => (priority ? enumLabel(priority, v) : v);
   return (
     <ol class="req-timeline">
       {items.map((e) => (
@@ -48,7 +50,8 @@ function Timeline({ items, res }) {
               {e.kind === 'status' ? t('timeline.status', { from: st(e.from), to: st(e.to) })
                 : e.kind === 'assigned' ? t('timeline.assigned', { name: e.body })
                   : e.kind === 'sla' ? t('timeline.sla', { state: enumLabel(res.fields.find((x) => x.name === 'sla_state') || {}, e.body) })
-                  : t('timeline.' + e.kind)}
+                    : e.kind === 'escalated' && e.to ? t('timeline.escalated_priority', { from: pr(e.from), to: pr(e.to) })
+                      : t('timeline.' + e.kind)}
             </strong>
             <span class="muted"> · {e.user_name || '—'} · {fmtDateTime(e.at)}</span>
           </div>

@@ -497,4 +497,8 @@ export default {
   "attachments.add": "Attach a file",
   "timeline.attachment": "File attached",
   'token.prefix': "Token starts with",
+  "timeline.escalated": "Escalated",
+  "timeline.escalated_priority": "Escalated: priority {from} → {to}",
+  "sla.escalate_raise_priority": "Raise priority on breach",
+  "sla.escalate_to": "Hand over on breach to",
 };

@@ -508,4 +508,8 @@ export default {
   "attachments.add": "Прикрепить файл",
   "timeline.attachment": "Прикреплён файл",
   'token.prefix': "Начало токена",
+  "timeline.escalated": "Эскалация",
+  "timeline.escalated_priority": "Эскалация: приоритет {from} → {to}",
+  "sla.escalate_raise_priority": "При просрочке поднять приоритет",
+  "sla.escalate_to": "При просрочке передать",
 };
