@@ -196,11 +196,18 @@ API_HANDLER(api_sla_report)
     return ERR_OK;
 }
 
-/* The desk's badge counters: requests by status and by SLA state. */
+/* The desk's badge counters: requests by status and by SLA state, and the
+ * caller's own open requests. */
 API_HANDLER(api_desk_counters)
 {
+    const char *mine = arena_printf(cx->a, "requests.open_by.%lld", (long long)cx->user->id);
+    json_int_t mine_n = 0;
     struct db_stmt *st =
-        db_q(cx->db, &cx->err, "SELECT name, value FROM counters WHERE name LIKE 'requests.%'", "");
+        db_q(cx->db, &cx->err,
+             "SELECT name, value FROM counters\n"
+             "WHERE name LIKE 'requests.status.%' OR name LIKE 'requests.sla_state.%'\n"
+             "   OR name = $1",
+             "t", mine);
     if (!st)
         return cx->err.code;
     json_t *status = json_object(), *sla = json_object();
@@ -212,6 +219,8 @@ API_HANDLER(api_desk_counters)
             json_object_set_new(status, name + 16, json_integer(v));
         else if (!strncmp(name, "requests.sla_state.", 19))
             json_object_set_new(sla, name + 19, json_integer(v));
+        else if (!strcmp(name, mine))
+            mine_n = v;
     }
     db_done(st);
     if (step == DB_FAIL) {
@@ -219,6 +228,7 @@ API_HANDLER(api_desk_counters)
         json_decref(sla);
         return cx->err.code;
     }
-    http_json(rs, 200, json_pack("{s:o,s:o}", "status", status, "sla_state", sla));
+    http_json(rs, 200,
+              json_pack("{s:o,s:o,s:I}", "status", status, "sla_state", sla, "mine_open", mine_n));
     return ERR_OK;
 }

@@ -31,9 +31,16 @@ enum err_code counters_recount(struct ctx *cx, const char *prefix, const char *s
     struct pair {
         const char *name;
         int64_t n;
-    } pairs[64];
-    int n = 0, step;
-    while ((step = db_step(st)) == DB_ROW && n < 64) {
+    } *pairs = NULL;
+    int n = 0, cap = 0, step;
+    while ((step = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct pair *more = arena_alloc(cx->a, sizeof(*pairs) * (size_t)cap);
+            if (n)
+                memcpy(more, pairs, sizeof(*pairs) * (size_t)n);
+            pairs = more;
+        }
         pairs[n].name =
             arena_printf(cx->a, "%s.%s", prefix, db_col_null(st, 0) ? "" : db_col_text(st, 0));
         pairs[n].n = db_col_i64(st, 1);

@@ -19,6 +19,7 @@
 
 /* built-in sort keys that are not in the field table */
 enum { SORT_ID = -1, SORT_CREATED = -2, SORT_UPDATED = -3 };
+enum { ENUM_FILTER_MAX = 8 }; /* values in one enum filter (status=a,b,…) */
 
 static bool int_type(enum field_type t) { return t == F_INT || t == F_BOOL || t == F_REF; }
 
@@ -45,13 +46,31 @@ static enum err_code parse_filter_value(struct ctx *cx, const struct field *f, c
         if (!parse_i64(s, strlen(s), &v->i))
             return bad(cx, "filter %s takes a whole number", f->name);
         return ERR_OK;
-    case F_ENUM:
-        for (int i = 0; f->enums[i]; i++)
-            if (!strcmp(f->enums[i], s)) {
-                v->s = f->enums[i];
-                return ERR_OK;
+    case F_ENUM: {
+        /* one value, or several separated by commas (status=new,assigned) */
+        struct buf any = BUF_INIT;
+        int n = 0;
+        for (const char *p = s;; n++) {
+            size_t len = strcspn(p, ",");
+            int hit = -1;
+            for (int i = 0; f->enums[i] && hit < 0; i++)
+                if (strlen(f->enums[i]) == len && !memcmp(f->enums[i], p, len))
+                    hit = i;
+            if (hit < 0 || n == ENUM_FILTER_MAX) {
+                buf_release(&any);
+                return hit < 0 ? bad(cx, "filter %s: unknown value", f->name)
+                               : bad(cx, "filter %s: too many values", f->name);
             }
-        return bad(cx, "filter %s: unknown value", f->name);
+            buf_printf(&any, "%s%s", n ? "," : "", f->enums[hit]);
+            if (!p[len])
+                break;
+            p += len + 1;
+        }
+        v->s = arena_strdup(cx->a, any.p);
+        v->i = n + 1; /* how many values */
+        buf_release(&any);
+        return ERR_OK;
+    }
     case F_PHONE: {
         char norm[64];
         if (!phone_normalize(s, norm, sizeof(norm)))
@@ -248,7 +267,7 @@ out:
 enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct listq *lq,
                           struct record ***items, int *n, const char **next_cursor)
 {
-    struct bound binds[LISTQ_MAX_FILTERS + 2 * (LISTQ_MAX_SORT + 1) + 4];
+    struct bound binds[LISTQ_MAX_FILTERS * ENUM_FILTER_MAX + 2 * (LISTQ_MAX_SORT + 1) + 4];
     int nb = 0;
     struct buf sql = BUF_INIT;
     enum err_code rc = ERR_OK;
@@ -267,6 +286,21 @@ enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct
     for (int i = 0; i < lq->nfilters; i++) {
         const struct field *f = &ent->fields[lq->filters[i].field];
         const struct value *v = &lq->filters[i].v;
+        if (f->type == F_ENUM) {
+            /* the values are enum names (checked): one parameter each */
+            buf_printf(&sql, "\n  AND t.%s IN (", f->name);
+            const char *p = v->s;
+            for (int k = 0; k < v->i; k++) {
+                size_t len = strcspn(p, ",");
+                buf_printf(&sql, "%s$%d", k ? ", " : "", nb + 1);
+                binds[nb].is_int = false;
+                binds[nb].s = arena_strndup(cx->a, p, len);
+                nb++;
+                p += len + (p[len] ? 1 : 0);
+            }
+            buf_adds(&sql, ")");
+            continue;
+        }
         buf_printf(&sql, "\n  AND t.%s = $%d", f->name, nb + 1);
         binds[nb].is_int = int_type(f->type);
         binds[nb].i = v->i;

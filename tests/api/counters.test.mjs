@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDb, run, serve, login, call } from '../lib.mjs';
 
-let db, srv, mgr, admin;
+let db, srv, mgr, admin, eng;
 
 before(async () => {
   db = testDb();
@@ -12,6 +12,7 @@ before(async () => {
   srv = await serve(db.url, [], { SERVITOR_JOB_TICK: '1', SERVITOR_JOB_PERIOD: '1' });
   mgr = await login(srv.base, 'manager', 'demo12345', '10.98.0.1');
   admin = await login(srv.base, 'admin', 'admin12345', '10.98.0.2');
+  eng = await login(srv.base, 'engineer', 'demo12345', '10.98.0.3');
 });
 
 after(async () => {
@@ -19,34 +20,60 @@ after(async () => {
   db?.stop();
 });
 
-async function counted(field) {
+async function everything() {
   const all = [];
   for (let cursor = null, first = true; first || cursor; first = false) {
     const p = await call(srv.base, mgr, 'GET', `/api/v1/requests?limit=200${cursor ? '&cursor=' + cursor : ''}`);
     all.push(...p.json.items);
     cursor = p.json.next_cursor;
   }
-  const out = {};
-  for (const r of all) out[r[field]] = (out[r[field]] || 0) + 1;
-  return out;
+  return all;
 }
 
+const OPEN = new Set(['new', 'assigned', 'in_progress', 'waiting_client', 'waiting_parts']);
+
 async function same() {
+  const all = await everything();
+  const by = (field) => {
+    const out = {};
+    for (const r of all) out[r[field]] = (out[r[field]] || 0) + 1;
+    return out;
+  };
   const c = (await call(srv.base, mgr, 'GET', '/api/v1/desk/counters')).json;
   const strip = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== 0));
-  assert.deepEqual(strip(c.status), await counted('status'));
-  assert.deepEqual(strip(c.sla_state), await counted('sla_state'));
+  assert.deepEqual(strip(c.status), by('status'));
+  assert.deepEqual(strip(c.sla_state), by('sla_state'));
+  // each user's badge: their own open requests
+  for (const who of [mgr, eng]) {
+    const mine = (await call(srv.base, who, 'GET', '/api/v1/desk/counters')).json.mine_open;
+    assert.equal(mine, all.filter((r) => r.assignee_id === who.user.id && OPEN.has(r.status)).length, `open requests of ${who.user.login}`);
+    const listed = await call(srv.base, who, 'GET', `/api/v1/requests?assignee_id=${who.user.id}&status=${[...OPEN].join(',')}&limit=200`);
+    assert.equal(listed.json.items.length, mine, 'the "my open" view lists as many as its badge says');
+  }
 }
 
 test('after the demo load the counters equal a count', same);
 
 test('creates, transitions, deletes, the public form and the SLA job keep them equal', async () => {
-  const a = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Счётчик 1' })).json;
+  const a = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Счётчик 1', assignee_id: mgr.user.id })).json;
+  assert.equal(a.status, 'assigned');
   const b = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Счётчик 2', priority: 'urgent' })).json;
   await same();
   const s = await call(srv.base, mgr, 'POST', `/api/v1/requests/${a.id}/transitions/start`, { version: a.version });
   await call(srv.base, mgr, 'POST', `/api/v1/requests/${a.id}/transitions/resolve`, { version: s.json.version });
   await same();
+  // handed from one person to another, then reopened and cancelled
+  const given = await call(srv.base, mgr, 'POST', `/api/v1/requests/${b.id}/transitions/assign`, { version: b.version, assignee_id: eng.user.id });
+  assert.equal(given.status, 200, given.text);
+  await same();
+  const back = await call(srv.base, mgr, 'POST', `/api/v1/requests/${b.id}/transitions/assign`, { version: given.json.version, assignee_id: mgr.user.id });
+  await same();
+  const reopened = await call(srv.base, mgr, 'POST', `/api/v1/requests/${a.id}/transitions/reopen`, { version: (await call(srv.base, mgr, 'GET', `/api/v1/requests/${a.id}`)).json.version });
+  assert.equal(reopened.status, 200, reopened.text);
+  await same();
+  await call(srv.base, mgr, 'POST', `/api/v1/requests/${a.id}/transitions/cancel`, { version: reopened.json.version });
+  await same();
+  assert.ok(back.status === 200);
   assert.equal((await call(srv.base, mgr, 'DELETE', `/api/v1/requests/${b.id}`)).status, 204);
   await same();
   await fetch(srv.base + '/api/v1/public/requests', { method: 'POST', headers: { 'x-forwarded-for': '10.98.1.1' },
@@ -54,11 +81,21 @@ test('creates, transitions, deletes, the public form and the SLA job keep them e
   await same();
   // the job breaches a request whose first answer was due at once
   const pol = (await call(srv.base, admin, 'GET', '/api/v1/sla_policies?priority=low')).json.items[0];
-  await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`, { version: pol.version, first_response_minutes: 0 });
-  const late = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Сразу просрочено', priority: 'low' })).json;
+  // …and escalates it to the engineer: the badges follow the hand-over
+  const esc = await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`, { version: pol.version, first_response_minutes: 0, escalate_to_id: eng.user.id });
+  assert.equal(esc.status, 200, esc.text);
+  // in a branch that works round the clock, so the test does not depend on the hour
+  const h = '00:00-24:00';
+  const cal = await call(srv.base, admin, 'POST', '/api/v1/business_calendars', { name: 'Круглосуточно', timezone: 'Europe/Moscow',
+    hours_mon: h, hours_tue: h, hours_wed: h, hours_thu: h, hours_fri: h, hours_sat: h, hours_sun: h });
+  const br = await call(srv.base, admin, 'POST', '/api/v1/branches', { name: 'Дежурный 24/7', calendar_id: cal.json.id });
+  assert.equal(br.status, 201, br.text);
+  const late = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Сразу просрочено', priority: 'low', branch_id: br.json.id })).json;
   for (let i = 0; i < 40; i++) {
-    if ((await call(srv.base, mgr, 'GET', `/api/v1/requests/${late.id}`)).json.sla_state === 'breached') break;
+    const now = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${late.id}`)).json;
+    if (now.sla_state === 'breached' && now.assignee_id === eng.user.id) break;
     await new Promise((r) => setTimeout(r, 200));
   }
+  assert.equal((await call(srv.base, mgr, 'GET', `/api/v1/requests/${late.id}`)).json.assignee_id, eng.user.id);
   await same();
 });

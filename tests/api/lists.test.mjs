@@ -38,6 +38,17 @@ const finds = async (q, key, res = 'clients') => {
 
 // ---- filters --------------------------------------------------------------------
 
+test('an enum filter takes several values separated by commas', async () => {
+  const both = ids(await list('kind=person,company&limit=200'));
+  const people = ids(await list('kind=person&limit=200'));
+  const companies = ids(await list('kind=company&limit=200'));
+  assert.ok(people.length && companies.length);
+  assert.deepEqual([...both].sort(), [...people, ...companies].sort());
+  for (const bad of ['kind=person,robot', 'kind=person,,company', 'kind=person,', `kind=${Array(9).fill('person').join(',')}`, "kind=person'%20OR%201=1--"]) {
+    assertError(await srv.request('GET', `/api/v1/clients?${bad}`, { as: admin }), 400, 'malformed');
+  }
+});
+
 test('filters: kind=company returns exactly the companies', async () => {
   const all = (await walk(srv, '/api/v1/clients', admin, { limit: 200 })).items;
   const companies = (await walk(srv, '/api/v1/clients?kind=company', admin, { limit: 200 })).items;

@@ -188,21 +188,47 @@ const char *request_title(struct ctx *cx, struct record *rec)
                         record_value(rec, "subject")->s);
 }
 
-/* Moves the status and SLA counters from what was to what is (NULL: none). */
+#define OPEN_STATUSES "'new', 'assigned', 'in_progress', 'waiting_client', 'waiting_parts'"
+
+/* The counter of open requests a record adds to: its assignee's ("mine"). */
+static const char *open_key(struct ctx *cx, const struct record *r)
+{
+    if (!r)
+        return NULL;
+    const char *st = record_value((struct record *)r, "status")->s;
+    struct value *a = record_value((struct record *)r, "assignee_id");
+    bool open = st && strstr(OPEN_STATUSES, arena_printf(cx->a, "'%s'", st));
+    return open && a->set && !a->null
+               ? arena_printf(cx->a, "requests.open_by.%lld", (long long)a->i)
+               : NULL;
+}
+
+/* Moves the status, SLA and per-assignee counters from what was to what is
+ * (NULL: none). */
 static enum err_code count_change(struct ctx *cx, const struct record *was,
                                   const struct record *now)
 {
     static const char *const keys[] = {"status", "sla_state"};
     enum err_code rc = ERR_OK;
-    for (int k = 0; k < 2 && rc == ERR_OK; k++) {
-        const char *a = was ? record_value((struct record *)was, keys[k])->s : NULL;
-        const char *b = now ? record_value((struct record *)now, keys[k])->s : NULL;
+    for (int k = 0; k < 3 && rc == ERR_OK; k++) {
+        const char *a, *b;
+        if (k < 2) {
+            a = was ? arena_printf(cx->a, "requests.%s.%s", keys[k],
+                                   record_value((struct record *)was, keys[k])->s)
+                    : NULL;
+            b = now ? arena_printf(cx->a, "requests.%s.%s", keys[k],
+                                   record_value((struct record *)now, keys[k])->s)
+                    : NULL;
+        } else {
+            a = open_key(cx, was);
+            b = open_key(cx, now);
+        }
         if (a && b && !strcmp(a, b))
             continue;
         if (a)
-            rc = counter_add(cx, arena_printf(cx->a, "requests.%s.%s", keys[k], a), -1);
+            rc = counter_add(cx, a, -1);
         if (rc == ERR_OK && b)
-            rc = counter_add(cx, arena_printf(cx->a, "requests.%s.%s", keys[k], b), 1);
+            rc = counter_add(cx, b, 1);
     }
     return rc;
 }
@@ -486,6 +512,11 @@ enum err_code request_recount(struct ctx *cx)
     if (rc == ERR_OK)
         rc = counters_recount(cx, "requests.sla_state",
                               "SELECT sla_state, COUNT(*) FROM requests GROUP BY sla_state");
+    if (rc == ERR_OK)
+        rc = counters_recount(cx, "requests.open_by",
+                              "SELECT assignee_id, COUNT(*) FROM requests\n"
+                              "WHERE assignee_id IS NOT NULL AND status IN (" OPEN_STATUSES ")\n"
+                              "GROUP BY assignee_id");
     return rc;
 }
 

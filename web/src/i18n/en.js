@@ -479,7 +479,7 @@ export default {
   // views
   "views.title": "List views",
   "views.all": "All",
-  "views.mine": "Mine",
+  "views.mine": "My open",
   "views.new": "New",
   "views.overdue": "Overdue",
   "views.waiting_client": "Waiting for client",

@@ -490,7 +490,7 @@ export default {
   // views
   "views.title": "Виды списка",
   "views.all": "Все",
-  "views.mine": "Мои",
+  "views.mine": "Мои открытые",
   "views.new": "Новые",
   "views.overdue": "Просроченные",
   "views.waiting_client": "Ждут клиента",
