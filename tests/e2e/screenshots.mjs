@@ -41,6 +41,14 @@ const screens = [
   ['consultation', '#/consultation'],
   ['routing-rules', '#/routing_rules'],
   ['sla-policies', '#/sla_policies'],
+  ['sla-policy-escalation', '#/sla_policies/2/edit'],
+  ['request-new-client', '#/requests/new', async (p) => {
+    await p.fill('input[name=subject]', 'Кофемашина выдаёт ошибку 8');
+    await p.click('.client-choice .seg button:nth-child(2)');
+    await p.fill('#f-requests-client-name', 'Соколова Вера');
+    await p.fill('#f-requests-client-phone', '+7 916 555-44-33');
+    await p.waitForSelector('.inline-client [role=status]');
+  }],
   ['articles', '#/articles'],
   ['requests-overdue', '#/requests?sla_state=breached'],
 ];

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { testDb, run, serve } from '../lib.mjs';
+import { testDb, run, serve, login, call } from '../lib.mjs';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -130,6 +130,62 @@ test('a request: created by phone, assigned, answered and resolved through the b
   assert.deepEqual(kinds, ['created', 'assigned', 'status', 'reply', 'status', 'status']);
   assert.deepEqual(errors, []);
   await ctx.close();
+});
+
+test('a phone call from a new client: taken on one form, routed by a rule, answered, resolved, closed; the client checks it on the status page', async () => {
+  // a manager's rule: coffee machines go to the coffee queue and to Kovalev
+  const admin = await login(srv.base, 'admin', 'admin12345', '10.90.0.9');
+  const eng = (await call(srv.base, admin, 'GET', '/api/v1/users?q=engineer')).json.items.find((u) => u.login === 'engineer');
+  const rule = await call(srv.base, admin, 'POST', '/api/v1/routing_rules',
+    { position: 1, name: 'Кофемашины — Ковалёву', cond_words: 'кофемашина', set_queue: 'Кофе', assign_mode: 'user', assign_user_id: eng.id });
+  assert.equal(rule.status, 201, rule.text);
+
+  const { page, errors, ctx } = await open('manager', 'demo12345');
+  await page.goto(srv.base + '/#/requests/new');
+  await page.fill('input[name=subject]', 'Кофемашина выдаёт ошибку 8');
+  await page.click('.client-choice button:has-text("Новый клиент")');
+  await page.fill('#f-requests-client-name', 'Соколова Вера');
+  await page.click('button[type=submit]');
+  // neither phone nor e-mail: the server refuses, the form says where
+  await page.waitForSelector('.inline-client .field-error');
+  await page.fill('#f-requests-client-phone', '8 916 555-44-33');
+  await page.waitForSelector('.inline-client [role=status]:has-text("будет создан")');
+  await page.check('#f-requests-client-consent');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/#\/requests\/\d+$/);
+  await page.waitForSelector('dd[data-field=client_id]:has-text("Соколова Вера")');
+  await page.waitForSelector('dd[data-field=routed_rule_id]:has-text("Кофемашины — Ковалёву")');
+  await page.waitForSelector('dd[data-field=queue]:has-text("Кофе")');
+  await page.waitForSelector('dd[data-field=assignee_id]:has-text("Ковалёв")');
+  await page.waitForSelector('.badge.status-assigned');
+  const number = (await page.locator('dd[data-field=number]').textContent()).trim();
+  const code = (await page.locator('dd[data-field=access_code]').textContent()).trim();
+  assert.match(number, /^О-\d{4}-\d{6}$/);
+  assert.match(code, /^\d{6}$/);
+  await page.fill('textarea[name=comment]', 'Здравствуйте! Ошибка 8 — датчик воды, привезите машину.');
+  await page.click('.reply-box button[type=submit]');
+  await page.waitForSelector('.ev-reply:has-text("датчик воды")');
+  await page.click('[data-transition=start]');
+  await page.waitForSelector('.badge.status-in_progress');
+  await page.click('[data-transition=resolve]');
+  await page.waitForSelector('.badge.status-resolved');
+  await page.click('[data-transition=close]');
+  await page.waitForSelector('.badge.status-closed');
+  // the same client, typed in again by phone, is found rather than doubled
+  await page.goto(srv.base + '/#/requests/new');
+  await page.click('.client-choice button:has-text("Новый клиент")');
+  await page.fill('#f-requests-client-phone', '+7 (916) 555-44-33');
+  await page.waitForSelector('.inline-client-match:has-text("Соколова Вера")');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+
+  const pub = await browser.newContext({ viewport: { width: 800, height: 900 } });
+  const pp = await pub.newPage();
+  await pp.goto(srv.base + `/#/public/status?number=${encodeURIComponent(number)}&code=${code}`);
+  await pp.waitForSelector('[data-status=closed]');
+  const text = await pp.locator('[data-status]').textContent();
+  assert.ok(text.includes('датчик воды'), 'the public reply is shown to the client');
+  await pub.close();
 });
 
 test('a client sends the public form, the desk answers and resolves, the client sees it on the status page', async () => {

@@ -3,6 +3,8 @@
 #ifndef SERVITOR_DESK_H
 #define SERVITOR_DESK_H
 
+#include <jansson.h>
+
 #include "core/entity.h"
 #include "core/workflow.h"
 
@@ -26,6 +28,11 @@ enum err_code request_event_add(struct ctx *cx, int64_t request_id, const char *
 /* Adds a reply (public) or an internal note to a request's timeline, in
  * its own transaction unless one is open. ERR_NOTFOUND, ERR_INVALID (empty
  * or too long body). */
+/* Creates a request for a client given by name, phone and e-mail on the same
+ * form (`client` object): the existing client with that phone (or e-mail) is
+ * taken, else one is created — in the request's transaction. */
+enum err_code request_create_for_client(struct ctx *cx, struct record *req, json_t *client,
+                                        bool *created, struct record **out);
 enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *body,
                               bool public_reply, int64_t *event_id);
 

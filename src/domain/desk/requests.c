@@ -15,6 +15,8 @@
 #include "core/counters.h"
 #include "core/notify.h"
 #include "core/perm.h"
+#include "core/record.h"
+#include "core/validate.h"
 #include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
 #include "domain/registry/registry.h"
@@ -266,6 +268,91 @@ const struct entity entity_requests = {
     .number_field = "number",
     .number_series = "О",
 };
+
+/* ---- a request for a client named on the same form ------------------------ */
+
+/* Field errors of the inline client are reported as "client.<field>". */
+static void prefix_fields(struct ctx *cx, int from)
+{
+    for (int i = from; i < cx->err.nfields; i++)
+        cx->err.fields[i].name = arena_printf(cx->a, "client.%s", cx->err.fields[i].name);
+}
+
+static enum err_code create_for_client(struct ctx *cx, struct record *req, json_t *client,
+                                       bool *created, struct record **out)
+{
+    struct record *c = record_new(cx, &entity_clients);
+    int64_t version;
+    int before = cx->err.nfields;
+    enum err_code rc = record_from_json(cx, &entity_clients, client, RI_CREATE, c, &version);
+    if (rc != ERR_OK) {
+        prefix_fields(cx, before);
+        return rc;
+    }
+    /* the one the staff member found: by phone first, then by e-mail */
+    struct value *phone = record_value(c, "phone"), *email = record_value(c, "email");
+    int64_t id = 0;
+    bool found = false;
+    if (phone->set && !phone->null) {
+        char norm[32];
+        if (!phone_normalize(phone->s, norm, sizeof(norm))) {
+            err_field(&cx->err, "client.phone", "invalid_phone");
+            return ctx_fail(cx, ERR_INVALID, "the client's phone is not a phone number");
+        }
+        rc = db_get_i64(cx->db, &cx->err, &id, &found,
+                        "SELECT MIN(id) FROM clients WHERE phone = $1 HAVING COUNT(*) > 0", "t",
+                        norm);
+    }
+    if (rc == ERR_OK && !found && email->set && !email->null && !text_blank(email->s))
+        rc = db_get_i64(cx->db, &cx->err, &id, &found,
+                        "SELECT MIN(id) FROM clients WHERE LOWER(email) = LOWER($1)\n"
+                        "HAVING COUNT(*) > 0",
+                        "t", email->s);
+    if (rc != ERR_OK)
+        return rc;
+    if (!found) {
+        if ((phone->null || !phone->set) && (email->null || !email->set || text_blank(email->s))) {
+            err_field(&cx->err, "client.phone", "required");
+            return ctx_fail(cx, ERR_INVALID, "a new client needs a phone or an e-mail");
+        }
+        struct value *kind = record_value(c, "kind");
+        if (!kind->set || kind->null)
+            kind->set = true, kind->null = false, kind->s = "person";
+        struct record *made;
+        before = cx->err.nfields;
+        if ((rc = entity_create(cx, &entity_clients, c, &made)) != ERR_OK) {
+            prefix_fields(cx, before);
+            return rc;
+        }
+        id = made->id;
+    }
+    *created = !found;
+    struct value *cv = record_value(req, "client_id");
+    cv->set = true, cv->null = false, cv->i = id;
+    return entity_create(cx, &entity_requests, req, out);
+}
+
+enum err_code request_create_for_client(struct ctx *cx, struct record *req, json_t *client,
+                                        bool *created, struct record **out)
+{
+    *created = false;
+    struct value *cv = record_value(req, "client_id");
+    if (!json_is_object(client)) {
+        err_field(&cx->err, "client", "invalid");
+        return ctx_fail(cx, ERR_INVALID, "client must be an object: name, phone, e-mail");
+    }
+    if (cv->set && !cv->null) {
+        err_field(&cx->err, "client", "invalid");
+        return ctx_fail(cx, ERR_INVALID, "give either client_id or client, not both");
+    }
+    if (!ctx_can(cx, P_CLIENTS_WRITE))
+        return ctx_fail(cx, ERR_FORBIDDEN, "your role may not add clients");
+    bool own;
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
+    if (rc != ERR_OK)
+        return rc;
+    return db_end_own(cx->db, &cx->err, own, create_for_client(cx, req, client, created, out));
+}
 
 /* ---- workflow ------------------------------------------------------------ */
 

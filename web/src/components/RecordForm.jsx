@@ -1,5 +1,5 @@
 // Generic create/edit form driven by meta; maps API field errors inline; 409 → reload offer.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { t } from '../i18n/index.js';
 import { fieldLabel, formFields } from '../meta.js';
@@ -32,6 +32,58 @@ function visible(res, f, values) {
   return true;
 }
 
+// A request taken for someone not yet in the base: name, phone, e-mail and
+// consent on the same form. The server finds the client by phone (then
+// e-mail) or creates one; a match is shown as soon as the phone is typed.
+const CLIENT_FIELDS = ['name', 'phone', 'email'];
+
+function InlineClient({ value, onChange, errors }) {
+  const [match, setMatch] = useState(null);
+  const phone = value.phone || '';
+  const email = value.email || '';
+  useEffect(() => {
+    const digits = phone.replace(/\D/g, '');
+    const byPhone = digits.length >= 10;
+    const byMail = /.+@.+\..+/.test(email);
+    if (!byPhone && !byMail) { setMatch(null); return undefined; }
+    const timer = setTimeout(() => {
+      api.get('clients', byPhone ? { phone, limit: 1 } : { q: email, limit: 1 })
+        .then((d) => setMatch(d.items.find((c) => byPhone || (c.email || '').toLowerCase() === email.toLowerCase()) || null))
+        .catch(() => setMatch(null));
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [phone, email]);
+  const set = (k, v) => onChange({ ...value, [k]: v });
+  return (
+    <fieldset class="form-row form-row-wide inline-client">
+      <legend>{t('request.new_client')}</legend>
+      <div class="form-grid">
+        {CLIENT_FIELDS.map((k) => {
+          const id = 'f-requests-client-' + k;
+          const err = errors['client.' + k];
+          return (
+            <div class={'form-row' + (err ? ' has-error' : '')}>
+              <label for={id} class="form-label">{t('client.' + k)}{k === 'name' && <span class="req" title={t('required_mark')}> *</span>}</label>
+              <input id={id} class="input" type={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'text'} value={value[k] || ''}
+                aria-invalid={err ? 'true' : undefined} onInput={(e) => set(k, e.currentTarget.value)} />
+              {err && <div class="field-error">{fieldErrorText(err)}</div>}
+            </div>
+          );
+        })}
+        <div class="form-row form-row-bool">
+          <label class="check-label" for="f-requests-client-consent">
+            <input id="f-requests-client-consent" type="checkbox" checked={!!value.pd_consent} onChange={(e) => set('pd_consent', e.currentTarget.checked)} />
+            <span>{t('request.client_consent')}</span>
+          </label>
+        </div>
+      </div>
+      {match ? <div class="inline-client-match" role="status">{t('request.client_found', { name: match.name })}</div>
+        : (phone || email) && <div class="muted" role="status">{t('request.client_will_be_created')}</div>}
+      {errors.client && <div class="field-error">{fieldErrorText(errors.client)}</div>}
+    </fieldset>
+  );
+}
+
 export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onCancel, onReload, autoFocus = true }) {
   const isEdit = !!(record && record.id);
   const fields = formFields(res).filter((f) => !(f.name in fixed));
@@ -43,8 +95,11 @@ export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onC
   const [banner, setBanner] = useState(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
+  const canNewClient = res.name === 'requests' && !isEdit && !('client_id' in fixed) && !prefill.client_id;
+  const [newClient, setNewClient] = useState(null); // null: pick an existing client
   const ids = {};
   for (const f of fields) ids[f.name] = `f-${res.name}-${f.name}`;
+  if (newClient) for (const k of ['client', ...CLIENT_FIELDS.map((c) => 'client.' + c)]) ids[k] = 'f-requests-' + k.replace('.', '-');
 
   const set = (name, v) => {
     setValues((s) => ({ ...s, [name]: v }));
@@ -60,6 +115,7 @@ export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onC
     const body = { ...fixed };
     for (const f of fields) {
       if (!visible(res, f, values) && !isEdit) continue;
+      if (newClient && f.name === 'client_id') continue;
       const v = toApiValue(f, values[f.name]);
       if (isEdit) {
         const was = toApiValue(f, initial[f.name]);
@@ -76,6 +132,10 @@ export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onC
         body.version = record.version;
         saved = await api.patch(`${res.name}/${record.id}`, body);
       } else {
+        if (newClient) {
+          body.client = { pd_consent: !!newClient.pd_consent };
+          for (const k of CLIENT_FIELDS) if ((newClient[k] || '').trim()) body.client[k] = newClient[k].trim();
+        }
         saved = await api.post(res.name, body);
       }
       setBusy(false);
@@ -115,6 +175,24 @@ export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onC
       {banner && <ErrorBanner>{banner}</ErrorBanner>}
       <div class="form-grid">
         {fields.filter((f) => visible(res, f, values)).map((f, i) => {
+          if (f.name === 'client_id' && canNewClient) {
+            return (
+              <div class="form-row form-row-wide client-choice">
+                <div class="seg" role="group" aria-label={fieldLabel(f)}>
+                  <button type="button" class={'btn btn-small' + (newClient ? '' : ' active')} aria-pressed={!newClient} onClick={() => setNewClient(null)}>{t('request.existing_client')}</button>
+                  <button type="button" class={'btn btn-small' + (newClient ? ' active' : '')} aria-pressed={!!newClient} onClick={() => setNewClient(newClient || { pd_consent: false })}>{t('request.new_client')}</button>
+                </div>
+                {newClient ? <InlineClient value={newClient} onChange={setNewClient} errors={errors} />
+                  : (
+                    <>
+                      <label for={ids[f.name]} class="form-label">{fieldLabel(f)}</label>
+                      <FieldInput field={f} id={ids[f.name]} value={values[f.name]} onChange={(v) => set(f.name, v)} error={errors[f.name]} />
+                      {errors[f.name] && <div class="field-error">{fieldErrorText(errors[f.name])}</div>}
+                    </>
+                  )}
+              </div>
+            );
+          }
           const err = errors[f.name];
           const wide = f.name === 'notes' || f.name === 'address' || f.type === 'textarea';
           return (

@@ -501,4 +501,9 @@ export default {
   "timeline.escalated_priority": "Escalated: priority {from} → {to}",
   "sla.escalate_raise_priority": "Raise priority on breach",
   "sla.escalate_to": "Hand over on breach to",
+  "request.existing_client": "Existing client",
+  "request.new_client": "New client",
+  "request.client_consent": "Consent to personal data processing obtained",
+  "request.client_found": "Found client “{name}”: the request will be theirs",
+  "request.client_will_be_created": "No such client yet: they will be created with the request",
 };

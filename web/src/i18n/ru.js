@@ -512,4 +512,9 @@ export default {
   "timeline.escalated_priority": "Эскалация: приоритет {from} → {to}",
   "sla.escalate_raise_priority": "При просрочке поднять приоритет",
   "sla.escalate_to": "При просрочке передать",
+  "request.existing_client": "Клиент из базы",
+  "request.new_client": "Новый клиент",
+  "request.client_consent": "Согласие на обработку персональных данных получено",
+  "request.client_found": "Найден клиент «{name}»: обращение будет записано на него",
+  "request.client_will_be_created": "Такого клиента нет: он будет создан вместе с обращением",
 };
