@@ -27,22 +27,39 @@ void db_close(struct db *db)
 
 enum db_dialect db_dialect(const struct db *db) { return db->dialect; }
 
+/* Inside a shared commit (group.c) a caller's transaction is a savepoint of
+ * the group's: committing it releases the savepoint, rolling back undoes its
+ * work only; the group's COMMIT makes it durable. */
+static enum err_code savepoint(struct db *db, const char *sql, struct err *e)
+{
+    return db->ops->exec(db, sql, e);
+}
+
 enum err_code db_begin_write(struct db *db, struct err *e)
 {
-    enum err_code rc = db->ops->begin(db, true, e);
+    enum err_code rc =
+        db->grouped ? savepoint(db, "SAVEPOINT work", e) : db->ops->begin(db, true, e);
     db->in_tx = rc == ERR_OK;
     return rc;
 }
 
 enum err_code db_begin_read(struct db *db, struct err *e)
 {
-    enum err_code rc = db->ops->begin(db, false, e);
+    enum err_code rc =
+        db->grouped ? savepoint(db, "SAVEPOINT work", e) : db->ops->begin(db, false, e);
     db->in_tx = rc == ERR_OK;
     return rc;
 }
 
 enum err_code db_commit(struct db *db, struct err *e)
 {
+    if (db->grouped) {
+        enum err_code rc = savepoint(db, "RELEASE work", e);
+        if (rc != ERR_OK)
+            db_rollback(db);
+        db->in_tx = false;
+        return rc;
+    }
     enum err_code rc = db->ops->commit(db, e);
     if (rc != ERR_OK)
         db->ops->rollback(db);
@@ -68,10 +85,14 @@ enum err_code db_end_own(struct db *db, struct err *e, bool own, enum err_code r
 }
 
 void db_rollback(struct db *db)
-
 {
-    if (db->in_tx)
+    if (db->in_tx && db->grouped) {
+        struct err e;
+        err_clear(&e);
+        savepoint(db, "ROLLBACK TO work; RELEASE work", &e);
+    } else if (db->in_tx) {
         db->ops->rollback(db);
+    }
     db->in_tx = false;
 }
 

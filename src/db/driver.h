@@ -39,6 +39,7 @@ struct db {
     const struct db_ops *ops;
     enum db_dialect dialect;
     bool in_tx;
+    bool grouped; /* inside a shared commit (group.c): transactions are savepoints */
 };
 
 struct db_stmt {

@@ -102,6 +102,9 @@ int server_run(const struct server_opts *opts);
 
 /* Prometheus text of the request counters (malloc'ed). */
 char *metrics_render(size_t *len);
+/* The group commit's batches and the requests they carried (false: no group,
+ * not SQLite). */
+bool server_group_stats(uint64_t *batches, uint64_t *requests);
 void metrics_count(int route, int status, double seconds);
 
 #endif

@@ -81,5 +81,15 @@ char *metrics_render(size_t *len)
                (double)__atomic_load_n(&hist_sum_us, __ATOMIC_RELAXED) / 1e6);
     buf_printf(&b, "servitor_http_request_duration_seconds_count %llu\n",
                __atomic_load_n(&hist_count, __ATOMIC_RELAXED));
+    uint64_t batches, grouped;
+    if (server_group_stats(&batches, &grouped))
+        buf_printf(&b,
+                   "# HELP servitor_group_commits_total Commits of writing requests (SQLite).\n"
+                   "# TYPE servitor_group_commits_total counter\n"
+                   "servitor_group_commits_total %llu\n"
+                   "# HELP servitor_group_requests_total Writing requests those commits carried.\n"
+                   "# TYPE servitor_group_requests_total counter\n"
+                   "servitor_group_requests_total %llu\n",
+                   (unsigned long long)batches, (unsigned long long)grouped);
     return buf_detach(&b, len);
 }

@@ -23,6 +23,7 @@
 #include "base/util.h"
 #include "core/auth.h"
 #include "core/jobs.h"
+#include "db/group.h"
 #include "domain/domain.h"
 #include "http/http.h"
 #include "base/banned.h"
@@ -30,6 +31,7 @@
 static const char *db_url;
 static const char *db_read_url;
 static bool trust_proxy;
+static struct db_group *group; /* SQLite: writing requests share commits */
 static _Thread_local struct db *thread_db;
 static _Thread_local struct db *thread_db_read;
 static volatile sig_atomic_t stop_requested;
@@ -185,6 +187,40 @@ static enum err_code authenticate_read(struct ctx *cx, struct http_req *rq, stru
     return rc;
 }
 
+/* A writing request on SQLite runs on the group's writer connection and is
+ * answered once its batch is durable (db/group.h); reads stay on the
+ * thread's own connection. */
+static enum err_code run_handler(struct ctx *cx, struct http_req *rq, struct http_resp *rs,
+                                 const struct route *rt)
+{
+    if (!group || !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD"))
+        return rt->handler(cx, rq, rs);
+    uint64_t batch;
+    struct db *own = cx->db;
+    if (!(cx->db = db_group_enter(group, &batch, &cx->err))) {
+        cx->db = own;
+        return cx->err.code;
+    }
+    enum err_code rc = rt->handler(cx, rq, rs);
+    struct err ce;
+    err_clear(&ce);
+    enum err_code committed = db_group_leave(group, batch, &ce);
+    cx->db = own;
+    if (committed != ERR_OK && rc == ERR_OK) {
+        cx->err = ce;
+        rc = committed;
+    }
+    return rc;
+}
+
+bool server_group_stats(uint64_t *batches, uint64_t *requests)
+{
+    if (!group)
+        return false;
+    db_group_stats(group, batches, requests);
+    return true;
+}
+
 static void add_security_headers(struct MHD_Response *r)
 {
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -338,7 +374,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else if (!(rt->flags & R_PUBLIC) && !ctx_can(&cx, rt->perm)) {
         rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
     } else {
-        rc = rt->handler(&cx, &rq, &rs);
+        rc = run_handler(&cx, &rq, &rs, rt);
     }
     if (cx.db && db_in_tx(cx.db))
         db_rollback(cx.db); /* a handler that failed half-way leaves nothing */
@@ -416,6 +452,12 @@ int server_run(const struct server_opts *opts)
     db_url = opts->db_url;
     db_read_url = opts->db_read_url;
     trust_proxy = opts->trust_proxy;
+    struct err e;
+    err_clear(&e);
+    if (db_group_open(db_url, &group, &e) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", e.message);
+        return 1;
+    }
     pthread_key_create(&db_key, close_thread_db);
     pthread_key_create(&db_read_key, close_thread_db);
     struct sockaddr_in addr = {0};
@@ -424,6 +466,7 @@ int server_run(const struct server_opts *opts)
     if (inet_pton(AF_INET, opts->listen_host, &addr.sin_addr) != 1) {
         fprintf(stderr, "servitor: cannot listen on '%s': not an IPv4 address\n",
                 opts->listen_host);
+        db_group_close(group);
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -437,6 +480,7 @@ int server_run(const struct server_opts *opts)
     if (!d) {
         fprintf(stderr, "servitor: cannot listen on %s:%d (in use?)\n", opts->listen_host,
                 opts->port);
+        db_group_close(group);
         return 1;
     }
     signal(SIGINT, on_signal);
@@ -450,6 +494,8 @@ int server_run(const struct server_opts *opts)
     MHD_stop_daemon(d);
     if (jobs_started)
         pthread_join(jobs, NULL);
+    db_group_close(group);
+    group = NULL;
     printf("servitor: stopped\n");
     return 0;
 }
