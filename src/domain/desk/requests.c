@@ -147,6 +147,10 @@ static enum err_code request_contract(struct ctx *cx, struct record *rec, const 
     }
     if (!given && !resolve)
         return ERR_OK;
+    if (resolve && is_null(rec, "client_id")) {
+        contract->set = true, contract->null = true, contract->i = 0;
+        return ERR_OK; /* no client, no contract */
+    }
     int64_t made = time_now();
     if (old && !time_parse(old->created_at, &made))
         made = time_now();
@@ -155,9 +159,8 @@ static enum err_code request_contract(struct ctx *cx, struct record *rec, const 
     if (rc != ERR_OK)
         return rc;
     if (resolve) {
-        int64_t id = 0;
-        if (!is_null(rec, "client_id") &&
-            (rc = contract_in_force(cx, client->i, day, &id)) != ERR_OK)
+        int64_t id;
+        if ((rc = contract_in_force(cx, client->i, day, &id)) != ERR_OK)
             return rc;
         contract->set = true, contract->null = id == 0, contract->i = id;
         return ERR_OK;
