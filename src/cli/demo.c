@@ -19,6 +19,7 @@
 #include "domain/desk/sla.h"
 #include "core/record.h"
 #include "domain/registry/registry.h"
+#include "domain/sales/sales.h"
 #include "base/banned.h"
 
 #define BATCH 2000
@@ -199,6 +200,105 @@ static enum err_code ensure_user(struct ctx *cx, const char *login, const char *
     return entity_create(cx, &entity_users, in, &out);
 }
 
+/* Contracts of the first clients (companies first), dated from today: two
+ * service contracts with their own SLA terms, one expired, a supply contract
+ * without terms and a draft. */
+struct demo_term {
+    const char *priority;
+    int first, resolution, warning;
+};
+static const struct {
+    int client; /* the n-th client */
+    const char *number, *kind, *title, *status;
+    int starts, ends; /* days from today; ends 0: open-ended */
+    struct demo_term terms[4];
+} demo_contracts[] = {
+    {0,
+     "СО-001/2025",
+     "service",
+     "Сервисное обслуживание оргтехники",
+     "active",
+     -300,
+     65,
+     {{"urgent", 15, 120, 75}, {"high", 30, 300, 80}, {"normal", 120, 960, 80}}},
+    {1,
+     "ТО-014/2026",
+     "maintenance",
+     "Техническое обслуживание кассовой техники",
+     "active",
+     -90,
+     0,
+     {{"high", 60, 480, 80}, {"normal", 180, 1440, 80}}},
+    {2,
+     "СО-007/2024",
+     "service",
+     "Абонентское обслуживание (истёк)",
+     "active",
+     -700,
+     -60,
+     {{"urgent", 30, 180, 75}}},
+    {3, "П-112/2026", "sale", "Поставка кофемашин", "active", -30, 335, {{0}}},
+    {3, "СО-020/2026", "service", "Сервисный договор (на согласовании)", "draft", 10, 375, {{0}}},
+};
+
+static const char *demo_day(struct ctx *cx, int days)
+{
+    char t[ISO_TIME_LEN];
+    time_iso(time_now() + (int64_t)days * 86400, t);
+    return arena_strndup(cx->a, t, 10);
+}
+
+static enum err_code demo_contract_terms(struct ctx *cx, int64_t *made)
+{
+    *made = 0;
+    for (size_t i = 0; i < ARRAY_LEN(demo_contracts); i++) {
+        int64_t id, client;
+        bool found;
+        enum err_code rc =
+            db_get_i64(cx->db, &cx->err, &id, &found, "SELECT id FROM contracts WHERE number = $1",
+                       "t", demo_contracts[i].number);
+        if (rc != ERR_OK)
+            return rc;
+        if (found)
+            continue;
+        rc = db_get_i64(cx->db, &cx->err, &client, &found,
+                        "SELECT id FROM clients\n"
+                        "ORDER BY kind = 'company' DESC, id\n"
+                        "LIMIT 1 OFFSET $1",
+                        "i", (int64_t)demo_contracts[i].client);
+        if (rc != ERR_OK)
+            return rc;
+        if (!found)
+            continue; /* fewer clients than contracts */
+        struct record *in = record_new(cx, &entity_contracts), *out;
+        setv(in, "number", demo_contracts[i].number);
+        setv(in, "kind", demo_contracts[i].kind);
+        setv(in, "title", demo_contracts[i].title);
+        setv(in, "status", demo_contracts[i].status);
+        setv(in, "starts_on", demo_day(cx, demo_contracts[i].starts));
+        setv(in, "ends_on", demo_contracts[i].ends ? demo_day(cx, demo_contracts[i].ends) : NULL);
+        struct value *v = record_value(in, "client_id");
+        v->set = true, v->i = client;
+        if ((rc = entity_create(cx, &entity_contracts, in, &out)) != ERR_OK)
+            return rc;
+        for (const struct demo_term *t = demo_contracts[i].terms; t->priority; t++) {
+            struct record *tin = record_new(cx, &entity_contract_sla_terms), *tout;
+            setv(tin, "priority", t->priority);
+            const char *ints[] = {"contract_id", "first_response_minutes", "resolution_minutes",
+                                  "warning_percent"};
+            int64_t vals[] = {out->id, t->first, t->resolution, t->warning};
+            for (int k = 0; k < 4; k++) {
+                struct value *tv = record_value(tin, ints[k]);
+                tv->set = true, tv->i = vals[k];
+            }
+            if ((rc = entity_create(cx, &entity_contract_sla_terms, tin, &tout)) != ERR_OK)
+                return rc;
+        }
+        (*made)++;
+    }
+    return ERR_OK;
+}
+
 struct subject {
     const char *type, *subject, *description;
 };
@@ -247,6 +347,24 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
         return rc;
     if (!umax || n == 0)
         return ERR_OK;
+    /* clients under contract call more often than the rest: a share of the
+     * requests comes from their equipment */
+    int64_t contract_units[64];
+    int ncu = 0, step;
+    struct db_stmt *cu = db_q(db, &cx->err,
+                              "SELECT u.id FROM equipment_units u\n"
+                              "WHERE u.client_id IN (SELECT client_id FROM contracts\n"
+                              "                      WHERE status = 'active')\n"
+                              "ORDER BY u.id\n"
+                              "LIMIT 64",
+                              "");
+    if (!cu)
+        return cx->err.code;
+    while ((step = db_step(cu)) == DB_ROW)
+        contract_units[ncu++] = db_col_i64(cu, 0);
+    db_done(cu);
+    if (step == DB_FAIL)
+        return cx->err.code;
     int64_t t0 = time_now() - 365 * 86400;
     char created_now[ISO_TIME_LEN];
     time_now_iso(created_now);
@@ -261,10 +379,21 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
             int year = (created[0] - '0') * 1000 + (created[1] - '0') * 100 +
                        (created[2] - '0') * 10 + (created[3] - '0');
             int64_t unit = umin + (int64_t)(rnd() % (uint64_t)(umax - umin + 1)), client = 0;
+            if (ncu && rn(100) < 15)
+                unit = contract_units[rn(ncu)];
             db_get_i64(db, &cx->err, &client, &found,
                        "SELECT client_id FROM equipment_units WHERE id = $1", "i", unit);
             if (!found)
                 unit = 0;
+            /* the client's contract on the day, as a new request takes it */
+            int64_t contract = 0;
+            if (client) {
+                char local[ISO_TIME_LEN];
+                time_iso(at + 3 * 3600, local);
+                local[10] = 0;
+                if ((rc = contract_in_force(cx, client, local, &contract)) != ERR_OK)
+                    return rc;
+            }
             const struct subject *sj = &subjects[rn((int)ARRAY_LEN(subjects))];
             int roll = rn(100), acc = 0;
             const char *status = "closed";
@@ -299,12 +428,12 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                 db, &cx->err,
                 "INSERT INTO requests (version, created_at, updated_at, number, status, channel,\n"
                 "    type, priority, subject, description, client_id, unit_id, assignee_id,\n"
-                "    access_code, resolved_at, closed_at)\n"
-                "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)\n"
+                "    access_code, resolved_at, closed_at, contract_id)\n"
+                "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)\n"
                 "RETURNING id",
-                "ttttttttIIIttt", created, number, status, chans[rn(6)], sj->type, prios[pi],
+                "ttttttttIIItttI", created, number, status, chans[rn(6)], sj->type, prios[pi],
                 sj->subject, sj->description, client, unit, assigned ? staff[rn(2)] : (int64_t)0,
-                code, *resolved ? resolved : NULL, *closed ? closed : NULL);
+                code, *resolved ? resolved : NULL, *closed ? closed : NULL, contract);
             bool ok;
             int64_t id = st ? insert_id(cx, st, &ok) : (ok = false, 0);
             if (!ok)
@@ -312,6 +441,8 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
             /* the SLA clock as the desk would have set it */
             struct record *sla = record_new(cx, &entity_requests);
             setv(sla, "priority", prios[pi]);
+            struct value *cv = record_value(sla, "contract_id");
+            cv->set = true, cv->null = contract == 0, cv->i = contract;
             if ((rc = sla_apply(cx, sla, at)) != ERR_OK)
                 return rc;
             const char *sla_state = record_value(sla, "sla_state")->s;
@@ -324,14 +455,19 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
             if ((rc = db_run(db, &cx->err,
                              "UPDATE requests SET sla_policy_id = $2, first_response_due = $3,\n"
                              "    resolution_due = $4, sla_warning_at = $5, sla_state = $6,\n"
-                             "    first_response_at = $7\n"
+                             "    first_response_at = $7, sla_source = $8\n"
                              "WHERE id = $1",
-                             "iIttttt", id, record_value(sla, "sla_policy_id")->i,
+                             "iItttttt", id,
+                             record_value(sla, "sla_policy_id")->null
+                                 ? (int64_t)0
+                                 : record_value(sla, "sla_policy_id")->i,
                              record_value(sla, "first_response_due")->s,
                              record_value(sla, "resolution_due")->s,
                              record_value(sla, "sla_warning_at")->s, sla_state,
-                             assigned ? record_value(sla, "first_response_due")->s : NULL)) !=
-                ERR_OK)
+                             assigned ? record_value(sla, "first_response_due")->s : NULL,
+                             record_value(sla, "sla_source")->null
+                                 ? NULL
+                                 : record_value(sla, "sla_source")->s)) != ERR_OK)
                 return rc;
             struct record *rec = record_new(cx, &entity_requests);
             setv(rec, "number", number);
@@ -565,6 +701,12 @@ int cmd_demo(int argc, char **argv)
         if (db_commit(db, &cx.err) != ERR_OK)
             return fail(&cx, db);
     }
+    /* contracts go through the entity layer too: few, and audited */
+    int64_t ncontracts = 0;
+    arena_reset(&a);
+    if (db_begin_write(db, &cx.err) != ERR_OK || demo_contract_terms(&cx, &ncontracts) != ERR_OK ||
+        db_commit(db, &cx.err) != ERR_OK)
+        return fail(&cx, db);
     int64_t nrequests = 0;
     if (demo_requests(&cx, nreq, &nrequests) != ERR_OK)
         return fail(&cx, db);
@@ -582,9 +724,9 @@ int cmd_demo(int argc, char **argv)
         db_commit(db, &cx.err) != ERR_OK)
         return fail(&cx, db);
     printf("servitor: demo data in %s: %lld clients, %lld contacts, %lld equipment units, "
-           "%lld requests (%.1f s)\n",
-           url, (long long)nclients, (long long)ncontacts, (long long)nunits, (long long)nrequests,
-           (double)(time_now_ms() - t0) / 1000.0);
+           "%lld contracts, %lld requests (%.1f s)\n",
+           url, (long long)nclients, (long long)ncontacts, (long long)nunits, (long long)ncontracts,
+           (long long)nrequests, (double)(time_now_ms() - t0) / 1000.0);
     if (admin_created)
         printf("servitor: log in as admin / admin12345 (other demo users: manager, engineer, "
                "store, sales, auditor — password demo12345)\n");

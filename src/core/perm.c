@@ -5,18 +5,20 @@
 
 #include "base/banned.h"
 
-#define READ_ALL (P_BRANCHES_READ | P_CLIENTS_READ | P_EQUIPMENT_READ | P_REQUESTS_READ)
+#define READ_ALL                                                                                   \
+    (P_BRANCHES_READ | P_CLIENTS_READ | P_EQUIPMENT_READ | P_REQUESTS_READ | P_CONTRACTS_READ)
 #define DESK_ALL (P_REQUESTS_WRITE | P_REQUESTS_ASSIGN | P_REQUESTS_WORK)
 
 const struct role roles[] = {
     {"admin", "role.admin", ~0u},
     {"manager", "role.manager",
      READ_ALL | P_CLIENTS_WRITE | P_CLIENTS_DELETE | P_EQUIPMENT_WRITE | P_EQUIPMENT_DELETE |
-         P_USERS_READ | DESK_ALL},
+         P_USERS_READ | DESK_ALL | P_CONTRACTS_WRITE},
     {"technician", "role.technician",
      READ_ALL | P_EQUIPMENT_WRITE | P_REQUESTS_WRITE | P_REQUESTS_WORK},
     {"storekeeper", "role.storekeeper", READ_ALL},
-    {"sales", "role.sales", READ_ALL | P_CLIENTS_WRITE | P_EQUIPMENT_WRITE | P_REQUESTS_WRITE},
+    {"sales", "role.sales",
+     READ_ALL | P_CLIENTS_WRITE | P_EQUIPMENT_WRITE | P_REQUESTS_WRITE | P_CONTRACTS_WRITE},
     {"auditor", "role.auditor", READ_ALL | P_USERS_READ | P_AUDIT_READ},
     {0},
 };

@@ -22,7 +22,9 @@
     X(REQUESTS_READ, "requests.read")                                                              \
     X(REQUESTS_WRITE, "requests.write")                                                            \
     X(REQUESTS_ASSIGN, "requests.assign")                                                          \
-    X(REQUESTS_WORK, "requests.work")
+    X(REQUESTS_WORK, "requests.work")                                                              \
+    X(CONTRACTS_READ, "contracts.read")                                                            \
+    X(CONTRACTS_WRITE, "contracts.write")
 
 enum perm_bit {
 #define X(name, str) PERM_BIT_##name,

@@ -10,6 +10,7 @@
 #include "domain/desk/sla.h"
 #include "domain/desk/views.h"
 #include "domain/registry/registry.h"
+#include "domain/sales/sales.h"
 #include "base/banned.h"
 
 /* clang-format off */
@@ -17,6 +18,8 @@ const struct entity *const domain_entities[] = {
     /* registry */
     &entity_branches, &entity_users, &entity_clients, &entity_contacts,
     &entity_equipment_models, &entity_equipment_units,
+    /* sales */
+    &entity_contracts, &entity_contract_sla_terms,
     /* desk */
     &entity_requests, &entity_sla_policies, &entity_business_calendars, &entity_calendar_days,
     &entity_articles, &entity_routing_rules, &entity_saved_views,

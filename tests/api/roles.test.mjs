@@ -22,6 +22,7 @@ const ROLE_TABLE = `
 | requests read / create, edit, comment | rw | rw | rw | r | rw | r |
 | requests: assign, cancel, delete, work on others' requests | yes | yes | — | — | — | — |
 | requests: start, wait, resume, resolve (own or unassigned) | yes | yes | yes | — | — | — |
+| contracts and their SLA terms read / write, delete | rw | rw | r | r | rw | r |
 `;
 
 function parseTable(text) {
@@ -49,6 +50,10 @@ for (const role of ROLES) {
   set('equipment_models', rwd('equipment models and units read / write / delete'));
   set('equipment_units', rwd('equipment models and units read / write / delete'));
   set('users', rwd('users read / write', (r) => has('users read / write', r, 'w')));
+  // contracts and their terms: whoever writes them deletes them too
+  const contractsRow = 'contracts and their SLA terms read / write, delete';
+  set('contracts', rwd(contractsRow, (r) => has(contractsRow, r, 'w')));
+  set('contract_sla_terms', rwd(contractsRow, (r) => has(contractsRow, r, 'w')));
   set('requests', rwd('requests read / create, edit, comment',
     (r) => T['requests: assign, cancel, delete, work on others\' requests'][r] === 'yes'));
 }
@@ -68,7 +73,9 @@ before(async () => {
   await Promise.all(ROLES.map((r) => srv.as(r)));
   const client = await srv.request('POST', '/api/v1/clients', { as: admin, body: { kind: 'company', name: 'ООО «Матрица» ' + uid() } });
   const model = await srv.request('POST', '/api/v1/equipment_models', { as: admin, body: { brand: 'Матрица', model: 'M-' + uid() } });
-  parent = { client: client.json, model: model.json };
+  const contract = await srv.request('POST', '/api/v1/contracts', { as: admin, body: { number: 'Р-' + uid(), client_id: client.json.id, starts_on: '2026-01-01' } });
+  assert.equal(contract.status, 201, contract.text);
+  parent = { client: client.json, model: model.json, contract: contract.json };
 });
 
 const body = {
@@ -79,16 +86,21 @@ const body = {
   equipment_units: () => ({ model_id: parent.model.id, serial: 'R-' + uid() }),
   users: () => ({ login: 'role' + uid(), name: 'Роль Пользователь', role: 'sales', password: 'password-123' }),
   requests: () => ({ subject: 'Роль-обращение ' + uid(), channel: 'phone' }),
+  contracts: () => ({ number: 'Роль-договор ' + uid(), client_id: parent.client.id, starts_on: '2026-01-01' }),
+  // each term its own contract: one term per priority and contract
+  contract_sla_terms: async () => ({ contract_id: (await adminMakes('contracts')).id, priority: 'urgent',
+    first_response_minutes: 15, resolution_minutes: 120 }),
 };
 const change = {
   branches: { address: 'изменено ролью' }, clients: { notes: 'изменено ролью' }, contacts: { notes: 'изменено ролью' },
   equipment_models: { category: 'изменено ролью' }, equipment_units: { notes: 'изменено ролью' }, users: { name: 'Изменено Ролью' },
-  requests: { description: 'изменено ролью' },
+  requests: { description: 'изменено ролью' }, contracts: { notes: 'изменено ролью' },
+  contract_sla_terms: { resolution_minutes: 180 },
 };
-const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject;
+const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject ?? rec.number ?? rec.priority;
 
 async function adminMakes(res) {
-  const r = await srv.request('POST', `/api/v1/${res}`, { as: admin, body: body[res]() });
+  const r = await srv.request('POST', `/api/v1/${res}`, { as: admin, body: await body[res]() });
   assert.equal(r.status, 201, `${res}: ${r.text}`);
   return r.json;
 }
@@ -118,14 +130,16 @@ for (const res of Object.keys(expected)) {
       }
 
       // create
-      const newBody = body[res]();
+      const newBody = await body[res]();
       const made = await srv.request('POST', `/api/v1/${res}`, { as: s, body: newBody });
       if (exp.write) {
         assert.equal(made.status, 201, `${role} creates ${res}: ${made.text}`);
       } else {
         assertError(made, 403, 'forbidden');
         const probe = nameOf(res, newBody);
-        const q = await srv.request('GET', `/api/v1/${res}?limit=200&q=${encodeURIComponent(probe)}`, { as: admin });
+        // terms have no search: their (new, empty) contract is the probe
+        const find = res === 'contract_sla_terms' ? `contract_id=${newBody.contract_id}` : `q=${encodeURIComponent(probe)}`;
+        const q = await srv.request('GET', `/api/v1/${res}?limit=200&${find}`, { as: admin });
         assert.equal(q.status, 200);
         assert.ok(!q.json.items.some((x) => nameOf(res, x) === probe), `${role}: nothing was created`);
       }

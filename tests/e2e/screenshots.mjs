@@ -30,6 +30,8 @@ const screens = [
   ['clients', '#/clients'],
   ['client', '#/clients/5'],
   ['client-form-errors', '#/clients/new', async (p) => { await p.fill('input[name=inn]', '123'); await p.click('button[type=submit]'); await p.waitForSelector('[aria-invalid=true]'); }],
+  ['contracts', '#/contracts'],
+  ['contract', '#/contracts/1'],
   ['equipment-units', '#/equipment_units'],
   ['equipment-unit-history', `#/equipment_units/${unit.id}?tab=history`],
   ['equipment-models', '#/equipment_models'],

@@ -320,3 +320,66 @@ test('a file attached on the request page is listed and downloadable', async () 
   await ctx.close();
 });
 
+
+test('a contract with an SLA term, made from the client page; a request for the client runs "SLA по договору"', async () => {
+  const { page, errors, ctx } = await open('sales', 'demo12345');
+  await page.goto(srv.base + '/#/clients/new');
+  await page.selectOption('select[name=kind]', 'company');
+  await page.fill('input[name=name]', 'ООО «Договорный клиент»');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/#\/clients\/\d+$/);
+  const clientUrl = page.url();
+
+  // the client page: + contract, prefilled with the client, back to the client
+  await page.click('#contracts a.btn-small');
+  await page.waitForSelector('input[name=number]');
+  await page.fill('input[name=number]', 'СО-77/2026');
+  await page.fill('input[name=title]', 'Сервисное обслуживание кофемашин');
+  const started = new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 10);
+  await page.fill('input[name=starts_on]', started);
+  await page.fill('input[name=ends_on]', '2020-01-01');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[aria-invalid=true][name=ends_on]');
+  assert.match(await page.locator('.field-error').first().textContent(), /Раньше даты начала/);
+  await page.fill('input[name=ends_on]', '');
+  await page.click('button[type=submit]');
+  await page.waitForURL(clientUrl);
+  await page.click('#contracts a:has-text("СО-77/2026")');
+  await page.waitForSelector('h1:has-text("№ СО-77/2026")');
+  await page.waitForSelector('.badge.contract-active');
+  const contractUrl = page.url();
+
+  // a term for urgent requests
+  await page.click('#terms button.btn-small');
+  await page.selectOption('.modal select[name=priority]', 'urgent');
+  await page.fill('.modal input[name=first_response_minutes]', '15');
+  await page.fill('.modal input[name=resolution_minutes]', '120');
+  await page.click('.modal button[type=submit]');
+  await page.waitForSelector('#terms td:has-text("Срочный")');
+  assert.equal(await page.locator('#terms td:has-text("120")').count(), 1);
+
+  // a request for the client takes the contract in force and its term
+  await page.goto(srv.base + '/#/requests/new');
+  await page.fill('input[name=subject]', 'Кофемашина течёт');
+  await page.selectOption('select[name=priority]', 'urgent');
+  await page.fill('#f-requests-client_id', 'Договорный');
+  await page.click('.ref-list li:has-text("Договорный клиент")');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/#\/requests\/\d+$/);
+  await page.waitForSelector('[data-sla-source=contract]');
+  assert.equal((await page.locator('[data-sla-source=contract]').textContent()).trim(), 'SLA по договору № СО-77/2026');
+  assert.equal((await page.locator('dd[data-field=contract_id]').textContent()).trim(), 'СО-77/2026');
+  const requestUrl = page.url();
+
+  // the contract page lists it; English labels
+  await page.goto(contractUrl);
+  await page.waitForSelector('#requests td:has-text("Кофемашина течёт")');
+  await page.click('.lang-switch button:has-text("EN")');
+  await page.waitForSelector('#terms h2:has-text("SLA terms")');
+  assert.ok(await page.locator('.sidenav a:has-text("Contracts")').count());
+  await page.goto(requestUrl);
+  await page.waitForSelector('[data-sla-source=contract]:has-text("SLA by contract No. СО-77/2026")');
+  await page.click('.lang-switch button:has-text("RU")');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -7,6 +7,7 @@ import { normaliseMeta } from './meta.js';
 import { navigate, useRoute } from './router.js';
 import { AuditPage } from './components/AuditPage.jsx';
 import { ClientPage } from './components/ClientPage.jsx';
+import { ContractPage } from './components/ContractPage.jsx';
 import { AppCtx } from './components/ctx.js';
 import { DetailPage, FormPage } from './components/Detail.jsx';
 import { ListView } from './components/ListView.jsx';
@@ -53,6 +54,7 @@ function Page({ route, meta, special }) {
   if (b === 'new') return <FormPage key={a + '/new'} res={res} query={q} />;
   if (c === 'edit') return <FormPage key={a + '/' + b + '/edit'} res={res} id={b} query={q} />;
   if (a === 'clients') return <ClientPage key={b} res={res} id={b} query={q} />;
+  if (a === 'contracts') return <ContractPage key={b} res={res} id={b} query={q} />;
   if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
   if (a === 'requests') return <RequestPage key={b} res={res} id={b} query={q} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;

@@ -97,6 +97,7 @@ export function recordLabel(res, rec) {
     return (m ? m + ' · ' : '') + (rec.serial ? '№ ' + rec.serial : '#' + rec.id);
   }
   if (name === 'users' && rec.name && rec.login) return `${rec.name} (${rec.login})`;
+  if (name === 'contracts' && rec.number) return '№ ' + rec.number;
   for (const k of ['name', 'title', 'login', 'serial', 'number']) if (rec[k]) return String(rec[k]);
   return '#' + rec.id;
 }

@@ -20,6 +20,7 @@
 #include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
 #include "domain/registry/registry.h"
+#include "domain/sales/sales.h"
 #include "base/banned.h"
 
 static const char *const statuses[] = {
@@ -30,6 +31,7 @@ static const char *const types[] = {"consultation", "repair", "maintenance", "pa
                                     "complaint",    "demo",   "other",       NULL};
 static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
 static const char *const sla_states[] = {"none", "ok", "warning", "breached", "met", NULL};
+static const char *const sla_sources[] = {"policy", "contract", NULL};
 
 /* clang-format off */
 static const struct field request_fields[] = {
@@ -42,6 +44,7 @@ static const struct field request_fields[] = {
     {"subject",     F_TEXT,     F_REQUIRED | F_SEARCH | F_SORT | F_LIST,           300,  "request.subject"},
     {"description", F_TEXT,     F_SEARCH | F_MULTILINE,                            8000, "request.description"},
     {"client_id",   F_REF,      F_FILTER | F_LIST,                                 0,    "request.client", .ref = &entity_clients},
+    {"contract_id", F_REF,      F_FILTER,                                          0,    "request.contract", .ref = &entity_contracts},
     {"contact_id",  F_REF,      F_FILTER,                                          0,    "request.contact", .ref = &entity_contacts},
     {"unit_id",     F_REF,      F_FILTER,                                          0,    "request.unit", .ref = &entity_equipment_units},
     {"branch_id",   F_REF,      F_FILTER,                                          0,    "request.branch", .ref = &entity_branches},
@@ -52,6 +55,7 @@ static const struct field request_fields[] = {
     {"resolved_at", F_DATETIME, F_READONLY | F_SORT,                               0,    "request.resolved_at"},
     {"closed_at",   F_DATETIME, F_READONLY | F_SORT,                               0,    "request.closed_at"},
     {"sla_policy_id",      F_REF,      F_READONLY | F_FILTER,                      0,    "request.sla_policy", .ref = &entity_sla_policies},
+    {"sla_source",         F_ENUM,     F_READONLY | F_FILTER,                      0,    "request.sla_source", .enums = sla_sources},
     {"sla_state",          F_ENUM,     F_READONLY | F_FILTER | F_LIST,             0,    "request.sla_state", .enums = sla_states, .def = "none"},
     {"first_response_due", F_DATETIME, F_READONLY | F_SORT,                        0,    "request.first_response_due"},
     {"resolution_due",     F_DATETIME, F_READONLY | F_SORT | F_LIST,               0,    "request.resolution_due"},
@@ -94,9 +98,92 @@ static enum err_code active_user(struct ctx *cx, int64_t id, bool *ok)
     return rc;
 }
 
+/* The local date of an instant in the time zone of the request's branch
+ * (Moscow when it has none): the day a contract must be in force on. */
+static enum err_code request_day(struct ctx *cx, struct record *rec, int64_t t,
+                                 char out[ISO_DATE_LEN])
+{
+    int offset = 180;
+    if (!is_null(rec, "branch_id")) {
+        struct db_stmt *st = db_q(cx->db, &cx->err, "SELECT timezone FROM branches WHERE id = $1",
+                                  "i", val(rec, "branch_id")->i);
+        if (!st)
+            return cx->err.code;
+        int rc = db_step(st);
+        if (rc == DB_ROW && !bizcal_zone_offset(db_col_text(st, 0), &offset))
+            offset = 180;
+        db_done(st);
+        if (rc == DB_FAIL)
+            return cx->err.code;
+    }
+    char iso[ISO_TIME_LEN];
+    time_iso(t + (int64_t)offset * 60, iso);
+    memcpy(out, iso, 10);
+    out[10] = 0;
+    return ERR_OK;
+}
+
+static bool same_ref(struct value *a, struct value *b)
+{
+    bool an = !a->set || a->null, bn = !b->set || b->null;
+    return an || bn ? an == bn : a->i == b->i;
+}
+
+/* The contract a request is served under. Given, it must be the client's
+ * (the client is taken from it when not given) and in force on the day the
+ * request was made. Not given on a new request, or the client changed: the
+ * client's contract in force that day (contract_in_force), or none. */
+static enum err_code request_contract(struct ctx *cx, struct record *rec, const struct record *old)
+{
+    struct value *client = val(rec, "client_id");
+    struct value *contract = val(rec, "contract_id");
+    bool given, resolve;
+    if (!old) {
+        given = !is_null(rec, "contract_id");
+        resolve = !given;
+    } else {
+        struct record *o = (struct record *)old;
+        bool contract_changed = !same_ref(contract, record_value(o, "contract_id"));
+        given = contract_changed && !is_null(rec, "contract_id");
+        resolve = !contract_changed && !same_ref(client, record_value(o, "client_id"));
+    }
+    if (!given && !resolve)
+        return ERR_OK;
+    if (resolve && is_null(rec, "client_id")) {
+        contract->set = true, contract->null = true, contract->i = 0;
+        return ERR_OK; /* no client, no contract */
+    }
+    int64_t made = time_now();
+    if (old && !time_parse(old->created_at, &made))
+        made = time_now();
+    char day[ISO_DATE_LEN];
+    enum err_code rc = request_day(cx, rec, made, day);
+    if (rc != ERR_OK)
+        return rc;
+    if (resolve) {
+        int64_t id;
+        if ((rc = contract_in_force(cx, client->i, day, &id)) != ERR_OK)
+            return rc;
+        contract->set = true, contract->null = id == 0, contract->i = id;
+        return ERR_OK;
+    }
+    int64_t owner;
+    bool in_force;
+    if ((rc = contract_on_day(cx, contract->i, day, &owner, &in_force)) != ERR_OK)
+        return rc;
+    if (is_null(rec, "client_id"))
+        client->set = true, client->null = false, client->i = owner;
+    else if (owner != client->i)
+        err_field(&cx->err, "contract_id", "invalid");
+    if (!cx->err.nfields && !in_force)
+        err_field(&cx->err, "contract_id", "not_in_force");
+    return cx->err.nfields ? ERR_INVALID : ERR_OK;
+}
+
 /* A contact and a unit belong to the request's client (who is taken from
- * them when not given); the assignee is an active user; a new request gets
- * its access code, and is "assigned" when created with an assignee. */
+ * them when not given), and so does the contract (request_contract); the
+ * assignee is an active user; a new request gets its access code, and is
+ * "assigned" when created with an assignee. */
 static enum err_code request_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
     enum err_code rc;
@@ -133,7 +220,10 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
     }
     if (cx->err.nfields)
         return ERR_INVALID;
-    /* the SLA clock: set on creation, moved when priority or branch change */
+    /* the contract before the rules: they may look at it */
+    if ((rc = request_contract(cx, rec, old)) != ERR_OK)
+        return rc;
+    /* the SLA clock: set on creation, moved when priority, branch or contract change */
     if (!old) {
         /* distribution first: a rule may change the priority the SLA follows */
         if ((rc = routing_apply(cx, rec)) != ERR_OK)
@@ -145,7 +235,8 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
         int64_t created;
         bool moved = strcmp(val(rec, "priority")->s, record_value(o, "priority")->s) != 0 ||
                      val(rec, "branch_id")->i != record_value(o, "branch_id")->i ||
-                     val(rec, "branch_id")->null != record_value(o, "branch_id")->null;
+                     val(rec, "branch_id")->null != record_value(o, "branch_id")->null ||
+                     !same_ref(val(rec, "contract_id"), record_value(o, "contract_id"));
         if (moved && time_parse(old->created_at, &created) &&
             (rc = sla_apply(cx, rec, created)) != ERR_OK)
             return rc;

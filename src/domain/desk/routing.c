@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "core/perm.h"
 #include "domain/registry/registry.h"
+#include "domain/sales/sales.h"
 #include "base/banned.h"
 
 static const char *const modes[] = {"none", "user", "round_robin", "least_loaded", "skill", NULL};
@@ -15,6 +16,7 @@ static const char *const types[] = {"consultation", "repair", "maintenance", "pa
                                     "complaint",    "demo",   "other",       NULL};
 static const char *const channels[] = {"phone", "walk_in", "email", "web_form", "api", NULL};
 static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
+static const char *const contract_conds[] = {"any", "none", NULL};
 
 /* clang-format off */
 static const struct field rule_fields[] = {
@@ -28,6 +30,8 @@ static const struct field rule_fields[] = {
     {"cond_branch_id", F_REF,  F_FILTER, 0, "rule.cond_branch", .ref = &entity_branches},
     {"cond_category",  F_TEXT, F_FILTER | F_LIST, 100, "rule.cond_category"},
     {"cond_client_id", F_REF,  F_FILTER, 0, "rule.cond_client", .ref = &entity_clients},
+    {"cond_contract",  F_ENUM, F_FILTER, 0, "rule.cond_contract", .enums = contract_conds},
+    {"cond_contract_id", F_REF, F_FILTER, 0, "rule.cond_contract_id", .ref = &entity_contracts},
     {"cond_words",     F_TEXT, F_SEARCH, 300, "rule.cond_words"},
     {"set_queue",      F_TEXT, F_LIST, 100, "rule.set_queue"},
     {"set_priority",   F_ENUM, 0, 0, "rule.set_priority", .enums = priorities},
@@ -38,7 +42,8 @@ static const struct field rule_fields[] = {
 };
 /* clang-format on */
 
-/* "user" needs the person; the others must not name one. */
+/* "user" needs the person; the others must not name one. A rule for
+ * requests without a contract cannot name one. */
 static enum err_code rule_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
     (void)old;
@@ -47,6 +52,10 @@ static enum err_code rule_check(struct ctx *cx, struct record *rec, const struct
     bool has_user = user->set && !user->null;
     if (!strcmp(mode->s, "user") && !has_user)
         err_field(&cx->err, "assign_user_id", "required");
+    struct value *cond = record_value(rec, "cond_contract");
+    struct value *contract = record_value(rec, "cond_contract_id");
+    if (cond->set && !cond->null && !strcmp(cond->s, "none") && contract->set && !contract->null)
+        err_field(&cx->err, "cond_contract_id", "invalid");
     return cx->err.nfields ? ERR_INVALID : ERR_OK;
 }
 
@@ -66,7 +75,7 @@ const struct entity entity_routing_rules = {
 
 struct facts {
     const char *type, *channel, *priority, *category;
-    int64_t branch_id, client_id;
+    int64_t branch_id, client_id, contract_id;
     const char *text; /* folded subject and description, padded with spaces */
 };
 
@@ -186,6 +195,7 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
         .priority = value_text(rec, "priority"),
         .branch_id = value_id(rec, "branch_id"),
         .client_id = value_id(rec, "client_id"),
+        .contract_id = value_id(rec, "contract_id"),
     };
     enum err_code rc;
     int64_t unit = value_id(rec, "unit_id");
@@ -217,7 +227,7 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
                               "SELECT id, stop, cond_type, cond_channel, cond_priority,\n"
                               "       cond_branch_id, cond_category, cond_client_id, cond_words,\n"
                               "       set_queue, set_priority, assign_mode, assign_user_id,\n"
-                              "       last_user_id\n"
+                              "       last_user_id, cond_contract, cond_contract_id\n"
                               "FROM routing_rules\n"
                               "WHERE active = 1\n"
                               "ORDER BY position, id",
@@ -232,11 +242,16 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
     } hits[32];
     int nhits = 0, step;
     while ((step = db_step(st)) == DB_ROW && nhits < 32) {
-        int64_t branch = col_id(st, 5), client = col_id(st, 7);
+        int64_t branch = col_id(st, 5), client = col_id(st, 7), contract = col_id(st, 15);
+        const char *under = col_text(cx, st, 14);
+        /* a request has a contract only when one was in force: "any" needs no more */
+        bool contract_ok =
+            (!contract || contract == f.contract_id) &&
+            (!under || (!strcmp(under, "any") ? f.contract_id != 0 : f.contract_id == 0));
         bool match = eq(col_text(cx, st, 2), f.type) && eq(col_text(cx, st, 3), f.channel) &&
                      eq(col_text(cx, st, 4), f.priority) && (!branch || branch == f.branch_id) &&
                      eq(col_text(cx, st, 6), f.category) && (!client || client == f.client_id) &&
-                     any_word(cx, col_text(cx, st, 8), f.text);
+                     contract_ok && any_word(cx, col_text(cx, st, 8), f.text);
         if (!match)
             continue;
         hits[nhits].id = db_col_i64(st, 0);

@@ -1,8 +1,9 @@
 /* routing.h — distribution of new requests (domain layer): rules kept in the
  * database and run in order on every new request from every channel; their
  * conditions look at type, channel, priority, branch, equipment category,
- * client and words; their actions set the queue and priority and assign —
- * to a person, by round robin, to the least loaded, or by skill. */
+ * client, contract (a given one, any in force, or none) and words; their
+ * actions set the queue and priority and assign — to a person, by round
+ * robin, to the least loaded, or by skill. */
 #ifndef SERVITOR_ROUTING_H
 #define SERVITOR_ROUTING_H
 

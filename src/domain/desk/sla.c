@@ -15,6 +15,7 @@
 #include "core/perm.h"
 #include "domain/desk/desk.h"
 #include "domain/registry/registry.h"
+#include "domain/sales/sales.h"
 #include "base/banned.h"
 
 static const char *const day_kinds[] = {"holiday", "day_off", "short_day", "working_day", NULL};
@@ -235,10 +236,28 @@ static bool is_null(struct record *r, const char *name)
     return !v->set || v->null;
 }
 
-enum err_code sla_apply(struct ctx *cx, struct record *rec, int64_t created)
+/* The deadlines of a priority: the term of the request's contract when it
+ * has one for the priority, else the policy (*source NULL: neither). */
+static enum err_code sla_terms(struct ctx *cx, struct record *rec, const char **source,
+                               int64_t *policy, int64_t *first, int64_t *resolve, int64_t *warn)
 {
     struct value *prio = val(rec, "priority");
-    int64_t first = 0, resolve = 0, warn = 0, policy = 0;
+    *source = NULL;
+    *policy = 0;
+    if (!is_null(rec, "contract_id")) {
+        struct contract_term term;
+        bool found;
+        enum err_code rc = contract_term(cx, val(rec, "contract_id")->i, prio->s, &term, &found);
+        if (rc != ERR_OK)
+            return rc;
+        if (found) {
+            *source = "contract";
+            *first = term.first_response;
+            *resolve = term.resolution;
+            *warn = term.warning_percent;
+            return ERR_OK;
+        }
+    }
     struct db_stmt *st = db_q(cx->db, &cx->err,
                               "SELECT id, first_response_minutes, resolution_minutes,\n"
                               "       warning_percent\n"
@@ -249,28 +268,37 @@ enum err_code sla_apply(struct ctx *cx, struct record *rec, int64_t created)
         return cx->err.code;
     int rc = db_step(st);
     if (rc == DB_ROW) {
-        policy = db_col_i64(st, 0);
-        first = db_col_i64(st, 1);
-        resolve = db_col_i64(st, 2);
-        warn = db_col_i64(st, 3);
+        *source = "policy";
+        *policy = db_col_i64(st, 0);
+        *first = db_col_i64(st, 1);
+        *resolve = db_col_i64(st, 2);
+        *warn = db_col_i64(st, 3);
     }
     db_done(st);
-    if (rc == DB_FAIL)
-        return cx->err.code;
-    if (!policy) {
+    return rc == DB_FAIL ? cx->err.code : ERR_OK;
+}
+
+enum err_code sla_apply(struct ctx *cx, struct record *rec, int64_t created)
+{
+    int64_t first = 0, resolve = 0, warn = 0, policy = 0;
+    const char *source;
+    enum err_code ec = sla_terms(cx, rec, &source, &policy, &first, &resolve, &warn);
+    if (ec != ERR_OK)
+        return ec;
+    struct value *pv = val(rec, "sla_policy_id");
+    pv->set = true, pv->null = policy == 0, pv->i = policy;
+    set_text(rec, "sla_source", source);
+    if (!source) {
         set_text(rec, "sla_state", "none");
-        val(rec, "sla_policy_id")->set = true, val(rec, "sla_policy_id")->null = true;
         return ERR_OK;
     }
     struct bizcal cal;
     struct value *branch = val(rec, "branch_id");
-    enum err_code ec = sla_calendar(cx, is_null(rec, "branch_id") ? 0 : branch->i, &cal);
+    ec = sla_calendar(cx, is_null(rec, "branch_id") ? 0 : branch->i, &cal);
     if (ec != ERR_OK)
         return ec == ERR_NOTFOUND ? (err_clear(&cx->err), ERR_OK) : ec;
     struct value *paused = val(rec, "sla_paused_minutes");
     int64_t pause = paused->set && !paused->null ? paused->i : 0;
-    struct value *pv = val(rec, "sla_policy_id");
-    pv->set = true, pv->null = false, pv->i = policy;
     set_time(cx, rec, "first_response_due", bizcal_add(&cal, created, first));
     set_time(cx, rec, "resolution_due", bizcal_add(&cal, created, resolve + pause));
     set_time(cx, rec, "sla_warning_at", bizcal_add(&cal, created, resolve * warn / 100 + pause));

@@ -9,7 +9,7 @@ import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
 import { RecordForm } from './RecordForm.jsx';
 import { Confirm, ErrorBanner, FieldValue, Modal, Spinner } from './ui.jsx';
 
-function useChildren(resName, params, enabled) {
+export function useChildren(resName, params, enabled) {
   const [items, setItems] = useState(null);
   const [error, setError] = useState(null);
   const [more, setMore] = useState(false);
@@ -105,6 +105,27 @@ function Units({ client }) {
   );
 }
 
+function Contracts({ client }) {
+  const { meta } = useApp();
+  const res = meta.byName.contracts;
+  const { items, error, reload } = useChildren('contracts', { client_id: client.id, sort: '-starts_on' }, !!(res && res.can_read));
+  if (!res || !res.can_read) return null;
+  return (
+    <section class="card" id="contracts">
+      <div class="card-head">
+        <h2>{t('client.contracts')}{items ? <span class="count">{items.length}</span> : null}</h2>
+        {res.can_write && <a class="btn btn-small" href={href('contracts/new', { client_id: client.id, back: `clients/${client.id}` })}>+ {t('client.add_contract')}</a>}
+      </div>
+      <ErrorBanner error={error} onRetry={error ? reload : null} />
+      {!items && !error && <Spinner />}
+      {items && items.length === 0 && <div class="empty-inline muted">{t('client.no_contracts')}</div>}
+      {items && items.length > 0 && (
+        <ChildTable res={{ ...res, fields: res.fields.filter((f) => ['number', 'kind', 'starts_on', 'ends_on', 'status'].includes(f.name)) }} items={items} />
+      )}
+    </section>
+  );
+}
+
 export function ClientPage({ res, id }) {
   const { rec, error, loading, reload } = useRecord(res.name, id);
   if (loading && !rec) return <div class="page"><Spinner /></div>;
@@ -119,6 +140,7 @@ export function ClientPage({ res, id }) {
         </section>
         <div class="client-side">
           <Contacts client={rec} />
+          <Contracts client={rec} />
           <Units client={rec} />
         </div>
       </div>

@@ -84,6 +84,16 @@ function InlineClient({ value, onChange, errors }) {
   );
 }
 
+// What a reference picker may offer given the current values: a request's
+// contract is one of its client's active contracts.
+function refParams(res, f, values) {
+  if (res.name === 'requests' && f.name === 'contract_id') {
+    const c = values.client_id;
+    return { status: 'active', ...(c && c.id ? { client_id: c.id } : {}) };
+  }
+  return undefined;
+}
+
 export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onCancel, onReload, autoFocus = true }) {
   const isEdit = !!(record && record.id);
   const fields = formFields(res).filter((f) => !(f.name in fixed));
@@ -208,7 +218,8 @@ export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onC
                     {fieldLabel(f)}
                     {(f.required && !(isEdit && f.type === 'password')) && <span class="req" title={t('required_mark')}> *</span>}
                   </label>
-                  <FieldInput field={f} id={ids[f.name]} value={values[f.name]} onChange={(v) => set(f.name, v)} error={err} autoFocus={autoFocus && i === 0} />
+                  <FieldInput field={f} id={ids[f.name]} value={values[f.name]} onChange={(v) => set(f.name, v)} error={err} autoFocus={autoFocus && i === 0}
+                    params={refParams(res, f, values)} />
                 </>
               )}
               {err && <div class="field-error" id={ids[f.name] + '-err'}>{fieldErrorText(err)}</div>}

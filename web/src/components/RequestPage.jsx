@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, request } from '../api.js';
 import { t, fmtDateTime } from '../i18n/index.js';
 import { enumLabel } from '../meta.js';
+import { href } from '../router.js';
 import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
 import { isTyping, useApp } from './ctx.js';
 import { ErrorBanner, Modal, RefPicker, Spinner, errorText } from './ui.jsx';
@@ -33,6 +34,16 @@ export function SlaClock({ res, rec }) {
     detail = left >= 0 ? t('sla.left', { t: span(left) }) : t('sla.over', { t: span(left) });
   }
   return <span class={'badge sla-' + rec.sla_state} title={rec.resolution_due ? fmtDateTime(rec.resolution_due) : ''}>{label}{detail ? ' · ' + detail : ''}</span>;
+}
+
+// Where the deadlines come from when it is a contract: "SLA по договору № …".
+function SlaSource({ rec }) {
+  if (rec.sla_source !== 'contract' || !rec.contract_id) return null;
+  return (
+    <a class="badge sla-source" data-sla-source="contract" href={href(`contracts/${rec.contract_id}`)}>
+      {t('request.sla_by_contract', { number: rec.contract_id_label || '#' + rec.contract_id })}
+    </a>
+  );
 }
 
 function Timeline({ items, res }) {
@@ -209,7 +220,7 @@ export function RequestPage({ res, id }) {
   const transitions = rec.transitions || [];
   return (
     <div class="page">
-      <RecordHead res={res} rec={rec}><SlaClock res={res} rec={rec} /><StatusBadge res={res} rec={rec} /></RecordHead>
+      <RecordHead res={res} rec={rec}><SlaSource rec={rec} /><SlaClock res={res} rec={rec} /><StatusBadge res={res} rec={rec} /></RecordHead>
       <div class="req-actions" role="toolbar" aria-label={t('actions')}>
         {transitions.length === 0 && <span class="muted">{t('request.no_transitions')}</span>}
         {transitions.map((tr) => (

@@ -19,13 +19,15 @@ export function LangSwitch({ lang, setLang }) {
 const GROUPS = [
   { key: 'desk', items: ['requests', 'workload', 'consultation', 'articles'] },
   { key: 'clients', items: ['clients', 'contacts'] },
+  { key: 'sales', items: ['contracts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
   { key: 'settings', items: ['routing_rules', 'sla_policies', 'business_calendars', 'calendar_days'] },
   { key: 'admin', items: ['branches', 'users', 'tokens', 'audit'] },
 ];
 
 export function navGroups(meta, special) {
-  const known = new Set([...GROUPS.flatMap((g) => g.items), 'saved_views']);
+  // terms are kept on their contract's page
+  const known = new Set([...GROUPS.flatMap((g) => g.items), 'saved_views', 'contract_sla_terms']);
   const ok = (n) => (special[n] !== undefined ? special[n] : !!(meta.byName[n] && meta.byName[n].can_read));
   const groups = GROUPS.map((g) => ({ key: g.key, items: g.items.filter(ok) }));
   const other = meta.list.filter((r) => !known.has(r.name) && r.can_read).map((r) => r.name);

@@ -109,7 +109,7 @@ let uid = 0;
 export const nextId = (p) => `${p}-${++uid}`;
 
 // One input for a field; value is the form's string/bool representation.
-export function FieldInput({ field, value, onChange, error, id, autoFocus }) {
+export function FieldInput({ field, value, onChange, error, id, autoFocus, params }) {
   const common = {
     id,
     name: field.name,
@@ -138,7 +138,7 @@ export function FieldInput({ field, value, onChange, error, id, autoFocus }) {
           min={field.min} max={field.max} onInput={(e) => onChange(e.currentTarget.value)} />
       );
     case 'ref':
-      return <RefPicker field={field} value={value} onChange={onChange} error={error} id={id} />;
+      return <RefPicker field={field} value={value} onChange={onChange} error={error} id={id} params={params} />;
     case 'password':
       return <input type="password" autoComplete="new-password" {...common} value={value ?? ''} onInput={(e) => onChange(e.currentTarget.value)} />;
     default: {
@@ -150,8 +150,9 @@ export function FieldInput({ field, value, onChange, error, id, autoFocus }) {
   }
 }
 
-// Searchable picker for a reference: value is {id, label} or null.
-export function RefPicker({ field, value, onChange, error, id, placeholder }) {
+// Searchable picker for a reference: value is {id, label} or null; params
+// narrow the choice (a client's contracts: {client_id}).
+export function RefPicker({ field, value, onChange, error, id, placeholder, params }) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState([]);
@@ -164,7 +165,7 @@ export function RefPicker({ field, value, onChange, error, id, placeholder }) {
   const load = (q) => {
     const my = ++seq.current;
     setBusy(true);
-    api.get(field.ref, { q: q || undefined, limit: 20 }).then((d) => {
+    api.get(field.ref, { ...(params || {}), q: q || undefined, limit: 20 }).then((d) => {
       if (my !== seq.current) return;
       setItems((d && d.items) || []);
       setActive(0);
@@ -219,6 +220,7 @@ export function RefPicker({ field, value, onChange, error, id, placeholder }) {
             <li role="option" aria-selected={i === active ? 'true' : 'false'} class={i === active ? 'active' : ''}
               onMouseDown={(e) => { e.preventDefault(); choose(rec); }} onMouseEnter={() => setActive(i)}>
               {recordLabel(field.ref, rec)}
+              {field.ref === 'contracts' && <span class="muted small"> · {rec.client_id_label}{rec.title ? ' · ' + rec.title : ''}</span>}
             </li>
           ))}
         </ul>
