@@ -23,7 +23,7 @@ static const char *const tables[] = {
     "business_calendars", "calendar_days", "branches", "users", "sessions", "api_tokens",
     "rate_limits", "audit_log", "audit_head", "clients", "contacts", "equipment_models",
     "equipment_units", "contracts", "contract_sla_terms", "sla_policies", "articles",
-    "routing_rules", "requests",
+    "article_models",    "routing_rules", "requests",
     "request_events", "number_sequences", "jobs", "notifications", "outbox", "saved_views", "attachments", "counters",
     NULL,
 };

@@ -22,7 +22,7 @@ const struct entity *const domain_entities[] = {
     &entity_contracts, &entity_contract_sla_terms,
     /* desk */
     &entity_requests, &entity_sla_policies, &entity_business_calendars, &entity_calendar_days,
-    &entity_articles, &entity_routing_rules, &entity_saved_views,
+    &entity_articles, &entity_article_models, &entity_routing_rules, &entity_saved_views,
     NULL,
 };
 /* clang-format on */

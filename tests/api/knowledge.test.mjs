@@ -24,6 +24,29 @@ after(async () => {
   db?.stop();
 });
 
+test('an article applies to further models: suggested on their requests; a model listed twice is refused; gone with its article', async () => {
+  const third = (await call(srv.base, mgr, 'POST', '/api/v1/equipment_models', { brand: 'DeLonghi', model: 'Magnifica-T', category: 'Кофемашины-2' })).json;
+  const u3 = (await call(srv.base, mgr, 'POST', '/api/v1/equipment_units', { model_id: third.id, serial: 'M-3', client_id: client.id })).json;
+  const art = (await call(srv.base, mgr, 'POST', '/api/v1/articles', { title: 'Ошибка «нет воды» у кофемашин', body: 'Проверьте поплавок бака…', model_id: model.id })).json;
+  const req = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Пишет «нет воды»', unit_id: u3.id })).json;
+  const before = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${req.id}/articles`)).json.items.map((a) => a.id);
+  assert.ok(!before.includes(art.id), 'not yet: the article names another model');
+  const link = await call(srv.base, mgr, 'POST', '/api/v1/article_models', { article_id: art.id, model_id: third.id });
+  assert.equal(link.status, 201, link.text);
+  assert.equal(link.json.model_id_label, 'DeLonghi Magnifica-T');
+  const after = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${req.id}/articles`)).json.items.map((a) => a.id);
+  assert.equal(after[0], art.id, 'suggested first: it names the model');
+  const twice = await call(srv.base, mgr, 'POST', '/api/v1/article_models', { article_id: art.id, model_id: third.id });
+  assert.ok([409, 422].includes(twice.status), twice.text);
+  const bad = await call(srv.base, mgr, 'POST', '/api/v1/article_models', { article_id: art.id, model_id: 999999 });
+  assert.equal(bad.status, 422, bad.text);
+  const moved = await call(srv.base, mgr, 'PATCH', `/api/v1/article_models/${link.json.id}`, { version: link.json.version, article_id: 1 });
+  assert.equal(moved.status, 422, 'a link does not move to another article');
+  assert.equal((await call(srv.base, sales, 'POST', '/api/v1/article_models', { article_id: art.id, model_id: other.id })).status, 201, 'who writes requests may write links');
+  assert.equal((await call(srv.base, mgr, 'DELETE', `/api/v1/articles/${art.id}`)).status, 204);
+  assert.deepEqual((await call(srv.base, mgr, 'GET', `/api/v1/article_models?article_id=${art.id}`)).json.items, []);
+});
+
 test('articles for the model and its category are suggested on a request; drafts and other categories are not', async () => {
   const own = await call(srv.base, mgr, 'POST', '/api/v1/articles', { title: 'Декальцинация Saeco', body: 'Залейте средство…', model_id: model.id });
   const cat = await call(srv.base, mgr, 'POST', '/api/v1/articles', { title: 'Чистка кофемашин', body: 'Раз в месяц…', category: 'Кофемашины' });

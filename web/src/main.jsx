@@ -6,6 +6,7 @@ import { getLang, setLang as storeLang, t } from './i18n/index.js';
 import { normaliseMeta } from './meta.js';
 import { navigate, useRoute } from './router.js';
 import { AuditPage } from './components/AuditPage.jsx';
+import { ArticlePage } from './components/ArticlePage.jsx';
 import { ClientPage } from './components/ClientPage.jsx';
 import { ContractPage } from './components/ContractPage.jsx';
 import { AppCtx } from './components/ctx.js';
@@ -55,6 +56,7 @@ function Page({ route, meta, special }) {
   if (c === 'edit') return <FormPage key={a + '/' + b + '/edit'} res={res} id={b} query={q} />;
   if (a === 'clients') return <ClientPage key={b} res={res} id={b} query={q} />;
   if (a === 'contracts') return <ContractPage key={b} res={res} id={b} query={q} />;
+  if (a === 'articles') return <ArticlePage key={b} res={res} id={b} query={q} />;
   if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
   if (a === 'requests') return <RequestPage key={b} res={res} id={b} query={q} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;

@@ -33,21 +33,47 @@ const struct entity entity_articles = {
     .perm_delete = P_REQUESTS_ASSIGN,
 };
 
+/* clang-format off */
+static const struct field article_model_fields[] = {
+    {"article_id", F_REF, F_REQUIRED | F_FILTER | F_LIST | F_CREATE_ONLY, 0, "article_model.article", .ref = &entity_articles},
+    {"model_id",   F_REF, F_REQUIRED | F_FILTER | F_LIST | F_UNIQUE,      0, "article_model.model", .ref = &entity_equipment_models, .unique_with = "article_id"},
+    {0},
+};
+/* clang-format on */
+
+/* The further models an article applies to (besides its own model_id). */
+const struct entity entity_article_models = {
+    .name = "article_models",
+    .table = "article_models",
+    .label = "entity.article_models",
+    .fields = article_model_fields,
+    .display_sql = "(SELECT m.brand || ' ' || m.model FROM equipment_models m WHERE m.id = model_id)",
+    .perm_read = P_REQUESTS_READ,
+    .perm_write = P_REQUESTS_WRITE,
+    .perm_delete = P_REQUESTS_WRITE,
+};
+
 enum err_code knowledge_suggest(struct ctx *cx, int64_t request_id, struct record ***out, int *n)
 {
     /* articles on the request's equipment model or its category, newest first */
-    struct db_stmt *st = db_q(cx->db, &cx->err,
-                              "SELECT a.id\n"
-                              "FROM requests r\n"
-                              "JOIN equipment_units u ON u.id = r.unit_id\n"
-                              "JOIN equipment_models m ON m.id = u.model_id\n"
-                              "JOIN articles a ON a.published = 1\n"
-                              "  AND (a.model_id = m.id OR (a.model_id IS NULL AND a.category = "
-                              "m.category))\n"
-                              "WHERE r.id = $1\n"
-                              "ORDER BY a.model_id IS NULL, a.id DESC\n"
-                              "LIMIT 10",
-                              "i", request_id);
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT a.id\n"
+             "FROM requests r\n"
+             "JOIN equipment_units u ON u.id = r.unit_id\n"
+             "JOIN equipment_models m ON m.id = u.model_id\n"
+             "JOIN articles a ON a.published = 1\n"
+             "  AND (a.model_id = m.id\n"
+             "       OR EXISTS (SELECT 1 FROM article_models am\n"
+             "                  WHERE am.article_id = a.id AND am.model_id = m.id)\n"
+             "       OR (a.model_id IS NULL AND a.category = m.category))\n"
+             "WHERE r.id = $1\n"
+             "ORDER BY a.model_id IS NULL AND NOT EXISTS\n"
+             "           (SELECT 1 FROM article_models am\n"
+             "            WHERE am.article_id = a.id AND am.model_id = m.id),\n"
+             "         a.id DESC\n"
+             "LIMIT 10",
+             "i", request_id);
     if (!st)
         return cx->err.code;
     int64_t ids[10];

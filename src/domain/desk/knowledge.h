@@ -6,6 +6,7 @@
 #include "core/entity.h"
 
 extern const struct entity entity_articles;
+extern const struct entity entity_article_models;
 
 /* Published articles for the equipment model of a request, or for its
  * category: at most 10, the model's own first. Arena-owned. */

@@ -27,7 +27,7 @@ const GROUPS = [
 
 export function navGroups(meta, special) {
   // terms are kept on their contract's page
-  const known = new Set([...GROUPS.flatMap((g) => g.items), 'saved_views', 'contract_sla_terms']);
+  const known = new Set([...GROUPS.flatMap((g) => g.items), 'saved_views', 'contract_sla_terms', 'article_models']);
   const ok = (n) => (special[n] !== undefined ? special[n] : !!(meta.byName[n] && meta.byName[n].can_read));
   const groups = GROUPS.map((g) => ({ key: g.key, items: g.items.filter(ok) }));
   const other = meta.list.filter((r) => !known.has(r.name) && r.can_read).map((r) => r.name);

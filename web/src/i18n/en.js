@@ -557,4 +557,13 @@ export default {
   "err.before_start": "Before the start date",
   "err.in_use": "Cannot change: requests are served under this contract",
   "err.not_in_force": "The contract is not in force on the request's date",
+  "entity.article_models": "Article models",
+  "one.article_models": "Article model",
+  "new.article_models": "Add a model",
+  "article_model.article": "Article",
+  "article_model.model": "Model",
+  "article.models": "Also applies to models",
+  "article.add_model": "Model",
+  "article.models_hint": "The article is suggested on requests for its own model, for these models and — when it names no model — for its category.",
+  "article.no_models": "Only the article's own model",
 };

@@ -568,4 +568,13 @@ export default {
   "err.before_start": "Раньше даты начала",
   "err.in_use": "Нельзя изменить: по договору уже есть обращения",
   "err.not_in_force": "Договор не действует на дату обращения",
+  "entity.article_models": "Модели статьи",
+  "one.article_models": "Модель статьи",
+  "new.article_models": "Добавить модель",
+  "article_model.article": "Статья",
+  "article_model.model": "Модель",
+  "article.models": "Ещё подходит к моделям",
+  "article.add_model": "Модель",
+  "article.models_hint": "Статья предлагается в обращениях по своей модели, по этим моделям и — если модель не указана — по своей категории.",
+  "article.no_models": "Только модель статьи",
 };
