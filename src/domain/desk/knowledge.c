@@ -47,7 +47,8 @@ const struct entity entity_article_models = {
     .table = "article_models",
     .label = "entity.article_models",
     .fields = article_model_fields,
-    .display_sql = "(SELECT m.brand || ' ' || m.model FROM equipment_models m WHERE m.id = model_id)",
+    .display_sql =
+        "(SELECT m.brand || ' ' || m.model FROM equipment_models m WHERE m.id = model_id)",
     .perm_read = P_REQUESTS_READ,
     .perm_write = P_REQUESTS_WRITE,
     .perm_delete = P_REQUESTS_WRITE,
