@@ -24,6 +24,7 @@ static const char *const tables[] = {
     "rate_limits", "audit_log", "audit_head", "clients", "contacts", "equipment_models",
     "equipment_units", "sla_policies", "articles", "routing_rules", "requests",
     "request_events", "number_sequences", "jobs", "notifications", "outbox", "saved_views", "attachments", "counters",
+    "mail_messages",
     NULL,
 };
 /* clang-format on */
