@@ -100,10 +100,7 @@ static const char *robot(struct ctx *cx, const struct mail_msg *m)
 
 static bool digit(char c) { return c >= '0' && c <= '9'; }
 
-/* The request numbers in a subject, in order: "О-2026-000123" with the
- * Cyrillic О (or a Latin O typed instead, either case), with or without
- * brackets. Each comes back written as we write numbers. */
-static int subject_numbers(struct ctx *cx, const char *s, const char **out, int max)
+int mail_subject_numbers(struct arena *a, const char *s, const char **out, int max)
 {
     int n = 0;
     for (const char *p = s; *p && n < max; p++) {
@@ -128,7 +125,7 @@ static int subject_numbers(struct ctx *cx, const char *s, const char **out, int 
             nd++;
         if (!nd || nd > 9 || digit(d[nd]))
             continue;
-        out[n++] = arena_printf(cx->a, "О-%.4s-%.*s", q + 1, (int)nd, d);
+        out[n++] = arena_printf(a, "О-%.4s-%.*s", q + 1, (int)nd, d);
         p = d + nd - 1;
     }
     return n;
@@ -140,7 +137,7 @@ static int subject_numbers(struct ctx *cx, const char *s, const char **out, int 
 static enum err_code find_thread(struct ctx *cx, const struct mail_msg *m, int64_t *id)
 {
     const char *numbers[4];
-    int n = subject_numbers(cx, m->subject, numbers, 4);
+    int n = mail_subject_numbers(cx->a, m->subject, numbers, 4);
     *id = 0;
     for (int i = 0; i < n && !*id; i++) {
         bool found;
@@ -162,11 +159,7 @@ static enum err_code find_thread(struct ctx *cx, const struct mail_msg *m, int64
     return ERR_OK;
 }
 
-/* What the client wrote, without the quoted message below it: from the
- * first line after which only "> " lines follow (and the "… wrote:" line
- * above them), or from an Outlook "Original Message" separator. When
- * nothing would be left, the whole text stays. */
-static char *strip_quoted(struct arena *a, const char *body)
+char *mail_reply_text(struct arena *a, const char *body)
 {
     char *s = arena_strdup(a, body);
     size_t n = strlen(s), cut_at = n;
@@ -403,7 +396,7 @@ static enum err_code intake_tx(struct ctx *cx, const struct mail_msg *m, const c
         const char *author = *m->from_name
                                  ? arena_printf(cx->a, "%s <%s>", m->from_name, m->from_addr)
                                  : m->from_addr;
-        const char *body = cut(cx->a, strip_quoted(cx->a, m->body), REPLY_MAX);
+        const char *body = cut(cx->a, mail_reply_text(cx->a, m->body), REPLY_MAX);
         rc = request_client_reply(cx, thread, *body ? body : NULL, author, NULL);
         if (rc != ERR_OK)
             return rc;

@@ -41,4 +41,15 @@ enum err_code mail_intake(struct ctx *cx, const char *raw, size_t len, struct ma
  * duplicate, ignored. */
 const char *mail_outcome_name(enum mail_outcome o);
 
+/* The request numbers in a subject, in order, at most max: "О-2026-000123"
+ * with the Cyrillic О (or a Latin O typed instead, either case), with or
+ * without brackets. Each is written back as we write numbers (arena). */
+int mail_subject_numbers(struct arena *a, const char *subject, const char **out, int max);
+
+/* What the client wrote in a reply, without the quoted letter below it: cut
+ * at the first line after which only "> " lines follow (with the "… wrote:"
+ * / "… писал(а):" line above them), or at an Outlook "Original Message"
+ * separator. When nothing would be left, the whole text stays (arena). */
+char *mail_reply_text(struct arena *a, const char *body);
+
 #endif

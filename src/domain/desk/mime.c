@@ -364,7 +364,8 @@ static char *part_bytes(struct arena *a, GMimePart *part, size_t *len)
     g_mime_data_wrapper_write_to_stream(w, s);
     GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
     char *out = arena_alloc(a, ba->len + 1);
-    memcpy(out, ba->data, ba->len);
+    if (ba->len) /* an empty array has no data */
+        memcpy(out, ba->data, ba->len);
     *len = ba->len;
     g_object_unref(s);
     return out;
@@ -481,7 +482,8 @@ static void walk(struct walker *w, GMimeObject *obj, int depth)
         g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, s);
         GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
         char *data = arena_alloc(w->a, ba->len + 1);
-        memcpy(data, ba->data, ba->len);
+        if (ba->len)
+            memcpy(data, ba->data, ba->len);
         size_t len = ba->len;
         g_object_unref(s);
         const char *subj = g_mime_message_get_subject(inner);
