@@ -496,5 +496,10 @@ export default {
   "attachments.none": "No files",
   "attachments.add": "Attach a file",
   "timeline.attachment": "File attached",
+  "timeline.client_reply": "Client replied by e-mail",
+  "timeline.attachment_skipped": "E-mail attachment refused",
+  "bell.kind.client_reply": "Client replied",
+  "request.by_email": "By e-mail",
+  "request.by_email_hint": "The request came by e-mail",
   'token.prefix': "Token starts with",
 };

@@ -507,5 +507,10 @@ export default {
   "attachments.none": "Файлов нет",
   "attachments.add": "Прикрепить файл",
   "timeline.attachment": "Прикреплён файл",
+  "timeline.client_reply": "Ответ клиента по почте",
+  "timeline.attachment_skipped": "Вложение письма не принято",
+  "bell.kind.client_reply": "Клиент ответил",
+  "request.by_email": "Из письма",
+  "request.by_email_hint": "Обращение пришло по электронной почте",
   'token.prefix': "Начало токена",
 };
