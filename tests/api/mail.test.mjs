@@ -6,7 +6,7 @@
 // garbage, permissions and the size limit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testDb, run, serve, login, call, tempDir, BIN } from '../lib.mjs';
@@ -221,6 +221,22 @@ test('the same Message-ID delivered twice makes one request', async () => {
   assert.equal(again.status, 0);
   assert.match(again.stderr, /taken before: nothing done/);
   assert.deepEqual(await snapshot(), before);
+});
+
+test('the same message delivered by several MTA processes at once is taken once', async () => {
+  const m = letter({ from: 'race@example.com', subject: 'Гонка', id: '<race@example.com>' });
+  const one = () => new Promise((res, rej) => {
+    const p = spawn(BIN, ['mail-intake', '--db', db.url, '--files', files], { env: { ...process.env, SERVITOR_PWHASH: 'fast' } });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('error', rej);
+    p.on('close', (status) => res({ status, stderr: err }));
+    p.stdin.end(m);
+  });
+  const all = await Promise.all([one(), one(), one(), one(), one()]);
+  assert.deepEqual(all.map((r) => r.status), [0, 0, 0, 0, 0], all.map((r) => r.stderr).join(''));
+  assert.equal(all.filter((r) => /created О-/.test(r.stderr)).length, 1, all.map((r) => r.stderr).join(''));
+  assert.equal(all.filter((r) => /taken before/.test(r.stderr)).length, 4);
 });
 
 test('auto-replies, bounces, lists and our own address are ignored: exit 0, logged, nothing written', async () => {
