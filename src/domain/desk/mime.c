@@ -327,6 +327,11 @@ char *html_to_text(struct arena *a, const char *h, size_t n)
             i++;
             continue;
         }
+        if (n - i >= 6 && !strncmp(h + i, "&nbsp;", 6)) { /* a space like the others */
+            space = true;
+            i += 6;
+            continue;
+        }
         if (space && b.len && b.p[b.len - 1] != '\n' && b.p[b.len - 1] != ' ')
             buf_addch(&b, ' ');
         space = false;
