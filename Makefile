@@ -10,7 +10,9 @@ PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq
 OPT     ?= -O2 -g
 CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Isrc -I$(BUILD)/gen \
            $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -lpthread -lz
+LDLIBS  += $(shell pkg-config --libs $(PKGS) gmime-3.0) -lpthread -lz
+# GMime (and the glib under it) is seen by one file only: the MIME wrapper
+MIME_CFLAGS := $(shell pkg-config --cflags gmime-3.0)
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
 SRC_ALL  := $(sort $(wildcard src/*/*.c src/domain/*/*.c))
@@ -32,6 +34,8 @@ $(BUILD)/libservitor.a: $(OBJ_LIB)
 $(BUILD)/%.o: %.c $(wildcard src/*/*.h src/domain/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DSERVITOR_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(BUILD)/src/domain/desk/mime.o: CFLAGS += $(MIME_CFLAGS)
 
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)

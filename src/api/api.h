@@ -57,5 +57,6 @@ API_HANDLER(api_attachment_list);
 API_HANDLER(api_attachment_get);
 API_HANDLER(api_notifications);
 API_HANDLER(api_notifications_read);
+API_HANDLER(api_mail_intake);
 
 #endif

@@ -12,10 +12,10 @@
 
 static json_t *event_json(const struct request_event *e)
 {
-    return json_pack("{s:I,s:s,s:o,s:s?,s:s,s:b,s:s?,s:s?,s:s?}", "id", (json_int_t)e->id, "at",
-                     e->at, "user_id", e->user_id ? json_integer(e->user_id) : json_null(),
-                     "user_name", e->user_name, "kind", e->kind, "public", e->public_event, "body",
-                     e->body, "from", e->from_state, "to", e->to_state);
+    return json_pack("{s:I,s:s,s:o,s:s?,s:s?,s:s,s:b,s:s?,s:s?,s:s?}", "id", (json_int_t)e->id,
+                     "at", e->at, "user_id", e->user_id ? json_integer(e->user_id) : json_null(),
+                     "user_name", e->user_name, "author", e->author, "kind", e->kind, "public",
+                     e->public_event, "body", e->body, "from", e->from_state, "to", e->to_state);
 }
 
 API_HANDLER(api_request_timeline)

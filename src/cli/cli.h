@@ -4,6 +4,7 @@
 #define SERVITOR_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/ctx.h"
 
@@ -15,6 +16,9 @@ const char *cli_db_url(int argc, char **argv);
 /* Opens the database and applies migrations; prints the error and returns
  * NULL on failure. */
 struct db *cli_open_db(const char *url);
+/* Where attached files go: --files, else a "files" folder beside a SQLite
+ * file, else data/files. Written into buf (size n), which is returned. */
+const char *cli_files_dir(int argc, char **argv, const char *db_url, char *buf, size_t n);
 
 int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
@@ -23,5 +27,6 @@ int cmd_backup(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
+int cmd_mail_intake(int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const char *const tables[] = {
     "equipment_units", "contracts", "contract_sla_terms", "sla_policies", "articles",
     "article_models",    "routing_rules", "requests",
     "request_events", "number_sequences", "jobs", "notifications", "outbox", "saved_views", "attachments", "counters",
+    "mail_messages",
     NULL,
 };
 /* clang-format on */

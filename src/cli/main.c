@@ -44,6 +44,14 @@ static const struct command commands[] = {
      "Copies all data from one database to another (SQLite ↔ PostgreSQL). The\n"
      "target is migrated and must be empty; afterwards row counts are compared\n"
      "and the audit chain verified. Stop the servers of the source first."},
+    {"mail-intake", cmd_mail_intake, "mail-intake [--db PATH] [--files DIR]",
+     "Takes one e-mail message (RFC 5322) on standard input: a new request, or a\n"
+     "client's reply to the request whose number its subject carries. For a\n"
+     "Postfix pipe transport, fetchmail --mda or procmail. Exit status as an MTA\n"
+     "reads it: 0 taken (or deliberately ignored: auto-replies, bounces, lists, our\n"
+     "own address SERVITOR_MAIL_FROM, a Message-ID taken before), 65 not a message\n"
+     "or too large (nothing written; the MTA bounces it), 75 the database or the\n"
+     "files are not available (the MTA tries again later). --files as for serve."},
     {"audit", cmd_audit, "audit verify [--db PATH]",
      "Walks the audit log's hash chain. Exit status 0 when intact; otherwise\n"
      "names the first bad entry and exits with 1."},
@@ -115,6 +123,20 @@ const char *cli_db_url(int argc, char **argv)
     if (!db)
         db = getenv("SERVITOR_DB");
     return db && *db ? db : "data/servitor.db";
+}
+
+const char *cli_files_dir(int argc, char **argv, const char *db_url, char *buf, size_t n)
+{
+    const char *files = cli_opt(argc, argv, "--files");
+    if (files)
+        return files;
+    const char *slash = strrchr(db_url, '/');
+    bool pg = strncmp(db_url, "postgres", 8) == 0;
+    if (!pg && slash)
+        snprintf(buf, n, "%.*s/files", (int)(slash - db_url), db_url);
+    else
+        snprintf(buf, n, "%s", pg ? "data/files" : "files");
+    return buf;
 }
 
 struct db *cli_open_db(const char *url)

@@ -45,18 +45,8 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "servitor: --threads takes a number from 1 to 256\n");
         return 2;
     }
-    /* attached files: --files, else a "files" folder beside a SQLite file,
-     * else data/files */
-    const char *files = cli_opt(argc, argv, "--files");
     char dir[512];
-    if (!files) {
-        const char *slash = strrchr(url, '/');
-        if (strncmp(url, "postgres", 8) != 0 && slash)
-            snprintf(dir, sizeof(dir), "%.*s/files", (int)(slash - url), url);
-        else
-            snprintf(dir, sizeof(dir), strncmp(url, "postgres", 8) ? "files" : "data/files");
-        files = dir;
-    }
+    const char *files = cli_files_dir(argc, argv, url, dir, sizeof(dir));
     attachments_set_dir(files);
     struct server_opts opts = {
         .listen_host = host,

@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { testDb, run, serve, login, call } from '../lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { testDb, run, serve, login, call, BIN } from '../lib.mjs';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -383,3 +384,26 @@ test('a contract with an SLA term, made from the client page; a request for the 
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+test('a request that came by e-mail shows it; the client\'s e-mail reply stands out on the timeline', async () => {
+  const mail = (subject, body, id) => {
+    const r = spawnSync(BIN, ['mail-intake', '--db', db.url], {
+      input: [`From: Client <e2e-client@example.com>`, `Subject: ${subject}`, `Message-ID: <${id}@example.com>`,
+        'Content-Type: text/plain; charset=utf-8', '', body, ''].join('\r\n'),
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stderr.match(/О-\d{4}-\d{6}/)[0];
+  };
+  const number = mail('Printer jams', 'Paper jams every time', 'e2e-1');
+  mail(`Re: [${number}] Printer jams`, 'It is a Kyocera M2040dn', 'e2e-2');
+  const { page, errors, ctx } = await open('manager', 'demo12345');
+  await page.goto(srv.base + `/#/requests?q=${encodeURIComponent(number)}`);
+  await page.click(`a:has-text("${number}")`);
+  await page.waitForSelector('.badge.channel-email:has-text("Из письма")');
+  const reply = page.locator('.ev-client_reply');
+  await reply.waitFor();
+  assert.match(await reply.textContent(), /Ответ клиента по почте.*Client <e2e-client@example\.com>.*It is a Kyocera M2040dn/s);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+

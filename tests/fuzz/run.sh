@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 seconds=${FUZZ_SECONDS:-20}
-targets=${FUZZ_TARGETS:-"fuzz_json_body fuzz_query"}
+targets=${FUZZ_TARGETS:-"fuzz_json_body fuzz_query fuzz_mail"}
 out=build-fuzz
 cc=${FUZZ_CC:-clang}
 
@@ -24,7 +24,7 @@ command -v "$cc" >/dev/null || { echo "fuzz: $cc not found" >&2; exit 1; }
 # the migrations are embedded from a generated file (make keeps it current)
 make -s build/gen/migrations.c
 
-pkgs="libmicrohttpd jansson sqlite3 libsodium libpq"
+pkgs="libmicrohttpd jansson sqlite3 libsodium libpq gmime-3.0"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -DSERVITOR_VERSION=\"fuzz\" -Isrc -Ibuild/gen
         -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
         $(pkg-config --cflags $pkgs)"

@@ -139,7 +139,8 @@ enum err_code attachment_add(struct ctx *cx, int64_t request_id, const char *fil
         return rc;
     char now[ISO_TIME_LEN];
     time_now_iso(now);
-    if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)
+    bool own; /* e-mail intake adds files inside its own transaction */
+    if ((rc = db_begin_own(cx->db, &cx->err, &own)) != ERR_OK)
         return rc;
     int64_t id = 0;
     rc = db_get_i64(cx->db, &cx->err, &id, &found,
@@ -161,7 +162,7 @@ enum err_code attachment_add(struct ctx *cx, int64_t request_id, const char *fil
                 cx, "attach", "requests", request_id, NULL,
                 arena_printf(cx->a, "{\"attachment\":%lld,\"sha256\":\"%s\"}", (long long)id, sha));
     }
-    if ((rc = db_end_own(cx->db, &cx->err, true, rc)) != ERR_OK)
+    if ((rc = db_end_own(cx->db, &cx->err, own, rc)) != ERR_OK)
         return rc;
     struct db_stmt *st = db_q(cx->db, &cx->err, "SELECT " ATTACH_COLS "WHERE a.id = $1", "i", id);
     if (!st)

@@ -20,7 +20,8 @@ enum err_code request_recount_job(struct ctx *cx);
 const char *request_title(struct ctx *cx, struct record *rec);
 
 /* Adds an event to a request's timeline (in the caller's transaction): kind
- * created, reply, note, status, assigned, sla; *event_id may be NULL. */
+ * created, reply, client_reply, note, status, assigned, sla, attachment,
+ * attachment_skipped; *event_id may be NULL. */
 enum err_code request_event_add(struct ctx *cx, int64_t request_id, const char *kind,
                                 bool public_event, const char *body, const char *from,
                                 const char *to, int64_t *event_id);
@@ -36,13 +37,22 @@ enum err_code request_create_for_client(struct ctx *cx, struct record *req, json
 enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *body,
                               bool public_reply, int64_t *event_id);
 
+/* A client's own answer (an e-mail reply), in the caller's write
+ * transaction: a public client_reply event signed by author ("Name
+ * <address>"), the assignee told, the audit entry; a request waiting for the
+ * client goes back to work (the "resume" transition, so the SLA clock runs
+ * again) — the acting user must be allowed to resume it. ERR_NOTFOUND. */
+enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const char *body,
+                                   const char *author, int64_t *event_id);
+
 /* One event of a request's timeline. */
 struct request_event {
     int64_t id;
     const char *at;
     int64_t user_id; /* 0: the client or the system */
     const char *user_name;
-    const char *kind; /* created, reply, note, status, assigned */
+    const char *author; /* who wrote it when no user did (client_reply), or NULL */
+    const char *kind;   /* created, reply, client_reply, note, status, assigned… */
     bool public_event;
     const char *body;
     const char *from_state, *to_state;

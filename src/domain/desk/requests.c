@@ -640,13 +640,51 @@ enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *bo
     return db_end_own(cx->db, &cx->err, own, rc);
 }
 
+enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const char *body,
+                                   const char *author, int64_t *event_id)
+{
+    struct record *req;
+    enum err_code rc = entity_get(cx, &entity_requests, request_id, &req);
+    if (rc != ERR_OK)
+        return rc;
+    char now[ISO_TIME_LEN];
+    time_now_iso(now);
+    int64_t id = 0;
+    bool found;
+    rc = db_get_i64(cx->db, &cx->err, &id, &found,
+                    "INSERT INTO request_events (request_id, at, user_id, kind, public, body,\n"
+                    "                            author)\n"
+                    "VALUES ($1, $2, NULL, 'client_reply', 1, $3, $4)\n"
+                    "RETURNING id",
+                    "ittt", request_id, now, body, author);
+    if (event_id)
+        *event_id = id;
+    struct value *a = record_value(req, "assignee_id");
+    if (rc == ERR_OK && a->set && !a->null)
+        rc = notify(cx, a->i, "client_reply", "requests", request_id, request_title(cx, req));
+    if (rc == ERR_OK) {
+        json_t *j =
+            json_pack("{s:s,s:s?,s:s?}", "kind", "client_reply", "author", author, "body", body);
+        char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+        rc = audit_append(cx, "client_reply", "requests", request_id, NULL, s);
+        free(s);
+        json_decref(j);
+    }
+    /* the client answered: the wait is over, the SLA clock runs again */
+    if (rc == ERR_OK && !strcmp(record_value(req, "status")->s, "waiting_client")) {
+        struct record *out;
+        rc = workflow_run(cx, &request_workflow, request_id, req->version, "resume", NULL, &out);
+    }
+    return rc;
+}
+
 enum err_code request_timeline(struct ctx *cx, int64_t request_id, bool public_only,
                                struct request_event **out, int *n)
 {
     struct db_stmt *st =
         db_q(cx->db, &cx->err,
              "SELECT e.id, e.at, e.user_id, u.name, e.kind, e.public, e.body, e.from_state,\n"
-             "       e.to_state\n"
+             "       e.to_state, e.author\n"
              "FROM request_events e\n"
              "LEFT JOIN users u ON u.id = e.user_id\n"
              "WHERE e.request_id = $1 AND (e.public = 1 OR $2 = 0)\n"
@@ -674,6 +712,7 @@ enum err_code request_timeline(struct ctx *cx, int64_t request_id, bool public_o
         e->body = arena_strdup(cx->a, db_col_text(st, 6));
         e->from_state = arena_strdup(cx->a, db_col_text(st, 7));
         e->to_state = arena_strdup(cx->a, db_col_text(st, 8));
+        e->author = arena_strdup(cx->a, db_col_text(st, 9));
     }
     db_done(st);
     if (step == DB_FAIL)

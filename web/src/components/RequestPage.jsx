@@ -64,10 +64,10 @@ function Timeline({ items, res }) {
                     : e.kind === 'escalated' && e.to ? t('timeline.escalated_priority', { from: pr(e.from), to: pr(e.to) })
                       : t('timeline.' + e.kind)}
             </strong>
-            <span class="muted"> · {e.user_name || '—'} · {fmtDateTime(e.at)}</span>
+            <span class="muted"> · {e.user_name || e.author || '—'} · {fmtDateTime(e.at)}</span>
           </div>
-          {(e.kind === 'reply' || e.kind === 'note') && <div class="ev-body">{e.body}</div>}
-          {e.kind === 'attachment' && <div class="muted">{e.body}</div>}
+          {(e.kind === 'reply' || e.kind === 'note' || (e.kind === 'client_reply' && e.body)) && <div class="ev-body">{e.body}</div>}
+          {(e.kind === 'attachment' || e.kind === 'attachment_skipped') && <div class="muted">{e.body}</div>}
         </li>
       ))}
     </ol>
@@ -220,7 +220,10 @@ export function RequestPage({ res, id }) {
   const transitions = rec.transitions || [];
   return (
     <div class="page">
-      <RecordHead res={res} rec={rec}><SlaSource rec={rec} /><SlaClock res={res} rec={rec} /><StatusBadge res={res} rec={rec} /></RecordHead>
+      <RecordHead res={res} rec={rec}>
+        {rec.channel === 'email' && <span class="badge channel-email" data-channel="email" title={t('request.by_email_hint')}>✉ {t('request.by_email')}</span>}
+        <SlaSource rec={rec} /><SlaClock res={res} rec={rec} /><StatusBadge res={res} rec={rec} />
+      </RecordHead>
       <div class="req-actions" role="toolbar" aria-label={t('actions')}>
         {transitions.length === 0 && <span class="muted">{t('request.no_transitions')}</span>}
         {transitions.map((tr) => (
