@@ -57,12 +57,17 @@ API_HANDLER(api_entity_list)
     const char *next;
     if ((rc = entity_list(cx, ent, &lq, &items, &n, &next)) != ERR_OK)
         return rc;
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(arr, record_to_json(items[i]));
-    http_json(rs, 200,
-              json_pack("{s:o,s:o}", "items", arr, "next_cursor",
-                        next ? json_string(next) : json_null()));
+    struct buf b = BUF_INIT;
+    buf_adds(&b, "{\"items\":[");
+    for (int i = 0; i < n; i++) {
+        if (i)
+            buf_addch(&b, ',');
+        record_json_write(&b, items[i], true);
+    }
+    buf_adds(&b, "],\"next_cursor\":");
+    json_write_string(&b, next);
+    buf_addch(&b, '}');
+    http_json_text(rs, 200, &b);
     return ERR_OK;
 }
 
@@ -78,11 +83,26 @@ API_HANDLER(api_entity_get)
         rc = entity_get(cx, ent, id, &rec);
     if (rc != ERR_OK)
         return rc;
-    json_t *j = record_to_json(rec);
+    struct buf b = BUF_INIT;
     const struct workflow *wf = domain_workflow(ent);
-    if (wf)
-        json_object_set_new(j, "transitions", transitions_json(cx, wf, rec));
-    http_json(rs, 200, j);
+    record_json_write(&b, rec, !wf);
+    if (wf) {
+        /* the transitions the caller may take now: the UI's buttons */
+        const struct transition *ts[32];
+        int n = workflow_available(cx, wf, rec, ts, 32);
+        buf_adds(&b, ",\"transitions\":[");
+        for (int i = 0; i < n; i++) {
+            buf_adds(&b, i ? ",{\"name\":" : "{\"name\":");
+            json_write_string(&b, ts[i]->name);
+            buf_adds(&b, ",\"label\":");
+            json_write_string(&b, ts[i]->label);
+            buf_adds(&b, ",\"to\":");
+            json_write_string(&b, ts[i]->to);
+            buf_addch(&b, '}');
+        }
+        buf_adds(&b, "]}");
+    }
+    http_json_text(rs, 200, &b);
     http_header(cx, rs, "ETag", arena_printf(cx->a, "\"%lld\"", (long long)rec->version));
     return ERR_OK;
 }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/text.h"
 #include "base/banned.h"
 
 json_t *record_to_json(const struct record *rec)
@@ -38,6 +39,112 @@ json_t *record_to_json(const struct record *rec)
         }
     }
     return o;
+}
+
+void json_write_string(struct buf *b, const char *s)
+{
+    if (!s || !utf8_valid(s, strlen(s))) {
+        buf_adds(b, "null");
+        return;
+    }
+    static const char hex[] = "0123456789ABCDEF";
+    buf_addch(b, '"');
+    const char *run = s;
+    for (const char *p = s;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        buf_add(b, run, (size_t)(p - run));
+        if (!c)
+            break;
+        char esc[7] = {'\\', 0};
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+        }
+        buf_adds(b, esc);
+        run = p + 1;
+    }
+    buf_addch(b, '"');
+}
+
+/* Field names are identifiers: written as they are (no printf: this runs
+ * for every field of every record answered). */
+static void write_key(struct buf *b, const char *name, const char *suffix)
+{
+    buf_adds(b, ",\"");
+    buf_adds(b, name);
+    buf_adds(b, suffix);
+    buf_adds(b, "\":");
+}
+
+static void write_int(struct buf *b, int64_t v)
+{
+    char tmp[24], *p = tmp + sizeof(tmp);
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void record_json_write(struct buf *b, const struct record *rec, bool close)
+{
+    const struct entity *ent = rec->ent;
+    buf_adds(b, "{\"id\":");
+    write_int(b, rec->id);
+    buf_adds(b, ",\"version\":");
+    write_int(b, rec->version);
+    buf_adds(b, ",\"created_at\":");
+    json_write_string(b, rec->created_at);
+    buf_adds(b, ",\"updated_at\":");
+    json_write_string(b, rec->updated_at);
+    for (int i = 0; ent->fields[i].name; i++) {
+        const struct field *f = &ent->fields[i];
+        const struct value *v = &rec->v[i];
+        if (f->type == F_PASSWORD)
+            continue;
+        write_key(b, f->name, "");
+        if (!v->set || v->null)
+            buf_adds(b, "null");
+        else if (f->type == F_BOOL)
+            buf_adds(b, v->i ? "true" : "false");
+        else if (f->type == F_INT || f->type == F_REF)
+            write_int(b, v->i);
+        else
+            json_write_string(b, v->s ? v->s : "");
+        if (f->type == F_REF) {
+            write_key(b, f->name, "_label");
+            json_write_string(b, rec->labels ? rec->labels[i] : NULL);
+        }
+    }
+    if (close)
+        buf_addch(b, '}');
 }
 
 const char *record_json_text(struct ctx *cx, const struct record *rec)

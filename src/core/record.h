@@ -6,12 +6,20 @@
 
 #include <jansson.h>
 
+#include "base/buf.h"
 #include "core/entity.h"
 
 /* New reference; the caller decrefs. Write-only fields are left out. */
 json_t *record_to_json(const struct record *rec);
 /* The same as compact JSON text in the arena. */
 const char *record_json_text(struct ctx *cx, const struct record *rec);
+
+/* The same written straight into b, without building JSON objects (the
+ * hot paths: a record, a list page): '{' and the fields, and the closing '}'
+ * when close is set — else the caller adds its own keys first. */
+void record_json_write(struct buf *b, const struct record *rec, bool close);
+/* s as a JSON string; null when s is NULL or not valid UTF-8. */
+void json_write_string(struct buf *b, const char *s);
 
 /* What the input is for: which fields it may carry. */
 enum record_input {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/buf.h"
 #include "core/ctx.h"
 #include "core/auth.h"
 #include "core/entity.h"
@@ -101,6 +102,8 @@ struct server_opts {
 int server_run(const struct server_opts *opts);
 
 /* Prometheus text of the request counters (malloc'ed). */
+/* A JSON answer already written as text: the buffer is handed over. */
+void http_json_text(struct http_resp *rs, int status, struct buf *body);
 char *metrics_render(size_t *len);
 /* The group commit's batches and the requests they carried (false: no group,
  * not SQLite). */

@@ -66,6 +66,14 @@ void http_json(struct http_resp *rs, int status, void *json)
     json_decref(j);
 }
 
+void http_json_text(struct http_resp *rs, int status, struct buf *body)
+{
+    rs->status = status;
+    rs->content_type = "application/json; charset=utf-8";
+    rs->body = buf_detach(body, &rs->len);
+    rs->body_static = false;
+}
+
 void http_header(struct ctx *cx, struct http_resp *rs, const char *name, const char *value)
 {
     (void)cx;

@@ -1537,6 +1537,48 @@ static void json_output_has_every_field_but_passwords_and_labels_references(void
     assert_non_null(strstr(text, "\"login\":\"json\""));
 }
 
+/* The hot paths write records as text directly; the answer must be the same
+ * JSON jansson makes, quotes, controls, Cyrillic and bad UTF-8 included. */
+static void the_direct_json_writer_matches_jansson(void **state)
+{
+    (void)state;
+    struct arena a;
+    arena_init(&a, 0);
+    struct ctx cx = {.a = &a};
+    const char *texts[] = {"plain",
+                           "кавычки \" и \\ слэш / ёлка",
+                           "tab\tnl\ncr\rbs\bff\f\x01\x1f\x7f",
+                           "\xff\xfe not utf-8",
+                           "",
+                           "emoji \xf0\x9f\x99\x82"};
+    for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+        struct record *r = record_new(&cx, &entity_gadgets);
+        r->id = (int64_t)k * 1000003 - 7;
+        r->version = INT64_MAX - (int64_t)k;
+        r->created_at = "2026-11-27T10:00:00Z";
+        r->updated_at = k % 2 ? NULL : texts[k];
+        for (int i = 0; entity_gadgets.fields[i].name; i++) {
+            const struct field *f = &entity_gadgets.fields[i];
+            struct value *v = &r->v[i];
+            v->set = (k + (size_t)i) % 5 != 0;
+            v->null = (k + (size_t)i) % 7 == 0;
+            v->i = f->type == F_BOOL ? (int64_t)(k % 2) : (k % 2 ? INT64_MIN : -42 * (int64_t)k);
+            v->s = texts[(k + (size_t)i) % 6];
+            if (f->type == F_REF)
+                r->labels[i] = k % 3 ? texts[k] : NULL;
+        }
+        json_t *j = record_to_json(r);
+        char *want = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        struct buf b = BUF_INIT;
+        record_json_write(&b, r, true);
+        assert_string_equal(b.p, want);
+        free(want);
+        buf_release(&b);
+    }
+    arena_free(&a);
+}
+
 int main(void)
 {
     setenv("SERVITOR_PWHASH", "fast", 0);
@@ -1544,6 +1586,7 @@ int main(void)
         return 1;
 #define DB_TEST(fn) cmocka_unit_test_setup_teardown(fn, gadget_setup, unit_db_teardown)
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_direct_json_writer_matches_jansson),
         DB_TEST(client_create_get_update_delete_round_trip),
         DB_TEST(every_write_is_audited_with_before_and_after),
         DB_TEST(every_registry_entity_can_be_created_read_updated_and_deleted),
