@@ -264,8 +264,9 @@ out:
     return rc;
 }
 
-enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct listq *lq,
-                          struct record ***items, int *n, const char **next_cursor)
+static enum err_code list_run(struct ctx *cx, const struct entity *ent, const struct listq *lq,
+                              bool window_ok, bool *windowed, struct record ***items, int *n,
+                              const char **next_cursor)
 {
     struct bound binds[LISTQ_MAX_FILTERS * ENUM_FILTER_MAX + 2 * (LISTQ_MAX_SORT + 1) + 4];
     int nb = 0;
@@ -310,7 +311,7 @@ enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct
     if (lq->q && *lq->q) {
         /* a search that is the whole list, newest first, needs one page of
          * matches only */
-        struct search_page page = {0, 0};
+        struct search_page page = {0, 0, window_ok, false};
         bool paged = lq->nfilters == 0 && !ent->owner_field && lq->nsort == 1 &&
                      lq->sort[0].field == SORT_ID && lq->sort[0].desc;
         if (paged) {
@@ -324,6 +325,7 @@ enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct
         struct buf clause = BUF_INIT;
         const char *match = db_search_clause(cx->db, cx->a, &clause, "t", ent->table, nb + 1, lq->q,
                                              paged ? &page : NULL);
+        *windowed = page.windowed;
         if (match) {
             buf_printf(&sql, "\n  AND %s", clause.p);
             binds[nb].is_int = false;
@@ -391,5 +393,17 @@ enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct
     *n = count;
 out:
     buf_release(&sql);
+    return rc;
+}
+
+enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct listq *lq,
+                          struct record ***items, int *n, const char **next_cursor)
+{
+    bool windowed = false;
+    enum err_code rc = list_run(cx, ent, lq, true, &windowed, items, n, next_cursor);
+    /* a search that looked at the newest rows only and found no full page
+     * there: the matches may be further back */
+    if (rc == ERR_OK && windowed && !*next_cursor)
+        rc = list_run(cx, ent, lq, false, &windowed, items, n, next_cursor);
     return rc;
 }

@@ -261,7 +261,7 @@ enum err_code db_search_delete(struct db *db, const char *table, int64_t id, str
 
 const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, const char *alias,
                              const char *table, int param, const char *folded_query,
-                             const struct search_page *page)
+                             struct search_page *page)
 {
     return db->ops->search_clause(db, a, sql, alias, table, param, folded_query, page);
 }

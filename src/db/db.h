@@ -98,10 +98,15 @@ enum err_code db_search_put(struct db *db, const char *table, int64_t id, const 
 enum err_code db_search_delete(struct db *db, const char *table, int64_t id, struct err *e);
 /* When a search is the whole list in newest-first order, the page it needs:
  * ids below `before` (0: from the newest), at most `limit` of them. A driver
- * may use it to stop early; NULL or ignoring it gives the same answer. */
+ * may use it to stop early; NULL or ignoring it gives the same answer —
+ * except when the driver sets `windowed`: then it looked only at the newest
+ * rows, and fewer than `limit` rows found means the caller must ask again
+ * without a page. */
 struct search_page {
     int64_t before;
     int limit;
+    bool window;   /* the driver may look at a window of the newest rows only… */
+    bool windowed; /* …and says so here */
 };
 
 /* Appends to sql a condition on `<alias>.id` true for rows matching the
@@ -110,7 +115,7 @@ struct search_page {
  * required). Returns NULL when the query has no words. */
 const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, const char *alias,
                              const char *table, int param, const char *folded_query,
-                             const struct search_page *page);
+                             struct search_page *page);
 
 /* What follows a SELECT to claim rows that others may be claiming at the
  * same time: "FOR UPDATE SKIP LOCKED" on PostgreSQL; nothing on SQLite, where

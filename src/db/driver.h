@@ -31,7 +31,7 @@ struct db_ops {
     enum err_code (*search_delete)(struct db *db, const char *table, int64_t id, struct err *e);
     const char *(*search_clause)(struct db *db, struct arena *a, struct buf *sql, const char *alias,
                                  const char *table, int param, const char *folded_query,
-                                 const struct search_page *page);
+                                 struct search_page *page);
     enum err_code (*backup)(struct db *db, const char *path, struct err *e);
 };
 

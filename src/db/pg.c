@@ -379,16 +379,56 @@ static enum err_code pg_search_delete(struct db *db, const char *table, int64_t 
     return ERR_OK; /* the vector goes with its row */
 }
 
+/* How many of the newest rows a first search looks at (2000; tests make it
+ * small to reach the second search with little data). */
+static int search_window(void)
+{
+    const char *s = getenv("SERVITOR_SEARCH_WINDOW");
+    int64_t v;
+    return s && parse_i64(s, strlen(s), &v) && v > 0 && v <= 1000000 ? (int)v : 2000;
+}
+
 static const char *pg_search_clause(struct db *db, struct arena *a, struct buf *sql,
                                     const char *alias, const char *table, int param,
-                                    const char *folded, const struct search_page *page)
+                                    const char *folded, struct search_page *page)
 {
-    (void)db, (void)table, (void)page; /* the GIN index has no order to walk */
+    (void)db;
     char *terms = db_search_terms(folded, "'", "':*", " & ", "'\\", '\\');
     if (!terms)
         return NULL;
-    buf_printf(sql, "%s.search_doc @@ (to_tsquery('simple', $%d) || to_tsquery('russian', $%d))",
-               alias, param, param);
+    if (page && page->limit > 0 && page->window) {
+        /* the GIN index has no order to walk: a common word matches tens of
+         * thousands of rows, all fetched and sorted for one page. So the
+         * newest rows are looked at first (the primary key walked
+         * backwards); when they hold no full page the caller asks again
+         * without the window… */
+        buf_printf(sql, "%s.id IN (SELECT id FROM %s", alias, table);
+        if (page->before > 0)
+            buf_printf(sql, " WHERE id < %lld", (long long)page->before);
+        buf_printf(sql,
+                   " ORDER BY id DESC LIMIT %d)\n"
+                   "  AND %s.search_doc @@ (to_tsquery('simple', $%d) || "
+                   "to_tsquery('russian', $%d))",
+                   search_window(), alias, param, param);
+        page->windowed = true;
+    } else if (page && page->limit > 0) {
+        /* …and then the index finds the (rarer) matches: sorted by an
+         * expression, so that the planner cannot walk the primary key
+         * backwards through every row instead — its estimate for a word
+         * it has no statistics on would make it try */
+        buf_printf(sql,
+                   "%s.id IN (SELECT id FROM %s\n"
+                   "  WHERE search_doc @@ (to_tsquery('simple', $%d) || to_tsquery('russian', "
+                   "$%d))",
+                   alias, table, param, param);
+        if (page->before > 0)
+            buf_printf(sql, " AND id < %lld", (long long)page->before);
+        buf_printf(sql, "\n  ORDER BY id + 0 DESC LIMIT %d)", page->limit);
+    } else {
+        buf_printf(sql,
+                   "%s.search_doc @@ (to_tsquery('simple', $%d) || to_tsquery('russian', $%d))",
+                   alias, param, param);
+    }
     const char *out = arena_strdup(a, terms);
     free(terms);
     return out;

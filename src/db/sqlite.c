@@ -250,7 +250,7 @@ static enum err_code sq_search_put(struct db *db, const char *table, int64_t id,
 
 static const char *sq_search_clause(struct db *db, struct arena *a, struct buf *sql,
                                     const char *alias, const char *table, int param,
-                                    const char *folded, const struct search_page *page)
+                                    const char *folded, struct search_page *page)
 {
     (void)db;
     char *terms = db_search_terms(folded, "\"", "\"*", " ", "\"", 0);
