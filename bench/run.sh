@@ -3,6 +3,7 @@
 # and raw SQLite inserts, on loopback, in one run (ratios, not absolutes).
 #   BENCH_CLIENTS (20000) BENCH_REQUESTS (200000) BENCH_SECONDS (10)
 #   BENCH_DB: a SQLite file (default) or postgresql://… (BENCH_PG=1 starts one)
+#   BENCH_THREADS (4): server threads; BENCH_GROUP_COMMIT=0: one commit per write
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench: install wrk (apt-get install wrk)"; exit 2; }
@@ -21,7 +22,7 @@ t0=$(date +%s.%N)
 SERVITOR_PWHASH=fast build/servitor demo --scale "$clients" --requests "$requests" --db "$db" | head -1
 echo "demo data: $(echo "$(date +%s.%N) - $t0" | bc) s"
 port=18765
-SERVITOR_PWHASH=fast build/servitor serve --listen 127.0.0.1:$port --db "$db" --threads 4 >"$work/serve.log" 2>&1 &
+SERVITOR_GROUP_COMMIT=${BENCH_GROUP_COMMIT:-1} SERVITOR_PWHASH=fast build/servitor serve --listen 127.0.0.1:$port --db "$db" --threads "${BENCH_THREADS:-4}" >"$work/serve.log" 2>&1 &
 srv=$!
 for i in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
 base=http://127.0.0.1:$port
