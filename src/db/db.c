@@ -7,7 +7,12 @@
 #include <string.h>
 
 #include "driver.h"
+#include "group.h"
 #include "base/banned.h"
+
+/* A request thread's connection that joined the group commit works through
+ * the group's writer until the request ends (group.c). */
+static struct db *T(struct db *db) { return db->redirect ? db->redirect : db; }
 
 enum err_code db_open(const char *url, struct db **out, struct err *e)
 {
@@ -37,6 +42,13 @@ static enum err_code savepoint(struct db *db, const char *sql, struct err *e)
 
 enum err_code db_begin_write(struct db *db, struct err *e)
 {
+    /* the first write transaction of a request joins the group commit */
+    if (db->group && !db->redirect && !db->in_tx) {
+        enum err_code jc = db_group_join(db, e);
+        if (jc != ERR_OK)
+            return jc;
+    }
+    db = T(db);
     enum err_code rc =
         db->grouped ? savepoint(db, "SAVEPOINT work", e) : db->ops->begin(db, true, e);
     db->in_tx = rc == ERR_OK;
@@ -45,6 +57,7 @@ enum err_code db_begin_write(struct db *db, struct err *e)
 
 enum err_code db_begin_read(struct db *db, struct err *e)
 {
+    db = T(db);
     enum err_code rc =
         db->grouped ? savepoint(db, "SAVEPOINT work", e) : db->ops->begin(db, false, e);
     db->in_tx = rc == ERR_OK;
@@ -53,6 +66,7 @@ enum err_code db_begin_read(struct db *db, struct err *e)
 
 enum err_code db_commit(struct db *db, struct err *e)
 {
+    db = T(db);
     if (db->grouped) {
         enum err_code rc = savepoint(db, "RELEASE work", e);
         if (rc != ERR_OK)
@@ -69,7 +83,7 @@ enum err_code db_commit(struct db *db, struct err *e)
 
 enum err_code db_begin_own(struct db *db, struct err *e, bool *own)
 {
-    *own = !db->in_tx;
+    *own = !T(db)->in_tx;
     return *own ? db_begin_write(db, e) : ERR_OK;
 }
 
@@ -86,6 +100,7 @@ enum err_code db_end_own(struct db *db, struct err *e, bool own, enum err_code r
 
 void db_rollback(struct db *db)
 {
+    db = T(db);
     if (db->in_tx && db->grouped) {
         struct err e;
         err_clear(&e);
@@ -96,15 +111,17 @@ void db_rollback(struct db *db)
     db->in_tx = false;
 }
 
-bool db_in_tx(const struct db *db) { return db->in_tx; }
+bool db_in_tx(const struct db *db) { return (db->redirect ? db->redirect : db)->in_tx; }
 
 enum err_code db_exec(struct db *db, const char *sql, struct err *e)
 {
+    db = T(db);
     return db->ops->exec(db, sql, e);
 }
 
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *e)
 {
+    db = T(db);
     struct db_stmt *st = db->ops->prepare(db, sql, e);
     if (st) {
         st->e = e;
@@ -175,6 +192,13 @@ struct db_stmt *db_q(struct db *db, struct err *e, const char *sql, const char *
 
 enum err_code db_run(struct db *db, struct err *e, const char *sql, const char *types, ...)
 {
+    /* a statement run for its effect is a write: outside a transaction it
+     * joins the group commit too, rather than wait for the writer's lock */
+    if (db->group && !db->redirect && !db->in_tx) {
+        enum err_code jc = db_group_join(db, e);
+        if (jc != ERR_OK)
+            return jc;
+    }
     struct db_stmt *st = db_prepare(db, sql, e);
     if (!st || !types_fit(st, types, e))
         return e->code;
@@ -245,17 +269,20 @@ char *db_search_terms(const char *folded, const char *open, const char *close, c
 
 enum err_code db_search_ensure(struct db *db, const char *table, struct err *e)
 {
+    db = T(db);
     return db->ops->search_ensure(db, table, e);
 }
 
 enum err_code db_search_put(struct db *db, const char *table, int64_t id, const char *folded,
                             struct err *e)
 {
+    db = T(db);
     return db->ops->search_put(db, table, id, folded, e);
 }
 
 enum err_code db_search_delete(struct db *db, const char *table, int64_t id, struct err *e)
 {
+    db = T(db);
     return db->ops->search_delete(db, table, id, e);
 }
 
@@ -263,6 +290,7 @@ const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, co
                              const char *table, int param, const char *folded_query,
                              struct search_page *page)
 {
+    db = T(db);
     return db->ops->search_clause(db, a, sql, alias, table, param, folded_query, page);
 }
 
@@ -310,5 +338,6 @@ enum err_code db_ids_resync(struct db *db, const char *table, struct err *e)
 
 enum err_code db_backup(struct db *db, const char *path, struct err *e)
 {
+    db = T(db);
     return db->ops->backup(db, path, e);
 }

@@ -11,6 +11,7 @@ struct db_ops {
     enum err_code (*begin)(struct db *db, bool write, struct err *e);
     enum err_code (*commit)(struct db *db, struct err *e);
     void (*rollback)(struct db *db);
+    bool (*tx_active)(struct db *db); /* the database's own view: a transaction is open */
     enum err_code (*exec)(struct db *db, const char *sql, struct err *e);
     struct db_stmt *(*prepare)(struct db *db, const char *sql, struct err *e);
     void (*bind_i64)(struct db_stmt *st, int n, int64_t v);
@@ -39,7 +40,10 @@ struct db {
     const struct db_ops *ops;
     enum db_dialect dialect;
     bool in_tx;
-    bool grouped; /* inside a shared commit (group.c): transactions are savepoints */
+    bool grouped;             /* the group's writer inside a batch: transactions are savepoints */
+    struct db_group *group;   /* a request thread's connection: its writes join this group… */
+    struct db *redirect;      /* …through the group's writer, once the first write began */
+    unsigned long long batch; /* the batch joined */
 };
 
 struct db_stmt {

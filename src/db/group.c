@@ -2,6 +2,7 @@
 #include "group.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ struct db_group {
     bool busy;          /* a request (or a commit) is using the connection */
     int waiting;        /* requests waiting for it */
     bool open;          /* a batch transaction is open */
+    bool broken;        /* SQLite rolled the open batch back by itself (disk full…) */
     int members;        /* requests in the open batch */
     uint64_t batch;     /* number of the open (or last) batch */
     uint64_t committed; /* number of the last batch ended */
@@ -84,6 +86,20 @@ static void give(struct db_group *g)
     pthread_cond_signal(&g->turn);
 }
 
+/* Ends the open batch with its result (the caller holds mu and the
+ * connection) and wakes its members. */
+static void end_batch(struct db_group *g, enum err_code rc, const char *message)
+{
+    int slot = (int)(g->batch % GROUP_RESULTS);
+    g->results[slot].code = rc;
+    snprintf(g->results[slot].message, sizeof(g->results[slot].message), "%s", message);
+    g->open = false;
+    g->committed = g->batch;
+    g->requests += (uint64_t)g->members;
+    pthread_cond_broadcast(&g->done);
+    give(g);
+}
+
 struct db *db_group_enter(struct db_group *g, uint64_t *batch, struct err *e)
 {
     pthread_mutex_lock(&g->mu);
@@ -101,6 +117,15 @@ struct db *db_group_enter(struct db_group *g, uint64_t *batch, struct err *e)
         g->open = true;
         g->members = 0;
         g->batch++;
+    }
+    if (!g->db->ops->tx_active(g->db)) {
+        /* an error rolled the whole batch back (SQLite does on a full disk
+         * or an I/O error): the members' work is gone, and a savepoint now
+         * would start a transaction of its own. The batch ends here, failed. */
+        end_batch(g, ERR_UNAVAILABLE, "the shared transaction was rolled back; try again");
+        err_set(e, ERR_UNAVAILABLE, "the shared transaction was rolled back; try again");
+        pthread_mutex_unlock(&g->mu);
+        return NULL;
     }
     g->members++;
     *batch = g->batch;
@@ -126,18 +151,14 @@ enum err_code db_group_leave(struct db_group *g, uint64_t batch, struct err *e)
         pthread_mutex_unlock(&g->mu);
         struct err ce;
         err_clear(&ce);
-        enum err_code rc = db->ops->commit(db, &ce);
-        if (rc != ERR_OK)
+        enum err_code rc;
+        if (!db->ops->tx_active(db)) {
+            rc = err_set(&ce, ERR_UNAVAILABLE, "the shared transaction was rolled back; try again");
+        } else if ((rc = db->ops->commit(db, &ce)) != ERR_OK) {
             db->ops->rollback(db);
+        }
         pthread_mutex_lock(&g->mu);
-        int slot = (int)(batch % GROUP_RESULTS);
-        g->results[slot].code = rc;
-        memcpy(g->results[slot].message, ce.message, sizeof(ce.message));
-        g->open = false;
-        g->committed = batch;
-        g->requests += (uint64_t)g->members;
-        pthread_cond_broadcast(&g->done);
-        give(g);
+        end_batch(g, rc, ce.message);
     }
     int slot = (int)(batch % GROUP_RESULTS);
     enum err_code rc = g->results[slot].code;
@@ -153,4 +174,29 @@ void db_group_stats(struct db_group *g, uint64_t *batches, uint64_t *requests)
     *batches = g->committed;
     *requests = g->requests;
     pthread_mutex_unlock(&g->mu);
+}
+
+void db_group_attach(struct db *db, struct db_group *g)
+{
+    if (db)
+        db->group = g;
+}
+
+enum err_code db_group_join(struct db *db, struct err *e)
+{
+    uint64_t batch;
+    struct db *writer = db_group_enter(db->group, &batch, e);
+    if (!writer)
+        return e->code;
+    db->redirect = writer;
+    db->batch = batch;
+    return ERR_OK;
+}
+
+enum err_code db_group_finish(struct db *db, struct err *e)
+{
+    if (!db || !db->redirect)
+        return ERR_OK;
+    db->redirect = NULL;
+    return db_group_leave(db->group, (uint64_t)db->batch, e);
 }

@@ -28,6 +28,16 @@ struct db *db_group_enter(struct db_group *g, uint64_t *batch, struct err *e);
 /* Gives the connection back and returns once the batch is durable: ERR_OK,
  * or the error of its commit (then nothing of the batch was written). */
 enum err_code db_group_leave(struct db_group *g, uint64_t batch, struct err *e);
+/* A request thread's connection joins the group lazily: attached once, its
+ * first write transaction (db_begin_write) takes the writer and works
+ * through it — so what a request does before (password hashing, reading,
+ * parsing) holds nobody up — and db_group_finish, at the end of the request,
+ * gives it back and waits for the batch to be durable (ERR_OK when nothing
+ * was joined). */
+void db_group_attach(struct db *db, struct db_group *g);
+enum err_code db_group_join(struct db *db, struct err *e);
+enum err_code db_group_finish(struct db *db, struct err *e);
+
 /* How many batches were committed and how many requests they carried. */
 void db_group_stats(struct db_group *g, uint64_t *batches, uint64_t *requests);
 

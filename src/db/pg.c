@@ -199,6 +199,8 @@ static void pg_rollback(struct db *db)
         PQclear(PQexec(d->c, "ROLLBACK"));
 }
 
+static bool pg_tx_active(struct db *db) { return PQtransactionStatus(PG(db)->c) != PQTRANS_IDLE; }
+
 static uint32_t fnv1a(const char *s)
 {
     uint32_t h = 2166136261u;
@@ -445,6 +447,7 @@ static const struct db_ops pg_ops = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .tx_active = pg_tx_active,
     .exec = pg_exec,
     .prepare = pg_prepare,
     .bind_i64 = pg_bind_i64,

@@ -106,6 +106,8 @@ static void sq_rollback(struct db *db)
     sq_tx(db, TX_ROLLBACK, &e);
 }
 
+static bool sq_tx_active(struct db *db) { return !sqlite3_get_autocommit(SQ(db)->h); }
+
 static uint32_t fnv1a(const char *s)
 {
     uint32_t h = 2166136261u;
@@ -304,6 +306,7 @@ static const struct db_ops sq_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .tx_active = sq_tx_active,
     .exec = sq_exec,
     .prepare = sq_prepare,
     .bind_i64 = sq_bind_i64,

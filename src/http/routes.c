@@ -41,7 +41,7 @@ const struct route routes[] = {
     {"POST",   "/api/v1/requests/:id/attachments",      api_attachment_upload, P_REQUESTS_WRITE, R_UPLOAD},
     {"GET",    "/api/v1/requests/:id/attachments",      api_attachment_list, P_REQUESTS_READ, 0},
     {"GET",    "/api/v1/attachments/:id",               api_attachment_get, P_REQUESTS_READ, 0},
-    {"POST",   "/api/v1/intake/email",                  api_mail_intake,   P_REQUESTS_WRITE, R_UPLOAD},
+    {"POST",   "/api/v1/intake/email",                  api_mail_intake,   P_REQUESTS_ASSIGN, R_UPLOAD},
     /* generic resources: the entity's own permissions are checked inside */
     {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               R_GENERIC},
     {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               R_GENERIC},

@@ -195,32 +195,6 @@ static enum err_code authenticate_read(struct ctx *cx, struct http_req *rq, stru
     return rc;
 }
 
-/* A writing request on SQLite runs on the group's writer connection and is
- * answered once its batch is durable (db/group.h); reads stay on the
- * thread's own connection. */
-static enum err_code run_handler(struct ctx *cx, struct http_req *rq, struct http_resp *rs,
-                                 const struct route *rt)
-{
-    if (!group || !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD"))
-        return rt->handler(cx, rq, rs);
-    uint64_t batch;
-    struct db *own = cx->db;
-    if (!(cx->db = db_group_enter(group, &batch, &cx->err))) {
-        cx->db = own;
-        return cx->err.code;
-    }
-    enum err_code rc = rt->handler(cx, rq, rs);
-    struct err ce;
-    err_clear(&ce);
-    enum err_code committed = db_group_leave(group, batch, &ce);
-    cx->db = own;
-    if (committed != ERR_OK && rc == ERR_OK) {
-        cx->err = ce;
-        rc = committed;
-    }
-    return rc;
-}
-
 bool server_group_stats(uint64_t *batches, uint64_t *requests)
 {
     if (!group)
@@ -281,6 +255,7 @@ static struct db *worker_db(struct err *e)
     if (!thread_db) {
         if (db_open(db_url, &thread_db, e) != ERR_OK)
             return NULL;
+        db_group_attach(thread_db, group); /* its writes share commits (SQLite) */
         pthread_setspecific(db_key, thread_db);
     }
     return thread_db;
@@ -382,10 +357,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else if (!(rt->flags & R_PUBLIC) && !ctx_can(&cx, rt->perm)) {
         rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
     } else {
-        rc = run_handler(&cx, &rq, &rs, rt);
+        rc = rt->handler(&cx, &rq, &rs);
     }
     if (cx.db && db_in_tx(cx.db))
         db_rollback(cx.db); /* a handler that failed half-way leaves nothing */
+    if (cx.db) {
+        /* a request that wrote answers once its batch is durable */
+        struct err ce;
+        err_clear(&ce);
+        enum err_code committed = db_group_finish(cx.db, &ce);
+        if (committed != ERR_OK && rc == ERR_OK) {
+            cx.err = ce;
+            rc = committed;
+        }
+    }
     if (rc != ERR_OK) {
         if (rs.body && !rs.body_static)
             free(rs.body);
@@ -441,10 +426,15 @@ static void *jobs_loop(void *arg)
         int ran = 0;
         if (db) {
             cx.db = db;
+            db_group_attach(db, group); /* jobs write through the group too */
             if (jobs_tick(&cx, worker, domain_jobs, &ran) != ERR_OK)
                 fprintf(stderr, "servitor: jobs: %s\n", cx.err.message);
             if (db_in_tx(db))
                 db_rollback(db);
+            struct err ce;
+            err_clear(&ce);
+            if (db_group_finish(db, &ce) != ERR_OK)
+                fprintf(stderr, "servitor: jobs: %s\n", ce.message);
         }
         arena_reset(&a);
         for (int64_t i = 0; i < tick * 10 && !stop_requested; i++)

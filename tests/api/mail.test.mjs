@@ -275,12 +275,13 @@ test('garbage or nothing on stdin: exit 65 and nothing written; the database awa
 
 // ---- over HTTP -----------------------------------------------------------------
 
-test('POST /api/v1/intake/email: a token with requests write permission, raw message/rfc822', async () => {
+test('POST /api/v1/intake/email: a token of a manager (who may assign requests), raw message/rfc822', async () => {
   const admin = await login(srv.base, 'admin', 'admin12345', '10.93.0.4');
   const store = await login(srv.base, 'store', 'demo12345', '10.93.0.5');
   const token = async (user) => (await call(srv.base, admin, 'POST', '/api/v1/tokens', { name: `mx ${user.login}`, user_id: user.id })).json.token;
   const mx = await token(mgr.user);
   const storeToken = await token(store.user);
+  const engToken = await token(eng.user);
   const post = (body, { bearer = mx, type = 'message/rfc822' } = {}) => fetch(`${srv.base}/api/v1/intake/email`, {
     method: 'POST', body, headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), 'content-type': type },
   }).then(async (r) => ({ status: r.status, json: await r.json().catch(() => null) }));
@@ -310,6 +311,7 @@ test('POST /api/v1/intake/email: a token with requests write permission, raw mes
   assert.deepEqual([files.json.attached, files.json.skipped], [1, 1]);
 
   assert.equal((await post(m, { bearer: storeToken })).status, 403, 'no requests write permission');
+  assert.equal((await post(m, { bearer: engToken })).status, 403, 'writing requests is not enough: a letter speaks for any client');
   assert.equal((await post(m, { bearer: null })).status, 401);
   assert.equal((await post(m, { bearer: 'svt_made_up' })).status, 401);
   const wrongType = await post(m, { type: 'application/json' });

@@ -77,6 +77,19 @@ test('bad client data, a bad request or a role without client rights write nothi
   }
   const denied = await take(eng, { client: { name: 'Инженер не заводит', phone: '+79990001128' } });
   assert.equal(denied.status, 403, denied.text);
-  assert.deepEqual(await totals(), was, 'neither a client nor a request was written');
+  const was2 = await totals();
+  assert.deepEqual(was2, was, 'neither a client nor a request was written');
   assert.equal((await clientsWith('phone=%2B79990001125')).length, 0, 'a request refused leaves no client behind');
+});
+
+test('one who may not add clients still takes a request for a client found by phone; e-mail is matched without its spaces', async () => {
+  const known = await take(mgr, { client: { name: 'Известный Клиент', phone: '+7 913 700-00-01', email: 'known@example.ru' } });
+  assert.equal(known.json.client_created, true);
+  const byEng = await take(eng, { client: { name: 'как угодно', phone: '89137000001' } });
+  assert.equal(byEng.status, 201, byEng.text);
+  assert.equal(byEng.json.client_created, false);
+  assert.equal(byEng.json.client_id, known.json.client_id);
+  const spaced = await take(mgr, { client: { name: 'Известный', email: '  KNOWN@example.ru ' } });
+  assert.equal(spaced.status, 201, spaced.text);
+  assert.equal(spaced.json.client_id, known.json.client_id);
 });

@@ -138,8 +138,37 @@ test('escalation: a breach raises the priority one step and hands the request ov
   const later = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json;
   assert.equal(later.priority, 'high');
   assert.equal(later.version, now.version);
-  // an urgent request cannot go higher; a policy without escalation changes nothing
-  await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`, { version: set.json.version, first_response_minutes: 240, escalate_raise_priority: false, escalate_to_id: null });
+  // a request that can no longer be changed (its unit went to another client)
+  // is left breached and said so; the scan goes on for the others. The data
+  // is made while no scan runs (a server without job ticks), then the scan.
+  await srv.stop();
+  srv = await serve(db.url, [], { SERVITOR_JOB_TICK: '3600' });
+  const owner = (await call(srv.base, mgr, 'POST', '/api/v1/clients', { kind: 'person', name: 'Владелец аппарата' })).json;
+  const other = (await call(srv.base, mgr, 'POST', '/api/v1/clients', { kind: 'person', name: 'Новый владелец' })).json;
+  const model = (await call(srv.base, mgr, 'GET', '/api/v1/equipment_models?limit=1')).json.items[0];
+  const unit = (await call(srv.base, mgr, 'POST', '/api/v1/equipment_units', { model_id: model.id, serial: 'ESC-1', client_id: owner.id })).json;
+  const stuck = (await make({ priority: 'normal', subject: 'Аппарат сменил владельца', unit_id: unit.id })).json;
+  assert.equal(stuck.client_id, owner.id);
+  const moved = await call(srv.base, mgr, 'PATCH', `/api/v1/equipment_units/${unit.id}`, { version: unit.version, client_id: other.id });
+  assert.equal(moved.status, 200, moved.text);
+  const fine = (await make({ priority: 'normal', subject: 'Обычная просрочка' })).json;
+  await srv.stop();
+  srv = await serve(db.url, [], { SERVITOR_JOB_TICK: '1', SERVITOR_JOB_PERIOD: '1' });
+  let a = stuck, b = fine;
+  for (let i = 0; i < 60 && !(a.sla_state === 'breached' && b.priority === 'high'); i++) {
+    await new Promise((res) => setTimeout(res, 200));
+    a = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${stuck.id}`)).json;
+    b = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${fine.id}`)).json;
+  }
+  assert.equal(b.priority, 'high', 'the others are escalated');
+  assert.equal(b.sla_state, 'breached');
+  assert.equal(a.sla_state, 'breached', 'the stuck one is still marked and told');
+  assert.equal(a.priority, 'normal', 'but not changed');
+  const tl2 = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${stuck.id}/timeline`)).json.items;
+  assert.ok(tl2.some((e) => e.kind === 'escalation_failed'), 'the failed escalation is on the timeline');
+  // a policy without escalation changes nothing
+  const pol3 = (await call(srv.base, admin, 'GET', `/api/v1/sla_policies/${pol.id}`)).json;
+  await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`, { version: pol3.version, first_response_minutes: 240, escalate_raise_priority: false, escalate_to_id: null });
 });
 
 test('calendars: hours are validated; a yearly list loads; managers may read but not change', async () => {

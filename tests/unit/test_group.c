@@ -213,6 +213,67 @@ static void a_failed_commit_reaches_the_request(void **state)
     assert_int_equal(committed_rows(f->path, "who = 56"), 1);
 }
 
+/* A request thread's own connection: reading holds nobody up, its first
+ * write joins the group, and the end of the request waits for the commit. */
+static void a_connection_joins_at_its_first_write(void **state)
+{
+    struct fixture *f = *state;
+    struct err e;
+    err_clear(&e);
+    struct db *db;
+    assert_int_equal(db_open(f->path, &db, &e), ERR_OK);
+    db_group_attach(db, f->g);
+    uint64_t b0, r0, b1, r1;
+    db_group_stats(f->g, &b0, &r0);
+    int64_t n;
+    bool found;
+    assert_int_equal(db_get_i64(db, &e, &n, &found, "SELECT COUNT(*) FROM t", ""), ERR_OK);
+    assert_int_equal(db_group_finish(db, &e), ERR_OK); /* nothing joined: nothing to wait for */
+    db_group_stats(f->g, &b1, &r1);
+    assert_int_equal(r1, r0);
+    /* a statement run for its effect, outside a transaction */
+    assert_int_equal(db_run(db, &e, "INSERT INTO t (who) VALUES (31)", ""), ERR_OK);
+    assert_int_equal(committed_rows(f->path, "who = 31"), 0); /* not before the batch ends */
+    assert_int_equal(db_group_finish(db, &e), ERR_OK);
+    assert_int_equal(committed_rows(f->path, "who = 31"), 1);
+    /* a transaction, then a failed one in the same request */
+    assert_int_equal(db_begin_write(db, &e), ERR_OK);
+    assert_int_equal(db_run(db, &e, "INSERT INTO t (who) VALUES (32)", ""), ERR_OK);
+    assert_int_equal(db_commit(db, &e), ERR_OK);
+    assert_int_equal(db_begin_write(db, &e), ERR_OK);
+    assert_int_equal(db_run(db, &e, "INSERT INTO t (who) VALUES (33)", ""), ERR_OK);
+    db_rollback(db);
+    assert_int_equal(db_group_finish(db, &e), ERR_OK);
+    assert_int_equal(committed_rows(f->path, "who = 32"), 1);
+    assert_int_equal(committed_rows(f->path, "who = 33"), 0);
+    db_group_stats(f->g, &b1, &r1);
+    assert_int_equal(r1 - r0, 2);
+    db_close(db);
+}
+
+/* SQLite may roll a whole transaction back by itself (a full disk): the batch
+ * is then failed for every member, and the next request starts a new one. */
+static void a_batch_rolled_back_underneath_fails_its_members(void **state)
+{
+    struct fixture *f = *state;
+    struct err e;
+    err_clear(&e);
+    uint64_t batch;
+    struct db *w = db_group_enter(f->g, &batch, &e);
+    assert_non_null(w);
+    assert_int_equal(db_begin_write(w, &e), ERR_OK);
+    assert_int_equal(db_run(w, &e, "INSERT INTO t (who) VALUES (71)", ""), ERR_OK);
+    assert_int_equal(db_commit(w, &e), ERR_OK);
+    /* as SQLite would: the batch transaction is gone */
+    assert_int_equal(db_exec(w, "ROLLBACK", &e), ERR_OK);
+    struct err le;
+    err_clear(&le);
+    assert_int_equal(db_group_leave(f->g, batch, &le), ERR_UNAVAILABLE);
+    assert_int_equal(committed_rows(f->path, "who = 71"), 0);
+    assert_int_equal(request(f->g, 72, false), ERR_OK);
+    assert_int_equal(committed_rows(f->path, "who = 72"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +282,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(an_open_savepoint_is_rolled_back_on_leave, setup, teardown),
         cmocka_unit_test_setup_teardown(concurrent_requests_share_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_commit_reaches_the_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_connection_joins_at_its_first_write, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_batch_rolled_back_underneath_fails_its_members, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -394,11 +394,18 @@ static enum err_code create_for_client(struct ctx *cx, struct record *req, json_
                         "SELECT MIN(id) FROM clients WHERE phone = $1 HAVING COUNT(*) > 0", "t",
                         norm);
     }
-    if (rc == ERR_OK && !found && email->set && !email->null && !text_blank(email->s))
+    if (rc == ERR_OK && !found && email->set && !email->null && !text_blank(email->s)) {
+        const char *e = email->s;
+        size_t len = strlen(e);
+        while (*e == ' ' || *e == '\t')
+            e++, len--;
+        while (len && (e[len - 1] == ' ' || e[len - 1] == '\t'))
+            len--;
         rc = db_get_i64(cx->db, &cx->err, &id, &found,
                         "SELECT MIN(id) FROM clients WHERE LOWER(email) = LOWER($1)\n"
                         "HAVING COUNT(*) > 0",
-                        "t", email->s);
+                        "t", arena_strndup(cx->a, e, len));
+    }
     if (rc != ERR_OK)
         return rc;
     if (!found) {
@@ -406,6 +413,8 @@ static enum err_code create_for_client(struct ctx *cx, struct record *req, json_
             err_field(&cx->err, "client.phone", "required");
             return ctx_fail(cx, ERR_INVALID, "a new client needs a phone or an e-mail");
         }
+        if (!ctx_can(cx, P_CLIENTS_WRITE))
+            return ctx_fail(cx, ERR_FORBIDDEN, "your role may not add clients");
         struct value *kind = record_value(c, "kind");
         if (!kind->set || kind->null)
             kind->set = true, kind->null = false, kind->s = "person";
@@ -436,8 +445,6 @@ enum err_code request_create_for_client(struct ctx *cx, struct record *req, json
         err_field(&cx->err, "client", "invalid");
         return ctx_fail(cx, ERR_INVALID, "give either client_id or client, not both");
     }
-    if (!ctx_can(cx, P_CLIENTS_WRITE))
-        return ctx_fail(cx, ERR_FORBIDDEN, "your role may not add clients");
     bool own;
     enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)

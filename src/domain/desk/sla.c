@@ -289,7 +289,13 @@ enum err_code sla_apply(struct ctx *cx, struct record *rec, int64_t created)
     pv->set = true, pv->null = policy == 0, pv->i = policy;
     set_text(rec, "sla_source", source);
     if (!source) {
-        set_text(rec, "sla_state", "none");
+        /* no terms for this priority: no clock — but a breach or a success
+         * already reached stays what it was */
+        struct value *was = val(rec, "sla_state");
+        bool reached =
+            was->set && !was->null && (!strcmp(was->s, "breached") || !strcmp(was->s, "met"));
+        if (!reached)
+            set_text(rec, "sla_state", "none");
         return ERR_OK;
     }
     struct bizcal cal;
@@ -473,10 +479,18 @@ static enum err_code mark(struct ctx *cx, const char *sql, const char *from, con
     struct db_stmt *st = db_q(cx->db, &cx->err, sql, "t", at);
     if (!st)
         return cx->err.code;
-    int64_t ids[512];
-    int n = 0, rc;
-    while ((rc = db_step(st)) == DB_ROW && n < 512)
+    int64_t *ids = NULL;
+    int n = 0, cap = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            int64_t *more = arena_alloc(cx->a, sizeof(*ids) * (size_t)cap);
+            if (n)
+                memcpy(more, ids, sizeof(*ids) * (size_t)n);
+            ids = more;
+        }
         ids[n++] = db_col_i64(st, 0);
+    }
     db_done(st);
     if (rc == DB_FAIL)
         return cx->err.code;
@@ -500,8 +514,19 @@ static enum err_code mark(struct ctx *cx, const char *sql, const char *from, con
         /* escalation: a breach is also told to the managers of the branch */
         if (ec == ERR_OK && !strcmp(what, "breached"))
             ec = notify_managers(cx, req);
-        if (ec == ERR_OK && !strcmp(what, "breached"))
+        if (ec == ERR_OK && !strcmp(what, "breached")) {
+            /* one request that cannot be changed (its unit moved to another
+             * client since, say) must not stop the scan for all: it stays
+             * breached and told, its escalation is left out and said so */
             ec = escalate(cx, req);
+            if (ec == ERR_INVALID || ec == ERR_CONFLICT) {
+                fprintf(stderr, "servitor: sla: request %lld not escalated: %s\n",
+                        (long long)ids[i], cx->err.message);
+                err_clear(&cx->err);
+                ec = request_event_add(cx, ids[i], "escalation_failed", false, NULL, NULL, NULL,
+                                       NULL);
+            }
+        }
         if (ec != ERR_OK)
             return ec;
     }

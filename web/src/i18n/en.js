@@ -571,4 +571,5 @@ export default {
   "article.add_model": "Model",
   "article.models_hint": "The article is suggested on requests for its own model, for these models and — when it names no model — for its category.",
   "article.no_models": "Only the article's own model",
+  "timeline.escalation_failed": "Not escalated: the request no longer passes its checks (its equipment moved to another client, say)",
 };
