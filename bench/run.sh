@@ -32,7 +32,7 @@ export TOKEN=$(curl -s -b "$work/cj" -H "X-CSRF-Token: $csrf" -X POST $base/api/
 export MAXID=$requests MAXCLIENT=$clients
 run() { # name, wrk args…
   local name=$1; shift
-  local out; out=$(wrk -t2 -c32 -d"${secs}s" --latency "$@" 2>&1)
+  local out; out=$(wrk -t2 -c"${conns:-32}" -d"${secs}s" --latency "$@" 2>&1)
   local rps p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -46,6 +46,11 @@ run get_request -s bench/wrk/get_request.lua "$base"
 run list_filtered -s bench/wrk/list.lua "$base"
 run search -s bench/wrk/search.lua "$base"
 run create_request -s bench/wrk/create_request.lua "$base"
+# the same reads at a light load (4 connections): latency without queueing
+conns=4
+run list_filtered_c4 -s bench/wrk/list.lua "$base"
+run search_c4 -s bench/wrk/search.lua "$base"
+conns=32
 rss=$(awk '/VmRSS/ {print $2}' /proc/$srv/status)
 kill $srv; wait $srv 2>/dev/null || true
 raw=$("$work/sqlite_insert" "$work/raw.db" 3000)

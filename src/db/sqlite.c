@@ -356,7 +356,7 @@ enum err_code db_sqlite_open(const char *path, struct db **out, struct err *e)
                                "PRAGMA synchronous = FULL;"
                                "PRAGMA foreign_keys = ON;"
                                "PRAGMA temp_store = MEMORY;"
-                               "PRAGMA cache_size = -16000;",
+                               "PRAGMA cache_size = -8000;",
                                e);
     if (rc != ERR_OK) {
         err_set(e, ERR_UNAVAILABLE, "cannot open database %s: %s", path, e->message);
