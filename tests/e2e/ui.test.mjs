@@ -407,3 +407,25 @@ test('a request that came by e-mail shows it; the client\'s e-mail reply stands 
   await ctx.close();
 });
 
+
+test('a knowledge article applies to a further model: added and removed on the article page', async () => {
+  const mgr = await login(srv.base, 'manager', 'demo12345', '10.90.0.12');
+  const model = (await call(srv.base, mgr, 'GET', '/api/v1/equipment_models?limit=1&sort=id')).json.items[0];
+  const art = (await call(srv.base, mgr, 'POST', '/api/v1/articles', { title: 'Сброс ошибки подачи', body: 'Выключите и включите аппарат…' })).json;
+  const { page, errors, ctx } = await open('manager', 'demo12345');
+  await page.goto(srv.base + `/#/articles/${art.id}`);
+  await page.waitForSelector('#models .empty-inline');
+  await page.click('#models .card-head button');
+  await page.fill('.modal input[id$=model_id]', model.brand);
+  await page.click(`.ref-list li:has-text("${model.model}")`);
+  await page.click('.modal button[type=submit]');
+  await page.waitForSelector(`#models td:has-text("${model.model}")`);
+  const links = (await call(srv.base, mgr, 'GET', `/api/v1/article_models?article_id=${art.id}`)).json.items;
+  assert.deepEqual(links.map((l) => l.model_id), [model.id]);
+  await page.click('#models .danger');
+  await page.click('.modal .btn-danger, .modal .btn-primary');
+  await page.waitForSelector('#models .empty-inline');
+  assert.deepEqual((await call(srv.base, mgr, 'GET', `/api/v1/article_models?article_id=${art.id}`)).json.items, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -43,46 +43,63 @@ export function ChildTable({ res, items, skip, actions }) {
   );
 }
 
-function Contacts({ client }) {
+// A card of a record's children edited in place: add and edit in a dialog,
+// remove after a confirmation. editTitle(rec) names the edit dialog (no
+// editTitle: rows are only added and removed); deleteName(rec) names the row
+// in the confirmation.
+export function EditableChildren({ resName, parentField, parentId, id, title, addLabel, hint, emptyText,
+  order, editTitle, deleteName, wide = true }) {
   const { meta, toast } = useApp();
-  const res = meta.byName.contacts;
-  const { items, error, reload } = useChildren('contacts', { client_id: client.id }, !!(res && res.can_read));
+  const res = meta.byName[resName];
+  const { items, error, reload } = useChildren(resName, { [parentField]: parentId }, !!(res && res.can_read));
   const [editing, setEditing] = useState(null); // {} new, rec edit
   const [deleting, setDeleting] = useState(null);
   const [formKey, setFormKey] = useState(0);
   if (!res || !res.can_read) return null;
+  const rows = items && order ? order(items) : items;
   return (
-    <section class="card" id="contacts">
+    <section class="card" id={id}>
       <div class="card-head">
-        <h2>{t('client.contacts')}{items ? <span class="count">{items.length}</span> : null}</h2>
-        {res.can_write && <button type="button" class="btn btn-small" onClick={() => setEditing({})}>+ {t('client.add_contact')}</button>}
+        <h2>{title}{items ? <span class="count">{items.length}</span> : null}</h2>
+        {res.can_write && <button type="button" class="btn btn-small" onClick={() => setEditing({})}>+ {addLabel}</button>}
       </div>
+      {hint && <p class="muted small">{hint}</p>}
       <ErrorBanner error={error} onRetry={error ? reload : null} />
       {!items && !error && <Spinner />}
-      {items && items.length === 0 && <div class="empty-inline muted">{t('client.no_contacts')}</div>}
-      {items && items.length > 0 && (
-        <ChildTable res={res} items={items} skip="client_id"
+      {items && items.length === 0 && <div class="empty-inline muted">{emptyText}</div>}
+      {rows && rows.length > 0 && (
+        <ChildTable res={res} items={rows} skip={parentField}
           actions={(rec) => (
             <span class="row-actions">
-              {res.can_write && <button type="button" class="btn btn-small btn-link" onClick={() => setEditing(rec)}>{t('edit')}</button>}
+              {res.can_write && editTitle && <button type="button" class="btn btn-small btn-link" onClick={() => setEditing(rec)}>{t('edit')}</button>}
               {res.can_delete && <button type="button" class="btn btn-small btn-link danger" onClick={() => setDeleting(rec)}>{t('delete')}</button>}
             </span>
           )} />
       )}
       {editing && (
-        <Modal title={editing.id ? `${t('contact.edit_title')}: ${editing.name}` : newTitle('contacts')} onClose={() => setEditing(null)} wide>
-          <RecordForm key={formKey} res={res} record={editing.id ? editing : null} fixed={editing.id ? {} : { client_id: client.id }}
+        <Modal title={editing.id ? editTitle(editing) : newTitle(resName)} onClose={() => setEditing(null)} wide={wide}>
+          <RecordForm key={formKey} res={res} record={editing.id ? editing : null} fixed={editing.id ? {} : { [parentField]: parentId }}
             onCancel={() => setEditing(null)}
-            onReload={() => api.get(`contacts/${editing.id}`).then((r) => { setEditing(r); setFormKey((k) => k + 1); })}
+            onReload={() => api.get(`${resName}/${editing.id}`).then((r) => { setEditing(r); setFormKey((k) => k + 1); })}
             onSaved={() => { toast(editing.id ? t('saved') : t('created')); setEditing(null); reload(); }} />
         </Modal>
       )}
       {deleting && (
-        <Confirm title={t('confirm.delete_title')} text={t('confirm.delete_text', { name: recordLabel(res, deleting) })}
+        <Confirm title={t('confirm.delete_title')} text={t('confirm.delete_text', { name: deleteName(deleting) })}
           onCancel={() => setDeleting(null)}
-          onOk={async () => { await api.del(`contacts/${deleting.id}`, { version: deleting.version }); setDeleting(null); toast(t('deleted')); reload(); }} />
+          onOk={async () => { await api.del(`${resName}/${deleting.id}`, { version: deleting.version }); setDeleting(null); toast(t('deleted')); reload(); }} />
       )}
     </section>
+  );
+}
+
+function Contacts({ client }) {
+  const { meta } = useApp();
+  return (
+    <EditableChildren resName="contacts" parentField="client_id" parentId={client.id} id="contacts"
+      title={t('client.contacts')} addLabel={t('client.add_contact')} emptyText={t('client.no_contacts')}
+      editTitle={(rec) => `${t('contact.edit_title')}: ${rec.name}`}
+      deleteName={(rec) => recordLabel(meta.byName.contacts, rec)} />
   );
 }
 
