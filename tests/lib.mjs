@@ -146,3 +146,15 @@ export function testDb() {
   const dir = tempDir('svdb-');
   return { url: join(dir, 'servitor.db'), kind: 'sqlite', stop: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** A branch whose calendar is open round the clock (business minutes are
+ * wall-clock minutes, so SLA tests do not depend on the hour); its id. */
+export async function roundTheClockBranch(base, admin, name = 'Дежурный сервис 24/7') {
+  const h = '00:00-24:00';
+  const cal = await call(base, admin, 'POST', '/api/v1/business_calendars', { name: `Круглосуточно: ${name}`, timezone: 'Europe/Moscow',
+    hours_mon: h, hours_tue: h, hours_wed: h, hours_thu: h, hours_fri: h, hours_sat: h, hours_sun: h });
+  if (cal.status !== 201) throw new Error(`calendar: ${cal.text}`);
+  const br = await call(base, admin, 'POST', '/api/v1/branches', { name, calendar_id: cal.json.id });
+  if (br.status !== 201) throw new Error(`branch: ${br.text}`);
+  return br.json.id;
+}

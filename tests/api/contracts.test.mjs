@@ -5,7 +5,7 @@
 // routing rules on the contract.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDb, run, serve, login, call } from '../lib.mjs';
+import { testDb, run, serve, login, call, roundTheClockBranch } from '../lib.mjs';
 
 let db, srv, admin, mgr, sales, eng, branch247;
 const minutes = (a, b) => Math.round((Date.parse(b) - Date.parse(a)) / 60000);
@@ -23,13 +23,7 @@ before(async () => {
   sales = await login(srv.base, 'sales', 'demo12345', '10.70.0.3');
   eng = await login(srv.base, 'engineer', 'demo12345', '10.70.0.4');
   // a calendar open around the clock: business minutes are wall-clock minutes
-  const h = '00:00-24:00';
-  const cal = await call(srv.base, admin, 'POST', '/api/v1/business_calendars', { name: 'Круглосуточно', timezone: 'Europe/Moscow',
-    hours_mon: h, hours_tue: h, hours_wed: h, hours_thu: h, hours_fri: h, hours_sat: h, hours_sun: h });
-  assert.equal(cal.status, 201, cal.text);
-  const br = await call(srv.base, admin, 'POST', '/api/v1/branches', { name: 'Дежурный сервис 24/7', calendar_id: cal.json.id });
-  assert.equal(br.status, 201, br.text);
-  branch247 = br.json.id;
+  branch247 = await roundTheClockBranch(srv.base, admin);
 });
 
 after(async () => {

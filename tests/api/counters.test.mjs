@@ -2,7 +2,7 @@
 // (create, transition, delete, public form, the SLA job) and equal a count.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDb, run, serve, login, call } from '../lib.mjs';
+import { testDb, run, serve, login, call, roundTheClockBranch } from '../lib.mjs';
 
 let db, srv, mgr, admin, eng;
 
@@ -85,12 +85,8 @@ test('creates, transitions, deletes, the public form and the SLA job keep them e
   const esc = await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`, { version: pol.version, first_response_minutes: 0, escalate_to_id: eng.user.id });
   assert.equal(esc.status, 200, esc.text);
   // in a branch that works round the clock, so the test does not depend on the hour
-  const h = '00:00-24:00';
-  const cal = await call(srv.base, admin, 'POST', '/api/v1/business_calendars', { name: 'Круглосуточно', timezone: 'Europe/Moscow',
-    hours_mon: h, hours_tue: h, hours_wed: h, hours_thu: h, hours_fri: h, hours_sat: h, hours_sun: h });
-  const br = await call(srv.base, admin, 'POST', '/api/v1/branches', { name: 'Дежурный 24/7', calendar_id: cal.json.id });
-  assert.equal(br.status, 201, br.text);
-  const late = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Сразу просрочено', priority: 'low', branch_id: br.json.id })).json;
+  const branch = await roundTheClockBranch(srv.base, admin, 'Дежурный 24/7');
+  const late = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Сразу просрочено', priority: 'low', branch_id: branch })).json;
   for (let i = 0; i < 40; i++) {
     const now = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${late.id}`)).json;
     if (now.sla_state === 'breached' && now.assignee_id === eng.user.id) break;

@@ -3,7 +3,7 @@
 // changes, paused while waiting, met on time, breached and flagged by the job.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDb, run, serve, login, call } from '../lib.mjs';
+import { testDb, run, serve, login, call, roundTheClockBranch } from '../lib.mjs';
 
 let db, srv, admin, mgr, branch247;
 const minutes = (a, b) => (Date.parse(b) - Date.parse(a)) / 60000;
@@ -14,13 +14,7 @@ before(async () => {
   srv = await serve(db.url, [], { SERVITOR_JOB_TICK: '1', SERVITOR_JOB_PERIOD: '1' });
   admin = await login(srv.base, 'admin', 'admin12345', '10.60.0.1');
   mgr = await login(srv.base, 'manager', 'demo12345', '10.60.0.2');
-  const h = '00:00-24:00';
-  const cal = await call(srv.base, admin, 'POST', '/api/v1/business_calendars', { name: 'Круглосуточно', timezone: 'Europe/Moscow',
-    hours_mon: h, hours_tue: h, hours_wed: h, hours_thu: h, hours_fri: h, hours_sat: h, hours_sun: h });
-  assert.equal(cal.status, 201, cal.text);
-  const br = await call(srv.base, admin, 'POST', '/api/v1/branches', { name: 'Дежурный сервис 24/7', calendar_id: cal.json.id });
-  assert.equal(br.status, 201, br.text);
-  branch247 = br.json.id;
+  branch247 = await roundTheClockBranch(srv.base, admin);
 });
 
 after(async () => {
