@@ -153,6 +153,29 @@ test('a PDF is attached like an upload; an executable is skipped and noted on th
 
 // ---- replies -------------------------------------------------------------------
 
+test('a client\'s answer reopens a resolved or recently closed request; one closed long ago stays closed with the answer on it', async () => {
+  const r = await taken(letter({ from: 'Ян Ким <yan@example.com>', subject: 'Плохо греет' }));
+  const started = await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/start`, { version: r.version });
+  const resolved = await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/resolve`, { version: started.json.version });
+  assert.equal(resolved.json.status, 'resolved');
+  const back = await taken(letter({ from: 'yan@example.com', subject: `Re: ${r.number}`, body: 'Снова не греет.' }), 'reply');
+  assert.equal(back.status, 'in_progress', 'reopened');
+  assert.equal(back.resolved_at, null);
+  const done = await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/resolve`, { version: back.version });
+  const closed = await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/close`, { version: done.json.version });
+  assert.equal(closed.json.status, 'closed');
+  // closed "long ago": the reopening period is 0 days for this delivery
+  await new Promise((res) => setTimeout(res, 1100));
+  const late = intake(letter({ from: 'yan@example.com', subject: `Re: ${r.number}`, body: 'Спасибо, всё работает.' }), { env: { SERVITOR_REOPEN_DAYS: '0' } });
+  assert.equal(late.status, 0, late.stderr);
+  const now = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json;
+  assert.equal(now.status, 'closed', 'too late to reopen');
+  const tl = await timeline(r.id);
+  assert.equal(tl.filter((e) => e.kind === 'client_reply').length, 2, 'both answers are on the timeline');
+  assert.ok(tl.some((e) => e.kind === 'status' && e.from === 'resolved' && e.to === 'in_progress'));
+});
+
+
 test('a reply from the client with the number in the subject goes on the timeline and ends waiting_client', async () => {
   const r = await taken(letter({ from: 'Кира Ли <kira@example.com>', subject: 'Не работает сканер' }));
   const assigned = await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/assign`, { version: r.version, assignee_id: eng.user.id });

@@ -677,10 +677,21 @@ enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const cha
         free(s);
         json_decref(j);
     }
-    /* the client answered: the wait is over, the SLA clock runs again */
-    if (rc == ERR_OK && !strcmp(record_value(req, "status")->s, "waiting_client")) {
+    /* the client answered: the wait is over, the SLA clock runs again; an
+     * answer to a resolved or closed request reopens it (as osTicket and
+     * Zammad do) — unless it was closed too long ago: then the reply stays on
+     * the closed request's timeline and its last assignee is told */
+    const char *status = record_value(req, "status")->s;
+    const char *step = !strcmp(status, "waiting_client")                          ? "resume"
+                       : !strcmp(status, "resolved") || !strcmp(status, "closed") ? "reopen"
+                                                                                  : NULL;
+    if (rc == ERR_OK && step) {
         struct record *out;
-        rc = workflow_run(cx, &request_workflow, request_id, req->version, "resume", NULL, &out);
+        rc = workflow_run(cx, &request_workflow, request_id, req->version, step, NULL, &out);
+        if (rc == ERR_CONFLICT && !strcmp(step, "reopen")) {
+            err_clear(&cx->err);
+            rc = ERR_OK;
+        }
     }
     return rc;
 }
