@@ -265,7 +265,7 @@ out:
 }
 
 static enum err_code list_run(struct ctx *cx, const struct entity *ent, const struct listq *lq,
-                              bool window_ok, bool *windowed, struct record ***items, int *n,
+                              int pass, bool *windowed, struct record ***items, int *n,
                               const char **next_cursor)
 {
     struct bound binds[LISTQ_MAX_FILTERS * ENUM_FILTER_MAX + 2 * (LISTQ_MAX_SORT + 1) + 4];
@@ -311,7 +311,7 @@ static enum err_code list_run(struct ctx *cx, const struct entity *ent, const st
     if (lq->q && *lq->q) {
         /* a search that is the whole list, newest first, needs one page of
          * matches only */
-        struct search_page page = {0, 0, window_ok, false};
+        struct search_page page = {0, 0, pass, false};
         bool paged = lq->nfilters == 0 && !ent->owner_field && lq->nsort == 1 &&
                      lq->sort[0].field == SORT_ID && lq->sort[0].desc;
         if (paged) {
@@ -399,11 +399,15 @@ out:
 enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct listq *lq,
                           struct record ***items, int *n, const char **next_cursor)
 {
-    bool windowed = false;
-    enum err_code rc = list_run(cx, ent, lq, true, &windowed, items, n, next_cursor);
     /* a search that looked at the newest rows only and found no full page
-     * there: the matches may be further back */
-    if (rc == ERR_OK && windowed && !*next_cursor)
-        rc = list_run(cx, ent, lq, false, &windowed, items, n, next_cursor);
+     * there: the matches may be further back — a wider window, then none */
+    bool windowed = false;
+    enum err_code rc = ERR_OK;
+    for (int pass = 1; pass <= 3; pass++) {
+        windowed = false;
+        rc = list_run(cx, ent, lq, pass % 3, &windowed, items, n, next_cursor);
+        if (rc != ERR_OK || !windowed || *next_cursor)
+            break;
+    }
     return rc;
 }

@@ -105,8 +105,9 @@ enum err_code db_search_delete(struct db *db, const char *table, int64_t id, str
 struct search_page {
     int64_t before;
     int limit;
-    bool window;   /* the driver may look at a window of the newest rows only… */
-    bool windowed; /* …and says so here */
+    int pass;      /* 1, 2: the driver may look at a window of the newest rows only
+                      (wider on the second pass); 0: it may not… */
+    bool windowed; /* …and says here when it did */
 };
 
 /* Appends to sql a condition on `<alias>.id` true for rows matching the

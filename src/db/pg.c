@@ -398,12 +398,12 @@ static const char *pg_search_clause(struct db *db, struct arena *a, struct buf *
     char *terms = db_search_terms(folded, "'", "':*", " & ", "'\\", '\\');
     if (!terms)
         return NULL;
-    if (page && page->limit > 0 && page->window) {
+    if (page && page->limit > 0 && page->pass > 0) {
         /* the GIN index has no order to walk: a common word matches tens of
          * thousands of rows, all fetched and sorted for one page. So the
          * newest rows are looked at first (the primary key walked
-         * backwards); when they hold no full page the caller asks again
-         * without the window… */
+         * backwards), then twenty times as many; when they hold no full page
+         * the caller asks again without a window… */
         buf_printf(sql, "%s.id IN (SELECT id FROM %s", alias, table);
         if (page->before > 0)
             buf_printf(sql, " WHERE id < %lld", (long long)page->before);
@@ -411,7 +411,7 @@ static const char *pg_search_clause(struct db *db, struct arena *a, struct buf *
                    " ORDER BY id DESC LIMIT %d)\n"
                    "  AND %s.search_doc @@ (to_tsquery('simple', $%d) || "
                    "to_tsquery('russian', $%d))",
-                   search_window(), alias, param, param);
+                   search_window() * (page->pass > 1 ? 20 : 1), alias, param, param);
         page->windowed = true;
     } else if (page && page->limit > 0) {
         /* …and then the index finds the (rarer) matches: sorted by an
