@@ -16,6 +16,7 @@
 #include "core/entity.h"
 #include "core/numbering.h"
 #include "domain/desk/desk.h"
+#include "domain/desk/knowledge.h"
 #include "domain/desk/sla.h"
 #include "core/record.h"
 #include "domain/registry/registry.h"
@@ -302,6 +303,117 @@ static enum err_code demo_contract_terms(struct ctx *cx, int64_t *made)
 struct subject {
     const char *type, *subject, *description;
 };
+/* Knowledge articles a service desk writes first: model-specific answers
+ * (with further models they fit), a category's and a general one. Indexes
+ * are into models[]; -1 ends the list. */
+static const struct {
+    const char *title, *body, *tags, *category;
+    int model, also[3];
+} articles[] = {
+    {"Kyocera: замятие J-0511 на выходе",
+     "1. Выключите аппарат и откройте заднюю крышку.\n2. Извлеките замятый лист, тяня его по ходу "
+     "бумаги.\n3. Проверьте ролик выхода: если он блестит и скользит — замена (артикул в "
+     "каталоге запчастей).\n4. Если замятие повторяется на новой бумаге 80 г/м² — привозите "
+     "аппарат на диагностику.",
+     "замятие бумага J-0511",
+     NULL,
+     0,
+     {1, -1}},
+    {"HP LaserJet: бледная печать полосами",
+     "Чаще всего заканчивается тонер. Встряхните картридж 5–6 раз и напечатайте страницу "
+     "конфигурации. Если полосы остались — загрязнён ролик переноса: диагностика в сервисе, "
+     "около 30 минут.",
+     "тонер полосы бледно",
+     NULL,
+     2,
+     {-1}},
+    {"Кофемашины: декальцинация",
+     "Раз в 2–3 месяца (или по индикатору): средство для удаления накипи в бак, запустить "
+     "программу очистки, затем промыть чистой водой дважды. Лимонную кислоту не "
+     "использовать — портит уплотнители.",
+     "накипь очистка декальцинация",
+     "Кофемашины",
+     -1,
+     {-1}},
+    {"Кофемашина пишет «Залейте воду» при полном баке",
+     "Поплавок бака залип или загрязнён: снимите бак, промойте поплавок тёплой водой, "
+     "поставьте бак до щелчка. Если не помогло — неисправен датчик, ремонт в сервисе.",
+     "вода бак датчик",
+     NULL,
+     13,
+     {14, 15, -1}},
+    {"Стиральная машина не сливает воду (LG OE, Samsung 5C, Indesit F05)",
+     "Отключите машину от сети, слейте воду через аварийный шланг, очистите фильтр насоса "
+     "(внизу справа за лючком). Проверьте, не перегнут ли шланг слива. Ошибка остаётся — "
+     "насос: вызов мастера.",
+     "слив фильтр насос ошибка",
+     NULL,
+     18,
+     {19, 17, -1}},
+    {"Онлайн-касса: замена фискального накопителя",
+     "Срок ФН заканчивается — касса предупреждает за 30 дней. Нужны: закрытая смена, "
+     "отчёт о закрытии архива ФН, новый ФН, перерегистрация в ЛК налоговой. Запишите "
+     "клиента на время вне часа пик: работа около часа.",
+     "ФН фискальный накопитель перерегистрация",
+     "Кассовая техника",
+     -1,
+     {-1}},
+    {"Аккумуляторный инструмент не заряжается",
+     "Проверьте индикатор зарядного устройства: мигает красным — аккумулятор перегрет или "
+     "глубоко разряжен. Дайте остыть 30 минут и поставьте снова. Не помогло — проверка "
+     "аккумулятора и зарядки в сервисе (бесплатно по гарантии).",
+     "аккумулятор зарядка",
+     "Электроинструмент",
+     -1,
+     {-1}},
+    {"Что принести для гарантийного ремонта",
+     "Сам аппарат, кассовый или товарный чек (или выписку по карте), гарантийный талон, если "
+     "он был. Без чека гарантию подтверждают по серийному номеру и дате продажи в нашей "
+     "базе.",
+     "гарантия чек документы",
+     NULL,
+     -1,
+     {-1}},
+};
+
+static enum err_code demo_articles(struct ctx *cx, const int64_t *model_ids, int64_t *made)
+{
+    for (size_t i = 0; i < ARRAY_LEN(articles); i++) {
+        int64_t one;
+        bool found;
+        enum err_code rc =
+            db_get_i64(cx->db, &cx->err, &one, &found, "SELECT 1 FROM articles WHERE title = $1",
+                       "t", articles[i].title);
+        if (rc != ERR_OK)
+            return rc;
+        if (found)
+            continue;
+        struct record *in = record_new(cx, &entity_articles), *out;
+        setv(in, "title", articles[i].title);
+        setv(in, "body", articles[i].body);
+        setv(in, "tags", articles[i].tags);
+        if (articles[i].category)
+            setv(in, "category", articles[i].category);
+        if (articles[i].model >= 0) {
+            struct value *m = record_value(in, "model_id");
+            m->set = true, m->null = false, m->i = model_ids[articles[i].model];
+        }
+        if ((rc = entity_create(cx, &entity_articles, in, &out)) != ERR_OK)
+            return rc;
+        for (int k = 0; k < 3 && articles[i].also[k] >= 0; k++) {
+            struct record *link = record_new(cx, &entity_article_models), *lo;
+            struct value *a = record_value(link, "article_id");
+            a->set = true, a->null = false, a->i = out->id;
+            struct value *m = record_value(link, "model_id");
+            m->set = true, m->null = false, m->i = model_ids[articles[i].also[k]];
+            if ((rc = entity_create(cx, &entity_article_models, link, &lo)) != ERR_OK)
+                return rc;
+        }
+        (*made)++;
+    }
+    return ERR_OK;
+}
+
 static const struct subject subjects[] = {
     {"repair", "Не печатает, мнёт бумагу", "Бумага заминается на выходе, горит ошибка J-0511"},
     {"repair", "Не включается после скачка напряжения", "Индикатор питания не горит"},
@@ -707,6 +819,10 @@ int cmd_demo(int argc, char **argv)
     if (db_begin_write(db, &cx.err) != ERR_OK || demo_contract_terms(&cx, &ncontracts) != ERR_OK ||
         db_commit(db, &cx.err) != ERR_OK)
         return fail(&cx, db);
+    int64_t narticles = 0;
+    if (db_begin_write(db, &cx.err) != ERR_OK ||
+        demo_articles(&cx, model_ids, &narticles) != ERR_OK || db_commit(db, &cx.err) != ERR_OK)
+        return fail(&cx, db);
     int64_t nrequests = 0;
     if (demo_requests(&cx, nreq, &nrequests) != ERR_OK)
         return fail(&cx, db);
@@ -724,9 +840,9 @@ int cmd_demo(int argc, char **argv)
         db_commit(db, &cx.err) != ERR_OK)
         return fail(&cx, db);
     printf("servitor: demo data in %s: %lld clients, %lld contacts, %lld equipment units, "
-           "%lld contracts, %lld requests (%.1f s)\n",
+           "%lld contracts, %lld articles, %lld requests (%.1f s)\n",
            url, (long long)nclients, (long long)ncontacts, (long long)nunits, (long long)ncontracts,
-           (long long)nrequests, (double)(time_now_ms() - t0) / 1000.0);
+           (long long)narticles, (long long)nrequests, (double)(time_now_ms() - t0) / 1000.0);
     if (admin_created)
         printf("servitor: log in as admin / admin12345 (other demo users: manager, engineer, "
                "store, sales, auditor — password demo12345)\n");

@@ -13,7 +13,7 @@ before(async () => {
   mgr = await login(srv.base, 'manager', 'demo12345', '10.80.0.1');
   eng = await login(srv.base, 'engineer', 'demo12345', '10.80.0.2');
   sales = await login(srv.base, 'sales', 'demo12345', '10.80.0.3');
-  model = (await call(srv.base, mgr, 'POST', '/api/v1/equipment_models', { brand: 'Saeco', model: 'Test-K1', category: 'Кофемашины' })).json;
+  model = (await call(srv.base, mgr, 'POST', '/api/v1/equipment_models', { brand: 'Saeco', model: 'Test-K1', category: 'Кофемашины-тест' })).json;
   other = (await call(srv.base, mgr, 'POST', '/api/v1/equipment_models', { brand: 'Bosch', model: 'Drill-1', category: 'Электроинструмент' })).json;
   client = (await call(srv.base, mgr, 'POST', '/api/v1/clients', { kind: 'person', name: 'Клиент Знаний' })).json;
   unit = (await call(srv.base, mgr, 'POST', '/api/v1/equipment_units', { model_id: model.id, serial: 'K-1', client_id: client.id })).json;
@@ -49,7 +49,7 @@ test('an article applies to further models: suggested on their requests; a model
 
 test('articles for the model and its category are suggested on a request; drafts and other categories are not', async () => {
   const own = await call(srv.base, mgr, 'POST', '/api/v1/articles', { title: 'Декальцинация Saeco', body: 'Залейте средство…', model_id: model.id });
-  const cat = await call(srv.base, mgr, 'POST', '/api/v1/articles', { title: 'Чистка кофемашин', body: 'Раз в месяц…', category: 'Кофемашины' });
+  const cat = await call(srv.base, mgr, 'POST', '/api/v1/articles', { title: 'Чистка кофемашин', body: 'Раз в месяц…', category: 'Кофемашины-тест' });
   await call(srv.base, mgr, 'POST', '/api/v1/articles', { title: 'Черновик', body: '…', model_id: model.id, published: false });
   await call(srv.base, mgr, 'POST', '/api/v1/articles', { title: 'Дрели', body: '…', model_id: other.id });
   assert.equal(own.status, 201);

@@ -52,6 +52,7 @@ const screens = [
     await p.waitForSelector('.inline-client [role=status]');
   }],
   ['articles', '#/articles'],
+  ['article', '#/articles/4'],
   ['requests-overdue', '#/requests?sla_state=breached'],
 ];
 
