@@ -48,30 +48,11 @@ static void setv(struct record *r, const char *name, const char *s)
     v->s = s;
 }
 
-/* An existing client with this phone or e-mail, or 0. */
-static enum err_code find_client(struct ctx *cx, const char *phone, const char *email, int64_t *id)
-{
-    bool found = false;
-    *id = 0;
-    enum err_code rc = ERR_OK;
-    if (phone)
-        rc = db_get_i64(cx->db, &cx->err, id, &found,
-                        "SELECT MIN(id) FROM clients WHERE phone = $1 HAVING COUNT(*) > 0", "t",
-                        phone);
-    if (rc == ERR_OK && !found && email)
-        rc = db_get_i64(cx->db, &cx->err, id, &found,
-                        "SELECT MIN(id) FROM clients WHERE email = $1 HAVING COUNT(*) > 0", "t",
-                        email);
-    if (!found)
-        *id = 0;
-    return rc;
-}
-
 static enum err_code intake_tx(struct ctx *cx, const struct intake *in, const char *phone,
                                struct record **out)
 {
     int64_t client_id;
-    enum err_code rc = find_client(cx, phone, in->email, &client_id);
+    enum err_code rc = client_find(cx, phone, in->email, &client_id);
     if (rc != ERR_OK)
         return rc;
     if (!client_id) {

@@ -228,17 +228,10 @@ static void seti(struct record *r, const char *name, int64_t i)
 static enum err_code find_client(struct ctx *cx, const char *addr, int64_t *client,
                                  int64_t *contact)
 {
-    bool found;
-    *client = *contact = 0;
-    enum err_code rc = db_get_i64(cx->db, &cx->err, client, &found,
-                                  "SELECT id FROM clients\n"
-                                  "WHERE lower(email) = lower($1)\n"
-                                  "ORDER BY id\n"
-                                  "LIMIT 1",
-                                  "t", addr);
-    if (rc != ERR_OK || found)
+    *contact = 0;
+    enum err_code rc = client_find(cx, NULL, addr, client);
+    if (rc != ERR_OK || *client)
         return rc;
-    *client = 0;
     struct db_stmt *st = db_q(cx->db, &cx->err,
                               "SELECT client_id, id FROM contacts\n"
                               "WHERE lower(email) = lower($1)\n"

@@ -382,32 +382,25 @@ static enum err_code create_for_client(struct ctx *cx, struct record *req, json_
     }
     /* the one the staff member found: by phone first, then by e-mail */
     struct value *phone = record_value(c, "phone"), *email = record_value(c, "email");
-    int64_t id = 0;
-    bool found = false;
-    if (phone->set && !phone->null) {
-        char norm[32];
-        if (!phone_normalize(phone->s, norm, sizeof(norm))) {
-            err_field(&cx->err, "client.phone", "invalid_phone");
-            return ctx_fail(cx, ERR_INVALID, "the client's phone is not a phone number");
-        }
-        rc = db_get_i64(cx->db, &cx->err, &id, &found,
-                        "SELECT MIN(id) FROM clients WHERE phone = $1 HAVING COUNT(*) > 0", "t",
-                        norm);
+    char norm[32] = "";
+    if (phone->set && !phone->null && !phone_normalize(phone->s, norm, sizeof(norm))) {
+        err_field(&cx->err, "client.phone", "invalid_phone");
+        return ctx_fail(cx, ERR_INVALID, "the client's phone is not a phone number");
     }
-    if (rc == ERR_OK && !found && email->set && !email->null && !text_blank(email->s)) {
+    const char *mail = NULL;
+    if (email->set && !email->null && !text_blank(email->s)) {
         const char *e = email->s;
         size_t len = strlen(e);
         while (*e == ' ' || *e == '\t')
             e++, len--;
         while (len && (e[len - 1] == ' ' || e[len - 1] == '\t'))
             len--;
-        rc = db_get_i64(cx->db, &cx->err, &id, &found,
-                        "SELECT MIN(id) FROM clients WHERE LOWER(email) = LOWER($1)\n"
-                        "HAVING COUNT(*) > 0",
-                        "t", arena_strndup(cx->a, e, len));
+        mail = arena_strndup(cx->a, e, len);
     }
-    if (rc != ERR_OK)
+    int64_t id;
+    if ((rc = client_find(cx, norm, mail, &id)) != ERR_OK)
         return rc;
+    bool found = id != 0;
     if (!found) {
         if ((phone->null || !phone->set) && (email->null || !email->set || text_blank(email->s))) {
             err_field(&cx->err, "client.phone", "required");

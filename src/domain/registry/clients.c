@@ -87,3 +87,19 @@ const struct entity entity_contacts = {
     .perm_write = P_CLIENTS_WRITE,
     .perm_delete = P_CLIENTS_DELETE,
 };
+
+enum err_code client_find(struct ctx *cx, const char *phone, const char *email, int64_t *id)
+{
+    bool found = false;
+    enum err_code rc = ERR_OK;
+    if (phone && *phone)
+        rc = db_get_i64(cx->db, &cx->err, id, &found,
+                        "SELECT id FROM clients WHERE phone = $1 ORDER BY id LIMIT 1", "t", phone);
+    if (rc == ERR_OK && !found && email && *email)
+        rc = db_get_i64(cx->db, &cx->err, id, &found,
+                        "SELECT id FROM clients WHERE lower(email) = lower($1) ORDER BY id LIMIT 1",
+                        "t", email);
+    if (!found)
+        *id = 0;
+    return rc;
+}
