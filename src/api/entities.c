@@ -6,7 +6,6 @@
 #include "api/api.h"
 #include "core/record.h"
 #include "core/workflow.h"
-#include "domain/desk/desk.h"
 #include "domain/domain.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
@@ -153,24 +152,25 @@ API_HANDLER(api_entity_create)
         return rc;
     struct record *in = record_new(cx, ent), *out;
     int64_t version;
-    /* a request may name a new client on the same form */
-    json_t *client = ent == &entity_requests ? json_object_get(body, "client") : NULL;
-    if (client) {
-        json_incref(client);
-        json_object_del(body, "client");
+    /* a related record named inline (a request's new client) */
+    json_t *nested = ent->nested_key ? json_object_get(body, ent->nested_key) : NULL;
+    if (nested) {
+        json_incref(nested);
+        json_object_del(body, ent->nested_key);
     }
     rc = record_from_json(cx, ent, body, RI_CREATE, in, &version);
     json_decref(body);
-    bool client_created = false;
+    bool nested_created = false;
     if (rc == ERR_OK)
-        rc = client ? request_create_for_client(cx, in, client, &client_created, &out)
+        rc = nested ? ent->create_nested(cx, in, nested, &nested_created, &out)
                     : entity_create(cx, ent, in, &out);
-    json_decref(client);
+    json_decref(nested);
     if (rc != ERR_OK)
         return rc;
     json_t *j = record_to_json(out);
-    if (client)
-        json_object_set_new(j, "client_created", json_boolean(client_created));
+    if (nested)
+        json_object_set_new(j, arena_printf(cx->a, "%s_created", ent->nested_key),
+                            json_boolean(nested_created));
     http_json(rs, 201, j);
     http_header(cx, rs, "Location",
                 arena_printf(cx->a, "/api/v1/%s/%lld", ent->name, (long long)out->id));

@@ -75,6 +75,8 @@ struct record {
     const char **labels; /* F_REF fields: the referenced record's label */
 };
 
+struct json_t; /* jansson's: the body of a request */
+
 struct entity {
     const char *name;           /* resource name: "clients" */
     const char *table;          /* SQL table */
@@ -96,6 +98,13 @@ struct entity {
      * create, gapless per series and year (core/numbering.h). */
     const char *number_field;
     const char *number_series;
+    /* A create may name one related record inline (a request's new client):
+     * the object under nested_key goes to create_nested, which creates the
+     * record with it in one transaction and says whether it made the related
+     * one (the answer carries "<nested_key>_created"). */
+    const char *nested_key;
+    enum err_code (*create_nested)(struct ctx *cx, struct record *in, struct json_t *nested,
+                                   bool *nested_created, struct record **out);
 };
 
 int entity_nfields(const struct entity *ent);

@@ -358,6 +358,8 @@ const struct entity entity_requests = {
     .after_write = request_after_write,
     .number_field = "number",
     .number_series = "О",
+    .nested_key = "client",
+    .create_nested = request_create_for_client,
 };
 
 /* ---- a request for a client named on the same form ------------------------ */
