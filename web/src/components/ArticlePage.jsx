@@ -3,8 +3,7 @@
 // article suggested.
 import { t } from '../i18n/index.js';
 import { EditableChildren } from './ClientPage.jsx';
-import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
-import { ErrorBanner, Spinner } from './ui.jsx';
+import { FieldsGrid, RecordPage } from './Detail.jsx';
 
 function Models({ article }) {
   return (
@@ -15,22 +14,15 @@ function Models({ article }) {
 }
 
 export function ArticlePage({ res, id }) {
-  const { rec, error, loading, reload } = useRecord(res.name, id);
-  if (loading && !rec) return <div class="page"><Spinner /></div>;
-  if (error) return <div class="page"><ErrorBanner error={error} onRetry={reload} /></div>;
+  const fields = res.fields.filter((f) => f.name !== 'body' && f.name !== 'title');
   return (
-    <div class="page">
-      <RecordHead res={res} rec={rec} />
-      <div class="client-layout">
-        <section class="card">
+    <RecordPage res={res} id={id}
+      main={(rec) => (
+        <>
           <p class="req-description">{rec.body}</p>
-          <FieldsGrid res={{ ...res, fields: res.fields.filter((f) => f.name !== 'body' && f.name !== 'title') }} rec={rec} />
-          <RecordMeta rec={rec} />
-        </section>
-        <div class="client-side">
-          <Models article={rec} />
-        </div>
-      </div>
-    </div>
+          <FieldsGrid res={{ ...res, fields }} rec={rec} />
+        </>
+      )}
+      side={(rec) => <Models article={rec} />} />
   );
 }

@@ -5,7 +5,7 @@ import { t } from '../i18n/index.js';
 import { fieldLabel, listColumns, newTitle, recordLabel } from '../meta.js';
 import { href } from '../router.js';
 import { useApp } from './ctx.js';
-import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
+import { RecordPage } from './Detail.jsx';
 import { RecordForm } from './RecordForm.jsx';
 import { Confirm, ErrorBanner, FieldValue, Modal, Spinner } from './ui.jsx';
 
@@ -144,23 +144,14 @@ function Contracts({ client }) {
 }
 
 export function ClientPage({ res, id }) {
-  const { rec, error, loading, reload } = useRecord(res.name, id);
-  if (loading && !rec) return <div class="page"><Spinner /></div>;
-  if (error) return <div class="page"><ErrorBanner error={error} onRetry={reload} /></div>;
   return (
-    <div class="page">
-      <RecordHead res={res} rec={rec} />
-      <div class="client-layout">
-        <section class="card">
-          <FieldsGrid res={res} rec={rec} />
-          <RecordMeta rec={rec} />
-        </section>
-        <div class="client-side">
+    <RecordPage res={res} id={id}
+      side={(rec) => (
+        <>
           <Contacts client={rec} />
           <Contracts client={rec} />
           <Units client={rec} />
-        </div>
-      </div>
-    </div>
+        </>
+      )} />
   );
 }

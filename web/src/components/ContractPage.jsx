@@ -5,7 +5,7 @@ import { enumLabel } from '../meta.js';
 import { href } from '../router.js';
 import { ChildTable, EditableChildren, useChildren } from './ClientPage.jsx';
 import { useApp } from './ctx.js';
-import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
+import { RecordPage } from './Detail.jsx';
 import { ErrorBanner, Spinner } from './ui.jsx';
 
 const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
@@ -51,25 +51,15 @@ function Requests({ contract }) {
 }
 
 export function ContractPage({ res, id }) {
-  const { rec, error, loading, reload } = useRecord(res.name, id);
-  if (loading && !rec) return <div class="page"><Spinner /></div>;
-  if (error) return <div class="page"><ErrorBanner error={error} onRetry={reload} /></div>;
   const status = res.fields.find((f) => f.name === 'status');
   return (
-    <div class="page">
-      <RecordHead res={res} rec={rec}>
-        <span class={'badge contract-' + rec.status}>{status ? enumLabel(status, rec.status) : rec.status}</span>
-      </RecordHead>
-      <div class="client-layout contract-layout">
-        <section class="card">
-          <FieldsGrid res={res} rec={rec} />
-          <RecordMeta rec={rec} />
-        </section>
-        <div class="client-side">
+    <RecordPage res={res} id={id} layout="contract-layout"
+      head={(rec) => <span class={'badge contract-' + rec.status}>{status ? enumLabel(status, rec.status) : rec.status}</span>}
+      side={(rec) => (
+        <>
           <Terms contract={rec} />
           <Requests contract={rec} />
-        </div>
-      </div>
-    </div>
+        </>
+      )} />
   );
 }

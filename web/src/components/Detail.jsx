@@ -83,19 +83,33 @@ export function RecordHead({ res, rec, children }) {
   );
 }
 
-export function DetailPage({ res, id }) {
+// A record's page: the head, its fields in a card, and optionally cards
+// beside it (side) — the client, contract and article pages are this too.
+export function RecordPage({ res, id, head, main, side, layout = '' }) {
   const { rec, error, loading, reload } = useRecord(res.name, id);
   if (loading && !rec) return <div class="page"><Spinner /></div>;
   if (error) return <div class="page"><ErrorBanner error={error} onRetry={reload} /></div>;
+  const card = (
+    <section class="card">
+      {main ? main(rec) : <FieldsGrid res={res} rec={rec} />}
+      <RecordMeta rec={rec} />
+    </section>
+  );
   return (
     <div class="page">
-      <RecordHead res={res} rec={rec} />
-      <section class="card">
-        <FieldsGrid res={res} rec={rec} />
-        <RecordMeta rec={rec} />
-      </section>
+      <RecordHead res={res} rec={rec}>{head ? head(rec) : null}</RecordHead>
+      {side ? (
+        <div class={'client-layout' + (layout ? ' ' + layout : '')}>
+          {card}
+          <div class="client-side">{side(rec)}</div>
+        </div>
+      ) : card}
     </div>
   );
+}
+
+export function DetailPage({ res, id }) {
+  return <RecordPage res={res} id={id} />;
 }
 
 export function FormPage({ res, id, query }) {
