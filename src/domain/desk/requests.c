@@ -281,7 +281,19 @@ const char *request_title(struct ctx *cx, struct record *rec)
                         record_value(rec, "subject")->s);
 }
 
+/* The open statuses: for the transition table, and the same for SQL. */
+#define ACTIVE        "new assigned in_progress waiting_client waiting_parts"
 #define OPEN_STATUSES "'new', 'assigned', 'in_progress', 'waiting_client', 'waiting_parts'"
+
+static bool is_open(const char *status)
+{
+    static const char active[] = ACTIVE;
+    size_t n = strlen(status);
+    for (const char *p = active; (p = strstr(p, status)); p += n)
+        if ((p == active || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+            return true;
+    return false;
+}
 
 /* The counter of open requests a record adds to: its assignee's ("mine"). */
 static const char *open_key(struct ctx *cx, const struct record *r)
@@ -290,7 +302,7 @@ static const char *open_key(struct ctx *cx, const struct record *r)
         return NULL;
     const char *st = record_value((struct record *)r, "status")->s;
     struct value *a = record_value((struct record *)r, "assignee_id");
-    bool open = st && strstr(OPEN_STATUSES, arena_printf(cx->a, "'%s'", st));
+    bool open = st && *st && is_open(st);
     return open && a->set && !a->null
                ? arena_printf(cx->a, "requests.open_by.%lld", (long long)a->i)
                : NULL;
@@ -560,8 +572,6 @@ static enum err_code after_transition(struct ctx *cx, const struct record *befor
         rc = request_event_add(cx, now->id, "status", true, NULL, from, t->to, NULL);
     return rc;
 }
-
-#define ACTIVE "new assigned in_progress waiting_client waiting_parts"
 
 /* clang-format off */
 static const struct transition request_transitions[] = {
