@@ -105,6 +105,8 @@ demo:
 style:
 	clang-format --dry-run --Werror $$(find src tools -name '*.c' -o -name '*.h')
 	@! grep -rnE '\b(sprintf|strcpy|strcat|gets|atoi|strtok)\s*\(' src --include=*.c | grep -v banned.h
+	@# the server never sees the database: a request's lifecycle is the core's (ctx_begin/ctx_end)
+	@! grep -rnE '#include\s*"db/|\bdb_[a-z_]+\s*\(' src/http
 
 clean:
 	rm -rf build build-asan
