@@ -70,6 +70,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libservitor.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libservitor.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
+# sees where passwords are hashed (never inside a write transaction)
+$(BUILD)/tests/test_lifecycle: LDFLAGS += -Wl,--wrap=auth_password_hash
+
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; SERVITOR_PWHASH=fast $$t; done
 

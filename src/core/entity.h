@@ -73,6 +73,7 @@ struct record {
     const char *updated_at;
     struct value *v;     /* one per field, in descriptor order */
     const char **labels; /* F_REF fields: the referenced record's label */
+    const char **hashes; /* F_PASSWORD fields: hashed before the write transaction */
 };
 
 struct json_t; /* jansson's: the body of a request */
