@@ -328,7 +328,7 @@ static enum err_code check_unique(struct ctx *cx, struct record *rec, int64_t se
 /* Validates the values marked `changed` (all set ones on create) and the
  * required fields of the merged record. */
 static enum err_code validate_record(struct ctx *cx, struct record *rec, const bool *changed,
-                                     const struct record *old)
+                                     const struct record *old, bool run_check)
 {
     const struct entity *ent = rec->ent;
     for (int i = 0; ent->fields[i].name; i++) {
@@ -344,7 +344,7 @@ static enum err_code validate_record(struct ctx *cx, struct record *rec, const b
     }
     if (cx->err.nfields)
         return ctx_fail(cx, ERR_INVALID, "some fields are invalid");
-    if (ent->check) {
+    if (ent->check && run_check) {
         enum err_code rc = ent->check(cx, rec, old);
         if (rc != ERR_OK && rc != ERR_INVALID)
             return rc;
@@ -521,7 +521,7 @@ static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct 
             v->null = true; /* absent on create: NULL, so checks see one state */
         changed[i] = v->set;
     }
-    enum err_code rc = validate_record(cx, in, changed, NULL);
+    enum err_code rc = validate_record(cx, in, changed, NULL, true);
     if (rc != ERR_OK)
         return rc;
 
@@ -581,7 +581,7 @@ enum err_code entity_create(struct ctx *cx, const struct entity *ent, struct rec
 
 static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t id,
                                int64_t version, struct record *patch, const char *action,
-                               struct record **out)
+                               bool run_check, struct record **out)
 {
     struct record *old;
     enum err_code rc = entity_get(cx, ent, id, &old);
@@ -601,7 +601,7 @@ static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t
         merged->v[i] = changed[i] ? patch->v[i] : old->v[i];
         merged->labels[i] = old->labels[i];
     }
-    if ((rc = validate_record(cx, merged, changed, old)) != ERR_OK)
+    if ((rc = validate_record(cx, merged, changed, old, run_check)) != ERR_OK)
         return rc;
     /* a check hook may compute fields (a warranty date from a purchase
      * date): whatever now differs from the stored record is written too */
@@ -661,7 +661,8 @@ enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id
     enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
         return rc;
-    return db_end_own(cx->db, &cx->err, own, update_tx(cx, ent, id, version, patch, "update", out));
+    return db_end_own(cx->db, &cx->err, own,
+                      update_tx(cx, ent, id, version, patch, "update", true, out));
 }
 
 enum err_code entity_update_as(struct ctx *cx, const struct entity *ent, int64_t id,
@@ -673,7 +674,24 @@ enum err_code entity_update_as(struct ctx *cx, const struct entity *ent, int64_t
     enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
         return rc;
-    return db_end_own(cx->db, &cx->err, own, update_tx(cx, ent, id, version, patch, action, out));
+    return db_end_own(cx->db, &cx->err, own,
+                      update_tx(cx, ent, id, version, patch, action, true, out));
+}
+
+enum err_code entity_update_system(struct ctx *cx, const struct entity *ent, int64_t id,
+                                   int64_t version, struct record *patch, const char *action,
+                                   struct record **out)
+{
+    for (int i = 0; ent->fields[i].name; i++)
+        if (patch->v[i].set && !(ent->fields[i].flags & F_READONLY))
+            return ctx_fail(cx, ERR_INTERNAL, "%s.%s is not a field the system sets", ent->name,
+                            ent->fields[i].name);
+    bool own;
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
+    if (rc != ERR_OK)
+        return rc;
+    return db_end_own(cx->db, &cx->err, own,
+                      update_tx(cx, ent, id, version, patch, action, false, out));
 }
 
 static enum err_code delete_tx(struct ctx *cx, const struct entity *ent, int64_t id,
