@@ -53,8 +53,7 @@ int cmd_serve(int argc, char **argv)
     if (test_clock && !strcmp(test_clock, "1")) {
         /* for tests only: the clock can be set and jobs run over HTTP */
         time_test_enable();
-        fprintf(stderr,
-                "servitor: test clock on: /api/v1/test/* are routed (never in production)\n");
+        fprintf(stderr, "servitor: test clock on: /test/* are routed (never in production)\n");
     }
     struct server_opts opts = {
         .listen_host = host,

@@ -44,8 +44,8 @@ const struct route routes[] = {
     {"GET",    "/api/v1/attachments/:id",               api_attachment_get, P_REQUESTS_READ, 0},
     {"POST",   "/api/v1/intake/email",                  api_mail_intake,   P_REQUESTS_ASSIGN, R_UPLOAD},
     /* only with SERVITOR_TEST_CLOCK=1 (tests): absent otherwise */
-    {"POST",   "/api/v1/test/clock",                    api_test_clock,    0,               R_PUBLIC | R_TEST},
-    {"POST",   "/api/v1/test/jobs/run",                 api_test_job_run,  0,               R_PUBLIC | R_TEST},
+    {"POST",   "/test/clock",                           api_test_clock,    0,               R_PUBLIC | R_TEST},
+    {"POST",   "/test/jobs/run",                        api_test_job_run,  0,               R_PUBLIC | R_TEST},
     /* generic resources: the entity's own permissions are checked inside */
     {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               R_GENERIC},
     {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               R_GENERIC},
