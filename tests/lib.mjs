@@ -158,3 +158,24 @@ export async function roundTheClockBranch(base, admin, name = 'Дежурный 
   if (br.status !== 201) throw new Error(`branch: ${br.text}`);
   return br.json.id;
 }
+
+/**
+ * The test clock of a server started with SERVITOR_TEST_CLOCK=1:
+ * testClock(base, {now: ISO}) stops it there, {advance: seconds} moves it on;
+ * answers {now, unix}.
+ */
+export async function testClock(base, body) {
+  const r = await call(base, null, 'POST', '/test/clock', body);
+  if (r.status !== 200) throw new Error(`test clock: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** Runs a job of such a server now; resolves once what it wrote is durable. */
+export async function runJob(base, name) {
+  const r = await call(base, null, 'POST', '/test/jobs/run', { name });
+  if (r.status !== 200 || !r.json.ran) throw new Error(`job ${name}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** The environment of a server whose clock and jobs a test drives. */
+export const TEST_CLOCK_ENV = { SERVITOR_TEST_CLOCK: '1', SERVITOR_JOB_TICK: '3600' };

@@ -58,5 +58,7 @@ API_HANDLER(api_attachment_get);
 API_HANDLER(api_notifications);
 API_HANDLER(api_notifications_read);
 API_HANDLER(api_mail_intake);
+API_HANDLER(api_test_clock);
+API_HANDLER(api_test_job_run);
 
 #endif

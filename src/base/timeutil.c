@@ -1,13 +1,45 @@
 /* timeutil.c — clock, ISO 8601 dates and times (base layer). */
 #include "timeutil.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "banned.h"
 
-int64_t time_now(void) { return (int64_t)time(NULL); }
+static atomic_bool test_enabled;
+static atomic_llong test_now; /* 0: not set, the wall clock runs */
+
+int64_t time_now(void)
+{
+    int64_t t = atomic_load(&test_now);
+    return t ? t : (int64_t)time(NULL);
+}
+
+void time_test_enable(void) { atomic_store(&test_enabled, true); }
+
+bool time_test_enabled(void) { return atomic_load(&test_enabled); }
+
+bool time_test_set(int64_t now)
+{
+    if (!atomic_load(&test_enabled) || now <= 0)
+        return false;
+    atomic_store(&test_now, (long long)now);
+    return true;
+}
+
+bool time_test_advance(int64_t seconds)
+{
+    if (!atomic_load(&test_enabled) || seconds < 0)
+        return false;
+    long long was = atomic_load(&test_now);
+    long long next;
+    do
+        next = (was ? was : (long long)time(NULL)) + seconds;
+    while (!atomic_compare_exchange_weak(&test_now, &was, next));
+    return true;
+}
 
 int64_t time_now_ms(void)
 {

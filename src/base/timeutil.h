@@ -10,8 +10,20 @@
 #define ISO_TIME_LEN 21 /* "2026-11-27T09:15:00Z" + NUL */
 #define ISO_DATE_LEN 11
 
-int64_t time_now(void);    /* unix seconds */
-int64_t time_now_ms(void); /* monotonic-ish wall clock in ms */
+/* Every reading of the time of day goes through time_now (and what is built
+ * on it), so that a test can set the clock: sessions' expiry, SLA deadlines,
+ * rate-limit windows and jobs' slots all follow it. */
+int64_t time_now(void);    /* unix seconds: the wall clock, or the test clock when set */
+int64_t time_now_ms(void); /* the real wall clock in ms (durations, seeds): never the test clock */
+
+/* The test clock, for tests only: off until time_test_enable (the server
+ * calls it when started with SERVITOR_TEST_CLOCK=1). Once set, the clock
+ * stands still until set or advanced again. time_test_set and
+ * time_test_advance return false (and change nothing) when it is off. */
+void time_test_enable(void);
+bool time_test_enabled(void);
+bool time_test_set(int64_t now);
+bool time_test_advance(int64_t seconds);
 void time_iso(int64_t t, char out[ISO_TIME_LEN]);
 void time_now_iso(char out[ISO_TIME_LEN]);
 void date_today(char out[ISO_DATE_LEN]);

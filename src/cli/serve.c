@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/timeutil.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "domain/desk/attachments.h"
@@ -48,6 +49,12 @@ int cmd_serve(int argc, char **argv)
     char dir[512];
     const char *files = cli_files_dir(argc, argv, url, dir, sizeof(dir));
     attachments_set_dir(files);
+    const char *test_clock = getenv("SERVITOR_TEST_CLOCK");
+    if (test_clock && !strcmp(test_clock, "1")) {
+        /* for tests only: the clock can be set and jobs run over HTTP */
+        time_test_enable();
+        fprintf(stderr, "servitor: test clock on: /test/* are routed (never in production)\n");
+    }
     struct server_opts opts = {
         .listen_host = host,
         .port = (int)port,

@@ -2,6 +2,7 @@
 #include "auth.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -116,6 +117,93 @@ enum err_code auth_user_load(struct ctx *cx, int64_t id, struct user **user)
 
 /* ---- sessions ------------------------------------------------------------ */
 
+/* The last uses of sessions, noted in memory and written in one go by the
+ * jobs thread (auth_session_flush): a request that only reads never writes
+ * for its session, so it never waits for the group commit's writer nor for
+ * a commit. The idle check reads what is noted here too. */
+enum { TOUCH_MAX = 4096 };
+static pthread_mutex_t touch_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct touch {
+    char digest[65];
+    int64_t at;
+} touches[TOUCH_MAX];
+static int ntouches;
+
+/* Notes a use; false when the table is full (the caller writes it itself). */
+static bool touch_note(const char *digest, int64_t at)
+{
+    bool noted = false;
+    pthread_mutex_lock(&touch_mu);
+    for (int i = 0; i < ntouches && !noted; i++)
+        if (!strcmp(touches[i].digest, digest)) {
+            if (touches[i].at < at)
+                touches[i].at = at;
+            noted = true;
+        }
+    if (!noted && ntouches < TOUCH_MAX) {
+        strlcpy_(touches[ntouches].digest, digest, sizeof(touches[0].digest));
+        touches[ntouches++].at = at;
+        noted = true;
+    }
+    pthread_mutex_unlock(&touch_mu);
+    return noted;
+}
+
+/* The last use noted and not yet written (0: none). */
+static int64_t touch_find(const char *digest)
+{
+    int64_t at = 0;
+    pthread_mutex_lock(&touch_mu);
+    for (int i = 0; i < ntouches; i++)
+        if (!strcmp(touches[i].digest, digest))
+            at = touches[i].at;
+    pthread_mutex_unlock(&touch_mu);
+    return at;
+}
+
+int auth_session_pending(void)
+{
+    pthread_mutex_lock(&touch_mu);
+    int n = ntouches;
+    pthread_mutex_unlock(&touch_mu);
+    return n;
+}
+
+enum err_code auth_session_flush(struct ctx *cx)
+{
+    pthread_mutex_lock(&touch_mu);
+    int n = ntouches;
+    struct touch *batch = n ? arena_alloc(cx->a, sizeof(*batch) * (size_t)n) : NULL;
+    if (n)
+        memcpy(batch, touches, sizeof(*batch) * (size_t)n);
+    ntouches = 0;
+    pthread_mutex_unlock(&touch_mu);
+    if (!n)
+        return ERR_OK;
+    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    for (int i = 0; i < n && rc == ERR_OK; i++)
+        rc = db_run(cx->db, &cx->err,
+                    "UPDATE sessions SET last_seen_at = $2\n"
+                    "WHERE token_hash = $1 AND last_seen_at < $2",
+                    "ti", batch[i].digest, batch[i].at);
+    if (rc == ERR_OK)
+        return db_commit(cx->db, &cx->err);
+    db_rollback(cx->db);
+    for (int i = 0; i < n; i++) /* kept for the next time */
+        touch_note(batch[i].digest, batch[i].at);
+    return rc;
+}
+
+enum err_code auth_sessions_expire(struct ctx *cx, int64_t now)
+{
+    /* sessions idle past their limit are refused already; their rows go an
+     * hour later, so that a last use another process has noted and not yet
+     * written (its jobs thread writes it within a tick) is never lost */
+    return db_run(cx->db, &cx->err,
+                  "DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $1 - $2", "ii", now,
+                  session_idle + 3600);
+}
+
 enum err_code auth_login(struct ctx *cx, const char *login, const char *password,
                          struct user **user, struct session *s)
 {
@@ -206,16 +294,18 @@ enum err_code auth_session(struct ctx *cx, const char *token, struct user **user
     s->token[0] = 0;
     int64_t last_seen = db_col_i64(st, 7), expires = db_col_i64(st, 8);
     db_done(st);
-    int64_t now = time_now();
-    if (!active || now >= expires || now - last_seen >= session_idle) {
-        db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE token_hash = $1", "t", digest);
-        err_clear(&cx->err);
+    int64_t now = time_now(), noted = touch_find(digest);
+    if (noted > last_seen)
+        last_seen = noted;
+    if (!active || now >= expires || now - last_seen >= session_idle)
+        /* the row stays until the cleanup job: this request may be reading
+         * in a snapshot, and a session past its time is refused all the same */
         return ctx_fail(cx, ERR_AUTH, "the session has expired; log in again");
-    }
     /* idle expiry needs last_seen_at, but one write per request would be
-     * wasteful: refresh it at most once a minute (or half the idle limit) */
-    if (now - last_seen >= (session_idle < 120 ? session_idle / 2 : 60)) {
-
+     * wasteful: note it at most once a minute (or half the idle limit) —
+     * in memory, written by the jobs thread (auth_session_flush) */
+    if (now - last_seen >= (session_idle < 120 ? session_idle / 2 : 60) &&
+        !touch_note(digest, now)) {
         db_run(cx->db, &cx->err, "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1",
                "ti", digest, now);
         err_clear(&cx->err);

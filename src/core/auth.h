@@ -36,6 +36,14 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
  * the user is inactive. Keeps the session alive (idle expiry). */
 enum err_code auth_session(struct ctx *cx, const char *token, struct user **user,
                            struct session *s);
+/* Writes the sessions' last uses noted by auth_session since the last call
+ * (one short write transaction); what could not be written is kept for the
+ * next call. The jobs thread calls it every tick. */
+enum err_code auth_session_flush(struct ctx *cx);
+/* How many last uses are noted and not yet written. */
+int auth_session_pending(void);
+/* Deletes the sessions past their absolute or idle limit at `now`. */
+enum err_code auth_sessions_expire(struct ctx *cx, int64_t now);
 /* Ends a session (logout). */
 enum err_code auth_logout(struct ctx *cx, const char *token);
 /* Ends every session of a user (deactivation, password change). */

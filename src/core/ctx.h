@@ -1,5 +1,22 @@
-/* ctx.h — what one request (or one CLI command) carries (core layer):
- * its arena, its database connection, who is acting, and the error slot. */
+/* ctx.h — what one request (or one CLI command, or one job) carries (core
+ * layer): its arena, its database connection, who is acting, and the error
+ * slot — and the lifecycle of that unit of work on the database, the same for
+ * the server, the jobs thread and the CLI:
+ *
+ *     struct ctx cx = {.a = &arena};
+ *     if (ctx_begin(&cx, CTX_READ) == ERR_OK)    (or CTX_WRITE)
+ *         rc = work(&cx);
+ *     rc = ctx_end(&cx, rc);                     (ERR_OK: what it wrote is durable)
+ *
+ * ctx_begin takes the calling thread's connection of the process's database
+ * (ctx_setup; opened on first use, closed when the thread ends) unless cx->db
+ * is set already (a CLI command's own connection). CTX_READ reads in one
+ * snapshot (db_begin_snapshot) and writes nothing. CTX_WRITE may write: on
+ * SQLite the first write transaction joins the group commit (db/group.h) and
+ * works through the group's writer until ctx_sync or ctx_end; what comes
+ * before it (hashing a password, parsing a letter) holds nobody up.
+ * ctx_end rolls back a transaction the work left open, gives the writer back
+ * and waits until the batch is durable. */
 #ifndef SERVITOR_CTX_H
 #define SERVITOR_CTX_H
 
@@ -29,6 +46,35 @@ struct ctx {
     struct err err;
     const char *remote_addr; /* "127.0.0.1" */
 };
+
+enum ctx_mode {
+    CTX_READ = 1,  /* reads in one snapshot, writes nothing */
+    CTX_WRITE = 2, /* may write; writes share commits (SQLite) */
+};
+
+/* The process's database: db_url for everything, db_read_url (NULL: none)
+ * for ctx_read_db. Opens the group commit's writer (SQLite, unless
+ * SERVITOR_GROUP_COMMIT=0). Returns ERR_OK or the error in e. */
+enum err_code ctx_setup(const char *db_url, const char *db_read_url, struct err *e);
+/* Closes the writer and the calling thread's connections. */
+void ctx_teardown(void);
+/* How many shared commits there were and how many units of work they
+ * carried; false when commits are not shared (PostgreSQL, or turned off). */
+bool ctx_group_stats(uint64_t *batches, uint64_t *units);
+
+/* Begins a unit of work: cx->db (unless set), cx->read_db, and with CTX_READ
+ * the snapshot. ERR_UNAVAILABLE (cx->err set) when the database cannot be
+ * reached. */
+enum err_code ctx_begin(struct ctx *cx, enum ctx_mode mode);
+/* Inside a long unit of work (a job going through many records): makes what
+ * was committed so far durable and gives the group's writer back, so that
+ * others write between its steps. Returns ERR_OK or the batch's error. */
+enum err_code ctx_sync(struct ctx *cx);
+/* Ends the unit of work begun by ctx_begin: rolls back a transaction left
+ * open (a failed unit leaves nothing), then waits until what it committed is
+ * durable. Returns rc, or — when rc was ERR_OK — the commit's error (then in
+ * cx->err). */
+enum err_code ctx_end(struct ctx *cx, enum err_code rc);
 
 /* Sets the context's error; returns code. */
 #define ctx_fail(cx, code, ...) err_set(&(cx)->err, (code), __VA_ARGS__)

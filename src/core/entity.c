@@ -328,7 +328,7 @@ static enum err_code check_unique(struct ctx *cx, struct record *rec, int64_t se
 /* Validates the values marked `changed` (all set ones on create) and the
  * required fields of the merged record. */
 static enum err_code validate_record(struct ctx *cx, struct record *rec, const bool *changed,
-                                     const struct record *old)
+                                     const struct record *old, bool run_check)
 {
     const struct entity *ent = rec->ent;
     for (int i = 0; ent->fields[i].name; i++) {
@@ -344,7 +344,7 @@ static enum err_code validate_record(struct ctx *cx, struct record *rec, const b
     }
     if (cx->err.nfields)
         return ctx_fail(cx, ERR_INVALID, "some fields are invalid");
-    if (ent->check) {
+    if (ent->check && run_check) {
         enum err_code rc = ent->check(cx, rec, old);
         if (rc != ERR_OK && rc != ERR_INVALID)
             return rc;
@@ -359,14 +359,40 @@ static enum err_code validate_record(struct ctx *cx, struct record *rec, const b
     return ERR_OK;
 }
 
+/* Argon2id takes tens of milliseconds and 64 MiB: never inside the write
+ * transaction, where every writer of the process would wait for it. Each
+ * password that will pass validation is hashed before (into rec->hashes);
+ * one that will not is left for validation to refuse. */
+static void hash_passwords(struct ctx *cx, struct record *rec)
+{
+    const struct entity *ent = rec->ent;
+    for (int i = 0; ent->fields[i].name; i++) {
+        const struct field *f = &ent->fields[i];
+        const struct value *v = &rec->v[i];
+        if (f->type != F_PASSWORD || !v->set || v->null || !utf8_valid(v->s, strlen(v->s)))
+            continue;
+        size_t n = utf8_count(v->s, strlen(v->s));
+        if (n < 8 || (f->max && (int64_t)n > f->max))
+            continue;
+        if (!rec->hashes)
+            rec->hashes = arena_alloc(cx->a, sizeof(char *) * (size_t)(entity_nfields(ent) + 1));
+        char hash[AUTH_HASH_LEN];
+        auth_password_hash(v->s, hash);
+        rec->hashes[i] = arena_strdup(cx->a, hash);
+    }
+}
+
 static void bind_value(struct ctx *cx, struct db_stmt *st, int n, const struct field *f,
-                       const struct value *v)
+                       const struct value *v, const char *hash)
 {
     if (!v->set || v->null) {
         db_bind_null(st, n);
     } else if (f->type == F_PASSWORD) {
-        char hash[AUTH_HASH_LEN];
-        auth_password_hash(v->s, hash);
+        char late[AUTH_HASH_LEN];
+        if (!hash) { /* not hashed before: a caller's own transaction */
+            auth_password_hash(v->s, late);
+            hash = late;
+        }
         db_bind_text(st, n, hash);
         (void)cx;
     } else if (is_text_type(f->type)) {
@@ -495,7 +521,7 @@ static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct 
             v->null = true; /* absent on create: NULL, so checks see one state */
         changed[i] = v->set;
     }
-    enum err_code rc = validate_record(cx, in, changed, NULL);
+    enum err_code rc = validate_record(cx, in, changed, NULL, true);
     if (rc != ERR_OK)
         return rc;
 
@@ -528,7 +554,7 @@ static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct 
         return cx->err.code;
     db_bind_text(st, 1, now);
     for (int i = 0; i < n; i++)
-        bind_value(cx, st, i + 2, &ent->fields[i], &in->v[i]);
+        bind_value(cx, st, i + 2, &ent->fields[i], &in->v[i], in->hashes ? in->hashes[i] : NULL);
     int step = db_step(st);
     int64_t id = step == DB_ROW ? db_col_i64(st, 0) : 0;
     if (step != DB_ROW) {
@@ -545,6 +571,7 @@ static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct 
 enum err_code entity_create(struct ctx *cx, const struct entity *ent, struct record *in,
                             struct record **out)
 {
+    hash_passwords(cx, in);
     bool own;
     enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
@@ -554,7 +581,7 @@ enum err_code entity_create(struct ctx *cx, const struct entity *ent, struct rec
 
 static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t id,
                                int64_t version, struct record *patch, const char *action,
-                               struct record **out)
+                               bool run_check, struct record **out)
 {
     struct record *old;
     enum err_code rc = entity_get(cx, ent, id, &old);
@@ -574,7 +601,7 @@ static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t
         merged->v[i] = changed[i] ? patch->v[i] : old->v[i];
         merged->labels[i] = old->labels[i];
     }
-    if ((rc = validate_record(cx, merged, changed, old)) != ERR_OK)
+    if ((rc = validate_record(cx, merged, changed, old, run_check)) != ERR_OK)
         return rc;
     /* a check hook may compute fields (a warranty date from a purchase
      * date): whatever now differs from the stored record is written too */
@@ -603,7 +630,8 @@ static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t
     np = 3;
     for (int i = 0; i < n; i++)
         if (changed[i] && !(ent->fields[i].type == F_PASSWORD && merged->v[i].null))
-            bind_value(cx, st, ++np, &ent->fields[i], &merged->v[i]);
+            bind_value(cx, st, ++np, &ent->fields[i], &merged->v[i],
+                       patch->hashes ? patch->hashes[i] : NULL);
     int step = db_step(st);
     if (step == DB_FAIL) {
         rc = map_constraint(cx, st, ent->name);
@@ -628,22 +656,42 @@ static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t
 enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version,
                             struct record *patch, struct record **out)
 {
+    hash_passwords(cx, patch);
     bool own;
     enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
         return rc;
-    return db_end_own(cx->db, &cx->err, own, update_tx(cx, ent, id, version, patch, "update", out));
+    return db_end_own(cx->db, &cx->err, own,
+                      update_tx(cx, ent, id, version, patch, "update", true, out));
 }
 
 enum err_code entity_update_as(struct ctx *cx, const struct entity *ent, int64_t id,
                                int64_t version, struct record *patch, const char *action,
                                struct record **out)
 {
+    hash_passwords(cx, patch);
     bool own;
     enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)
         return rc;
-    return db_end_own(cx->db, &cx->err, own, update_tx(cx, ent, id, version, patch, action, out));
+    return db_end_own(cx->db, &cx->err, own,
+                      update_tx(cx, ent, id, version, patch, action, true, out));
+}
+
+enum err_code entity_update_system(struct ctx *cx, const struct entity *ent, int64_t id,
+                                   int64_t version, struct record *patch, const char *action,
+                                   struct record **out)
+{
+    for (int i = 0; ent->fields[i].name; i++)
+        if (patch->v[i].set && !(ent->fields[i].flags & F_READONLY))
+            return ctx_fail(cx, ERR_INTERNAL, "%s.%s is not a field the system sets", ent->name,
+                            ent->fields[i].name);
+    bool own;
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
+    if (rc != ERR_OK)
+        return rc;
+    return db_end_own(cx->db, &cx->err, own,
+                      update_tx(cx, ent, id, version, patch, action, false, out));
 }
 
 static enum err_code delete_tx(struct ctx *cx, const struct entity *ent, int64_t id,

@@ -73,6 +73,7 @@ struct record {
     const char *updated_at;
     struct value *v;     /* one per field, in descriptor order */
     const char **labels; /* F_REF fields: the referenced record's label */
+    const char **hashes; /* F_PASSWORD fields: hashed before the write transaction */
 };
 
 struct json_t; /* jansson's: the body of a request */
@@ -168,6 +169,15 @@ enum err_code entity_update(struct ctx *cx, const struct entity *ent, int64_t id
 enum err_code entity_update_as(struct ctx *cx, const struct entity *ent, int64_t id,
                                int64_t version, struct record *patch, const char *action,
                                struct record **out);
+/* A change the system makes to read-only fields only (a job marking an SLA
+ * state): versioned, audited under `action` and seen by after_write like any
+ * update, but the entity's check is not run again — its cross-field rules
+ * concern what people enter, which this does not touch, and a record that
+ * no longer passes them (its unit went to another client) must still be
+ * marked. ERR_INTERNAL when the patch sets a field that is not read-only. */
+enum err_code entity_update_system(struct ctx *cx, const struct entity *ent, int64_t id,
+                                   int64_t version, struct record *patch, const char *action,
+                                   struct record **out);
 /* Deletes a record; version < 0 skips the version check. ERR_CONFLICT when
  * other records refer to it. */
 enum err_code entity_delete(struct ctx *cx, const struct entity *ent, int64_t id, int64_t version);

@@ -4,20 +4,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "core/auth.h"
 #include "base/banned.h"
 
 #define JOB_LEASE 300 /* seconds a claim holds before another process may take over */
 
-/* Expired sessions and stale rate-limit rows. */
+/* Sessions' last uses noted since, expired sessions and stale rate-limit
+ * rows. */
 enum err_code jobs_sessions_cleanup(struct ctx *cx)
 {
     int64_t now = time_now();
-    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    enum err_code rc = auth_session_flush(cx);
     if (rc == ERR_OK)
-        rc = db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
+        rc = db_begin_write(cx->db, &cx->err);
+    if (rc == ERR_OK)
+        rc = auth_sessions_expire(cx, now);
     if (rc == ERR_OK)
         rc = db_run(cx->db, &cx->err,
                     "DELETE FROM rate_limits WHERE blocked_until < $1 AND window_start < $1 - 3600",
@@ -101,21 +106,28 @@ static enum err_code claim(struct ctx *cx, const char *worker, int64_t now, int6
     return db_commit(cx->db, &cx->err);
 }
 
+/* Each step of a tick is its own short write, made durable before the next
+ * (ctx_sync): the group commit's writer is never held across steps, nor
+ * while a job runs (a job syncs between its own small batches). */
 enum err_code jobs_tick(struct ctx *cx, const char *worker, const struct job_kind *kinds, int *ran)
 {
     *ran = 0;
     int64_t now = time_now();
-    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    enum err_code rc = auth_session_flush(cx);
+    if (rc == ERR_OK)
+        rc = db_begin_write(cx->db, &cx->err);
     if (rc == ERR_OK && (rc = schedule(cx, kinds, now)) == ERR_OK)
         rc = db_commit(cx->db, &cx->err);
     if (rc != ERR_OK) {
         db_rollback(cx->db);
         return rc;
     }
+    if ((rc = ctx_sync(cx)) != ERR_OK)
+        return rc;
     for (;;) {
         int64_t id;
-        const char *kind;
-        if ((rc = claim(cx, worker, now, &id, &kind)) != ERR_OK)
+        const char *kind = NULL;
+        if ((rc = claim(cx, worker, now, &id, &kind)) != ERR_OK || (rc = ctx_sync(cx)) != ERR_OK)
             return rc;
         if (!id)
             return ERR_OK;
@@ -124,13 +136,55 @@ enum err_code jobs_tick(struct ctx *cx, const char *worker, const struct job_kin
         enum err_code jr = k ? k->run(cx) : ctx_fail(cx, ERR_INTERNAL, "unknown job kind %s", kind);
         const char *error = jr == ERR_OK ? NULL : arena_strdup(cx->a, cx->err.message);
         err_clear(&cx->err);
+        if (jr != ERR_OK)
+            ctx_sync(cx); /* what the job left open is undone */
+        err_clear(&cx->err);
         rc = db_run(cx->db, &cx->err,
                     "UPDATE jobs SET state = $2, finished_at = $3, last_error = $4,\n"
                     "    locked_until = NULL\n"
                     "WHERE id = $1",
                     "itit", id, jr == ERR_OK ? "done" : "failed", time_now(), error);
+        if (rc == ERR_OK)
+            rc = ctx_sync(cx);
         if (rc != ERR_OK)
             return rc;
         (*ran)++;
     }
+}
+
+enum err_code jobs_run_now(struct ctx *cx, const struct job_kind *kinds, const char *name)
+{
+    const struct job_kind *k = kind_find(kinds, name);
+    if (!k)
+        return ctx_fail(cx, ERR_NOTFOUND, "no job named %s", name);
+    return k->run(cx);
+}
+
+void jobs_loop(const struct job_kind *kinds, volatile sig_atomic_t *stop)
+{
+    const char *t = getenv("SERVITOR_JOB_TICK");
+    int64_t tick = 30;
+    if (t && (!parse_i64(t, strlen(t), &tick) || tick < 1))
+        tick = 30;
+    char worker[300], host[256] = "?";
+    gethostname(host, sizeof(host));
+    snprintf(worker, sizeof(worker), "%.255s:%d", host, (int)getpid());
+    struct arena a;
+    arena_init(&a, 0);
+    for (bool last = false;; last = *stop) {
+        struct ctx cx = {.a = &a};
+        err_clear(&cx.err);
+        int ran = 0;
+        enum err_code rc = ctx_begin(&cx, CTX_WRITE);
+        if (rc == ERR_OK)
+            rc = last ? auth_session_flush(&cx) : jobs_tick(&cx, worker, kinds, &ran);
+        if ((rc = ctx_end(&cx, rc)) != ERR_OK)
+            fprintf(stderr, "servitor: jobs: %s\n", cx.err.message);
+        arena_reset(&a);
+        if (last)
+            break;
+        for (int64_t i = 0; i < tick * 10 && !*stop; i++)
+            usleep(100 * 1000);
+    }
+    arena_free(&a);
 }

@@ -64,6 +64,16 @@ enum err_code db_begin_read(struct db *db, struct err *e)
     return rc;
 }
 
+enum err_code db_begin_snapshot(struct db *db, struct err *e)
+{
+    db = T(db);
+    if (db->in_tx)
+        return ERR_OK;
+    enum err_code rc = db->ops->snapshot(db, e);
+    db->in_tx = rc == ERR_OK && db->ops->tx_active(db);
+    return rc;
+}
+
 enum err_code db_commit(struct db *db, struct err *e)
 {
     db = T(db);

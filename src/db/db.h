@@ -42,6 +42,10 @@ enum db_dialect db_dialect(const struct db *db);
  * deadlocks on lock upgrade. A commit that returns ERR_OK is durable. */
 enum err_code db_begin_write(struct db *db, struct err *e);
 enum err_code db_begin_read(struct db *db, struct err *e);
+/* What a unit of reading work (a GET) reads in: SQLite, a read transaction
+ * (the shared locks taken once, not per statement); PostgreSQL, nothing.
+ * db_in_tx tells whether one was opened; it ends with db_rollback. */
+enum err_code db_begin_snapshot(struct db *db, struct err *e);
 enum err_code db_commit(struct db *db, struct err *e);
 /* For work that may run alone or inside a caller's transaction: opens a
  * write transaction unless one is open (*own tells whether it did)… */

@@ -9,6 +9,9 @@
 struct db_ops {
     void (*close)(struct db *db);
     enum err_code (*begin)(struct db *db, bool write, struct err *e);
+    /* a read snapshot for one unit of reading work (db_begin_snapshot):
+     * may open a read transaction, or nothing */
+    enum err_code (*snapshot)(struct db *db, struct err *e);
     enum err_code (*commit)(struct db *db, struct err *e);
     void (*rollback)(struct db *db);
     bool (*tx_active)(struct db *db); /* the database's own view: a transaction is open */

@@ -20,6 +20,7 @@ struct db_group {
     pthread_mutex_t mu;
     pthread_cond_t turn; /* the connection is free */
     pthread_cond_t done; /* a batch was committed */
+    pthread_cond_t read; /* a batch's result was read by all its members */
     struct db *db;
     bool busy;          /* a request (or a commit) is using the connection */
     int waiting;        /* requests waiting for it */
@@ -29,8 +30,12 @@ struct db_group {
     uint64_t batch;     /* number of the open (or last) batch */
     uint64_t committed; /* number of the last batch ended */
     uint64_t requests;  /* requests carried by the batches ended */
+    /* the result of batch b is in slot b % GROUP_RESULTS until each of its
+     * members has read it: a slot still unread is not reused (a new batch
+     * waits), so a slow waiter never reads another batch's result */
     struct {
         enum err_code code;
+        int unread; /* members that have not read it yet */
         char message[sizeof(((struct err *)0)->message)];
     } results[GROUP_RESULTS];
 };
@@ -53,6 +58,7 @@ enum err_code db_group_open(const char *url, struct db_group **out, struct err *
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->turn, NULL);
     pthread_cond_init(&g->done, NULL);
+    pthread_cond_init(&g->read, NULL);
     g->db = db;
     *out = g;
     return ERR_OK;
@@ -64,6 +70,7 @@ void db_group_close(struct db_group *g)
         return;
     db_close(g->db);
     pthread_cond_destroy(&g->done);
+    pthread_cond_destroy(&g->read);
     pthread_cond_destroy(&g->turn);
     pthread_mutex_destroy(&g->mu);
     free(g);
@@ -92,6 +99,7 @@ static void end_batch(struct db_group *g, enum err_code rc, const char *message)
 {
     int slot = (int)(g->batch % GROUP_RESULTS);
     g->results[slot].code = rc;
+    g->results[slot].unread = g->members;
     snprintf(g->results[slot].message, sizeof(g->results[slot].message), "%s", message);
     g->open = false;
     g->committed = g->batch;
@@ -105,6 +113,11 @@ struct db *db_group_enter(struct db_group *g, uint64_t *batch, struct err *e)
     pthread_mutex_lock(&g->mu);
     take(g);
     if (!g->open) {
+        /* the next batch's result slot must have been read by all of the
+         * batch that had it GROUP_RESULTS batches ago */
+        int next = (int)((g->batch + 1) % GROUP_RESULTS);
+        while (g->results[next].unread > 0)
+            pthread_cond_wait(&g->read, &g->mu);
         /* the connection is ours: no one else touches the state below */
         pthread_mutex_unlock(&g->mu);
         enum err_code rc = g->db->ops->begin(g->db, true, e);
@@ -164,6 +177,8 @@ enum err_code db_group_leave(struct db_group *g, uint64_t batch, struct err *e)
     enum err_code rc = g->results[slot].code;
     if (rc != ERR_OK)
         err_set(e, rc, "%s", g->results[slot].message);
+    if (--g->results[slot].unread == 0)
+        pthread_cond_broadcast(&g->read);
     pthread_mutex_unlock(&g->mu);
     return rc;
 }

@@ -66,6 +66,7 @@ enum route_flag {
     R_UPLOAD = 1 << 3,  /* takes a file body up to HTTP_UPLOAD_LIMIT */
     R_GENERIC = 1 << 2, /* a catch-all resource route: a fixed route of the same
                            path with another method wins (405, not 404) */
+    R_TEST = 1 << 4,    /* routed only with the test clock on (SERVITOR_TEST_CLOCK=1) */
 };
 
 struct route {

@@ -1,8 +1,10 @@
 /* server.c — the HTTP server on libmicrohttpd (http layer).
  *
- * A thread pool (MHD's internal epoll threads); each worker thread keeps its
- * own database connection. A request gets an arena, freed when the response
- * is done. Bodies are read into a buffer capped at 1 MiB. The response is
+ * A thread pool (MHD's internal epoll threads). A request gets an arena,
+ * freed when the response is done, and is one unit of work of the core
+ * (ctx_begin / ctx_end: the worker thread's connection, the read snapshot,
+ * the group commit) — the server itself never sees the database. Bodies
+ * are read into a buffer capped at 1 MiB. The response is
  * queued on the last callback, never the first: libmicrohttpd 0.9.75 drops
  * keep-alive when answered on the first. */
 #include <arpa/inet.h>
@@ -23,20 +25,12 @@
 #include "base/util.h"
 #include "core/auth.h"
 #include "core/jobs.h"
-#include "db/group.h"
 #include "domain/domain.h"
 #include "http/http.h"
 #include "base/banned.h"
 
-static const char *db_url;
-static const char *db_read_url;
 static bool trust_proxy;
-static struct db_group *group; /* SQLite: writing requests share commits */
-static _Thread_local struct db *thread_db;
-static _Thread_local struct db *thread_db_read;
 static volatile sig_atomic_t stop_requested;
-static pthread_key_t db_key;      /* closes a worker's connection when it exits */
-static pthread_key_t db_read_key; /* the same for its replica connection */
 
 struct conn_state {
     struct arena arena;
@@ -174,33 +168,18 @@ static enum err_code authenticate(struct ctx *cx, struct http_req *rq, struct se
     return ERR_OK;
 }
 
-/* On SQLite every statement outside a transaction takes and drops the
- * shared locks (file-lock syscalls each time), so a signed-in GET reads in
- * one snapshot: a read transaction around the handler, and around the token
- * lookup too, which writes nothing (a session may refresh its last use, so it
- * is checked before). GET handlers write nothing; the snapshot ends with the
- * request. */
-static enum err_code authenticate_read(struct ctx *cx, struct http_req *rq, struct session *s)
+/* A signed-in GET reads in one snapshot, the token lookup included (which
+ * writes nothing: a session's last use is only noted); anything else may
+ * write. Public GETs may write too (a rate limit's hit). */
+static enum ctx_mode request_mode(const struct route *rt, const char *method)
 {
-    bool snapshot = (!strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD")) &&
-                    db_dialect(cx->db) == DB_SQLITE;
-    const char *authz = http_request_header(rq, "Authorization");
-    enum err_code rc = ERR_OK;
-    if (snapshot && authz && !strncmp(authz, "Bearer ", 7))
-        rc = db_begin_read(cx->db, &cx->err);
-    if (rc == ERR_OK)
-        rc = authenticate(cx, rq, s);
-    if (rc == ERR_OK && snapshot && !db_in_tx(cx->db))
-        rc = db_begin_read(cx->db, &cx->err);
-    return rc;
+    bool safe = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    return safe && !(rt->flags & R_PUBLIC) ? CTX_READ : CTX_WRITE;
 }
 
 bool server_group_stats(uint64_t *batches, uint64_t *requests)
 {
-    if (!group)
-        return false;
-    db_group_stats(group, batches, requests);
-    return true;
+    return ctx_group_stats(batches, requests);
 }
 
 static void add_security_headers(struct MHD_Response *r)
@@ -234,31 +213,6 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_resp 
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
     MHD_destroy_response(r);
     return ret;
-}
-
-static void close_thread_db(void *db) { db_close(db); }
-
-/* The replica connection (--db-read), opened when first needed: a replica
- * that is down fails only the requests that read from it (503). */
-static struct db *worker_db_read(struct ctx *cx)
-{
-    if (!thread_db_read) {
-        if (db_open(db_read_url, &thread_db_read, &cx->err) != ERR_OK)
-            return NULL;
-        pthread_setspecific(db_read_key, thread_db_read);
-    }
-    return thread_db_read;
-}
-
-static struct db *worker_db(struct err *e)
-{
-    if (!thread_db) {
-        if (db_open(db_url, &thread_db, e) != ERR_OK)
-            return NULL;
-        db_group_attach(thread_db, group); /* its writes share commits (SQLite) */
-        pthread_setspecific(db_key, thread_db);
-    }
-    return thread_db;
 }
 
 static int route_index(const struct route *rt) { return rt ? (int)(rt - routes) : -1; }
@@ -327,7 +281,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (cs->responded)
         return MHD_YES;
 
-    struct ctx cx = {.a = &cs->arena, .read_db = db_read_url ? worker_db_read : NULL};
+    struct ctx cx = {.a = &cs->arena};
     err_clear(&cx.err);
     struct http_req rq = {.method = method, .path = url, .conn = c};
     struct http_resp rs = {0};
@@ -350,27 +304,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!rt) {
         rc = path_found ? ctx_fail(&cx, ERR_METHOD, "method %s not allowed here", method)
                         : ctx_fail(&cx, ERR_NOTFOUND, "no such resource");
-    } else if (!(cx.db = worker_db(&cx.err))) {
-        rc = ERR_UNAVAILABLE;
-    } else if (!(rt->flags & R_PUBLIC) && (rc = authenticate_read(&cx, &rq, &sess)) != ERR_OK) {
+    } else if ((rc = ctx_begin(&cx, request_mode(rt, method))) != ERR_OK) {
+        /* rc set: the database cannot be reached */
+    } else if (!(rt->flags & R_PUBLIC) && (rc = authenticate(&cx, &rq, &sess)) != ERR_OK) {
         /* rc set */
     } else if (!(rt->flags & R_PUBLIC) && !ctx_can(&cx, rt->perm)) {
         rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
     } else {
         rc = rt->handler(&cx, &rq, &rs);
     }
-    if (cx.db && db_in_tx(cx.db))
-        db_rollback(cx.db); /* a handler that failed half-way leaves nothing */
-    if (cx.db) {
-        /* a request that wrote answers once its batch is durable */
-        struct err ce;
-        err_clear(&ce);
-        enum err_code committed = db_group_finish(cx.db, &ce);
-        if (committed != ERR_OK && rc == ERR_OK) {
-            cx.err = ce;
-            rc = committed;
-        }
-    }
+    /* what a failed handler left half-way is undone; a request that wrote
+     * answers once its batch is durable */
+    rc = ctx_end(&cx, rc);
     if (rc != ERR_OK) {
         if (rs.body && !rs.body_static)
             free(rs.body);
@@ -403,68 +348,30 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-/* The background-jobs thread: every SERVITOR_JOB_TICK seconds (default 30)
- * it schedules and runs due jobs with its own connection. */
-static void *jobs_loop(void *arg)
+/* The background-jobs thread (core/jobs.c), with its own connection. */
+static void *jobs_thread(void *arg)
 {
     (void)arg;
-    const char *t = getenv("SERVITOR_JOB_TICK");
-    int64_t tick = 30;
-    if (t && (!parse_i64(t, strlen(t), &tick) || tick < 1))
-        tick = 30;
-    char worker[300], host[256] = "?";
-    gethostname(host, sizeof(host));
-    snprintf(worker, sizeof(worker), "%.255s:%d", host, (int)getpid());
-    struct db *db = NULL;
-    struct arena a;
-    arena_init(&a, 0);
-    while (!stop_requested) {
-        struct ctx cx = {.a = &a};
-        err_clear(&cx.err);
-        if (!db && db_open(db_url, &db, &cx.err) != ERR_OK)
-            db = NULL;
-        int ran = 0;
-        if (db) {
-            cx.db = db;
-            db_group_attach(db, group); /* jobs write through the group too */
-            if (jobs_tick(&cx, worker, domain_jobs, &ran) != ERR_OK)
-                fprintf(stderr, "servitor: jobs: %s\n", cx.err.message);
-            if (db_in_tx(db))
-                db_rollback(db);
-            struct err ce;
-            err_clear(&ce);
-            if (db_group_finish(db, &ce) != ERR_OK)
-                fprintf(stderr, "servitor: jobs: %s\n", ce.message);
-        }
-        arena_reset(&a);
-        for (int64_t i = 0; i < tick * 10 && !stop_requested; i++)
-            usleep(100 * 1000);
-    }
-    db_close(db);
-    arena_free(&a);
+    jobs_loop(domain_jobs, &stop_requested);
     return NULL;
 }
 
 int server_run(const struct server_opts *opts)
 {
-    db_url = opts->db_url;
-    db_read_url = opts->db_read_url;
     trust_proxy = opts->trust_proxy;
     struct err e;
     err_clear(&e);
-    if (db_group_open(db_url, &group, &e) != ERR_OK) {
+    if (ctx_setup(opts->db_url, opts->db_read_url, &e) != ERR_OK) {
         fprintf(stderr, "servitor: %s\n", e.message);
         return 1;
     }
-    pthread_key_create(&db_key, close_thread_db);
-    pthread_key_create(&db_read_key, close_thread_db);
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)opts->port);
     if (inet_pton(AF_INET, opts->listen_host, &addr.sin_addr) != 1) {
         fprintf(stderr, "servitor: cannot listen on '%s': not an IPv4 address\n",
                 opts->listen_host);
-        db_group_close(group);
+        ctx_teardown();
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -478,7 +385,7 @@ int server_run(const struct server_opts *opts)
     if (!d) {
         fprintf(stderr, "servitor: cannot listen on %s:%d (in use?)\n", opts->listen_host,
                 opts->port);
-        db_group_close(group);
+        ctx_teardown();
         return 1;
     }
     signal(SIGINT, on_signal);
@@ -486,14 +393,13 @@ int server_run(const struct server_opts *opts)
     printf("servitor: serving http://%s:%d/\n", opts->listen_host, opts->port);
     fflush(stdout);
     pthread_t jobs;
-    bool jobs_started = pthread_create(&jobs, NULL, jobs_loop, NULL) == 0;
+    bool jobs_started = pthread_create(&jobs, NULL, jobs_thread, NULL) == 0;
     while (!stop_requested)
         usleep(100 * 1000);
     MHD_stop_daemon(d);
     if (jobs_started)
         pthread_join(jobs, NULL);
-    db_group_close(group);
-    group = NULL;
+    ctx_teardown();
     printf("servitor: stopped\n");
     return 0;
 }

@@ -1,9 +1,12 @@
 // sla.test.mjs — the SLA clock of requests through the API: deadlines from the
 // policy of the priority in the branch's business calendar, moved by priority
 // changes, paused while waiting, met on time, breached and flagged by the job.
+// The server runs on the test clock: time moves and the job runs when a test
+// says so (no waiting on the wall clock, and a scan is known to have run
+// before a test asserts that it changed nothing).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDb, run, serve, login, call, roundTheClockBranch } from '../lib.mjs';
+import { testDb, run, serve, login, call, roundTheClockBranch, testClock, runJob, TEST_CLOCK_ENV } from '../lib.mjs';
 
 let db, srv, admin, mgr, branch247;
 const minutes = (a, b) => (Date.parse(b) - Date.parse(a)) / 60000;
@@ -11,7 +14,7 @@ const minutes = (a, b) => (Date.parse(b) - Date.parse(a)) / 60000;
 before(async () => {
   db = testDb();
   run(['demo', '--scale', '5', '--requests', '0', '--db', db.url]);
-  srv = await serve(db.url, [], { SERVITOR_JOB_TICK: '1', SERVITOR_JOB_PERIOD: '1' });
+  srv = await serve(db.url, [], TEST_CLOCK_ENV);
   admin = await login(srv.base, 'admin', 'admin12345', '10.60.0.1');
   mgr = await login(srv.base, 'manager', 'demo12345', '10.60.0.2');
   branch247 = await roundTheClockBranch(srv.base, admin);
@@ -21,6 +24,9 @@ after(async () => {
   await srv?.stop();
   db?.stop();
 });
+
+/** A minute passes, then the SLA job scans. */
+const minuteLater = async () => { await testClock(srv.base, { advance: 60 }); await runJob(srv.base, 'sla.scan'); };
 
 const make = (extra) => call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'SLA', branch_id: branch247, ...extra });
 
@@ -76,11 +82,11 @@ test('a deadline passed is marked breached by the job, shown on the timeline and
   const me = (await call(srv.base, admin, 'GET', `/api/v1/users/${mgr.user.id}`)).json;
   assert.equal((await call(srv.base, admin, 'PATCH', `/api/v1/users/${me.id}`, { version: me.version, branch_id: branch247 })).status, 200);
   const r = (await make({ priority: 'low', subject: 'Просрочится сразу' })).json;
-  let state = r.sla_state;
-  for (let i = 0; i < 60 && state !== 'breached'; i++) {
-    await new Promise((res) => setTimeout(res, 200));
-    state = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json.sla_state;
-  }
+  const paused = (await make({ priority: 'low', subject: 'Ждём клиента' })).json;
+  const waiting = await call(srv.base, mgr, 'POST', `/api/v1/requests/${paused.id}/transitions/start`, { version: paused.version });
+  await call(srv.base, mgr, 'POST', `/api/v1/requests/${paused.id}/transitions/wait_client`, { version: waiting.json.version });
+  await minuteLater();
+  const state = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json.sla_state;
   assert.equal(state, 'breached');
   const tl = await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}/timeline`);
   assert.ok(tl.json.items.some((e) => e.kind === 'sla' && e.body === 'breached'));
@@ -88,11 +94,51 @@ test('a deadline passed is marked breached by the job, shown on the timeline and
   assert.ok(mgrBell.json.items.some((n) => n.kind === 'sla_breached' && n.record_id === r.id), 'managers hear of a breach');
   const overdue = await call(srv.base, mgr, 'GET', '/api/v1/requests?sla_state=breached');
   assert.ok(overdue.json.items.some((x) => x.id === r.id));
-  const paused = (await make({ priority: 'low', subject: 'Ждём клиента' })).json;
-  const waiting = await call(srv.base, mgr, 'POST', `/api/v1/requests/${paused.id}/transitions/start`, { version: paused.version });
-  await call(srv.base, mgr, 'POST', `/api/v1/requests/${paused.id}/transitions/wait_client`, { version: waiting.json.version });
-  await new Promise((res) => setTimeout(res, 2500));
+  // the same scan (it marked the other one) left the paused clock alone
   assert.equal((await call(srv.base, mgr, 'GET', `/api/v1/requests/${paused.id}`)).json.sla_state, 'ok', 'a paused clock is not breached');
+});
+
+async function allRequests() {
+  const all = [];
+  for (let cursor = null, first = true; first || cursor; first = false) {
+    const p = await call(srv.base, mgr, 'GET', `/api/v1/requests?limit=200${cursor ? '&cursor=' + cursor : ''}`);
+    all.push(...p.json.items);
+    cursor = p.json.next_cursor;
+  }
+  return all;
+}
+
+async function slaCountersEqualACount() {
+  const count = {};
+  for (const r of await allRequests()) count[r.sla_state] = (count[r.sla_state] || 0) + 1;
+  const c = (await call(srv.base, mgr, 'GET', '/api/v1/desk/counters')).json.sla_state;
+  assert.deepEqual(Object.fromEntries(Object.entries(c).filter(([, v]) => v !== 0)), count);
+}
+
+test('the job marks through the entity layer: a new version, an audit entry, counters equal to a count', async () => {
+  let r = (await make({ priority: 'high', subject: 'Предупреждение' })).json;
+  r = (await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/start`, { version: r.version })).json;
+  assert.equal(r.sla_state, 'ok');
+  const { unix } = await testClock(srv.base, { advance: 0 });
+  // just past the warning point, well before the deadline
+  await testClock(srv.base, { advance: Math.ceil(Date.parse(r.sla_warning_at) / 1000 - unix) + 1 });
+  await runJob(srv.base, 'sla.scan');
+  const warned = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json;
+  assert.equal(warned.sla_state, 'warning');
+  assert.equal(warned.version, r.version + 1, 'a new version');
+  await slaCountersEqualACount();
+  // past the deadline
+  await testClock(srv.base, { advance: Math.ceil((Date.parse(r.resolution_due) - Date.parse(r.sla_warning_at)) / 1000) + 1 });
+  await runJob(srv.base, 'sla.scan');
+  const breached = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json;
+  assert.equal(breached.sla_state, 'breached');
+  assert.equal(breached.version, warned.version + 1);
+  await slaCountersEqualACount();
+  const audit = (await call(srv.base, admin, 'GET', `/api/v1/audit?entity=requests&record_id=${r.id}`)).json.items;
+  assert.equal(audit.filter((e) => e.action === 'sla').length, 2, 'each mark is audited');
+  // a scan with nothing due changes nothing
+  await runJob(srv.base, 'sla.scan');
+  assert.equal((await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json.version, breached.version);
 });
 
 test('escalation: a breach raises the priority one step and hands the request over, as the policy says', async () => {
@@ -106,11 +152,8 @@ test('escalation: a breach raises the priority one step and hands the request ov
   assert.equal(set.json.escalate_to_id_label, eng.name);
   const r = (await make({ priority: 'normal', subject: 'Эскалация' })).json;
   assert.equal(r.status, 'new');
-  let now = r;
-  for (let i = 0; i < 60 && now.sla_state !== 'breached'; i++) {
-    await new Promise((res) => setTimeout(res, 200));
-    now = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json;
-  }
+  await minuteLater();
+  const now = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json;
   assert.equal(now.sla_state, 'breached');
   assert.equal(now.priority, 'high', 'raised one step');
   assert.equal(now.assignee_id, eng.id, 'handed to the person the policy names');
@@ -128,15 +171,14 @@ test('escalation: a breach raises the priority one step and hands the request ov
   const audit = (await call(srv.base, admin, 'GET', `/api/v1/audit?entity=requests&record_id=${r.id}`)).json.items;
   assert.ok(audit.some((a) => a.action === 'escalate'), 'the escalation is audited');
   // escalated once: the next scans leave it as it is
-  await new Promise((res) => setTimeout(res, 2500));
+  await minuteLater();
+  await minuteLater();
   const later = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json;
   assert.equal(later.priority, 'high');
   assert.equal(later.version, now.version);
   // a request that can no longer be changed (its unit went to another client)
   // is left breached and said so; the scan goes on for the others. The data
-  // is made while no scan runs (a server without job ticks), then the scan.
-  await srv.stop();
-  srv = await serve(db.url, [], { SERVITOR_JOB_TICK: '3600' });
+  // is made while no scan runs, then the scan.
   const owner = (await call(srv.base, mgr, 'POST', '/api/v1/clients', { kind: 'person', name: 'Владелец аппарата' })).json;
   const other = (await call(srv.base, mgr, 'POST', '/api/v1/clients', { kind: 'person', name: 'Новый владелец' })).json;
   const model = (await call(srv.base, mgr, 'GET', '/api/v1/equipment_models?limit=1')).json.items[0];
@@ -146,14 +188,9 @@ test('escalation: a breach raises the priority one step and hands the request ov
   const moved = await call(srv.base, mgr, 'PATCH', `/api/v1/equipment_units/${unit.id}`, { version: unit.version, client_id: other.id });
   assert.equal(moved.status, 200, moved.text);
   const fine = (await make({ priority: 'normal', subject: 'Обычная просрочка' })).json;
-  await srv.stop();
-  srv = await serve(db.url, [], { SERVITOR_JOB_TICK: '1', SERVITOR_JOB_PERIOD: '1' });
-  let a = stuck, b = fine;
-  for (let i = 0; i < 60 && !(a.sla_state === 'breached' && b.priority === 'high'); i++) {
-    await new Promise((res) => setTimeout(res, 200));
-    a = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${stuck.id}`)).json;
-    b = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${fine.id}`)).json;
-  }
+  await minuteLater();
+  const a = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${stuck.id}`)).json;
+  const b = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${fine.id}`)).json;
   assert.equal(b.priority, 'high', 'the others are escalated');
   assert.equal(b.sla_state, 'breached');
   assert.equal(a.sla_state, 'breached', 'the stuck one is still marked and told');

@@ -10,7 +10,6 @@
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "base/util.h"
-#include "core/counters.h"
 #include "core/notify.h"
 #include "core/perm.h"
 #include "domain/desk/desk.h"
@@ -470,98 +469,97 @@ static enum err_code escalate(struct ctx *cx, struct record *req)
     return ec;
 }
 
-/* Marks the requests that crossed a point, each with a timeline event. */
-static enum err_code mark(struct ctx *cx, const char *sql, const char *from, const char *what,
-                          int64_t now)
+enum { SLA_BATCH = 16 }; /* requests per transaction: others write between batches */
+
+/* Marks one request that crossed a point, through the entity layer (a new
+ * version, an audit entry, the counters moved by the request's after-write)
+ * with a timeline event, and tells the people concerned. */
+static enum err_code mark_one(struct ctx *cx, int64_t id, const char *what)
+{
+    struct record *req, *out;
+    enum err_code ec = entity_get(cx, &entity_requests, id, &req);
+    if (ec != ERR_OK)
+        return ec;
+    struct record *patch = record_new(cx, &entity_requests);
+    set_text(patch, "sla_state", what);
+    ec = entity_update_system(cx, &entity_requests, id, req->version, patch, "sla", &out);
+    if (ec == ERR_OK)
+        ec = request_event_add(cx, id, "sla", false, what, NULL, NULL, NULL);
+    struct value *a = ec == ERR_OK ? record_value(out, "assignee_id") : NULL;
+    if (ec == ERR_OK && a->set && !a->null)
+        ec = notify(cx, a->i, arena_printf(cx->a, "sla_%s", what), "requests", id,
+                    request_title(cx, out));
+    /* escalation: a breach is also told to the managers of the branch */
+    if (ec == ERR_OK && !strcmp(what, "breached"))
+        ec = notify_managers(cx, out);
+    if (ec == ERR_OK && !strcmp(what, "breached")) {
+        /* one request that cannot be changed (its unit moved to another
+         * client since, say) must not stop the scan for all: it stays
+         * breached and told, its escalation is left out and said so */
+        ec = escalate(cx, out);
+        if (ec == ERR_INVALID || ec == ERR_CONFLICT) {
+            fprintf(stderr, "servitor: sla: request %lld not escalated: %s\n", (long long)id,
+                    cx->err.message);
+            err_clear(&cx->err);
+            ec = request_event_add(cx, id, "escalation_failed", false, NULL, NULL, NULL, NULL);
+        }
+    }
+    return ec;
+}
+
+/* Marks the requests `where` finds (bound: $1 the time, $2 the last id
+ * done), SLA_BATCH of them per transaction, each batch made durable before
+ * the next (ctx_sync): the group commit's writer is held for one batch at
+ * a time, never for the whole scan. */
+static enum err_code mark(struct ctx *cx, const char *where, const char *what, int64_t now)
 {
     char at[ISO_TIME_LEN];
     time_iso(now, at);
-    struct db_stmt *st = db_q(cx->db, &cx->err, sql, "t", at);
-    if (!st)
-        return cx->err.code;
-    int64_t *ids = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            int64_t *more = arena_alloc(cx->a, sizeof(*ids) * (size_t)cap);
-            if (n)
-                memcpy(more, ids, sizeof(*ids) * (size_t)n);
-            ids = more;
-        }
-        ids[n++] = db_col_i64(st, 0);
+    const char *sql = arena_printf(cx->a,
+                                   "SELECT id FROM requests\n"
+                                   "WHERE %s\n"
+                                   "  AND sla_paused_since IS NULL\n"
+                                   "  AND status NOT IN ('resolved', 'closed', 'cancelled')\n"
+                                   "  AND id > $2\n"
+                                   "ORDER BY id\n"
+                                   "LIMIT %d",
+                                   where, SLA_BATCH);
+    for (int64_t last = 0;;) {
+        enum err_code rc = db_begin_write(cx->db, &cx->err);
+        if (rc != ERR_OK)
+            return rc;
+        struct db_stmt *st = db_q(cx->db, &cx->err, sql, "ti", at, last);
+        int64_t ids[SLA_BATCH];
+        int n = 0, step = DB_FAIL;
+        while (st && (step = db_step(st)) == DB_ROW && n < SLA_BATCH)
+            ids[n++] = db_col_i64(st, 0);
+        db_done(st);
+        if (!st || step == DB_FAIL)
+            rc = cx->err.code;
+        for (int i = 0; i < n && rc == ERR_OK; i++)
+            rc = mark_one(cx, ids[i], what);
+        if (rc == ERR_OK)
+            rc = db_commit(cx->db, &cx->err);
+        else
+            db_rollback(cx->db);
+        if (rc == ERR_OK)
+            rc = ctx_sync(cx);
+        if (rc != ERR_OK || n < SLA_BATCH)
+            return rc;
+        last = ids[n - 1];
     }
-    db_done(st);
-    if (rc == DB_FAIL)
-        return cx->err.code;
-    if (n) {
-        /* the UPDATE bypassed the request's after-write: move the counters */
-        enum err_code ec = counter_add(cx, arena_printf(cx->a, "requests.sla_state.%s", from), -n);
-        if (ec == ERR_OK)
-            ec = counter_add(cx, arena_printf(cx->a, "requests.sla_state.%s", what), n);
-        if (ec != ERR_OK)
-            return ec;
-    }
-    for (int i = 0; i < n; i++) {
-        struct record *req;
-        enum err_code ec = request_event_add(cx, ids[i], "sla", false, what, NULL, NULL, NULL);
-        if (ec == ERR_OK)
-            ec = entity_get(cx, &entity_requests, ids[i], &req);
-        struct value *a = ec == ERR_OK ? record_value(req, "assignee_id") : NULL;
-        if (ec == ERR_OK && a->set && !a->null)
-            ec = notify(cx, a->i, arena_printf(cx->a, "sla_%s", what), "requests", ids[i],
-                        request_title(cx, req));
-        /* escalation: a breach is also told to the managers of the branch */
-        if (ec == ERR_OK && !strcmp(what, "breached"))
-            ec = notify_managers(cx, req);
-        if (ec == ERR_OK && !strcmp(what, "breached")) {
-            /* one request that cannot be changed (its unit moved to another
-             * client since, say) must not stop the scan for all: it stays
-             * breached and told, its escalation is left out and said so */
-            ec = escalate(cx, req);
-            if (ec == ERR_INVALID || ec == ERR_CONFLICT) {
-                fprintf(stderr, "servitor: sla: request %lld not escalated: %s\n",
-                        (long long)ids[i], cx->err.message);
-                err_clear(&cx->err);
-                ec = request_event_add(cx, ids[i], "escalation_failed", false, NULL, NULL, NULL,
-                                       NULL);
-            }
-        }
-        if (ec != ERR_OK)
-            return ec;
-    }
-    return ERR_OK;
 }
 
 enum err_code sla_scan(struct ctx *cx)
 {
     int64_t now = time_now();
-    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    /* past a deadline: breached (from ok or warning); then past the warning */
+    enum err_code rc = mark(cx,
+                            "sla_state IN ('ok', 'warning')\n"
+                            "  AND (resolution_due < $1\n"
+                            "       OR (first_response_at IS NULL AND first_response_due < $1))",
+                            "breached", now);
     if (rc == ERR_OK)
-        rc = mark(cx,
-                  "UPDATE requests SET sla_state = 'breached'\n"
-                  "WHERE sla_state = 'ok' AND sla_paused_since IS NULL\n"
-                  "  AND status NOT IN ('resolved', 'closed', 'cancelled')\n"
-                  "  AND (resolution_due < $1\n"
-                  "       OR (first_response_at IS NULL AND first_response_due < $1))\n"
-                  "RETURNING id",
-                  "ok", "breached", now);
-    if (rc == ERR_OK)
-        rc = mark(cx,
-                  "UPDATE requests SET sla_state = 'breached'\n"
-                  "WHERE sla_state = 'warning' AND sla_paused_since IS NULL\n"
-                  "  AND status NOT IN ('resolved', 'closed', 'cancelled')\n"
-                  "  AND (resolution_due < $1\n"
-                  "       OR (first_response_at IS NULL AND first_response_due < $1))\n"
-                  "RETURNING id",
-                  "warning", "breached", now);
-    if (rc == ERR_OK)
-        rc = mark(cx,
-                  "UPDATE requests SET sla_state = 'warning'\n"
-                  "WHERE sla_state = 'ok' AND sla_paused_since IS NULL\n"
-                  "  AND status NOT IN ('resolved', 'closed', 'cancelled')\n"
-                  "  AND sla_warning_at < $1\n"
-                  "RETURNING id",
-                  "ok", "warning", now);
-    return db_end_own(cx->db, &cx->err, true, rc);
+        rc = mark(cx, "sla_state = 'ok' AND sla_warning_at < $1", "warning", now);
+    return rc;
 }
