@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "core/entity.h"
 #include "http/http.h"
 
 /* Parses the request body as a JSON object: ERR_TOOBIG over the limit,
@@ -17,6 +18,8 @@ enum err_code api_path_id(struct ctx *cx, struct http_req *rq, int i, int64_t *i
 const char *api_param(struct http_req *rq, const char *key);
 /* The version an update or delete carries: If-Match, ?version= or -1. */
 int64_t api_request_version(struct http_req *rq);
+/* A field type's name as /api/v1/meta gives it: "text", "enum"… */
+const char *api_field_type(enum field_type t);
 
 #define API_HANDLER(name)                                                                          \
     enum err_code name(struct ctx *cx, struct http_req *rq, struct http_resp *rs)
@@ -41,8 +44,9 @@ API_HANDLER(api_entity_get);
 API_HANDLER(api_entity_update);
 API_HANDLER(api_entity_delete);
 API_HANDLER(api_entity_transition);
-API_HANDLER(api_request_timeline);
-API_HANDLER(api_request_comment);
+API_HANDLER(api_timeline);
+API_HANDLER(api_comment);
+API_HANDLER(api_public_view);
 API_HANDLER(api_calendar_load);
 API_HANDLER(api_public_request);
 API_HANDLER(api_public_status);

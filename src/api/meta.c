@@ -19,6 +19,8 @@ static const char *type_name(enum field_type t)
     return names[t];
 }
 
+const char *api_field_type(enum field_type t) { return type_name(t); }
+
 static json_t *field_json(const struct field *f)
 {
     json_t *o =
@@ -49,8 +51,9 @@ static json_t *field_json(const struct field *f)
 API_HANDLER(api_meta)
 {
     json_t *ents = json_array();
-    for (int i = 0; domain_entities[i]; i++) {
-        const struct entity *e = domain_entities[i];
+    const struct entity *const *all = domain_all();
+    for (int i = 0; all[i]; i++) {
+        const struct entity *e = all[i];
         json_t *fields = json_array();
         for (int k = 0; e->fields[k].name; k++)
             json_array_append_new(fields, field_json(&e->fields[k]));
@@ -58,6 +61,12 @@ API_HANDLER(api_meta)
             ents, json_pack("{s:s,s:s,s:o,s:b,s:b,s:b}", "name", e->name, "label", e->label,
                             "fields", fields, "can_read", ctx_can(cx, e->perm_read), "can_write",
                             ctx_can(cx, e->perm_write), "can_delete", ctx_can(cx, e->perm_delete)));
+        /* a timeline (…/timeline, …/comments) and a public page for clients */
+        json_t *last = json_array_get(ents, json_array_size(ents) - 1);
+        if (e->timeline)
+            json_object_set_new(last, "timeline", json_true());
+        if (e->public_view)
+            json_object_set_new(last, "public_view", json_true());
     }
     json_t *rl = json_array();
     for (const struct role *r = roles; r->name; r++)

@@ -1,5 +1,5 @@
-/* public.c — the pages clients use without logging in (api layer): the
- * request form and the status page. */
+/* public.c — the request form clients use without logging in (api layer);
+ * the status page is the requests' public view (api/timeline.c). */
 #include <string.h>
 
 #include "api/api.h"
@@ -43,27 +43,5 @@ API_HANDLER(api_public_request)
     http_json(rs, 201,
               json_pack("{s:s,s:s,s:s}", "number", number, "access_code", code, "status_url",
                         arena_printf(cx->a, "/#/public/status?number=%s&code=%s", number, code)));
-    return ERR_OK;
-}
-
-API_HANDLER(api_public_status)
-{
-    struct record *req;
-    struct request_event *ev;
-    int n;
-    enum err_code rc =
-        desk_public_status(cx, api_param(rq, "number"), api_param(rq, "code"), &req, &ev, &n);
-    if (rc != ERR_OK)
-        return rc;
-    json_t *items = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(items, json_pack("{s:s,s:s,s:s?,s:s?,s:s?}", "at", ev[i].at, "kind",
-                                               ev[i].kind, "body", ev[i].body, "from",
-                                               ev[i].from_state, "to", ev[i].to_state));
-    http_json(rs, 200,
-              json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "number", record_value(req, "number")->s,
-                        "status", record_value(req, "status")->s, "subject",
-                        record_value(req, "subject")->s, "created_at", req->created_at,
-                        "updated_at", req->updated_at, "timeline", items));
     return ERR_OK;
 }

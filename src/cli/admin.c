@@ -4,20 +4,78 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/util.h"
 #include "cli/cli.h"
 #include "core/audit.h"
 #include "core/record.h"
+#include "db/migrate.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
+/* --to N (not in the help: for tests of a migration) stops after migration
+ * N, to fill the schema as it was before the next one. */
 int cmd_migrate(int argc, char **argv)
 {
+    const char *to = cli_opt(argc, argv, "--to");
+    int64_t last;
+    if (to && (!parse_i64(to, strlen(to), &last) || last < 1)) {
+        fprintf(stderr, "servitor: --to takes a migration number\n");
+        return 2;
+    }
+    if (to) {
+        struct err e;
+        err_clear(&e);
+        struct db *db;
+        int applied;
+        if (db_open(cli_db_url(argc, argv), &db, &e) != ERR_OK) {
+            fprintf(stderr, "servitor: %s\n", e.message);
+            return 1;
+        }
+        int status = 0;
+        if (migrate_run_to(db, NULL, last, &applied, &e) != ERR_OK) {
+            fprintf(stderr, "servitor: %s\n", e.message);
+            status = 1;
+        } else {
+            printf("servitor: applied %d migration(s), up to %lld\n", applied, (long long)last);
+        }
+        db_close(db);
+        return status;
+    }
     struct db *db = cli_open_db(cli_db_url(argc, argv));
     if (!db)
         return 1;
     printf("servitor: the database is up to date\n");
     db_close(db);
     return 0;
+}
+
+/* `servitor test-sql [--db PATH]` (not in the help): runs the SQL on standard
+ * input as it is, without migrating — tests build old schemas' rows with it. */
+int cmd_test_sql(int argc, char **argv)
+{
+    struct buf b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+        buf_add(&b, chunk, n);
+    buf_addch(&b, 0);
+    struct err e;
+    err_clear(&e);
+    struct db *db;
+    int status = 0;
+    if (db_open(cli_db_url(argc, argv), &db, &e) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", e.message);
+        buf_release(&b);
+        return 1;
+    }
+    if (db_exec(db, b.p, &e) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", e.message);
+        status = 1;
+    }
+    db_close(db);
+    buf_release(&b);
+    return status;
 }
 
 int cmd_user(int argc, char **argv)

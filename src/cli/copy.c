@@ -24,8 +24,8 @@ static const char *const tables[] = {
     "rate_limits", "audit_log", "audit_head", "clients", "contacts", "equipment_models",
     "equipment_units", "contracts", "contract_sla_terms", "sla_policies", "articles",
     "article_models",    "routing_rules", "requests",
-    "request_events", "number_sequences", "jobs", "notifications", "outbox", "saved_views", "attachments", "counters",
-    "mail_messages",
+    "events", "number_sequences", "jobs", "notifications", "outbox", "saved_views", "attachments", "counters",
+    "mail_messages", "test_orders",
     NULL,
 };
 /* clang-format on */

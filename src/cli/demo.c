@@ -588,15 +588,15 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
             if ((rc = db_search_put(db, "requests", id, entity_search_text(cx, rec), &cx->err)) !=
                     ERR_OK ||
                 (rc = db_run(db, &cx->err,
-                             "INSERT INTO request_events (request_id, at, kind, public, to_state)\n"
-                             "VALUES ($1, $2, 'created', 1, 'new')",
+                             "INSERT INTO events (entity, record_id, at, kind, public, to_state)\n"
+                             "VALUES ('requests', $1, $2, 'created', 1, 'new')",
                              "it", id, created)) != ERR_OK)
                 return rc;
             if (assigned &&
                 (rc = db_run(db, &cx->err,
-                             "INSERT INTO request_events (request_id, at, kind, public,\n"
-                             "                            from_state, to_state)\n"
-                             "VALUES ($1, $2, 'status', 1, 'new', $3)",
+                             "INSERT INTO events (entity, record_id, at, kind, public,\n"
+                             "                    from_state, to_state)\n"
+                             "VALUES ('requests', $1, $2, 'status', 1, 'new', $3)",
                              "itt", id, *resolved ? resolved : created, status)) != ERR_OK)
                 return rc;
             (*made)++;

@@ -55,13 +55,16 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "audit verify [--db PATH]",
      "Walks the audit log's hash chain. Exit status 0 when intact; otherwise\n"
      "names the first bad entry and exits with 1."},
+    /* hidden: for tests */
+    {"test-sql", cmd_test_sql, NULL, "Runs the SQL on standard input (tests only)."},
 };
 
 static void usage(FILE *out)
 {
     fprintf(out, "servitor %s — service-center management\n\nUsage:\n", SERVITOR_VERSION);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  servitor %s\n", commands[i].usage);
+        if (commands[i].usage)
+            fprintf(out, "  servitor %s\n", commands[i].usage);
     fprintf(out, "  servitor --version\n\n"
                  "`servitor COMMAND --help` explains a command.\n");
 }
@@ -81,7 +84,8 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], commands[i].name) != 0)
             continue;
         if (cli_flag(argc - 1, argv + 1, "--help") || cli_flag(argc - 1, argv + 1, "-h")) {
-            printf("Usage: servitor %s\n\n%s\n", commands[i].usage, commands[i].help);
+            printf("Usage: servitor %s\n\n%s\n",
+                   commands[i].usage ? commands[i].usage : commands[i].name, commands[i].help);
             return 0;
         }
         if (!auth_init()) {

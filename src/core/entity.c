@@ -20,6 +20,7 @@
 #include "core/numbering.h"
 #include "core/auth.h"
 #include "core/record.h"
+#include "core/timeline.h"
 #include "core/validate.h"
 #include "base/banned.h"
 
@@ -540,6 +541,8 @@ static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct 
         in->v[idx].null = false;
         in->v[idx].s = number_format(cx, ent->number_series, year, n);
     }
+    if (ent->public_view)
+        timeline_new_code(cx, in);
     struct buf sql = BUF_INIT;
     buf_printf(&sql, "INSERT INTO %s (version, created_at, updated_at", ent->table);
     for (int i = 0; i < n; i++)
@@ -728,6 +731,8 @@ static enum err_code delete_tx(struct ctx *cx, const struct entity *ent, int64_t
         return cx->err.code;
     }
     db_done(st);
+    if (ent->timeline && (rc = timeline_forget(cx, ent, id)) != ERR_OK)
+        return rc;
     return after_change(cx, ent, "delete", old, NULL);
 }
 

@@ -76,7 +76,8 @@ struct record {
     const char **hashes; /* F_PASSWORD fields: hashed before the write transaction */
 };
 
-struct json_t; /* jansson's: the body of a request */
+struct json_t;      /* jansson's: the body of a request */
+struct public_view; /* core/timeline.h */
 
 struct entity {
     const char *name;           /* resource name: "clients" */
@@ -106,6 +107,17 @@ struct entity {
     const char *nested_key;
     enum err_code (*create_nested)(struct ctx *cx, struct record *in, struct json_t *nested,
                                    bool *nested_created, struct record **out);
+    /* A timeline of events per record (core/timeline.h): served at
+     * /api/v1/<name>/:id/timeline (read permission) and …/comments (write),
+     * deleted with the record. */
+    bool timeline;
+    /* After a comment (reply or note) was added, in its transaction: who is
+     * told, clocks it stops. NULL: nothing. */
+    enum err_code (*on_comment)(struct ctx *cx, struct record *rec, bool public_reply,
+                                const char *body);
+    /* The page clients reach by number and access code (core/timeline.h),
+     * or NULL: none. */
+    const struct public_view *public_view;
 };
 
 int entity_nfields(const struct entity *ent);

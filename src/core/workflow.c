@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/timeline.h"
 #include "base/banned.h"
 
 static bool starts_from(const struct transition *t, const char *state)
@@ -72,7 +73,12 @@ static enum err_code run_tx(struct ctx *cx, const struct workflow *wf, int64_t i
         return rc;
     if ((rc = entity_update_as(cx, wf->ent, id, version, patch, t->name, out)) != ERR_OK)
         return rc;
-    return t->after ? t->after(cx, rec, *out, t) : ERR_OK;
+    if (t->after && (rc = t->after(cx, rec, *out, t)) != ERR_OK)
+        return rc;
+    /* a record with a timeline shows each change of its state there */
+    if (wf->ent->timeline && strcmp(state, t->to) != 0)
+        rc = timeline_add(cx, wf->ent, id, "status", true, NULL, state, t->to, NULL, NULL);
+    return rc;
 }
 
 enum err_code workflow_run(struct ctx *cx, const struct workflow *wf, int64_t id, int64_t version,

@@ -4,7 +4,9 @@
  * with the states it starts from, the state it leads to, the permission it
  * needs, a guard and an effect. The API lists the transitions a user may take
  * now and the UI shows exactly those; taking one is an update of the record
- * logged in the audit under the transition's name. */
+ * logged in the audit under the transition's name, and — when the entity
+ * keeps a timeline — a public "status" event (from, to) after the
+ * transition's own after-hook. */
 #ifndef SERVITOR_WORKFLOW_H
 #define SERVITOR_WORKFLOW_H
 

@@ -346,6 +346,28 @@ enum err_code db_ids_resync(struct db *db, const char *table, struct err *e)
     return db_run(db, e, sql, "");
 }
 
+enum err_code db_ids_catch_up(struct db *db, struct err *e)
+{
+    if (db->dialect != DB_POSTGRES)
+        return ERR_OK; /* SQLite allocates after the largest id by itself */
+    return db_exec(db,
+                   "DO $$\n"
+                   "DECLARE t record; top bigint;\n"
+                   "BEGIN\n"
+                   "  FOR t IN SELECT c.table_name AS name,\n"
+                   "                  pg_get_serial_sequence(c.table_name, 'id') AS seq\n"
+                   "           FROM information_schema.columns c\n"
+                   "           WHERE c.table_schema = current_schema() AND c.column_name = 'id'\n"
+                   "             AND c.is_identity = 'YES' LOOP\n"
+                   "    EXECUTE format('SELECT MAX(id) FROM %I', t.name) INTO top;\n"
+                   "    IF top > COALESCE(pg_sequence_last_value(t.seq::regclass), 0) THEN\n"
+                   "      PERFORM setval(t.seq, top);\n"
+                   "    END IF;\n"
+                   "  END LOOP;\n"
+                   "END $$",
+                   e);
+}
+
 enum err_code db_backup(struct db *db, const char *path, struct err *e)
 {
     db = T(db);

@@ -133,6 +133,9 @@ enum err_code db_tables(struct db *db, struct arena *a, const char ***out, struc
 /* After rows were inserted with explicit ids: lets the table's id generator
  * continue after the largest id (PostgreSQL identity columns). */
 enum err_code db_ids_resync(struct db *db, const char *table, struct err *e);
+/* The same for every table whose largest id is past its generator, never
+ * moving one back (after migrations that carry rows over with their ids). */
+enum err_code db_ids_catch_up(struct db *db, struct err *e);
 
 /* Online, consistent copy of the database into a new SQLite file. */
 enum err_code db_backup(struct db *db, const char *path, struct err *e);

@@ -11,5 +11,9 @@
  * migrations run now. */
 enum err_code migrate_run(struct db *db, const char *const *search_tables, int *applied,
                           struct err *e);
+/* The same, stopping after migration number `last` (tests of a migration
+ * build the schema before it: `servitor migrate --to N`). */
+enum err_code migrate_run_to(struct db *db, const char *const *search_tables, int64_t last,
+                             int *applied, struct err *e);
 
 #endif

@@ -2,6 +2,7 @@
  * entity is added here and in a migration. */
 #include "domain.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/desk/desk.h"
@@ -11,20 +12,23 @@
 #include "domain/desk/views.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
+#include "domain/testing/testing.h"
 #include "base/banned.h"
 
 /* clang-format off */
-const struct entity *const domain_entities[] = {
-    /* registry */
-    &entity_branches, &entity_users, &entity_clients, &entity_contacts,
-    &entity_equipment_models, &entity_equipment_units,
-    /* sales */
-    &entity_contracts, &entity_contract_sla_terms,
-    /* desk */
-    &entity_requests, &entity_sla_policies, &entity_business_calendars, &entity_calendar_days,
-    &entity_articles, &entity_article_models, &entity_routing_rules, &entity_saved_views,
-    NULL,
-};
+#define PRODUCT_ENTITIES \
+    /* registry */ \
+    &entity_branches, &entity_users, &entity_clients, &entity_contacts, \
+    &entity_equipment_models, &entity_equipment_units, \
+    /* sales */ \
+    &entity_contracts, &entity_contract_sla_terms, \
+    /* desk */ \
+    &entity_requests, &entity_sla_policies, &entity_business_calendars, &entity_calendar_days, \
+    &entity_articles, &entity_article_models, &entity_routing_rules, &entity_saved_views
+
+const struct entity *const domain_entities[] = {PRODUCT_ENTITIES, NULL};
+/* the same and the entities of the tests (src/domain/testing) */
+static const struct entity *const with_tests[] = {PRODUCT_ENTITIES, &entity_test_orders, NULL};
 /* clang-format on */
 
 const struct job_kind domain_jobs[] = {
@@ -34,13 +38,20 @@ const struct job_kind domain_jobs[] = {
     {0},
 };
 
-static const struct workflow *const workflows[] = {&request_workflow, NULL};
+static const struct workflow *const workflows[] = {&request_workflow, &test_order_workflow, NULL};
+
+const struct entity *const *domain_all(void)
+{
+    const char *t = getenv("SERVITOR_TEST_ENTITIES");
+    return t && !strcmp(t, "1") ? with_tests : domain_entities;
+}
 
 const struct entity *domain_entity(const char *name)
 {
-    for (int i = 0; domain_entities[i]; i++)
-        if (strcmp(domain_entities[i]->name, name) == 0)
-            return domain_entities[i];
+    const struct entity *const *all = domain_all();
+    for (int i = 0; all[i]; i++)
+        if (strcmp(all[i]->name, name) == 0)
+            return all[i];
     return NULL;
 }
 

@@ -9,7 +9,10 @@
 
 /* NULL-terminated. */
 extern const struct entity *const domain_entities[];
-/* The entity of a resource name, or NULL. */
+/* The entities served now: domain_entities, and with SERVITOR_TEST_ENTITIES=1
+ * also those of the tests (src/domain/testing). NULL-terminated. */
+const struct entity *const *domain_all(void);
+/* The entity of a resource name (of domain_all), or NULL. */
 const struct entity *domain_entity(const char *name);
 /* The background jobs of every area, ending with a zeroed entry. */
 extern const struct job_kind domain_jobs[];

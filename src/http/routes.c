@@ -20,6 +20,7 @@ const struct route routes[] = {
     {"GET",    "/api/v1/openapi.json",                  api_openapi,       0,               R_PUBLIC},
     {"POST",   "/api/v1/public/requests",               api_public_request, 0,              R_PUBLIC},
     {"GET",    "/api/v1/public/status",                 api_public_status, 0,               R_PUBLIC},
+    {"GET",    "/api/v1/public/:entity/status",         api_public_view,   0,               R_PUBLIC},
     {"POST",   "/api/v1/auth/login",                    api_login,         0,               R_PUBLIC},
     {"POST",   "/api/v1/auth/logout",                   api_logout,        0,               0},
     {"GET",    "/api/v1/auth/me",                       api_me,            0,               0},
@@ -29,8 +30,6 @@ const struct route routes[] = {
     {"POST",   "/api/v1/tokens",                        api_tokens_create, P_TOKENS_MANAGE, 0},
     {"DELETE", "/api/v1/tokens/:id",                    api_tokens_delete, P_TOKENS_MANAGE, 0},
     {"GET",    "/api/v1/equipment_units/:id/history",   api_unit_history,  P_EQUIPMENT_READ, 0},
-    {"GET",    "/api/v1/requests/:id/timeline",         api_request_timeline, P_REQUESTS_READ, 0},
-    {"POST",   "/api/v1/requests/:id/comments",         api_request_comment, P_REQUESTS_WRITE, 0},
     {"POST",   "/api/v1/business_calendars/:id/days",   api_calendar_load, P_BRANCHES_WRITE, 0},
     {"GET",    "/api/v1/requests/:id/articles",         api_request_articles, P_REQUESTS_READ, 0},
     {"POST",   "/api/v1/consultations",                 api_consultation,  P_REQUESTS_WORK, 0},
@@ -54,6 +53,8 @@ const struct route routes[] = {
     {"PATCH",  "/api/v1/:entity/:id",                   api_entity_update, 0,               R_GENERIC},
     {"DELETE", "/api/v1/:entity/:id",                   api_entity_delete, 0,               R_GENERIC},
     {"POST",   "/api/v1/:entity/:id/transitions/:name", api_entity_transition, 0,           R_GENERIC},
+    {"GET",    "/api/v1/:entity/:id/timeline",          api_timeline,      0,               R_GENERIC},
+    {"POST",   "/api/v1/:entity/:id/comments",          api_comment,       0,               R_GENERIC},
 };
 /* clang-format on */
 

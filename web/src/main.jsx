@@ -118,6 +118,8 @@ function App() {
   // pages for clients: no login
   if (route.parts[0] === 'public') {
     if (route.parts[1] === 'status') return <PublicStatus lang={lang} setLang={setLang} query={route.query} />;
+    // the public page of any entity with a public view: #/public/<entity>/status
+    if (route.parts[2] === 'status') return <PublicStatus key={route.parts[1]} entity={route.parts[1]} lang={lang} setLang={setLang} query={route.query} />;
     return <PublicRequest lang={lang} setLang={setLang} />;
   }
   if (session === null) return <div class="boot"><Spinner /></div>;

@@ -19,9 +19,9 @@ enum err_code request_recount_job(struct ctx *cx);
 /* "О-2026-000123: subject", for notifications (arena). */
 const char *request_title(struct ctx *cx, struct record *rec);
 
-/* Adds an event to a request's timeline (in the caller's transaction): kind
- * created, reply, client_reply, note, status, assigned, sla, attachment,
- * attachment_skipped; *event_id may be NULL. */
+/* Adds an event to a request's timeline (timeline_add, in the caller's
+ * transaction): kind created, reply, client_reply, note, status, assigned,
+ * sla, attachment, attachment_skipped; *event_id may be NULL. */
 enum err_code request_event_add(struct ctx *cx, int64_t request_id, const char *kind,
                                 bool public_event, const char *body, const char *from,
                                 const char *to, int64_t *event_id);
@@ -44,23 +44,5 @@ enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *bo
  * again) — the acting user must be allowed to resume it. ERR_NOTFOUND. */
 enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const char *body,
                                    const char *author, int64_t *event_id);
-
-/* One event of a request's timeline. */
-struct request_event {
-    int64_t id;
-    const char *at;
-    int64_t user_id; /* 0: the client or the system */
-    const char *user_name;
-    const char *author; /* who wrote it when no user did (client_reply), or NULL */
-    const char *kind;   /* created, reply, client_reply, note, status, assigned… */
-    bool public_event;
-    const char *body;
-    const char *from_state, *to_state;
-};
-
-/* The whole timeline, oldest first; with public_only, only what the client
- * may see. Arena-owned. */
-enum err_code request_timeline(struct ctx *cx, int64_t request_id, bool public_only,
-                               struct request_event **out, int *n);
 
 #endif

@@ -1,5 +1,6 @@
 /* intake.c — the public side of the desk (domain layer): a request form for
- * clients, and a status page reached by request number and access code. */
+ * clients. (The status page reached by request number and access code is
+ * the requests' public view: core/timeline.c.) */
 #include "intake.h"
 
 #include <stdio.h>
@@ -16,8 +17,6 @@
 
 /* five submissions per ten minutes from one address */
 static const struct rate_rule intake_rule = {.window = 600, .max = 5, .block = 600};
-/* ten wrong number/code pairs per ten minutes from one address */
-static const struct rate_rule status_rule = {.window = 600, .max = 10, .block = 600};
 
 /* Who acts for the public form: written into the audit log as "public". */
 static const struct user public_user = {
@@ -134,35 +133,4 @@ enum err_code desk_intake(struct ctx *cx, const struct intake *in, struct record
         return ERR_INVALID;
     }
     return db_end_own(cx->db, &cx->err, true, rc);
-}
-
-enum err_code desk_public_status(struct ctx *cx, const char *number, const char *code,
-                                 struct record **req, struct request_event **events, int *n)
-{
-    int64_t now = time_now();
-    const char *key = arena_printf(cx->a, "status:%s", cx->remote_addr ? cx->remote_addr : "-");
-    enum err_code rc = ratelimit_check(cx, key, now);
-    if (rc != ERR_OK)
-        return rc;
-    int64_t id = 0;
-    bool found = false;
-    if (number && code && strlen(number) < 40 && strlen(code) < 20)
-        rc = db_get_i64(cx->db, &cx->err, &id, &found,
-                        "SELECT id FROM requests WHERE number = $1 AND access_code = $2", "tt",
-                        number, code);
-    if (rc != ERR_OK)
-        return rc;
-    if (!found) {
-        if (db_begin_write(cx->db, &cx->err) == ERR_OK) {
-            if (ratelimit_hit(cx, key, now, &status_rule) == ERR_OK)
-                db_commit(cx->db, &cx->err);
-            else
-                db_rollback(cx->db);
-        }
-        err_clear(&cx->err);
-        return ctx_fail(cx, ERR_NOTFOUND, "no request with this number and code");
-    }
-    if ((rc = entity_get(cx, &entity_requests, id, req)) != ERR_OK)
-        return rc;
-    return request_timeline(cx, id, true, events, n);
 }

@@ -1,5 +1,6 @@
 /* intake.h — the public side of the desk (domain layer): the request form
- * for clients and the status page. Both are rate-limited per address. */
+ * for clients, rate-limited per address. The status page is the requests'
+ * public view (core/timeline.h). */
 #ifndef SERVITOR_INTAKE_H
 #define SERVITOR_INTAKE_H
 
@@ -23,11 +24,5 @@ struct intake {
  * the trap was filled (nothing made, no error shown). ERR_INVALID with field
  * codes, ERR_LIMITED after five submissions in ten minutes from an address. */
 enum err_code desk_intake(struct ctx *cx, const struct intake *in, struct record **out);
-
-/* A request and its public timeline (never internal notes) by number and
- * access code. ERR_NOTFOUND for a wrong pair — the same for both halves —
- * and ERR_LIMITED after ten wrong pairs in ten minutes from an address. */
-enum err_code desk_public_status(struct ctx *cx, const char *number, const char *code,
-                                 struct record **req, struct request_event **events, int *n);
 
 #endif

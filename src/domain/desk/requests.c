@@ -16,6 +16,7 @@
 #include "core/notify.h"
 #include "core/perm.h"
 #include "core/record.h"
+#include "core/timeline.h"
 #include "core/validate.h"
 #include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
@@ -182,8 +183,8 @@ static enum err_code request_contract(struct ctx *cx, struct record *rec, const 
 
 /* A contact and a unit belong to the request's client (who is taken from
  * them when not given), and so does the contract (request_contract); the
- * assignee is an active user; a new request gets its access code, and is
- * "assigned" when created with an assignee. */
+ * assignee is an active user; a new request is "assigned" when created with
+ * an assignee (its access code comes with its public view). */
 static enum err_code request_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
     enum err_code rc;
@@ -242,10 +243,6 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
             return rc;
     }
     if (!old) {
-        char code[8];
-        snprintf(code, sizeof(code), "%06u", (unsigned)randombytes_uniform(1000000));
-        struct value *ac = val(rec, "access_code");
-        ac->set = true, ac->null = false, ac->s = arena_strdup(cx->a, code);
         if (!is_null(rec, "assignee_id")) {
             struct value *st = val(rec, "status");
             st->set = true, st->null = false, st->s = "assigned";
@@ -258,21 +255,8 @@ enum err_code request_event_add(struct ctx *cx, int64_t request_id, const char *
                                 bool public_event, const char *body, const char *from,
                                 const char *to, int64_t *event_id)
 {
-    char now[ISO_TIME_LEN];
-    time_now_iso(now);
-    int64_t id;
-    bool found;
-    enum err_code rc = db_get_i64(
-        cx->db, &cx->err, &id, &found,
-        "INSERT INTO request_events (request_id, at, user_id, kind, public, body, from_state,\n"
-        "                            to_state)\n"
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)\n"
-        "RETURNING id",
-        "itItittt", request_id, now, cx->user ? cx->user->id : (int64_t)0, kind,
-        (int64_t)public_event, body, from, to);
-    if (event_id)
-        *event_id = id;
-    return rc;
+    return timeline_add(cx, &entity_requests, request_id, kind, public_event, body, from, to, NULL,
+                        event_id);
 }
 
 const char *request_title(struct ctx *cx, struct record *rec)
@@ -357,6 +341,18 @@ static enum err_code request_after_write(struct ctx *cx, const struct record *re
     return rc;
 }
 
+/* The status page: the number, status and subject, and every public event
+ * (created, status changes, replies, the client's own replies). */
+static const char *const public_fields[] = {"number", "status", "subject", NULL};
+static const struct public_view request_public_view = {
+    .number_field = "number",
+    .code_field = "access_code",
+    .fields = public_fields,
+};
+
+static enum err_code request_on_comment(struct ctx *cx, struct record *req, bool public_reply,
+                                        const char *body);
+
 const struct entity entity_requests = {
     .name = "requests",
     .table = "requests",
@@ -372,6 +368,9 @@ const struct entity entity_requests = {
     .number_series = "О",
     .nested_key = "client",
     .create_nested = request_create_for_client,
+    .timeline = true,
+    .on_comment = request_on_comment,
+    .public_view = &request_public_view,
 };
 
 /* ---- a request for a client named on the same form ------------------------ */
@@ -555,11 +554,12 @@ static enum err_code reopen_effect(struct ctx *cx, const struct record *rec,
     return ERR_OK;
 }
 
-/* Every transition leaves a status event; an assignment also names whom. */
+/* An assignment names whom on the timeline, and tells them (the status
+ * event of every transition is the workflow's). */
 static enum err_code after_transition(struct ctx *cx, const struct record *before,
                                       const struct record *now, const struct transition *t)
 {
-    const char *from = record_value((struct record *)before, "status")->s;
+    (void)t;
     enum err_code rc = ERR_OK;
     int ai;
     if (entity_field(&entity_requests, "assignee_id", &ai) && now->v[ai].i != before->v[ai].i &&
@@ -568,8 +568,6 @@ static enum err_code after_transition(struct ctx *cx, const struct record *befor
     if (rc == ERR_OK && now->v[ai].i != before->v[ai].i && !now->v[ai].null)
         rc = notify(cx, now->v[ai].i, "assigned", "requests", now->id,
                     request_title(cx, (struct record *)now));
-    if (rc == ERR_OK && strcmp(from, t->to) != 0)
-        rc = request_event_add(cx, now->id, "status", true, NULL, from, t->to, NULL);
     return rc;
 }
 
@@ -601,55 +599,31 @@ const struct workflow request_workflow = {
 enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *body,
                               bool public_reply, int64_t *event_id)
 {
-    if (!body || text_blank(body))
-        err_field(&cx->err, "body", "required");
-    else if (!utf8_valid(body, strlen(body)))
-        err_field(&cx->err, "body", "invalid");
-    else if (utf8_count(body, strlen(body)) > 10000)
-        err_field(&cx->err, "body", "too_long");
-    if (cx->err.nfields)
-        return ctx_fail(cx, ERR_INVALID, "the comment is invalid");
-    bool own;
-    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
-    if (rc != ERR_OK)
-        return rc;
-    int64_t one;
-    bool found;
-    rc = db_get_i64(cx->db, &cx->err, &one, &found, "SELECT 1 FROM requests WHERE id = $1", "i",
-                    request_id);
-    if (rc == ERR_OK && !found)
-        rc = ctx_fail(cx, ERR_NOTFOUND, "requests %lld not found", (long long)request_id);
-    const char *kind = public_reply ? "reply" : "note";
+    return timeline_comment(cx, &entity_requests, request_id, body, public_reply, event_id);
+}
+
+/* After a reply or a note: the assignee hears of what others write, @login
+ * mentions are told; the first public answer stops the first-response
+ * clock. */
+static enum err_code request_on_comment(struct ctx *cx, struct record *req, bool public_reply,
+                                        const char *body)
+{
+    enum err_code rc = ERR_OK;
+    struct value *a = record_value(req, "assignee_id");
+    const char *title = request_title(cx, req);
+    if (a->set && !a->null)
+        rc = notify(cx, a->i, "reply", "requests", req->id, title);
     if (rc == ERR_OK)
-        rc = request_event_add(cx, request_id, kind, public_reply, body, NULL, NULL, event_id);
-    if (rc == ERR_OK) {
-        /* the assignee hears of what others write; @login mentions are told */
-        struct record *req;
-        rc = entity_get(cx, &entity_requests, request_id, &req);
-        struct value *a = rc == ERR_OK ? record_value(req, "assignee_id") : NULL;
-        const char *title = rc == ERR_OK ? request_title(cx, req) : NULL;
-        if (rc == ERR_OK && a->set && !a->null)
-            rc = notify(cx, a->i, "reply", "requests", request_id, title);
-        if (rc == ERR_OK)
-            rc = notify_mentions(cx, body, "requests", request_id, title);
-    }
+        rc = notify_mentions(cx, body, "requests", req->id, title);
     if (rc == ERR_OK && public_reply) {
-        /* the first public answer stops the first-response clock */
         char now[ISO_TIME_LEN];
         time_now_iso(now);
         rc = db_run(cx->db, &cx->err,
                     "UPDATE requests SET first_response_at = $2\n"
                     "WHERE id = $1 AND first_response_at IS NULL",
-                    "it", request_id, now);
+                    "it", req->id, now);
     }
-    if (rc == ERR_OK) {
-        json_t *j = json_pack("{s:s,s:s}", "kind", kind, "body", body);
-        char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-        rc = audit_append(cx, kind, "requests", request_id, NULL, s);
-        free(s);
-        json_decref(j);
-    }
-    return db_end_own(cx->db, &cx->err, own, rc);
+    return rc;
 }
 
 enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const char *body,
@@ -659,18 +633,8 @@ enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const cha
     enum err_code rc = entity_get(cx, &entity_requests, request_id, &req);
     if (rc != ERR_OK)
         return rc;
-    char now[ISO_TIME_LEN];
-    time_now_iso(now);
-    int64_t id = 0;
-    bool found;
-    rc = db_get_i64(cx->db, &cx->err, &id, &found,
-                    "INSERT INTO request_events (request_id, at, user_id, kind, public, body,\n"
-                    "                            author)\n"
-                    "VALUES ($1, $2, NULL, 'client_reply', 1, $3, $4)\n"
-                    "RETURNING id",
-                    "ittt", request_id, now, body, author);
-    if (event_id)
-        *event_id = id;
+    rc = timeline_add(cx, &entity_requests, request_id, "client_reply", true, body, NULL, NULL,
+                      author ? author : "", event_id);
     struct value *a = record_value(req, "assignee_id");
     if (rc == ERR_OK && a->set && !a->null)
         rc = notify(cx, a->i, "client_reply", "requests", request_id, request_title(cx, req));
@@ -699,50 +663,6 @@ enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const cha
         }
     }
     return rc;
-}
-
-enum err_code request_timeline(struct ctx *cx, int64_t request_id, bool public_only,
-                               struct request_event **out, int *n)
-{
-    struct db_stmt *st =
-        db_q(cx->db, &cx->err,
-             "SELECT e.id, e.at, e.user_id, u.name, e.kind, e.public, e.body, e.from_state,\n"
-             "       e.to_state, e.author\n"
-             "FROM request_events e\n"
-             "LEFT JOIN users u ON u.id = e.user_id\n"
-             "WHERE e.request_id = $1 AND (e.public = 1 OR $2 = 0)\n"
-             "ORDER BY e.id\n"
-             "LIMIT 1000",
-             "ii", request_id, (int64_t)public_only);
-    if (!st)
-        return cx->err.code;
-    int cap = 16, count = 0, step;
-    struct request_event *ev = arena_alloc(cx->a, sizeof(*ev) * (size_t)cap);
-    while ((step = db_step(st)) == DB_ROW) {
-        if (count == cap) {
-            struct request_event *bigger = arena_alloc(cx->a, sizeof(*ev) * (size_t)cap * 2);
-            memcpy(bigger, ev, sizeof(*ev) * (size_t)cap);
-            ev = bigger;
-            cap *= 2;
-        }
-        struct request_event *e = &ev[count++];
-        e->id = db_col_i64(st, 0);
-        e->at = arena_strdup(cx->a, db_col_text(st, 1));
-        e->user_id = db_col_null(st, 2) ? 0 : db_col_i64(st, 2);
-        e->user_name = arena_strdup(cx->a, db_col_text(st, 3));
-        e->kind = arena_strdup(cx->a, db_col_text(st, 4));
-        e->public_event = db_col_i64(st, 5) != 0;
-        e->body = arena_strdup(cx->a, db_col_text(st, 6));
-        e->from_state = arena_strdup(cx->a, db_col_text(st, 7));
-        e->to_state = arena_strdup(cx->a, db_col_text(st, 8));
-        e->author = arena_strdup(cx->a, db_col_text(st, 9));
-    }
-    db_done(st);
-    if (step == DB_FAIL)
-        return cx->err.code;
-    *out = ev;
-    *n = count;
-    return ERR_OK;
 }
 
 enum err_code request_recount(struct ctx *cx)

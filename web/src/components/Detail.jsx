@@ -6,6 +6,7 @@ import { fieldLabel, newTitle, recordLabel, resourceOne, resourceTitle } from '.
 import { href, navigate } from '../router.js';
 import { useApp } from './ctx.js';
 import { RecordForm } from './RecordForm.jsx';
+import { TimelineCard } from './Timeline.jsx';
 import { Confirm, ErrorBanner, FieldValue, Spinner } from './ui.jsx';
 
 export function useRecord(resName, id) {
@@ -108,7 +109,9 @@ export function RecordPage({ res, id, head, main, side, layout = '' }) {
   );
 }
 
+// Any other record; one of an entity that keeps a timeline shows it beside.
 export function DetailPage({ res, id }) {
+  if (res.timeline) return <RecordPage res={res} id={id} side={() => <TimelineCard res={res} id={id} />} />;
   return <RecordPage res={res} id={id} />;
 }
 

@@ -1,8 +1,10 @@
 // Pages for clients, without logging in: the request form and the status
-// page (request number + access code). Only what the API's public calls give.
+// page (number + access code) of a request or of any record with a public
+// view. Only what the API's public calls give.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { t, fmtDateTime } from '../i18n/index.js';
+import { enumLabel } from '../meta.js';
 import { href, navigate } from '../router.js';
 import { LangSwitch } from './Shell.jsx';
 import { ErrorBanner, Spinner, fieldErrorText } from './ui.jsx';
@@ -91,17 +93,21 @@ export function PublicRequest({ lang, setLang }) {
   );
 }
 
-export function PublicStatus({ lang, setLang, query }) {
+// The status page of a record found by its number and access code: the
+// requests' at #/public/status, any entity's with a public view at
+// #/public/<entity>/status. The fields and their labels come with the answer.
+export function PublicStatus({ lang, setLang, query, entity }) {
   const [number, setNumber] = useState(query.number || '');
   const [code, setCode] = useState(query.code || '');
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const path = entity ? `public/${entity}/status` : 'public/status';
   const look = async (n, c) => {
     setBusy(true);
     setError(null);
     try {
-      setData(await api.get('public/status', { number: n, code: c }, { noAuthRedirect: true }));
+      setData(await api.get(path, { number: n, code: c }, { noAuthRedirect: true }));
     } catch (err) {
       setData(null);
       setError(err);
@@ -110,9 +116,13 @@ export function PublicStatus({ lang, setLang, query }) {
     }
   };
   useEffect(() => { if (query.number && query.code) look(query.number, query.code); }, []);
+  const fields = (data && data.fields) || [];
+  const statusField = fields.find((f) => f.name === 'status') || { name: 'status' };
+  const st = (v) => enumLabel(statusField, v);
+  const others = fields.filter((f) => f.name !== 'number' && f.name !== 'status' && f.name !== 'subject');
   return (
     <Frame lang={lang} setLang={setLang} title={t('public.status_title')}>
-      <form class="card public-form inline" onSubmit={(e) => { e.preventDefault(); navigate('public/status', { number, code }, true); look(number, code); }}>
+      <form class="card public-form inline" onSubmit={(e) => { e.preventDefault(); navigate(path, { number, code }, true); look(number, code); }}>
         <input name="number" class="input" placeholder={t('public.number')} value={number} onInput={(e) => setNumber(e.currentTarget.value)} />
         <input name="code" class="input" placeholder={t('public.code')} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
         <button type="submit" class="btn btn-primary" disabled={busy}>{t('public.show')}</button>
@@ -121,13 +131,18 @@ export function PublicStatus({ lang, setLang, query }) {
       {error && <ErrorBanner error={error}>{error.status === 404 ? t('public.not_found') : null}</ErrorBanner>}
       {data && (
         <div class="card" data-status={data.status}>
-          <h2 class="card-title">{data.number}: {data.subject}</h2>
-          <p><span class={'badge status-' + data.status}>{t('enum.status.' + data.status)}</span></p>
+          <h2 class="card-title">{data.number}{data.subject ? ': ' + data.subject : ''}</h2>
+          {data.status && <p><span class={'badge status-' + data.status}>{st(data.status)}</span></p>}
+          {others.length > 0 && (
+            <dl class="fields">
+              {others.map((f) => <div class="field"><dt>{t(f.label)}</dt><dd data-field={f.name}>{f.type === 'enum' ? enumLabel(f, data[f.name]) : f.type === 'datetime' ? fmtDateTime(data[f.name]) : String(data[f.name] ?? '—')}</dd></div>)}
+            </dl>
+          )}
           <ol class="req-timeline">
             {data.timeline.map((e) => (
               <li class={'ev ev-' + e.kind} data-kind={e.kind}>
                 <div class="ev-head">
-                  <strong>{e.kind === 'status' ? t('timeline.status', { from: t('enum.status.' + e.from), to: t('enum.status.' + e.to) }) : t('timeline.' + e.kind)}</strong>
+                  <strong>{e.kind === 'status' ? t('timeline.status', { from: st(e.from), to: st(e.to) }) : t('timeline.' + e.kind)}</strong>
                   <span class="muted"> · {fmtDateTime(e.at)}</span>
                 </div>
                 {e.body && <div class="ev-body">{e.body}</div>}

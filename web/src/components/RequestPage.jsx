@@ -1,5 +1,6 @@
 // Request page: the record, the action buttons of its workflow (exactly the
-// transitions the server lists for this user), the timeline and the reply box.
+// transitions the server lists for this user), files, suggested articles and
+// the timeline with its reply box (Timeline.jsx, as on any record page).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, request } from '../api.js';
 import { t, fmtDateTime } from '../i18n/index.js';
@@ -7,6 +8,7 @@ import { enumLabel } from '../meta.js';
 import { href } from '../router.js';
 import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
 import { isTyping, useApp } from './ctx.js';
+import { TimelineCard } from './Timeline.jsx';
 import { ErrorBanner, Modal, RefPicker, Spinner, errorText } from './ui.jsx';
 
 function StatusBadge({ res, rec }) {
@@ -43,34 +45,6 @@ function SlaSource({ rec }) {
     <a class="badge sla-source" data-sla-source="contract" href={href(`contracts/${rec.contract_id}`)}>
       {t('request.sla_by_contract', { number: rec.contract_id_label || '#' + rec.contract_id })}
     </a>
-  );
-}
-
-function Timeline({ items, res }) {
-  if (!items.length) return <div class="empty-inline muted">{t('timeline.empty')}</div>;
-  const status = res.fields.find((x) => x.name === 'status');
-  const st = (v) => (status ? enumLabel(status, v) : v);
-  const priority = res.fields.find((x) => x.name === 'priority');
-  const pr = (v) => (priority ? enumLabel(priority, v) : v);
-  return (
-    <ol class="req-timeline">
-      {items.map((e) => (
-        <li class={'ev ev-' + e.kind + (e.public ? '' : ' ev-private')} data-kind={e.kind}>
-          <div class="ev-head">
-            <strong>
-              {e.kind === 'status' ? t('timeline.status', { from: st(e.from), to: st(e.to) })
-                : e.kind === 'assigned' ? t('timeline.assigned', { name: e.body })
-                  : e.kind === 'sla' ? t('timeline.sla', { state: enumLabel(res.fields.find((x) => x.name === 'sla_state') || {}, e.body) })
-                    : e.kind === 'escalated' && e.to ? t('timeline.escalated_priority', { from: pr(e.from), to: pr(e.to) })
-                      : t('timeline.' + e.kind)}
-            </strong>
-            <span class="muted"> · {e.user_name || e.author || '—'} · {fmtDateTime(e.at)}</span>
-          </div>
-          {(e.kind === 'reply' || e.kind === 'note' || (e.kind === 'client_reply' && e.body)) && <div class="ev-body">{e.body}</div>}
-          {(e.kind === 'attachment' || e.kind === 'attachment_skipped') && <div class="muted">{e.body}</div>}
-        </li>
-      ))}
-    </ol>
   );
 }
 
@@ -162,17 +136,13 @@ function AssignDialog({ res, onCancel, onOk }) {
 export function RequestPage({ res, id }) {
   const { toast } = useApp();
   const { rec, setRec, error, loading, reload } = useRecord(res.name, id);
-  const [events, setEvents] = useState(null);
-  const [evError, setEvError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [assigning, setAssigning] = useState(false);
-  const [text, setText] = useState('');
-  const [isPublic, setPublic] = useState(true);
   const [actionError, setActionError] = useState(null);
+  const [evTick, setEvTick] = useState(0);
+  const [insert, setInsert] = useState(null);
   const box = useRef();
-
-  const loadEvents = () => { setEvError(null); api.get(`requests/${id}/timeline`).then((d) => setEvents(d.items)).catch(setEvError); };
-  useEffect(loadEvents, [id]);
+  const loadEvents = () => setEvTick((n) => n + 1);
   useEffect(() => {
     const onKey = (e) => {
       if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -194,22 +164,6 @@ export function RequestPage({ res, id }) {
     } catch (e) {
       if (e.status === 409 && /changed/.test(e.message)) { toast(t('request.conflict'), 'error'); reload(); }
       else setActionError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const send = async (e) => {
-    e.preventDefault();
-    if (!text.trim()) return;
-    setBusy(true);
-    setActionError(null);
-    try {
-      await api.post(`requests/${id}/comments`, { body: text, public: isPublic });
-      setText('');
-      loadEvents();
-    } catch (err) {
-      setActionError(err);
     } finally {
       setBusy(false);
     }
@@ -244,26 +198,8 @@ export function RequestPage({ res, id }) {
         </section>
         <div class="req-side">
         <Attachments id={id} canWrite={res.can_write} onChange={loadEvents} />
-        <Articles id={id} onInsert={(body) => { setPublic(true); setText((x) => (x ? x + '\n\n' : '') + body); if (box.current) box.current.focus(); }} />
-        <section class="card">
-          <h2 class="card-title">{t('request.timeline')}</h2>
-          {evError ? <ErrorBanner error={evError} onRetry={loadEvents} /> : events ? <Timeline items={events} res={res} /> : <Spinner />}
-          {res.can_write && (
-            <form class="reply-box" onSubmit={send}>
-              <div class="seg" role="group">
-                <button type="button" class={isPublic ? 'active' : ''} aria-pressed={isPublic ? 'true' : 'false'} onClick={() => setPublic(true)}>{t('request.reply')}</button>
-                <button type="button" class={!isPublic ? 'active' : ''} aria-pressed={!isPublic ? 'true' : 'false'} onClick={() => setPublic(false)}>{t('request.note')}</button>
-              </div>
-              <textarea ref={box} class="input" rows={3} name="comment" placeholder={t('request.comment_placeholder')}
-                value={text} onInput={(e) => setText(e.currentTarget.value)}
-                onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e); }} />
-              <div class="form-actions">
-                <span class="muted small">{t('request.public_hint')}</span>
-                <button type="submit" class="btn btn-primary" disabled={busy || !text.trim()}>{t('request.send')}</button>
-              </div>
-            </form>
-          )}
-        </section>
+        <Articles id={id} onInsert={(body) => setInsert((x) => ({ text: body, n: (x ? x.n : 0) + 1 }))} />
+        <TimelineCard res={res} id={id} reload={evTick} box={box} insert={insert} />
         </div>
       </div>
       {assigning && <AssignDialog res={res} onCancel={() => setAssigning(false)} onOk={(p) => { setAssigning(false); run('assign', p); }} />}

@@ -1,0 +1,97 @@
+// The timeline of a record of any entity that keeps one (meta: timeline):
+// its events, and the reply / note box for those who may write. The request
+// page and the generic record page both use it.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { t, fmtDateTime } from '../i18n/index.js';
+import { enumLabel } from '../meta.js';
+import { ErrorBanner, Spinner } from './ui.jsx';
+
+// The list of events; res gives the labels of states (its "status" field).
+export function TimelineList({ items, res }) {
+  if (!items.length) return <div class="empty-inline muted">{t('timeline.empty')}</div>;
+  const field = (name) => res.fields.find((x) => x.name === name);
+  const status = field('status');
+  const st = (v) => (status ? enumLabel(status, v) : v);
+  const priority = field('priority');
+  const pr = (v) => (priority ? enumLabel(priority, v) : v);
+  return (
+    <ol class="req-timeline">
+      {items.map((e) => (
+        <li class={'ev ev-' + e.kind + (e.public ? '' : ' ev-private')} data-kind={e.kind}>
+          <div class="ev-head">
+            <strong>
+              {e.kind === 'status' ? t('timeline.status', { from: st(e.from), to: st(e.to) })
+                : e.kind === 'assigned' ? t('timeline.assigned', { name: e.body })
+                  : e.kind === 'sla' ? t('timeline.sla', { state: enumLabel(field('sla_state') || {}, e.body) })
+                    : e.kind === 'escalated' && e.to ? t('timeline.escalated_priority', { from: pr(e.from), to: pr(e.to) })
+                      : t('timeline.' + e.kind)}
+            </strong>
+            <span class="muted"> · {e.user_name || e.author || '—'} · {fmtDateTime(e.at)}</span>
+          </div>
+          {(e.kind === 'reply' || e.kind === 'note' || (e.kind === 'client_reply' && e.body)) && <div class="ev-body">{e.body}</div>}
+          {(e.kind === 'attachment' || e.kind === 'attachment_skipped') && <div class="muted">{e.body}</div>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+// The card: loads GET <res>/<id>/timeline again whenever `reload` changes;
+// the box posts to …/comments. `box` (a ref) lets the page focus it;
+// `insert` ({text, n}) appends a text as a public reply (a suggested article).
+export function TimelineCard({ res, id, reload = 0, box, insert }) {
+  const [events, setEvents] = useState(null);
+  const [error, setError] = useState(null);
+  const [text, setText] = useState('');
+  const [isPublic, setPublic] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [sendError, setSendError] = useState(null);
+  const load = () => { setError(null); api.get(`${res.name}/${id}/timeline`).then((d) => setEvents(d.items)).catch(setError); };
+  useEffect(load, [res.name, id, reload]);
+  useEffect(() => {
+    if (!insert || !insert.text) return;
+    setPublic(true);
+    setText((x) => (x ? x + '\n\n' : '') + insert.text);
+    if (box && box.current) box.current.focus();
+  }, [insert && insert.n]);
+
+  const send = async (e) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setBusy(true);
+    setSendError(null);
+    try {
+      await api.post(`${res.name}/${id}/comments`, { body: text, public: isPublic });
+      setText('');
+      load();
+    } catch (err) {
+      setSendError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card" data-timeline={res.name}>
+      <h2 class="card-title">{t('request.timeline')}</h2>
+      {error ? <ErrorBanner error={error} onRetry={load} /> : events ? <TimelineList items={events} res={res} /> : <Spinner />}
+      {sendError && <ErrorBanner error={sendError} />}
+      {res.can_write && (
+        <form class="reply-box" onSubmit={send}>
+          <div class="seg" role="group">
+            <button type="button" class={isPublic ? 'active' : ''} aria-pressed={isPublic ? 'true' : 'false'} onClick={() => setPublic(true)}>{t('request.reply')}</button>
+            <button type="button" class={!isPublic ? 'active' : ''} aria-pressed={!isPublic ? 'true' : 'false'} onClick={() => setPublic(false)}>{t('request.note')}</button>
+          </div>
+          <textarea ref={box} class="input" rows={3} name="comment" placeholder={t('request.comment_placeholder')}
+            value={text} onInput={(e) => setText(e.currentTarget.value)}
+            onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e); }} />
+          <div class="form-actions">
+            <span class="muted small">{t('request.public_hint')}</span>
+            <button type="submit" class="btn btn-primary" disabled={busy || !text.trim()}>{t('request.send')}</button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
