@@ -28,5 +28,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_mail_intake(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
 
 #endif

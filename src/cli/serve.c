@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/settings.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "domain/desk/attachments.h"
@@ -59,4 +60,12 @@ int cmd_serve(int argc, char **argv)
             (getenv("SERVITOR_TRUST_PROXY") && !strcmp(getenv("SERVITOR_TRUST_PROXY"), "1")),
     };
     return server_run(&opts);
+}
+
+int cmd_settings(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    settings_print(stdout);
+    return 0;
 }

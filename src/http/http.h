@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "core/ctx.h"
@@ -54,6 +55,11 @@ struct http_resp {
     char *body; /* malloc'ed (freed by the server) unless body_static */
     size_t len;
     bool body_static;
+    /* or a file sent from disk: len bytes of fd from file_offset (the
+     * server closes fd); see http_file */
+    bool file;
+    int fd;
+    uint64_t file_offset;
     int nheaders;
     struct http_header headers[HTTP_MAX_HEADERS];
 };
@@ -61,11 +67,12 @@ struct http_resp {
 typedef enum err_code (*http_handler)(struct ctx *cx, struct http_req *rq, struct http_resp *rs);
 
 enum route_flag {
-    R_PUBLIC = 1 << 0,  /* no authentication */
-    R_STATIC = 1 << 1,  /* a static asset: not counted as API in metrics */
-    R_UPLOAD = 1 << 3,  /* takes a file body up to HTTP_UPLOAD_LIMIT */
-    R_GENERIC = 1 << 2, /* a catch-all resource route: a fixed route of the same
-                           path with another method wins (405, not 404) */
+    R_PUBLIC = 1 << 0,      /* no authentication */
+    R_STATIC = 1 << 1,      /* a static asset: not counted as API in metrics */
+    R_UPLOAD = 1 << 3,      /* takes a file body up to HTTP_UPLOAD_LIMIT */
+    R_GENERIC = 1 << 2,     /* a catch-all resource route: a fixed route of the same
+                               path with another method wins (405, not 404) */
+    R_SAME_ORIGIN = 1 << 4, /* refused from another site's page (login) */
 };
 
 struct route {
@@ -88,6 +95,11 @@ const struct route *route_match(const char *method, const char *path, struct htt
 void http_json(struct http_resp *rs, int status, void *json);
 void http_header(struct ctx *cx, struct http_resp *rs, const char *name, const char *value);
 const char *http_request_header(struct http_req *rq, const char *name);
+/* Answers with a file (size bytes of fd, which is handed over): the whole
+ * file, or the one byte range the request's Range header asks for (206), or
+ * 416 for a range outside the file. */
+enum err_code http_file(struct ctx *cx, struct http_req *rq, struct http_resp *rs, int fd,
+                        uint64_t size, const char *content_type);
 
 /* Server. */
 struct server_opts {

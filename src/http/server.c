@@ -6,6 +6,7 @@
  * queued on the last callback, never the first: libmicrohttpd 0.9.75 drops
  * keep-alive when answered on the first. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -14,17 +15,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
 #include "base/buf.h"
+#include "base/settings.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "core/auth.h"
 #include "core/jobs.h"
 #include "db/group.h"
 #include "domain/domain.h"
+#include "http/guard.h"
 #include "http/http.h"
 #include "base/banned.h"
 
@@ -89,6 +93,79 @@ const char *http_request_header(struct http_req *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
+/* "bytes=a-b", "bytes=a-" or "bytes=-n" (one range; RFC 9110 §14.1.2) →
+ * [*from, *to] within size. 0: satisfiable, -1: outside the file, 1: not a
+ * single byte range (then the whole file is sent, as RFC 9110 allows). */
+static int parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
+{
+    if (strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+        return 1;
+    const char *p = h + 6, *dash = strchr(p, '-');
+    if (!dash)
+        return 1;
+    int64_t a = -1, b = -1;
+    if (dash > p && !parse_i64(p, (size_t)(dash - p), &a))
+        return 1;
+    if (dash[1] && !parse_i64(dash + 1, strlen(dash + 1), &b))
+        return 1;
+    if (a < 0 && b < 0)
+        return 1;
+    if (a < 0) { /* the last b bytes */
+        if (b == 0 || size == 0)
+            return -1;
+        *from = (uint64_t)b >= size ? 0 : size - (uint64_t)b;
+        *to = size - 1;
+        return 0;
+    }
+    if (b >= 0 && b < a)
+        return 1;
+    if ((uint64_t)a >= size)
+        return -1;
+    *from = (uint64_t)a;
+    *to = b < 0 || (uint64_t)b >= size ? size - 1 : (uint64_t)b;
+    return 0;
+}
+
+enum err_code http_file(struct ctx *cx, struct http_req *rq, struct http_resp *rs, int fd,
+                        uint64_t size, const char *content_type)
+{
+    const char *range = http_request_header(rq, "Range");
+    uint64_t from = 0, to = size ? size - 1 : 0;
+    int r = range ? parse_range(range, size, &from, &to) : 1;
+    if (r < 0) {
+        close(fd);
+        http_header(cx, rs, "Content-Range",
+                    arena_printf(cx->a, "bytes */%llu", (unsigned long long)size));
+        return ctx_fail(cx, ERR_RANGE, "the range is outside the file (%llu bytes)",
+                        (unsigned long long)size);
+    }
+    rs->status = r == 0 ? 206 : 200;
+    rs->content_type = content_type;
+    rs->file = true;
+    rs->fd = fd;
+    rs->file_offset = from;
+    rs->len = size ? (size_t)(to - from + 1) : 0;
+    http_header(cx, rs, "Accept-Ranges", "bytes");
+    if (r == 0)
+        http_header(cx, rs, "Content-Range",
+                    arena_printf(cx->a, "bytes %llu-%llu/%llu", (unsigned long long)from,
+                                 (unsigned long long)to, (unsigned long long)size));
+    return ERR_OK;
+}
+
+/* Drops the body a response holds (an error replaces it); its headers
+ * stay for error_response to keep or clear. */
+static void resp_release(struct http_resp *rs)
+{
+    if (rs->file)
+        close(rs->fd);
+    else if (rs->body && !rs->body_static)
+        free(rs->body);
+    rs->file = false;
+    rs->body = NULL;
+    rs->len = 0;
+}
+
 static void error_response(struct ctx *cx, struct http_resp *rs)
 {
     struct err *e = &cx->err;
@@ -104,7 +181,8 @@ static void error_response(struct ctx *cx, struct http_resp *rs)
         json_object_set_new(fields, e->fields[i].name, json_string(e->fields[i].code));
     json_t *body = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", err_code_str(e->code), "message",
                              e->message, "fields", fields);
-    rs->nheaders = 0;
+    if (e->code != ERR_RANGE) /* a 416 keeps its Content-Range */
+        rs->nheaders = 0;
     http_json(rs, err_http_status(e->code), body);
     if (e->code == ERR_LIMITED && e->retry_after > 0)
         http_header(cx, rs, "Retry-After", arena_printf(cx->a, "%d", e->retry_after));
@@ -145,6 +223,22 @@ static const char *client_address(struct ctx *cx, struct MHD_Connection *c)
     return arena_strdup(cx->a, addr);
 }
 
+/* Was the request sent by another site's page? Browsers say so in
+ * Sec-Fetch-Site; older ones only send Origin, compared with Host. A request
+ * with neither (curl, scripts) is not a browser's cross-site request. */
+static bool cross_site(struct http_req *rq)
+{
+    const char *site = http_request_header(rq, "Sec-Fetch-Site");
+    if (site)
+        return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+    const char *origin = http_request_header(rq, "Origin");
+    if (!origin)
+        return false;
+    const char *host = http_request_header(rq, "Host");
+    const char *authority = strstr(origin, "://");
+    return !host || !authority || strcmp(authority + 3, host) != 0;
+}
+
 /* Who is asking: a bearer token, or a session cookie (with the CSRF token on
  * writes). */
 static enum err_code authenticate(struct ctx *cx, struct http_req *rq, struct session *s)
@@ -166,6 +260,8 @@ static enum err_code authenticate(struct ctx *cx, struct http_req *rq, struct se
     cx->user = u;
     rq->session = s;
     bool safe = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
+    if (!safe && cross_site(rq))
+        return ctx_fail(cx, ERR_FORBIDDEN, "a request from another site is refused");
     if (!safe) {
         size_t n = strlen(s->csrf);
         if (!rq->csrf || strlen(rq->csrf) != n || sodium_memcmp(rq->csrf, s->csrf, n) != 0)
@@ -216,11 +312,18 @@ static void add_security_headers(struct MHD_Response *r)
 
 static enum MHD_Result send_response(struct MHD_Connection *c, struct http_resp *rs)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        rs->len, rs->body ? rs->body : (char *)"",
-        rs->body_static || !rs->body ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
-    if (!r)
+    struct MHD_Response *r;
+    if (rs->file) /* read from disk as the client takes it; MHD closes fd */
+        r = MHD_create_response_from_fd_at_offset64(rs->len, rs->fd, rs->file_offset);
+    else
+        r = MHD_create_response_from_buffer(rs->len, rs->body ? rs->body : (char *)"",
+                                            rs->body_static || !rs->body ? MHD_RESPMEM_PERSISTENT
+                                                                         : MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        if (rs->file)
+            close(rs->fd);
         return MHD_NO;
+    }
     add_security_headers(r);
     if (rs->content_type)
         MHD_add_response_header(r, "Content-Type", rs->content_type);
@@ -263,19 +366,77 @@ static struct db *worker_db(struct err *e)
 
 static int route_index(const struct route *rt) { return rt ? (int)(rt - routes) : -1; }
 
-/* Answers 413 while the body is (or would be) still coming; libmicrohttpd
- * then closes the connection. */
-static enum MHD_Result refuse_too_big(struct MHD_Connection *c, struct conn_state *cs)
+/* Answers an error while the body is (or would be) still coming, and closes
+ * the connection after it: what follows the head is not read. */
+static enum MHD_Result refuse(struct MHD_Connection *c, struct conn_state *cs, enum err_code code,
+                              const char *message)
 {
     buf_release(&cs->body);
     cs->too_big = cs->responded = true;
     struct ctx cx = {.a = &cs->arena};
     struct http_resp rs = {0};
     err_clear(&cx.err);
-    ctx_fail(&cx, ERR_TOOBIG, "the body is larger than %zu bytes", cs->limit);
+    ctx_fail(&cx, code, "%s", message);
     error_response(&cx, &rs);
+    http_header(&cx, &rs, "Connection", "close");
     metrics_count(-1, rs.status, now_seconds() - cs->started);
     return send_response(c, &rs);
+}
+
+static enum MHD_Result refuse_too_big(struct MHD_Connection *c, struct conn_state *cs)
+{
+    return refuse(c, cs, ERR_TOOBIG,
+                  arena_printf(&cs->arena, "the body is larger than %zu bytes", cs->limit));
+}
+
+struct framing {
+    int lengths; /* Content-Length headers */
+    bool lengths_differ;
+    const char *length;
+    bool chunked; /* Transfer-Encoding present */
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (!strcasecmp(key, "Content-Length")) {
+        if (f->lengths++ && strcmp(f->length, value ? value : "") != 0)
+            f->lengths_differ = true;
+        f->length = value ? value : "";
+    } else if (!strcasecmp(key, "Transfer-Encoding")) {
+        f->chunked = true;
+    }
+    return MHD_YES;
+}
+
+/* The checks a request's head must pass before its body is read: one way
+ * to tell the body's length (RFC 9112 §6.3: two different lengths, or a
+ * length beside Transfer-Encoding, is how requests are smuggled past
+ * proxies), and JSON routes take JSON — a form another site posts as
+ * text/plain or urlencoded is refused. NULL when it passes. */
+static const char *head_problem(struct MHD_Connection *c, const char *method,
+                                const struct route *rt, enum err_code *code)
+{
+    struct framing f = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    *code = ERR_MALFORMED;
+    if (f.lengths_differ)
+        return "conflicting Content-Length headers";
+    if (f.lengths && f.chunked)
+        return "both Content-Length and Transfer-Encoding";
+    bool has_body = f.chunked || (f.lengths && strcmp(f.length, "0") != 0);
+    bool writes = !strcmp(method, "POST") || !strcmp(method, "PATCH") || !strcmp(method, "PUT");
+    if (!rt || !has_body || !writes || (rt->flags & R_UPLOAD))
+        return NULL;
+    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    size_t n = strlen("application/json");
+    if (type && !strncasecmp(type, "application/json", n) &&
+        (type[n] == 0 || type[n] == ';' || type[n] == ' '))
+        return NULL;
+    *code = ERR_MEDIATYPE;
+    return "the body must be JSON: send Content-Type: application/json";
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -298,6 +459,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         int64_t n;
         *con_cls = cs;
+        guard_headers_done(c);
+        enum err_code problem_code;
+        const char *problem = head_problem(c, method, rt, &problem_code);
+        if (problem)
+            return refuse(c, cs, problem_code, problem);
         if (cl && parse_i64(cl, strlen(cl), &n) && n > (int64_t)cs->limit) {
             /* a body a little over the limit is read and thrown away, so
              * that the client, still sending, gets the 413 cleanly; a
@@ -310,6 +476,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*upload_size) {
+        guard_body_bytes(c, *upload_size);
         if (!cs->too_big && !buf_add(&cs->body, upload_data, *upload_size)) {
             cs->too_big = true;
             cs->discarded = cs->body.len;
@@ -326,6 +493,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return refuse_too_big(c, cs);
     if (cs->responded)
         return MHD_YES;
+    guard_answering(c);
 
     struct ctx cx = {.a = &cs->arena, .read_db = db_read_url ? worker_db_read : NULL};
     err_clear(&cx.err);
@@ -352,6 +520,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                         : ctx_fail(&cx, ERR_NOTFOUND, "no such resource");
     } else if (!(cx.db = worker_db(&cx.err))) {
         rc = ERR_UNAVAILABLE;
+    } else if ((rt->flags & R_SAME_ORIGIN) && cross_site(&rq)) {
+        rc = ctx_fail(&cx, ERR_FORBIDDEN, "a request from another site is refused");
     } else if (!(rt->flags & R_PUBLIC) && (rc = authenticate_read(&cx, &rq, &sess)) != ERR_OK) {
         /* rc set */
     } else if (!(rt->flags & R_PUBLIC) && !ctx_can(&cx, rt->perm)) {
@@ -372,9 +542,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
     }
     if (rc != ERR_OK) {
-        if (rs.body && !rs.body_static)
-            free(rs.body);
-        rs = (struct http_resp){0};
+        resp_release(&rs);
         error_response(&cx, &rs);
     }
     enum MHD_Result ret = send_response(c, &rs);
@@ -386,8 +554,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
     (void)cls;
-    (void)c;
     (void)code;
+    guard_idle(c);
     struct conn_state *cs = *con_cls;
     if (!cs)
         return;
@@ -395,6 +563,21 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     buf_release(&cs->body);
     free(cs);
     *con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls;
+    guard_connection(c, socket_context, toe == MHD_CONNECTION_NOTIFY_CLOSED);
+}
+
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)uri;
+    guard_request_line(c);
+    return NULL; /* the access handler's first call still sees no state */
 }
 
 static void on_signal(int sig)
@@ -468,13 +651,17 @@ int server_run(const struct server_opts *opts)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    guard_init();
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)opts->port, NULL,
         NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_END);
+        (unsigned)setting_int(SET_IDLE_TIMEOUT), MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)setting_int(SET_MAX_CONNECTIONS), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)setting_int(SET_ADDRESS_CONNECTIONS), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_URI_LOG_CALLBACK,
+        on_request_line, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "servitor: cannot listen on %s:%d (in use?)\n", opts->listen_host,
                 opts->port);
@@ -487,8 +674,10 @@ int server_run(const struct server_opts *opts)
     fflush(stdout);
     pthread_t jobs;
     bool jobs_started = pthread_create(&jobs, NULL, jobs_loop, NULL) == 0;
-    while (!stop_requested)
+    while (!stop_requested) {
         usleep(100 * 1000);
+        guard_sweep();
+    }
     MHD_stop_daemon(d);
     if (jobs_started)
         pthread_join(jobs, NULL);
