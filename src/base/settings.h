@@ -22,7 +22,9 @@
     X(HEAD_TIMEOUT, "SERVITOR_HEAD_TIMEOUT", "10", 1, 3600,                                        \
       "seconds from a request's first line to the end of its headers")                             \
     X(BODY_MIN_RATE, "SERVITOR_BODY_MIN_RATE", "4096", 0, 1073741824,                              \
-      "bytes per second a body must average after its first HEAD_TIMEOUT seconds (0: no minimum)")
+      "bytes per second a body must average after its first HEAD_TIMEOUT seconds (0: no minimum)") \
+    X(BODY_MEMORY, "SERVITOR_BODY_MEMORY", "128", 2, 65536,                                        \
+      "MiB that JSON bodies being received may hold together; over it: 503")
 
 enum setting {
 #define X(id, var, def, lo, hi, help) SET_##id,

@@ -49,12 +49,15 @@ int cmd_serve(int argc, char **argv)
     char dir[512];
     const char *files = cli_files_dir(argc, argv, url, dir, sizeof(dir));
     attachments_set_dir(files);
+    char spool[600]; /* uploads being received: on the files' disk, not in /tmp (tmpfs) */
+    snprintf(spool, sizeof(spool), "%s/.incoming", files);
     struct server_opts opts = {
         .listen_host = host,
         .port = (int)port,
         .db_url = url,
         .db_read_url = cli_opt(argc, argv, "--db-read"),
         .threads = (int)threads,
+        .spool_dir = spool,
         .trust_proxy =
             cli_flag(argc, argv, "--trust-proxy") ||
             (getenv("SERVITOR_TRUST_PROXY") && !strcmp(getenv("SERVITOR_TRUST_PROXY"), "1")),

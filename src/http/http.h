@@ -18,6 +18,8 @@
 #include "core/entity.h"
 
 #define HTTP_BODY_LIMIT (1024 * 1024) /* JSON bodies over 1 MiB get 413 */
+/* bodies of routes open to anyone (login, the public form) */
+#define HTTP_PUBLIC_BODY_LIMIT (64 * 1024)
 /* an oversized body up to this size is read and dropped before the 413, so
  * that clients still sending see the answer; beyond it the connection closes */
 #define HTTP_UPLOAD_LIMIT  (10 * 1024 * 1024) /* attachments */
@@ -108,7 +110,8 @@ struct server_opts {
     const char *db_url;
     const char *db_read_url; /* optional PostgreSQL replica for reports */
     int threads;
-    bool trust_proxy; /* take the client address from X-Forwarded-For */
+    bool trust_proxy;      /* take the client address from X-Forwarded-For */
+    const char *spool_dir; /* file bodies being received */
 };
 /* Runs until SIGINT/SIGTERM. Returns a process exit status. */
 int server_run(const struct server_opts *opts);

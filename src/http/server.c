@@ -28,6 +28,7 @@
 #include "core/jobs.h"
 #include "db/group.h"
 #include "domain/domain.h"
+#include "http/body.h"
 #include "http/guard.h"
 #include "http/http.h"
 #include "base/banned.h"
@@ -44,12 +45,16 @@ static pthread_key_t db_read_key; /* the same for its replica connection */
 
 struct conn_state {
     struct arena arena;
-    struct buf body;
+    struct body body;
     bool too_big;
-    bool responded;   /* 413 queued while the body was still coming */
+    bool responded;   /* an error queued while the body was still coming */
     size_t discarded; /* bytes of an oversized body read and thrown away */
     size_t limit;     /* the body cap of the route */
     double started;
+    /* a caller sending a body is known before it is read */
+    const struct user *user;
+    bool authed;
+    struct session sess;
 };
 
 static double now_seconds(void)
@@ -371,7 +376,7 @@ static int route_index(const struct route *rt) { return rt ? (int)(rt - routes) 
 static enum MHD_Result refuse(struct MHD_Connection *c, struct conn_state *cs, enum err_code code,
                               const char *message)
 {
-    buf_release(&cs->body);
+    body_release(&cs->body);
     cs->too_big = cs->responded = true;
     struct ctx cx = {.a = &cs->arena};
     struct http_resp rs = {0};
@@ -379,6 +384,8 @@ static enum MHD_Result refuse(struct MHD_Connection *c, struct conn_state *cs, e
     ctx_fail(&cx, code, "%s", message);
     error_response(&cx, &rs);
     http_header(&cx, &rs, "Connection", "close");
+    if (code == ERR_UNAVAILABLE)
+        http_header(&cx, &rs, "Retry-After", "1");
     metrics_count(-1, rs.status, now_seconds() - cs->started);
     return send_response(c, &rs);
 }
@@ -439,6 +446,68 @@ static const char *head_problem(struct MHD_Connection *c, const char *method,
     return "the body must be JSON: send Content-Type: application/json";
 }
 
+/* Before the body is read, the caller must be known and allowed to call the
+ * route (401/403 now, not after 10 MiB), and the body must fit: its route's
+ * limit, and the memory budget. libmicrohttpd sends "100 Continue" only when
+ * this lets the request go on. */
+static enum MHD_Result on_head(struct MHD_Connection *c, struct conn_state *cs, const char *method,
+                               const char *url)
+{
+    struct http_req rq = {.method = method, .path = url, .conn = c};
+    bool other_method;
+    const struct route *rt = route_match(method, url, &rq, &other_method);
+    bool upload = rt && (rt->flags & R_UPLOAD);
+    cs->limit = upload                         ? HTTP_UPLOAD_LIMIT
+                : rt && (rt->flags & R_PUBLIC) ? HTTP_PUBLIC_BODY_LIMIT
+                                               : HTTP_BODY_LIMIT;
+    enum err_code code;
+    const char *problem = head_problem(c, method, rt, &code);
+    if (problem)
+        return refuse(c, cs, code, problem);
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+    int64_t n = -1;
+    if (cl && !parse_i64(cl, strlen(cl), &n))
+        return refuse(c, cs, ERR_MALFORMED, "Content-Length is not a number");
+    if (!te && n <= 0)
+        return MHD_YES; /* no body: the caller is checked with the request */
+    if (rt && !(rt->flags & R_PUBLIC)) {
+        struct ctx cx = {.a = &cs->arena};
+        err_clear(&cx.err);
+        rq.session_token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "servitor_session");
+        rq.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+        enum err_code rc =
+            !(cx.db = worker_db(&cx.err)) ? ERR_UNAVAILABLE : authenticate(&cx, &rq, &cs->sess);
+        if (rc == ERR_OK && !ctx_can(&cx, rt->perm))
+            rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
+        if (cx.db && db_in_tx(cx.db))
+            db_rollback(cx.db);
+        if (cx.db) { /* a session refresh is committed now, not held over the body */
+            struct err ce;
+            err_clear(&ce);
+            db_group_finish(cx.db, &ce);
+        }
+        if (rc != ERR_OK)
+            return refuse(c, cs, rc, cx.err.message);
+        cs->user = cx.user;
+        cs->authed = true;
+    }
+    if (n > (int64_t)cs->limit) {
+        /* a body a little over the limit is read and thrown away, so that
+         * the client, still sending, gets the 413 cleanly; a huge one, a
+         * file, or one from an unknown caller is refused at once */
+        if (n > HTTP_DISCARD_LIMIT || cs->limit != HTTP_BODY_LIMIT)
+            return refuse_too_big(c, cs);
+        cs->too_big = true;
+        return MHD_YES;
+    }
+    struct err e;
+    err_clear(&e);
+    if (body_begin(&cs->body, cs->limit, upload, n, &e) != ERR_OK)
+        return refuse(c, cs, e.code, e.message);
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -448,45 +517,36 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct conn_state *cs = *con_cls;
     if (!cs) {
         cs = xcalloc(1, sizeof(*cs));
-        arena_init(&cs->arena, 16384);
-        /* uploads may be larger than JSON bodies: the route decides */
-        struct http_req probe = {0};
-        bool other_method;
-        const struct route *rt = route_match(method, url, &probe, &other_method);
-        cs->limit = rt && (rt->flags & R_UPLOAD) ? HTTP_UPLOAD_LIMIT : HTTP_BODY_LIMIT;
-        buf_init(&cs->body, cs->limit);
-        cs->started = now_seconds();
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        int64_t n;
         *con_cls = cs;
+        arena_init(&cs->arena, 16384);
+        cs->body.fd = -1;
+        cs->started = now_seconds();
         guard_headers_done(c);
-        enum err_code problem_code;
-        const char *problem = head_problem(c, method, rt, &problem_code);
-        if (problem)
-            return refuse(c, cs, problem_code, problem);
-        if (cl && parse_i64(cl, strlen(cl), &n) && n > (int64_t)cs->limit) {
-            /* a body a little over the limit is read and thrown away, so
-             * that the client, still sending, gets the 413 cleanly; a
-             * huge one is refused at once, before "100 Continue" */
-            if (n > HTTP_DISCARD_LIMIT || cs->limit > HTTP_BODY_LIMIT)
-                return refuse_too_big(c, cs);
-            cs->too_big = true;
-            buf_release(&cs->body);
-        }
-        return MHD_YES;
+        return on_head(c, cs, method, url);
     }
     if (*upload_size) {
         guard_body_bytes(c, *upload_size);
-        if (!cs->too_big && !buf_add(&cs->body, upload_data, *upload_size)) {
-            cs->too_big = true;
-            cs->discarded = cs->body.len;
-            buf_release(&cs->body);
-        }
-        if (cs->too_big)
-            cs->discarded += *upload_size;
+        size_t n = *upload_size;
         *upload_size = 0;
-        if (cs->too_big && !cs->responded && cs->discarded > HTTP_DISCARD_LIMIT)
-            return refuse_too_big(c, cs); /* enough: answer and close */
+        if (cs->too_big) {
+            cs->discarded += n;
+            if (!cs->responded && cs->discarded > HTTP_DISCARD_LIMIT)
+                return refuse_too_big(c, cs); /* enough: answer and close */
+            return MHD_YES;
+        }
+        switch (body_add(&cs->body, upload_data, n)) {
+        case BODY_ADDED:
+            return MHD_YES;
+        case BODY_TOO_BIG:
+            cs->too_big = true;
+            cs->discarded = cs->body.len + n;
+            body_release(&cs->body);
+            return cs->discarded > HTTP_DISCARD_LIMIT ? refuse_too_big(c, cs) : MHD_YES;
+        case BODY_BUSY:
+            return refuse(c, cs, ERR_UNAVAILABLE, "the server is busy: try again in a moment");
+        case BODY_FAILED:
+            return refuse(c, cs, ERR_UNAVAILABLE, "cannot take the file now");
+        }
         return MHD_YES;
     }
     if (cs->too_big && !cs->responded)
@@ -502,8 +562,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct session sess;
     rq.params = arena_alloc(cx.a, sizeof(struct param) * 64);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &rq);
-    rq.body = cs->body.p;
-    rq.body_len = cs->body.len;
     rq.body_too_big = cs->too_big;
     rq.session_token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "servitor_session");
     rq.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -515,14 +573,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     bool path_found = false;
     const struct route *rt = route_match(method, url, &rq, &path_found);
     enum err_code rc;
-    if (!rt) {
+    if (cs->authed) {
+        cx.user = cs->user;
+        rq.session = &cs->sess;
+    }
+    if ((rc = body_finish(&cs->body, &rq.body, &rq.body_len, &cx.err)) != ERR_OK) {
+        /* rc set */
+    } else if (!rt) {
         rc = path_found ? ctx_fail(&cx, ERR_METHOD, "method %s not allowed here", method)
                         : ctx_fail(&cx, ERR_NOTFOUND, "no such resource");
     } else if (!(cx.db = worker_db(&cx.err))) {
         rc = ERR_UNAVAILABLE;
     } else if ((rt->flags & R_SAME_ORIGIN) && cross_site(&rq)) {
         rc = ctx_fail(&cx, ERR_FORBIDDEN, "a request from another site is refused");
-    } else if (!(rt->flags & R_PUBLIC) && (rc = authenticate_read(&cx, &rq, &sess)) != ERR_OK) {
+    } else if (!(rt->flags & R_PUBLIC) && !cs->authed &&
+               (rc = authenticate_read(&cx, &rq, &sess)) != ERR_OK) {
         /* rc set */
     } else if (!(rt->flags & R_PUBLIC) && !ctx_can(&cx, rt->perm)) {
         rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
@@ -560,7 +625,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!cs)
         return;
     arena_free(&cs->arena);
-    buf_release(&cs->body);
+    body_release(&cs->body);
     free(cs);
     *con_cls = NULL;
 }
@@ -652,6 +717,7 @@ int server_run(const struct server_opts *opts)
     }
     signal(SIGPIPE, SIG_IGN);
     guard_init();
+    body_init(opts->spool_dir);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)opts->port, NULL,
         NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { makeDb, runOk, startServe, client, assertError, sleep } from './harness.mjs';
 
-let db, srv, api, admin;
+let db, srv, api, admin, bodies, auditor;
 
 // slow-client limits small enough to watch them act within a test
 const GUARD_ENV = {
@@ -25,18 +25,24 @@ before(async () => {
   api = client(srv.base);
   admin = await api.login('admin', 'admin12345');
   assert.equal(admin.status, 200, admin.text);
+  auditor = await api.login('auditor', 'demo12345');
+  assert.equal(auditor.status, 200, auditor.text);
+  // a second server on the same database for the bodies: no slow-client
+  // deadlines in the way, a small memory budget for bodies
+  bodies = await startServe(db.url, { env: { SERVITOR_BODY_MEMORY: '2', SERVITOR_ADDRESS_CONNECTIONS: '200' } });
 });
 
 after(async () => {
+  await bodies?.stop();
   await srv?.stop();
   db?.cleanup();
 });
 
 /** Sends raw bytes on a new connection (from `from`, a loopback address);
  *  resolves with what came back and whether the server closed it. */
-function raw(bytes, { from = '127.0.0.1', waitMs = 3000 } = {}) {
+function raw(bytes, { from = '127.0.0.1', waitMs = 3000, port = srv.port } = {}) {
   return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port: srv.port, localAddress: from });
+    const s = net.connect({ host: '127.0.0.1', port, localAddress: from });
     let out = '';
     const timer = setTimeout(() => { s.destroy(); resolve({ out, closed: false }); }, waitMs);
     s.on('data', (d) => { out += d; });
@@ -47,9 +53,9 @@ function raw(bytes, { from = '127.0.0.1', waitMs = 3000 } = {}) {
 }
 
 /** Opens a connection and keeps it; resolves once connected. */
-function hold(first, { from = '127.0.0.1' } = {}) {
+function hold(first, { from = '127.0.0.1', port = srv.port } = {}) {
   return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port: srv.port, localAddress: from }, () => {
+    const s = net.connect({ host: '127.0.0.1', port, localAddress: from }, () => {
       if (first) s.write(first);
       resolve(s);
     });
@@ -241,3 +247,74 @@ test('a body trickled below SERVITOR_BODY_MIN_RATE is cut', async () => {
   assert.ok(await metric('servitor_connections_cut_total', 'reason="body"') >= cut + 1);
 });
 
+
+// ---- no body is read before the caller is known ------------------------------
+
+const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+const uploadHead = (extra = '', length = 9 * 1024 * 1024) => `POST /api/v1/requests/1/attachments?name=a.txt HTTP/1.1\r\n` +
+  `Host: x\r\nContent-Length: ${length}\r\n${extra}\r\n`;
+
+test('an upload from nobody is answered 401 at once, before "100 Continue" and before the body', async () => {
+  const r = await raw(uploadHead('Expect: 100-continue\r\n'), { port: bodies.port, waitMs: 2000 });
+  assert.match(r.out, /^HTTP\/1\.1 401 /, r.out.slice(0, 200));
+  assert.doesNotMatch(r.out, /100 Continue/);
+  assert.ok(r.closed, 'closed: the body is never read');
+  const e = await raw(`POST /api/v1/intake/email HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n`, { port: bodies.port, waitMs: 2000 });
+  assert.match(e.out, /^HTTP\/1\.1 401 /, 'the e-mail route too');
+});
+
+test('a wrong CSRF token or a role without the right is refused before the body', async () => {
+  let r = await raw(uploadHead(`Cookie: ${admin.cookie}\r\nX-CSRF-Token: wrong\r\n`), { port: bodies.port, waitMs: 2000 });
+  assert.match(r.out, /^HTTP\/1\.1 403 /);
+  assert.ok(r.closed);
+  r = await raw(uploadHead(`Cookie: ${auditor.cookie}\r\nX-CSRF-Token: ${auditor.csrf}\r\nExpect: 100-continue\r\n`), { port: bodies.port, waitMs: 2000 });
+  assert.match(r.out, /^HTTP\/1\.1 403 /, 'the auditor may not attach files');
+  assert.doesNotMatch(r.out, /100 Continue/);
+  r = await raw(uploadHead(`Cookie: ${admin.cookie}\r\nX-CSRF-Token: ${admin.csrf}\r\nExpect: 100-continue\r\n`), { port: bodies.port, waitMs: 700 });
+  assert.match(r.out, /^HTTP\/1\.1 100 Continue/, 'the right caller is asked for the body');
+});
+
+test('routes open to anyone take small bodies only (64 KiB)', async () => {
+  const r = await fetch(`${srv.base}/api/v1/public/requests`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.60.0.9' },
+    body: JSON.stringify({ name: 'x', phone: '+79990000000', description: 'я'.repeat(40000), consent: true }),
+  });
+  assert.equal(r.status, 413);
+});
+
+test('held uploads are spooled to disk: the process does not grow by what they sent', async () => {
+  const start = rssOf(bodies.proc.pid);
+  const socks = [];
+  const chunk = Buffer.alloc(1024 * 1024, 'y');
+  for (let i = 0; i < 24; i++) {
+    const s = await hold(uploadHead(`Cookie: ${admin.cookie}\r\nX-CSRF-Token: ${admin.csrf}\r\n`), { port: bodies.port });
+    for (let k = 0; k < 5; k++) s.write(chunk); // 5 of 9 MiB, then silence
+    socks.push(s);
+  }
+  await sleep(800); // the server takes what was sent
+  const grown = rssOf(bodies.proc.pid) - start;
+  for (const s of socks) s.destroy();
+  // 24 × 5 MiB = 120 MiB if the bodies were kept in memory
+  assert.ok(grown < 40 * 1024 * 1024, `resident memory grew by ${(grown / 1048576).toFixed(1)} MiB`);
+  const r = await fetch(`${bodies.base}/healthz`);
+  assert.equal(r.status, 200);
+});
+
+test('JSON bodies share a memory budget: over it, 503 with Retry-After, nothing half-read', async () => {
+  const head = `POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nCookie: ${admin.cookie}\r\nX-CSRF-Token: ${admin.csrf}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"kind":"person","notes":"`;
+  const a = await hold(head, { port: bodies.port });
+  const b = await hold(head, { port: bodies.port });
+  await sleep(300);
+  const c = await raw(head, { port: bodies.port, waitMs: 2000 });
+  assert.match(c.out, /^HTTP\/1\.1 503 /, c.out.slice(0, 200));
+  assert.match(c.out, /Retry-After: 1/i);
+  a.destroy();
+  b.destroy();
+  await sleep(300); // their share comes back when the server sees them go
+  const ok = await fetch(`${bodies.base}/api/v1/clients`, {
+    method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'person', name: 'После очереди' }) + ' '.repeat(900000), // fits only once the others gave back their share
+  });
+  assert.equal(ok.status, 201);
+});
