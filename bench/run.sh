@@ -26,9 +26,9 @@ SERVITOR_GROUP_COMMIT=${BENCH_GROUP_COMMIT:-1} SERVITOR_PWHASH=fast build/servit
 srv=$!
 for i in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
 base=http://127.0.0.1:$port
-csrf=$(curl -s -c "$work/cj" -X POST $base/api/v1/auth/login -d '{"login":"admin","password":"admin12345"}' | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
+csrf=$(curl -s -c "$work/cj" -H "Content-Type: application/json" -X POST $base/api/v1/auth/login -d '{"login":"admin","password":"admin12345"}' | sed 's/.*"csrf_token":"\([^"]*\)".*/\1/')
 mgr=$(curl -s -b "$work/cj" "$base/api/v1/users?q=manager" | sed 's/.*"id":\([0-9]*\).*"login":"manager".*/\1/')
-export TOKEN=$(curl -s -b "$work/cj" -H "X-CSRF-Token: $csrf" -X POST $base/api/v1/tokens -d "{\"name\":\"bench\",\"user_id\":$mgr}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+export TOKEN=$(curl -s -b "$work/cj" -H "X-CSRF-Token: $csrf" -H "Content-Type: application/json" -X POST $base/api/v1/tokens -d "{\"name\":\"bench\",\"user_id\":$mgr}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
 export MAXID=$requests MAXCLIENT=$clients
 run() { # name, wrk args…
   local name=$1; shift

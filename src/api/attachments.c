@@ -1,5 +1,6 @@
 /* attachments.c — uploading, listing and downloading a request's files
- * (api layer). The upload body is the file itself; its name comes as ?name=. */
+ * (api layer). The upload body is the file itself; its name comes as ?name=.
+ * A download is sent from disk as the client reads it, with Range. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,16 +82,14 @@ API_HANDLER(api_attachment_get)
 {
     int64_t id;
     struct attachment a;
-    char *data;
+    int fd;
     enum err_code rc = api_path_id(cx, rq, 0, &id);
     if (rc == ERR_OK)
-        rc = attachment_read(cx, id, &a, &data);
+        rc = attachment_open(cx, id, &a, &fd);
+    if (rc == ERR_OK)
+        rc = http_file(cx, rq, rs, fd, (uint64_t)a.size, a.content_type);
     if (rc != ERR_OK)
         return rc;
-    rs->status = 200;
-    rs->content_type = a.content_type;
-    rs->body = data;
-    rs->len = (size_t)a.size;
     http_header(cx, rs, "Content-Disposition", disposition(cx, a.file_name));
     return ERR_OK;
 }

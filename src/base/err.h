@@ -15,6 +15,8 @@
     X(METHOD, 405, "method_not_allowed")                                                           \
     X(CONFLICT, 409, "conflict")                                                                   \
     X(TOOBIG, 413, "too_large")                                                                    \
+    X(MEDIATYPE, 415, "unsupported_media_type")                                                    \
+    X(RANGE, 416, "range_not_satisfiable")                                                         \
     X(INVALID, 422, "validation_failed")                                                           \
     X(LIMITED, 429, "rate_limited")                                                                \
     X(INTERNAL, 500, "internal")                                                                   \

@@ -52,6 +52,9 @@ static const struct command commands[] = {
      "own address SERVITOR_MAIL_FROM, a Message-ID taken before), 65 not a message\n"
      "or too large (nothing written; the MTA bounces it), 75 the database or the\n"
      "files are not available (the MTA tries again later). --files as for serve."},
+    {"settings", cmd_settings, "settings",
+     "Prints every SERVITOR_* environment setting: its value now, its default\n"
+     "and what it does (docs/operations.md explains them)."},
     {"audit", cmd_audit, "audit verify [--db PATH]",
      "Walks the audit log's hash chain. Exit status 0 when intact; otherwise\n"
      "names the first bad entry and exits with 1."},

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/timeutil.h"
+#include "base/settings.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "domain/desk/attachments.h"
@@ -55,15 +56,26 @@ int cmd_serve(int argc, char **argv)
         time_test_enable();
         fprintf(stderr, "servitor: test clock on: /test/* are routed (never in production)\n");
     }
+    char spool[600]; /* uploads being received: on the files' disk, not in /tmp (tmpfs) */
+    snprintf(spool, sizeof(spool), "%s/.incoming", files);
     struct server_opts opts = {
         .listen_host = host,
         .port = (int)port,
         .db_url = url,
         .db_read_url = cli_opt(argc, argv, "--db-read"),
         .threads = (int)threads,
+        .spool_dir = spool,
         .trust_proxy =
             cli_flag(argc, argv, "--trust-proxy") ||
             (getenv("SERVITOR_TRUST_PROXY") && !strcmp(getenv("SERVITOR_TRUST_PROXY"), "1")),
     };
     return server_run(&opts);
+}
+
+int cmd_settings(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    settings_print(stdout);
+    return 0;
 }

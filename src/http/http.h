@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "core/ctx.h"
@@ -17,6 +18,8 @@
 #include "core/entity.h"
 
 #define HTTP_BODY_LIMIT (1024 * 1024) /* JSON bodies over 1 MiB get 413 */
+/* bodies of routes open to anyone (login, the public form) */
+#define HTTP_PUBLIC_BODY_LIMIT (64 * 1024)
 /* an oversized body up to this size is read and dropped before the 413, so
  * that clients still sending see the answer; beyond it the connection closes */
 #define HTTP_UPLOAD_LIMIT  (10 * 1024 * 1024) /* attachments */
@@ -54,6 +57,11 @@ struct http_resp {
     char *body; /* malloc'ed (freed by the server) unless body_static */
     size_t len;
     bool body_static;
+    /* or a file sent from disk: len bytes of fd from file_offset (the
+     * server closes fd); see http_file */
+    bool file;
+    int fd;
+    uint64_t file_offset;
     int nheaders;
     struct http_header headers[HTTP_MAX_HEADERS];
 };
@@ -61,12 +69,13 @@ struct http_resp {
 typedef enum err_code (*http_handler)(struct ctx *cx, struct http_req *rq, struct http_resp *rs);
 
 enum route_flag {
-    R_PUBLIC = 1 << 0,  /* no authentication */
-    R_STATIC = 1 << 1,  /* a static asset: not counted as API in metrics */
-    R_UPLOAD = 1 << 3,  /* takes a file body up to HTTP_UPLOAD_LIMIT */
-    R_GENERIC = 1 << 2, /* a catch-all resource route: a fixed route of the same
-                           path with another method wins (405, not 404) */
-    R_TEST = 1 << 4,    /* routed only with the test clock on (SERVITOR_TEST_CLOCK=1) */
+    R_PUBLIC = 1 << 0,      /* no authentication */
+    R_STATIC = 1 << 1,      /* a static asset: not counted as API in metrics */
+    R_UPLOAD = 1 << 3,      /* takes a file body up to HTTP_UPLOAD_LIMIT */
+    R_GENERIC = 1 << 2,     /* a catch-all resource route: a fixed route of the same
+                               path with another method wins (405, not 404) */
+    R_TEST = 1 << 4,        /* routed only with the test clock on (SERVITOR_TEST_CLOCK=1) */
+    R_SAME_ORIGIN = 1 << 5, /* refused from another site's page (login) */
 };
 
 struct route {
@@ -89,6 +98,11 @@ const struct route *route_match(const char *method, const char *path, struct htt
 void http_json(struct http_resp *rs, int status, void *json);
 void http_header(struct ctx *cx, struct http_resp *rs, const char *name, const char *value);
 const char *http_request_header(struct http_req *rq, const char *name);
+/* Answers with a file (size bytes of fd, which is handed over): the whole
+ * file, or the one byte range the request's Range header asks for (206), or
+ * 416 for a range outside the file. */
+enum err_code http_file(struct ctx *cx, struct http_req *rq, struct http_resp *rs, int fd,
+                        uint64_t size, const char *content_type);
 
 /* Server. */
 struct server_opts {
@@ -97,7 +111,8 @@ struct server_opts {
     const char *db_url;
     const char *db_read_url; /* optional PostgreSQL replica for reports */
     int threads;
-    bool trust_proxy; /* take the client address from X-Forwarded-For */
+    bool trust_proxy;      /* take the client address from X-Forwarded-For */
+    const char *spool_dir; /* file bodies being received */
 };
 /* Runs until SIGINT/SIGTERM. Returns a process exit status. */
 int server_run(const struct server_opts *opts);

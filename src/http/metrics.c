@@ -5,13 +5,14 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "http/guard.h"
 #include "http/http.h"
 #include "base/banned.h"
 
 #define MAX_ROUTES 64
 
-static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405,
-                               409, 413, 422, 429, 500, 503, 0 /* other */};
+static const int statuses[] = {200, 201, 204, 206, 400, 401, 403, 404, 405,
+                               409, 413, 415, 416, 422, 429, 500, 503, 0 /* other */};
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]))
 
 static const double buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
@@ -91,5 +92,15 @@ char *metrics_render(size_t *len)
                    "# TYPE servitor_group_requests_total counter\n"
                    "servitor_group_requests_total %llu\n",
                    (unsigned long long)batches, (unsigned long long)grouped);
+    uint64_t idle, head, body;
+    guard_stats(&idle, &head, &body);
+    buf_printf(&b,
+               "# HELP servitor_connections_cut_total Connections cut by the slow-client "
+               "deadlines.\n"
+               "# TYPE servitor_connections_cut_total counter\n"
+               "servitor_connections_cut_total{reason=\"idle\"} %llu\n"
+               "servitor_connections_cut_total{reason=\"head\"} %llu\n"
+               "servitor_connections_cut_total{reason=\"body\"} %llu\n",
+               (unsigned long long)idle, (unsigned long long)head, (unsigned long long)body);
     return buf_detach(&b, len);
 }

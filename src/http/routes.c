@@ -21,7 +21,7 @@ const struct route routes[] = {
     {"POST",   "/api/v1/public/requests",               api_public_request, 0,              R_PUBLIC},
     {"GET",    "/api/v1/public/status",                 api_public_status, 0,               R_PUBLIC},
     {"GET",    "/api/v1/public/:entity/status",         api_public_view,   0,               R_PUBLIC},
-    {"POST",   "/api/v1/auth/login",                    api_login,         0,               R_PUBLIC},
+    {"POST",   "/api/v1/auth/login",                    api_login,         0,               R_PUBLIC | R_SAME_ORIGIN},
     {"POST",   "/api/v1/auth/logout",                   api_logout,        0,               0},
     {"GET",    "/api/v1/auth/me",                       api_me,            0,               0},
     {"GET",    "/api/v1/meta",                          api_meta,          0,               0},

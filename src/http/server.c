@@ -8,6 +8,7 @@
  * queued on the last callback, never the first: libmicrohttpd 0.9.75 drops
  * keep-alive when answered on the first. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -16,16 +17,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
 #include "base/buf.h"
+#include "base/settings.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "core/auth.h"
 #include "core/jobs.h"
 #include "domain/domain.h"
+#include "http/body.h"
+#include "http/guard.h"
 #include "http/http.h"
 #include "base/banned.h"
 
@@ -34,12 +39,16 @@ static volatile sig_atomic_t stop_requested;
 
 struct conn_state {
     struct arena arena;
-    struct buf body;
+    struct body body;
     bool too_big;
-    bool responded;   /* 413 queued while the body was still coming */
+    bool responded;   /* an error queued while the body was still coming */
     size_t discarded; /* bytes of an oversized body read and thrown away */
     size_t limit;     /* the body cap of the route */
     double started;
+    /* a caller sending a body is known before it is read */
+    const struct user *user;
+    bool authed;
+    struct session sess;
 };
 
 static double now_seconds(void)
@@ -83,6 +92,79 @@ const char *http_request_header(struct http_req *rq, const char *name)
     return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
+/* "bytes=a-b", "bytes=a-" or "bytes=-n" (one range; RFC 9110 §14.1.2) →
+ * [*from, *to] within size. 0: satisfiable, -1: outside the file, 1: not a
+ * single byte range (then the whole file is sent, as RFC 9110 allows). */
+static int parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *to)
+{
+    if (strncmp(h, "bytes=", 6) != 0 || strchr(h, ','))
+        return 1;
+    const char *p = h + 6, *dash = strchr(p, '-');
+    if (!dash)
+        return 1;
+    int64_t a = -1, b = -1;
+    if (dash > p && !parse_i64(p, (size_t)(dash - p), &a))
+        return 1;
+    if (dash[1] && !parse_i64(dash + 1, strlen(dash + 1), &b))
+        return 1;
+    if (a < 0 && b < 0)
+        return 1;
+    if (a < 0) { /* the last b bytes */
+        if (b == 0 || size == 0)
+            return -1;
+        *from = (uint64_t)b >= size ? 0 : size - (uint64_t)b;
+        *to = size - 1;
+        return 0;
+    }
+    if (b >= 0 && b < a)
+        return 1;
+    if ((uint64_t)a >= size)
+        return -1;
+    *from = (uint64_t)a;
+    *to = b < 0 || (uint64_t)b >= size ? size - 1 : (uint64_t)b;
+    return 0;
+}
+
+enum err_code http_file(struct ctx *cx, struct http_req *rq, struct http_resp *rs, int fd,
+                        uint64_t size, const char *content_type)
+{
+    const char *range = http_request_header(rq, "Range");
+    uint64_t from = 0, to = size ? size - 1 : 0;
+    int r = range ? parse_range(range, size, &from, &to) : 1;
+    if (r < 0) {
+        close(fd);
+        http_header(cx, rs, "Content-Range",
+                    arena_printf(cx->a, "bytes */%llu", (unsigned long long)size));
+        return ctx_fail(cx, ERR_RANGE, "the range is outside the file (%llu bytes)",
+                        (unsigned long long)size);
+    }
+    rs->status = r == 0 ? 206 : 200;
+    rs->content_type = content_type;
+    rs->file = true;
+    rs->fd = fd;
+    rs->file_offset = from;
+    rs->len = size ? (size_t)(to - from + 1) : 0;
+    http_header(cx, rs, "Accept-Ranges", "bytes");
+    if (r == 0)
+        http_header(cx, rs, "Content-Range",
+                    arena_printf(cx->a, "bytes %llu-%llu/%llu", (unsigned long long)from,
+                                 (unsigned long long)to, (unsigned long long)size));
+    return ERR_OK;
+}
+
+/* Drops the body a response holds (an error replaces it); its headers
+ * stay for error_response to keep or clear. */
+static void resp_release(struct http_resp *rs)
+{
+    if (rs->file)
+        close(rs->fd);
+    else if (rs->body && !rs->body_static)
+        free(rs->body);
+    rs->file = false;
+    rs->body = NULL;
+    rs->len = 0;
+}
+
 static void error_response(struct ctx *cx, struct http_resp *rs)
 {
     struct err *e = &cx->err;
@@ -98,7 +180,8 @@ static void error_response(struct ctx *cx, struct http_resp *rs)
         json_object_set_new(fields, e->fields[i].name, json_string(e->fields[i].code));
     json_t *body = json_pack("{s:{s:s,s:s,s:o}}", "error", "code", err_code_str(e->code), "message",
                              e->message, "fields", fields);
-    rs->nheaders = 0;
+    if (e->code != ERR_RANGE) /* a 416 keeps its Content-Range */
+        rs->nheaders = 0;
     http_json(rs, err_http_status(e->code), body);
     if (e->code == ERR_LIMITED && e->retry_after > 0)
         http_header(cx, rs, "Retry-After", arena_printf(cx->a, "%d", e->retry_after));
@@ -139,6 +222,22 @@ static const char *client_address(struct ctx *cx, struct MHD_Connection *c)
     return arena_strdup(cx->a, addr);
 }
 
+/* Was the request sent by another site's page? Browsers say so in
+ * Sec-Fetch-Site; older ones only send Origin, compared with Host. A request
+ * with neither (curl, scripts) is not a browser's cross-site request. */
+static bool cross_site(struct http_req *rq)
+{
+    const char *site = http_request_header(rq, "Sec-Fetch-Site");
+    if (site)
+        return strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+    const char *origin = http_request_header(rq, "Origin");
+    if (!origin)
+        return false;
+    const char *host = http_request_header(rq, "Host");
+    const char *authority = strstr(origin, "://");
+    return !host || !authority || strcmp(authority + 3, host) != 0;
+}
+
 /* Who is asking: a bearer token, or a session cookie (with the CSRF token on
  * writes). */
 static enum err_code authenticate(struct ctx *cx, struct http_req *rq, struct session *s)
@@ -160,6 +259,8 @@ static enum err_code authenticate(struct ctx *cx, struct http_req *rq, struct se
     cx->user = u;
     rq->session = s;
     bool safe = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
+    if (!safe && cross_site(rq))
+        return ctx_fail(cx, ERR_FORBIDDEN, "a request from another site is refused");
     if (!safe) {
         size_t n = strlen(s->csrf);
         if (!rq->csrf || strlen(rq->csrf) != n || sodium_memcmp(rq->csrf, s->csrf, n) != 0)
@@ -195,11 +296,18 @@ static void add_security_headers(struct MHD_Response *r)
 
 static enum MHD_Result send_response(struct MHD_Connection *c, struct http_resp *rs)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        rs->len, rs->body ? rs->body : (char *)"",
-        rs->body_static || !rs->body ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
-    if (!r)
+    struct MHD_Response *r;
+    if (rs->file) /* read from disk as the client takes it; MHD closes fd */
+        r = MHD_create_response_from_fd_at_offset64(rs->len, rs->fd, rs->file_offset);
+    else
+        r = MHD_create_response_from_buffer(rs->len, rs->body ? rs->body : (char *)"",
+                                            rs->body_static || !rs->body ? MHD_RESPMEM_PERSISTENT
+                                                                         : MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        if (rs->file)
+            close(rs->fd);
         return MHD_NO;
+    }
     add_security_headers(r);
     if (rs->content_type)
         MHD_add_response_header(r, "Content-Type", rs->content_type);
@@ -217,19 +325,136 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_resp 
 
 static int route_index(const struct route *rt) { return rt ? (int)(rt - routes) : -1; }
 
-/* Answers 413 while the body is (or would be) still coming; libmicrohttpd
- * then closes the connection. */
-static enum MHD_Result refuse_too_big(struct MHD_Connection *c, struct conn_state *cs)
+/* Answers an error while the body is (or would be) still coming, and closes
+ * the connection after it: what follows the head is not read. */
+static enum MHD_Result refuse(struct MHD_Connection *c, struct conn_state *cs, enum err_code code,
+                              const char *message)
 {
-    buf_release(&cs->body);
+    body_release(&cs->body);
     cs->too_big = cs->responded = true;
     struct ctx cx = {.a = &cs->arena};
     struct http_resp rs = {0};
     err_clear(&cx.err);
-    ctx_fail(&cx, ERR_TOOBIG, "the body is larger than %zu bytes", cs->limit);
+    ctx_fail(&cx, code, "%s", message);
     error_response(&cx, &rs);
+    http_header(&cx, &rs, "Connection", "close");
+    if (code == ERR_UNAVAILABLE)
+        http_header(&cx, &rs, "Retry-After", "1");
     metrics_count(-1, rs.status, now_seconds() - cs->started);
     return send_response(c, &rs);
+}
+
+static enum MHD_Result refuse_too_big(struct MHD_Connection *c, struct conn_state *cs)
+{
+    return refuse(c, cs, ERR_TOOBIG,
+                  arena_printf(&cs->arena, "the body is larger than %zu bytes", cs->limit));
+}
+
+struct framing {
+    int lengths; /* Content-Length headers */
+    bool lengths_differ;
+    const char *length;
+    bool chunked; /* Transfer-Encoding present */
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (!strcasecmp(key, "Content-Length")) {
+        if (f->lengths++ && strcmp(f->length, value ? value : "") != 0)
+            f->lengths_differ = true;
+        f->length = value ? value : "";
+    } else if (!strcasecmp(key, "Transfer-Encoding")) {
+        f->chunked = true;
+    }
+    return MHD_YES;
+}
+
+/* The checks a request's head must pass before its body is read: one way
+ * to tell the body's length (RFC 9112 §6.3: two different lengths, or a
+ * length beside Transfer-Encoding, is how requests are smuggled past
+ * proxies), and JSON routes take JSON — a form another site posts as
+ * text/plain or urlencoded is refused. NULL when it passes. */
+static const char *head_problem(struct MHD_Connection *c, const char *method,
+                                const struct route *rt, enum err_code *code)
+{
+    struct framing f = {0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    *code = ERR_MALFORMED;
+    if (f.lengths_differ)
+        return "conflicting Content-Length headers";
+    if (f.lengths && f.chunked)
+        return "both Content-Length and Transfer-Encoding";
+    bool has_body = f.chunked || (f.lengths && strcmp(f.length, "0") != 0);
+    bool writes = !strcmp(method, "POST") || !strcmp(method, "PATCH") || !strcmp(method, "PUT");
+    if (!rt || !has_body || !writes || (rt->flags & R_UPLOAD))
+        return NULL;
+    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    size_t n = strlen("application/json");
+    if (type && !strncasecmp(type, "application/json", n) &&
+        (type[n] == 0 || type[n] == ';' || type[n] == ' '))
+        return NULL;
+    *code = ERR_MEDIATYPE;
+    return "the body must be JSON: send Content-Type: application/json";
+}
+
+/* Before the body is read, the caller must be known and allowed to call the
+ * route (401/403 now, not after 10 MiB), and the body must fit: its route's
+ * limit, and the memory budget. libmicrohttpd sends "100 Continue" only when
+ * this lets the request go on. */
+static enum MHD_Result on_head(struct MHD_Connection *c, struct conn_state *cs, const char *method,
+                               const char *url)
+{
+    struct http_req rq = {.method = method, .path = url, .conn = c};
+    bool other_method;
+    const struct route *rt = route_match(method, url, &rq, &other_method);
+    bool upload = rt && (rt->flags & R_UPLOAD);
+    cs->limit = upload                         ? HTTP_UPLOAD_LIMIT
+                : rt && (rt->flags & R_PUBLIC) ? HTTP_PUBLIC_BODY_LIMIT
+                                               : HTTP_BODY_LIMIT;
+    enum err_code code;
+    const char *problem = head_problem(c, method, rt, &code);
+    if (problem)
+        return refuse(c, cs, code, problem);
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+    int64_t n = -1;
+    if (cl && !parse_i64(cl, strlen(cl), &n))
+        return refuse(c, cs, ERR_MALFORMED, "Content-Length is not a number");
+    if (!te && n <= 0)
+        return MHD_YES; /* no body: the caller is checked with the request */
+    if (rt && !(rt->flags & R_PUBLIC)) {
+        struct ctx cx = {.a = &cs->arena};
+        err_clear(&cx.err);
+        rq.session_token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "servitor_session");
+        rq.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+        enum err_code rc = ctx_begin(&cx, CTX_READ);
+        if (rc == ERR_OK)
+            rc = authenticate(&cx, &rq, &cs->sess);
+        if (rc == ERR_OK && !ctx_can(&cx, rt->perm))
+            rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
+        rc = ctx_end(&cx, rc);
+        if (rc != ERR_OK)
+            return refuse(c, cs, rc, cx.err.message);
+        cs->user = cx.user;
+        cs->authed = true;
+    }
+    if (n > (int64_t)cs->limit) {
+        /* a body a little over the limit is read and thrown away, so that
+         * the client, still sending, gets the 413 cleanly; a huge one, a
+         * file, or one from an unknown caller is refused at once */
+        if (n > HTTP_DISCARD_LIMIT || cs->limit != HTTP_BODY_LIMIT)
+            return refuse_too_big(c, cs);
+        cs->too_big = true;
+        return MHD_YES;
+    }
+    struct err e;
+    err_clear(&e);
+    if (body_begin(&cs->body, cs->limit, upload, n, &e) != ERR_OK)
+        return refuse(c, cs, e.code, e.message);
+    return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -241,45 +466,43 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct conn_state *cs = *con_cls;
     if (!cs) {
         cs = xcalloc(1, sizeof(*cs));
-        arena_init(&cs->arena, 16384);
-        /* uploads may be larger than JSON bodies: the route decides */
-        struct http_req probe = {0};
-        bool other_method;
-        const struct route *rt = route_match(method, url, &probe, &other_method);
-        cs->limit = rt && (rt->flags & R_UPLOAD) ? HTTP_UPLOAD_LIMIT : HTTP_BODY_LIMIT;
-        buf_init(&cs->body, cs->limit);
-        cs->started = now_seconds();
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        int64_t n;
         *con_cls = cs;
-        if (cl && parse_i64(cl, strlen(cl), &n) && n > (int64_t)cs->limit) {
-            /* a body a little over the limit is read and thrown away, so
-             * that the client, still sending, gets the 413 cleanly; a
-             * huge one is refused at once, before "100 Continue" */
-            if (n > HTTP_DISCARD_LIMIT || cs->limit > HTTP_BODY_LIMIT)
-                return refuse_too_big(c, cs);
-            cs->too_big = true;
-            buf_release(&cs->body);
-        }
-        return MHD_YES;
+        arena_init(&cs->arena, 16384);
+        cs->body.fd = -1;
+        cs->started = now_seconds();
+        guard_headers_done(c);
+        return on_head(c, cs, method, url);
     }
     if (*upload_size) {
-        if (!cs->too_big && !buf_add(&cs->body, upload_data, *upload_size)) {
-            cs->too_big = true;
-            cs->discarded = cs->body.len;
-            buf_release(&cs->body);
-        }
-        if (cs->too_big)
-            cs->discarded += *upload_size;
+        guard_body_bytes(c, *upload_size);
+        size_t n = *upload_size;
         *upload_size = 0;
-        if (cs->too_big && !cs->responded && cs->discarded > HTTP_DISCARD_LIMIT)
-            return refuse_too_big(c, cs); /* enough: answer and close */
+        if (cs->too_big) {
+            cs->discarded += n;
+            if (!cs->responded && cs->discarded > HTTP_DISCARD_LIMIT)
+                return refuse_too_big(c, cs); /* enough: answer and close */
+            return MHD_YES;
+        }
+        switch (body_add(&cs->body, upload_data, n)) {
+        case BODY_ADDED:
+            return MHD_YES;
+        case BODY_TOO_BIG:
+            cs->too_big = true;
+            cs->discarded = cs->body.len + n;
+            body_release(&cs->body);
+            return cs->discarded > HTTP_DISCARD_LIMIT ? refuse_too_big(c, cs) : MHD_YES;
+        case BODY_BUSY:
+            return refuse(c, cs, ERR_UNAVAILABLE, "the server is busy: try again in a moment");
+        case BODY_FAILED:
+            return refuse(c, cs, ERR_UNAVAILABLE, "cannot take the file now");
+        }
         return MHD_YES;
     }
     if (cs->too_big && !cs->responded)
         return refuse_too_big(c, cs);
     if (cs->responded)
         return MHD_YES;
+    guard_answering(c);
 
     struct ctx cx = {.a = &cs->arena};
     err_clear(&cx.err);
@@ -288,8 +511,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct session sess;
     rq.params = arena_alloc(cx.a, sizeof(struct param) * 64);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &rq);
-    rq.body = cs->body.p;
-    rq.body_len = cs->body.len;
     rq.body_too_big = cs->too_big;
     rq.session_token = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "servitor_session");
     rq.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -301,12 +522,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     bool path_found = false;
     const struct route *rt = route_match(method, url, &rq, &path_found);
     enum err_code rc;
-    if (!rt) {
+    if (cs->authed) {
+        cx.user = cs->user;
+        rq.session = &cs->sess;
+    }
+    if ((rc = body_finish(&cs->body, &rq.body, &rq.body_len, &cx.err)) != ERR_OK) {
+        /* rc set */
+    } else if (!rt) {
         rc = path_found ? ctx_fail(&cx, ERR_METHOD, "method %s not allowed here", method)
                         : ctx_fail(&cx, ERR_NOTFOUND, "no such resource");
     } else if ((rc = ctx_begin(&cx, request_mode(rt, method))) != ERR_OK) {
         /* rc set: the database cannot be reached */
-    } else if (!(rt->flags & R_PUBLIC) && (rc = authenticate(&cx, &rq, &sess)) != ERR_OK) {
+    } else if ((rt->flags & R_SAME_ORIGIN) && cross_site(&rq)) {
+        rc = ctx_fail(&cx, ERR_FORBIDDEN, "a request from another site is refused");
+    } else if (!(rt->flags & R_PUBLIC) && !cs->authed &&
+               (rc = authenticate(&cx, &rq, &sess)) != ERR_OK) {
         /* rc set */
     } else if (!(rt->flags & R_PUBLIC) && !ctx_can(&cx, rt->perm)) {
         rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
@@ -317,9 +547,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
      * answers once its batch is durable */
     rc = ctx_end(&cx, rc);
     if (rc != ERR_OK) {
-        if (rs.body && !rs.body_static)
-            free(rs.body);
-        rs = (struct http_resp){0};
+        resp_release(&rs);
         error_response(&cx, &rs);
     }
     enum MHD_Result ret = send_response(c, &rs);
@@ -331,15 +559,30 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode code)
 {
     (void)cls;
-    (void)c;
     (void)code;
+    guard_idle(c);
     struct conn_state *cs = *con_cls;
     if (!cs)
         return;
     arena_free(&cs->arena);
-    buf_release(&cs->body);
+    body_release(&cs->body);
     free(cs);
     *con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls;
+    guard_connection(c, socket_context, toe == MHD_CONNECTION_NOTIFY_CLOSED);
+}
+
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)uri;
+    guard_request_line(c);
+    return NULL; /* the access handler's first call still sees no state */
 }
 
 static void on_signal(int sig)
@@ -375,13 +618,18 @@ int server_run(const struct server_opts *opts)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    guard_init();
+    body_init(opts->spool_dir);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)opts->port, NULL,
         NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_END);
+        (unsigned)setting_int(SET_IDLE_TIMEOUT), MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)setting_int(SET_MAX_CONNECTIONS), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)setting_int(SET_ADDRESS_CONNECTIONS), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_URI_LOG_CALLBACK,
+        on_request_line, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "servitor: cannot listen on %s:%d (in use?)\n", opts->listen_host,
                 opts->port);
@@ -394,8 +642,10 @@ int server_run(const struct server_opts *opts)
     fflush(stdout);
     pthread_t jobs;
     bool jobs_started = pthread_create(&jobs, NULL, jobs_thread, NULL) == 0;
-    while (!stop_requested)
+    while (!stop_requested) {
         usleep(100 * 1000);
+        guard_sweep();
+    }
     MHD_stop_daemon(d);
     if (jobs_started)
         pthread_join(jobs, NULL);

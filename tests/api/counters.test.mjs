@@ -76,7 +76,7 @@ test('creates, transitions, deletes, the public form and the SLA job keep them e
   assert.ok(back.status === 200);
   assert.equal((await call(srv.base, mgr, 'DELETE', `/api/v1/requests/${b.id}`)).status, 204);
   await same();
-  await fetch(srv.base + '/api/v1/public/requests', { method: 'POST', headers: { 'x-forwarded-for': '10.98.1.1' },
+  await fetch(srv.base + '/api/v1/public/requests', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.98.1.1' },
     body: JSON.stringify({ name: 'Гость', phone: '+79005554433', description: 'Сломалось', consent: true }) });
   await same();
   // the job breaches a request whose first answer was due at once

@@ -37,7 +37,7 @@ function errorShape(r) {
 // ---- authentication ----------------------------------------------------------
 
 test('login answers the user, a CSRF token and an HttpOnly SameSite cookie', async () => {
-  const r = await fetch(srv.base + '/api/v1/auth/login', { method: 'POST', headers: { 'x-forwarded-for': nextAddr() },
+  const r = await fetch(srv.base + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': nextAddr() },
     body: JSON.stringify({ login: 'manager', password: 'demo12345' }) });
   assert.equal(r.status, 200);
   const body = await r.json();
@@ -106,7 +106,7 @@ test('API tokens: made by an admin, shown once, work without CSRF, stop working 
 
 test('10 failed logins for one login give 429 with Retry-After, even for the right password', async () => {
   for (let i = 0; i < 10; i++) assert.equal((await login(srv.base, 'auditor', 'bad-password', nextAddr())).status, 401);
-  const r = await fetch(srv.base + '/api/v1/auth/login', { method: 'POST', headers: { 'x-forwarded-for': nextAddr() },
+  const r = await fetch(srv.base + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': nextAddr() },
     body: JSON.stringify({ login: 'auditor', password: 'demo12345' }) });
   assert.equal(r.status, 429);
   assert.ok(Number(r.headers.get('retry-after')) > 0);
@@ -190,7 +190,7 @@ for (const [resource, make] of Object.entries(samples)) {
     assert.equal(noVersion.status, 422);
     assert.equal(noVersion.json.error.fields.version, 'required');
     const viaIfMatch = await fetch(`${srv.base}/api/v1/${resource}/${c.json.id}`, { method: 'PATCH',
-      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'if-match': '"2"' }, body: JSON.stringify({ [field]: 'по If-Match' }) });
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'if-match': '"2"', 'content-type': 'application/json' }, body: JSON.stringify({ [field]: 'по If-Match' }) });
     assert.equal(viaIfMatch.status, 200);
     assert.equal((await viaIfMatch.json()).version, 3);
     assert.equal((await api(admin, 'DELETE', `/api/v1/${resource}/${c.json.id}?version=1`)).status, 409);

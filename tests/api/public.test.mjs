@@ -22,7 +22,7 @@ after(async () => {
 });
 
 async function submit(body, addr = from()) {
-  const r = await fetch(srv.base + '/api/v1/public/requests', { method: 'POST', headers: { 'x-forwarded-for': addr }, body: JSON.stringify(body) });
+  const r = await fetch(srv.base + '/api/v1/public/requests', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': addr }, body: JSON.stringify(body) });
   return { status: r.status, json: await r.json() };
 }
 async function status(number, code, addr = from()) {

@@ -99,7 +99,7 @@ test('by skill: the request type and the equipment category decide', async () =>
 
 test('requests from the public form are routed too', async () => {
   await rule({ name: 'С сайта', cond_channel: 'web_form', set_queue: 'Сайт', assign_mode: 'user', assign_user_id: mgrUser.id });
-  const r = await fetch(srv.base + '/api/v1/public/requests', { method: 'POST', headers: { 'x-forwarded-for': '10.91.0.1' },
+  const r = await fetch(srv.base + '/api/v1/public/requests', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.91.0.1' },
     body: JSON.stringify({ name: 'Гость', phone: '+79001112233', description: 'Сломалось', consent: true }) });
   const { number } = await r.json();
   const req = (await call(srv.base, mgr, 'GET', `/api/v1/requests?q=${encodeURIComponent(number)}`)).json.items[0];

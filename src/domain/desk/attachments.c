@@ -2,6 +2,7 @@
 #include "attachments.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,9 +193,9 @@ enum err_code attachment_list(struct ctx *cx, int64_t request_id, struct attachm
     return ERR_OK;
 }
 
-enum err_code attachment_read(struct ctx *cx, int64_t id, struct attachment *out, char **data)
+enum err_code attachment_open(struct ctx *cx, int64_t id, struct attachment *out, int *fd)
 {
-    *data = NULL;
+    *fd = -1;
     struct db_stmt *st = db_q(cx->db, &cx->err, "SELECT " ATTACH_COLS "WHERE a.id = $1", "i", id);
     if (!st)
         return cx->err.code;
@@ -206,16 +207,14 @@ enum err_code attachment_read(struct ctx *cx, int64_t id, struct attachment *out
         return cx->err.code;
     if (rc != DB_ROW)
         return ctx_fail(cx, ERR_NOTFOUND, "no such attachment");
-    FILE *f = fopen(path_of(cx, out->sha256), "rb");
-    if (!f)
+    int f = open(path_of(cx, out->sha256), O_RDONLY | O_CLOEXEC);
+    if (f < 0)
         return ctx_fail(cx, ERR_INTERNAL, "the file of attachment %lld is missing", (long long)id);
-    char *buf = xmalloc((size_t)out->size + 1);
-    size_t got = fread(buf, 1, (size_t)out->size, f);
-    fclose(f);
-    if (got != (size_t)out->size) {
-        free(buf);
+    struct stat sb;
+    if (fstat(f, &sb) != 0 || sb.st_size != out->size) {
+        close(f);
         return ctx_fail(cx, ERR_INTERNAL, "the file of attachment %lld is damaged", (long long)id);
     }
-    *data = buf;
+    *fd = f;
     return ERR_OK;
 }

@@ -27,7 +27,8 @@ enum err_code attachment_add(struct ctx *cx, int64_t request_id, const char *fil
                              const char *data, size_t len, struct attachment *out);
 /* A request's attachments, oldest first (arena). */
 enum err_code attachment_list(struct ctx *cx, int64_t request_id, struct attachment **out, int *n);
-/* One attachment and its bytes (malloc'ed: the caller frees *data). */
-enum err_code attachment_read(struct ctx *cx, int64_t id, struct attachment *out, char **data);
+/* One attachment and its file, open for reading (the caller closes *fd);
+ * the file's size is checked against the record. */
+enum err_code attachment_open(struct ctx *cx, int64_t id, struct attachment *out, int *fd);
 
 #endif

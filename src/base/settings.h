@@ -1,0 +1,43 @@
+/* settings.h — the settings read from the environment (base layer).
+ *
+ * Every SERVITOR_* variable the program reads is a line of SETTINGS_LIST:
+ * its name, default, bounds and meaning, written once. `servitor settings`
+ * prints them with their values; docs/operations.md lists them (a test keeps
+ * the two in step). A value that is not a number or out of bounds is
+ * reported once on stderr and the default used. */
+#ifndef SERVITOR_SETTINGS_H
+#define SERVITOR_SETTINGS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* X(id, variable, default, min, max, meaning); min > max marks a text setting */
+#define SETTINGS_LIST(X)                                                                           \
+    X(MAX_CONNECTIONS, "SERVITOR_MAX_CONNECTIONS", "1000", 16, 100000,                             \
+      "connections served at once, all addresses together")                                        \
+    X(ADDRESS_CONNECTIONS, "SERVITOR_ADDRESS_CONNECTIONS", "128", 1, 100000,                       \
+      "connections from one client address (behind a proxy: the proxy's)")                         \
+    X(IDLE_TIMEOUT, "SERVITOR_IDLE_TIMEOUT", "30", 1, 3600,                                        \
+      "seconds a connection may wait for its next request, or stall")                              \
+    X(HEAD_TIMEOUT, "SERVITOR_HEAD_TIMEOUT", "10", 1, 3600,                                        \
+      "seconds from a request's first line to the end of its headers")                             \
+    X(BODY_MIN_RATE, "SERVITOR_BODY_MIN_RATE", "4096", 0, 1073741824,                              \
+      "bytes per second a body must average after its first HEAD_TIMEOUT seconds (0: no minimum)") \
+    X(BODY_MEMORY, "SERVITOR_BODY_MEMORY", "128", 2, 65536,                                        \
+      "MiB that JSON bodies being received may hold together; over it: 503")
+
+enum setting {
+#define X(id, var, def, lo, hi, help) SET_##id,
+    SETTINGS_LIST(X)
+#undef X
+        SET__COUNT
+};
+
+/* The value of an integer setting. */
+int64_t setting_int(enum setting s);
+/* The value of a text setting (the default when unset). */
+const char *setting_text(enum setting s);
+/* Every setting: name, value, default and meaning, one per line. */
+void settings_print(FILE *out);
+
+#endif
