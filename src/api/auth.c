@@ -18,9 +18,9 @@ static json_t *user_json(const struct user *u)
 static json_t *perms_json(const struct user *u)
 {
     json_t *a = json_array();
-    for (int i = 0; i < PERM__COUNT; i++)
-        if (u->perms & (1u << i))
-            json_array_append_new(a, json_string(perm_name(i)));
+    for (int p = 1; p < P__COUNT; p++)
+        if (perms_has(&u->perms, (enum perm)p))
+            json_array_append_new(a, json_string(perm_name((enum perm)p)));
     return a;
 }
 

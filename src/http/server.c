@@ -354,8 +354,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rc = ERR_UNAVAILABLE;
     } else if (!(rt->flags & R_PUBLIC) && (rc = authenticate_read(&cx, &rq, &sess)) != ERR_OK) {
         /* rc set */
-    } else if (!(rt->flags & R_PUBLIC) && !ctx_can(&cx, rt->perm)) {
-        rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
+    } else if ((rc = route_authorize(&cx, rt, &rq)) != ERR_OK) {
+        /* rc set: the permission, then the branch scope of the record */
     } else {
         rc = rt->handler(&cx, &rq, &rs);
     }

@@ -366,6 +366,7 @@ const struct entity entity_requests = {
     .perm_read = P_REQUESTS_READ,
     .perm_write = P_REQUESTS_WRITE,
     .perm_delete = P_REQUESTS_ASSIGN,
+    .branch_field = "branch_id",
     .check = request_check,
     .after_write = request_after_write,
     .number_field = "number",

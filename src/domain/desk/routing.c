@@ -66,8 +66,8 @@ const struct entity entity_routing_rules = {
     .fields = rule_fields,
     .display_sql = "name",
     .perm_read = P_REQUESTS_READ,
-    .perm_write = P_REQUESTS_ASSIGN,
-    .perm_delete = P_REQUESTS_ASSIGN,
+    .perm_write = P_DESK_ROUTING,
+    .perm_delete = P_DESK_ROUTING,
     .check = rule_check,
 };
 
