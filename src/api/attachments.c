@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "domain/desk/attachments.h"
+#include "domain/desk/desk.h"
 #include "base/banned.h"
 
 static json_t *attachment_json(const struct attachment *a)
@@ -85,6 +86,10 @@ API_HANDLER(api_attachment_get)
     enum err_code rc = api_path_id(cx, rq, 0, &id);
     if (rc == ERR_OK)
         rc = attachment_read(cx, id, &a, &data);
+    if (rc == ERR_OK && (rc = entity_visible(cx, &entity_requests, a.request_id)) != ERR_OK) {
+        free(data); /* another branch's request: its files are not there either */
+        return ctx_fail(cx, ERR_NOTFOUND, "attachment %lld not found", (long long)id);
+    }
     if (rc != ERR_OK)
         return rc;
     rs->status = 200;

@@ -10,9 +10,10 @@
 
 static json_t *user_json(const struct user *u)
 {
-    return json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)u->id, "login", u->login, "name",
-                     u->name, "role", u->role, "branch_id",
-                     u->branch_id ? json_integer(u->branch_id) : json_null());
+    return json_pack("{s:I,s:s,s:s,s:s,s:o,s:b}", "id", (json_int_t)u->id, "login", u->login,
+                     "name", u->name, "role", u->role, "branch_id",
+                     u->branch_id ? json_integer(u->branch_id) : json_null(), "branch_scope",
+                     u->branch_scope);
 }
 
 static json_t *perms_json(const struct user *u)

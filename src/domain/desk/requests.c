@@ -761,6 +761,17 @@ enum err_code request_recount(struct ctx *cx)
     return rc;
 }
 
+const char request_branch_counts_sql[] =
+    "SELECT 'requests.status.' || status, COUNT(*) FROM requests\n"
+    "WHERE branch_id = $1 GROUP BY status\n"
+    "UNION ALL\n"
+    "SELECT 'requests.sla_state.' || COALESCE(sla_state, ''), COUNT(*) FROM requests\n"
+    "WHERE branch_id = $1 GROUP BY COALESCE(sla_state, '')\n"
+    "UNION ALL\n"
+    "SELECT 'requests.open_by.' || CAST(assignee_id AS TEXT), COUNT(*) FROM requests\n"
+    "WHERE branch_id = $1 AND assignee_id = $2 AND status IN (" OPEN_STATUSES ")\n"
+    "GROUP BY assignee_id";
+
 enum err_code request_recount_job(struct ctx *cx)
 {
     enum err_code rc = db_begin_write(cx->db, &cx->err);
