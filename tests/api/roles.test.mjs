@@ -23,6 +23,8 @@ const ROLE_TABLE = `
 | requests: assign, cancel, delete, work on others' requests | yes | yes | — | — | — | — |
 | requests: start, wait, resume, resolve (own or unassigned) | yes | yes | yes | — | — | — |
 | contracts and their SLA terms read / write, delete | rw | rw | r | r | rw | r |
+| SLA policies, business calendars: write (desk.settings) | yes | — | — | — | — | — |
+| routing rules: write (desk.routing) | yes | yes | — | — | — | — |
 `;
 
 function parseTable(text) {
@@ -368,6 +370,11 @@ test('the role table of docs/api.md is what the server grants', async () => {
       assert.deepEqual({ read: may(`GET /api/v1/${res}`), write: may(`POST /api/v1/${res}`), del: may(`DELETE /api/v1/${res}/{id}`) },
         byRole[role], `${role} × ${res}`);
     }
+  }
+  for (const [row, key] of [['SLA policies, business calendars: write (desk.settings)', 'POST /api/v1/sla_policies'],
+    ['SLA policies, business calendars: write (desk.settings)', 'POST /api/v1/business_calendars/{id}/days'],
+    ['routing rules: write (desk.routing)', 'POST /api/v1/routing_rules']]) {
+    for (const role of ROLES) assert.equal(roleHas[role].has(perm(key)), T[row][role] === 'yes', `${role} ${key}`);
   }
 });
 
