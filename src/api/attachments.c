@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "domain/desk/attachments.h"
+#include "domain/desk/desk.h"
 #include "base/banned.h"
 
 static json_t *attachment_json(const struct attachment *a)
@@ -86,6 +88,10 @@ API_HANDLER(api_attachment_get)
     enum err_code rc = api_path_id(cx, rq, 0, &id);
     if (rc == ERR_OK)
         rc = attachment_open(cx, id, &a, &fd);
+    if (rc == ERR_OK && (rc = entity_visible(cx, &entity_requests, a.request_id)) != ERR_OK) {
+        close(fd); /* another branch's request: its files are not there either */
+        return ctx_fail(cx, ERR_NOTFOUND, "attachment %lld not found", (long long)id);
+    }
     if (rc == ERR_OK)
         rc = http_file(cx, rq, rs, fd, (uint64_t)a.size, a.content_type);
     if (rc != ERR_OK)

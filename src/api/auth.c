@@ -10,17 +10,18 @@
 
 static json_t *user_json(const struct user *u)
 {
-    return json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)u->id, "login", u->login, "name",
-                     u->name, "role", u->role, "branch_id",
-                     u->branch_id ? json_integer(u->branch_id) : json_null());
+    return json_pack("{s:I,s:s,s:s,s:s,s:o,s:b}", "id", (json_int_t)u->id, "login", u->login,
+                     "name", u->name, "role", u->role, "branch_id",
+                     u->branch_id ? json_integer(u->branch_id) : json_null(), "branch_scope",
+                     u->branch_scope);
 }
 
 static json_t *perms_json(const struct user *u)
 {
     json_t *a = json_array();
-    for (int i = 0; i < PERM__COUNT; i++)
-        if (u->perms & (1u << i))
-            json_array_append_new(a, json_string(perm_name(i)));
+    for (int p = 1; p < P__COUNT; p++)
+        if (perms_has(&u->perms, (enum perm)p))
+            json_array_append_new(a, json_string(perm_name((enum perm)p)));
     return a;
 }
 

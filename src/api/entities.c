@@ -10,16 +10,13 @@
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
-/* Finds the entity named in the path and checks the permission. */
-static enum err_code entity_of(struct ctx *cx, struct http_req *rq, unsigned which,
-                               const struct entity **out)
+/* Finds the entity named in the path; the server checked its permission
+ * (route_authorize) before the handler. */
+static enum err_code entity_of(struct ctx *cx, struct http_req *rq, const struct entity **out)
 {
     const struct entity *ent = domain_entity(rq->args[0]);
     if (!ent)
         return ctx_fail(cx, ERR_NOTFOUND, "no such resource");
-    unsigned perm = which == 0 ? ent->perm_read : which == 1 ? ent->perm_write : ent->perm_delete;
-    if (!ctx_can(cx, perm))
-        return ctx_fail(cx, ERR_FORBIDDEN, "your role may not do this");
     *out = ent;
     return ERR_OK;
 }
@@ -44,8 +41,8 @@ static void send_record(struct http_resp *rs, int status, const struct record *r
 
 API_HANDLER(api_entity_list)
 {
-    const struct entity *ent;
-    enum err_code rc = entity_of(cx, rq, 0, &ent);
+    const struct entity *ent = NULL;
+    enum err_code rc = entity_of(cx, rq, &ent);
     if (rc != ERR_OK)
         return rc;
     struct listq lq;
@@ -72,10 +69,10 @@ API_HANDLER(api_entity_list)
 
 API_HANDLER(api_entity_get)
 {
-    const struct entity *ent;
+    const struct entity *ent = NULL;
     int64_t id;
     struct record *rec;
-    enum err_code rc = entity_of(cx, rq, 0, &ent);
+    enum err_code rc = entity_of(cx, rq, &ent);
     if (rc == ERR_OK)
         rc = api_path_id(cx, rq, 1, &id);
     if (rc == ERR_OK)
@@ -108,11 +105,11 @@ API_HANDLER(api_entity_get)
 
 API_HANDLER(api_entity_transition)
 {
-    const struct entity *ent;
+    const struct entity *ent = NULL;
     const struct workflow *wf;
     json_t *body = NULL;
     int64_t id;
-    enum err_code rc = entity_of(cx, rq, 0, &ent);
+    enum err_code rc = entity_of(cx, rq, &ent);
     if (rc == ERR_OK && !(wf = domain_workflow(ent)))
         rc = ctx_fail(cx, ERR_NOTFOUND, "%s have no workflow", ent->name);
     if (rc == ERR_OK)
@@ -143,9 +140,9 @@ API_HANDLER(api_entity_transition)
 
 API_HANDLER(api_entity_create)
 {
-    const struct entity *ent;
+    const struct entity *ent = NULL;
     json_t *body = NULL;
-    enum err_code rc = entity_of(cx, rq, 1, &ent);
+    enum err_code rc = entity_of(cx, rq, &ent);
     if (rc == ERR_OK)
         rc = api_body(cx, rq, &body);
     if (rc != ERR_OK)
@@ -179,10 +176,10 @@ API_HANDLER(api_entity_create)
 
 API_HANDLER(api_entity_update)
 {
-    const struct entity *ent;
+    const struct entity *ent = NULL;
     json_t *body = NULL;
     int64_t id;
-    enum err_code rc = entity_of(cx, rq, 1, &ent);
+    enum err_code rc = entity_of(cx, rq, &ent);
     if (rc == ERR_OK)
         rc = api_path_id(cx, rq, 1, &id);
     if (rc == ERR_OK)
@@ -210,9 +207,9 @@ API_HANDLER(api_entity_update)
 
 API_HANDLER(api_entity_delete)
 {
-    const struct entity *ent;
+    const struct entity *ent = NULL;
     int64_t id;
-    enum err_code rc = entity_of(cx, rq, 2, &ent);
+    enum err_code rc = entity_of(cx, rq, &ent);
     if (rc == ERR_OK)
         rc = api_path_id(cx, rq, 1, &id);
     if (rc == ERR_OK && ent == &entity_users && cx->user->id == id)
@@ -230,10 +227,10 @@ API_HANDLER(api_entity_delete)
  * …parameters}. Answers each record's outcome. */
 API_HANDLER(api_entity_bulk)
 {
-    const struct entity *ent;
+    const struct entity *ent = NULL;
     const struct workflow *wf = NULL;
     json_t *body = NULL;
-    enum err_code rc = entity_of(cx, rq, 0, &ent);
+    enum err_code rc = entity_of(cx, rq, &ent);
     if (rc == ERR_OK && !(wf = domain_workflow(ent)))
         rc = ctx_fail(cx, ERR_NOTFOUND, "%s have no workflow", ent->name);
     if (rc == ERR_OK)

@@ -57,20 +57,35 @@ API_HANDLER(api_meta)
         json_t *fields = json_array();
         for (int k = 0; e->fields[k].name; k++)
             json_array_append_new(fields, field_json(&e->fields[k]));
-        json_array_append_new(
-            ents, json_pack("{s:s,s:s,s:o,s:b,s:b,s:b}", "name", e->name, "label", e->label,
-                            "fields", fields, "can_read", ctx_can(cx, e->perm_read), "can_write",
-                            ctx_can(cx, e->perm_write), "can_delete", ctx_can(cx, e->perm_delete)));
+        json_t *ej =
+            json_pack("{s:s,s:s,s:o,s:b,s:b,s:b}", "name", e->name, "label", e->label, "fields",
+                      fields, "can_read", ctx_can(cx, e->perm_read), "can_write",
+                      ctx_can(cx, e->perm_write), "can_delete", ctx_can(cx, e->perm_delete));
+        if (e->branch_field)
+            json_object_set_new(ej, "branch_field", json_string(e->branch_field));
         /* a timeline (…/timeline, …/comments) and a public page for clients */
-        json_t *last = json_array_get(ents, json_array_size(ents) - 1);
         if (e->timeline)
-            json_object_set_new(last, "timeline", json_true());
+            json_object_set_new(ej, "timeline", json_true());
         if (e->public_view)
-            json_object_set_new(last, "public_view", json_true());
+            json_object_set_new(ej, "public_view", json_true());
+        json_array_append_new(ents, ej);
     }
+    /* the permission table: every permission, and what each role holds */
+    json_t *pl = json_array();
+    for (int p = 1; p < P__COUNT; p++)
+        json_array_append_new(pl, json_pack("{s:s}", "name", perm_name((enum perm)p)));
     json_t *rl = json_array();
-    for (const struct role *r = roles; r->name; r++)
-        json_array_append_new(rl, json_pack("{s:s,s:s}", "name", r->name, "label", r->label));
-    http_json(rs, 200, json_pack("{s:o,s:o}", "entities", ents, "roles", rl));
+    for (const struct role *r = roles; r->name; r++) {
+        json_t *held = json_array();
+        for (int p = 1; p < P__COUNT; p++)
+            if (perms_has(&r->perms, (enum perm)p))
+                json_array_append_new(held, json_string(perm_name((enum perm)p)));
+        json_array_append_new(rl,
+                              json_pack("{s:s,s:s,s:o,s:b,s:b}", "name", r->name, "label", r->label,
+                                        "permissions", held, "branch_scoped_default",
+                                        r->branch_scoped_default, "company_wide", r->company_wide));
+    }
+    http_json(rs, 200,
+              json_pack("{s:o,s:o,s:o}", "entities", ents, "roles", rl, "permissions", pl));
     return ERR_OK;
 }

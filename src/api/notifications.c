@@ -4,7 +4,25 @@
 
 #include "api/api.h"
 #include "base/timeutil.h"
+#include "domain/domain.h"
 #include "base/banned.h"
+
+/* A branch-scoped user hears nothing of another branch's records (an
+ * @mention, a breach told to the branch): the notifications about records
+ * out of their scope are left out. Appends to sql; the branch is $param. */
+static void scope_clause(struct ctx *cx, struct buf *sql, int param)
+{
+    if (!ctx_branch(cx))
+        return;
+    for (int i = 0; domain_entities[i]; i++) {
+        const struct entity *e = domain_entities[i];
+        if (e->branch_field)
+            buf_printf(sql,
+                       "\n  AND (entity IS NULL OR entity <> '%s'\n"
+                       "       OR record_id IN (SELECT id FROM %s WHERE %s = $%d))",
+                       e->name, e->table, e->branch_field, param);
+    }
+}
 
 API_HANDLER(api_notifications)
 {
@@ -12,15 +30,23 @@ API_HANDLER(api_notifications)
     for (int i = 0; i < rq->nparams; i++)
         if (!strcmp(rq->params[i].key, "unread"))
             unread_only = !strcmp(rq->params[i].value, "true") || !strcmp(rq->params[i].value, "1");
-    struct db_stmt *st = db_q(cx->db, &cx->err,
-                              "SELECT id, created_at, kind, entity, record_id, title, read_at\n"
-                              "FROM notifications\n"
-                              "WHERE user_id = $1 AND (read_at IS NULL OR $2 = 0)\n"
-                              "ORDER BY id DESC\n"
-                              "LIMIT 50",
-                              "ii", cx->user->id, (int64_t)unread_only);
-    if (!st)
+    int64_t branch = ctx_branch(cx);
+    struct buf sql = BUF_INIT, count = BUF_INIT;
+    buf_adds(&sql, "SELECT id, created_at, kind, entity, record_id, title, read_at\n"
+                   "FROM notifications\n"
+                   "WHERE user_id = $1 AND (read_at IS NULL OR $2 = 0)");
+    scope_clause(cx, &sql, 3);
+    buf_adds(&sql, "\nORDER BY id DESC\nLIMIT 50");
+    buf_adds(&count, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL");
+    scope_clause(cx, &count, 2);
+    struct db_stmt *st =
+        branch ? db_q(cx->db, &cx->err, sql.p, "iii", cx->user->id, (int64_t)unread_only, branch)
+               : db_q(cx->db, &cx->err, sql.p, "ii", cx->user->id, (int64_t)unread_only);
+    buf_release(&sql);
+    if (!st) {
+        buf_release(&count);
         return cx->err.code;
+    }
     json_t *items = json_array();
     int step;
     while ((step = db_step(st)) == DB_ROW)
@@ -32,12 +58,14 @@ API_HANDLER(api_notifications)
                              "title", db_col_text(st, 5), "read_at", db_col_text(st, 6)));
     db_done(st);
     int64_t unread = 0;
-    if (step == DB_FAIL ||
-        db_get_i64(cx->db, &cx->err, &unread, NULL,
-                   "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL", "i",
-                   cx->user->id) != ERR_OK) {
+    enum err_code rc =
+        step == DB_FAIL ? cx->err.code
+        : branch ? db_get_i64(cx->db, &cx->err, &unread, NULL, count.p, "ii", cx->user->id, branch)
+                 : db_get_i64(cx->db, &cx->err, &unread, NULL, count.p, "i", cx->user->id);
+    buf_release(&count);
+    if (rc != ERR_OK) {
         json_decref(items);
-        return cx->err.code;
+        return rc;
     }
     http_json(rs, 200, json_pack("{s:o,s:I}", "items", items, "unread", (json_int_t)unread));
     return ERR_OK;

@@ -78,7 +78,8 @@ API_HANDLER(api_workload)
     return ERR_OK;
 }
 
-/* SLA compliance of what was resolved in a period, by assignee or queue. */
+/* SLA compliance of what was resolved in a period, by assignee or queue
+ * (of the caller's branch when they work in one). */
 API_HANDLER(api_sla_report)
 {
     const char *from = NULL, *to = NULL, *by = "assignee";
@@ -102,6 +103,7 @@ API_HANDLER(api_sla_report)
                               "FROM requests r\n"
                               "WHERE r.resolved_at >= $1 AND r.resolved_at <= $2\n"
                               "  AND r.sla_state IN ('met', 'breached')\n"
+                              "  AND (CAST($3 AS BIGINT) = 0 OR r.branch_id = $3)\n"
                               "GROUP BY COALESCE(r.queue, '')\n"
                               "ORDER BY 1"
                             : "SELECT COALESCE(r.assignee_id, 0), COALESCE(u.name, ''),\n"
@@ -111,11 +113,13 @@ API_HANDLER(api_sla_report)
                               "LEFT JOIN users u ON u.id = r.assignee_id\n"
                               "WHERE r.resolved_at >= $1 AND r.resolved_at <= $2\n"
                               "  AND r.sla_state IN ('met', 'breached')\n"
+                              "  AND (CAST($3 AS BIGINT) = 0 OR r.branch_id = $3)\n"
                               "GROUP BY COALESCE(r.assignee_id, 0), COALESCE(u.name, '')\n"
                               "ORDER BY 2";
     struct db *rdb = ctx_read_db(cx);
-    struct db_stmt *st =
-        rdb ? db_q(rdb, &cx->err, sql, "tt", from ? from : "0000", to ? to : "9999") : NULL;
+    struct db_stmt *st = rdb ? db_q(rdb, &cx->err, sql, "tti", from ? from : "0000",
+                                    to ? to : "9999", ctx_branch(cx))
+                             : NULL;
     if (!st)
         return rdb ? cx->err.code : ERR_UNAVAILABLE;
     json_t *rows = json_array();
@@ -145,17 +149,20 @@ API_HANDLER(api_sla_report)
 }
 
 /* The desk's badge counters: requests by status and by SLA state, and the
- * caller's own open requests. */
+ * caller's own open requests — of the caller's branch when they work in one
+ * (counted then, not read from the company-wide counters). */
 API_HANDLER(api_desk_counters)
 {
     const char *mine = arena_printf(cx->a, "requests.open_by.%lld", (long long)cx->user->id);
     json_int_t mine_n = 0;
     struct db_stmt *st =
-        db_q(cx->db, &cx->err,
-             "SELECT name, value FROM counters\n"
-             "WHERE name LIKE 'requests.status.%' OR name LIKE 'requests.sla_state.%'\n"
-             "   OR name = $1",
-             "t", mine);
+        ctx_branch(cx)
+            ? db_q(cx->db, &cx->err, request_branch_counts_sql, "ii", ctx_branch(cx), cx->user->id)
+            : db_q(cx->db, &cx->err,
+                   "SELECT name, value FROM counters\n"
+                   "WHERE name LIKE 'requests.status.%' OR name LIKE 'requests.sla_state.%'\n"
+                   "   OR name = $1",
+                   "t", mine);
     if (!st)
         return cx->err.code;
     json_t *status = json_object(), *sla = json_object();

@@ -102,6 +102,81 @@ static const char *oa_type(enum field_type t)
     return t == F_INT || t == F_REF ? "integer" : t == F_BOOL ? "boolean" : "string";
 }
 
+/* "/api/v1/:entity/:id" → "/api/v1/clients/{id}" (openapi form) and the
+ * same with "1" for each capture (a path to match against the table). */
+static void route_path(struct ctx *cx, const char *pattern, const char *ent, const char *name,
+                       const char **oa, const char **probe)
+{
+    struct buf o = BUF_INIT, p = BUF_INIT;
+    for (const char *s = pattern; *s;) {
+        size_t n = strcspn(s + 1, "/") + 1;
+        if (s[1] == ':') {
+            const char *arg = arena_strndup(cx->a, s + 2, n - 2);
+            const char *v = !strcmp(arg, "entity") && ent  ? ent
+                            : !strcmp(arg, "name") && name ? name
+                                                           : NULL;
+            buf_printf(&o, v ? "/%s" : "/{%s}", v ? v : arg);
+            buf_printf(&p, "/%s", v ? v : "1");
+        } else {
+            buf_add(&o, s, n);
+            buf_add(&p, s, n);
+        }
+        s += n;
+    }
+    *oa = arena_strdup(cx->a, o.p ? o.p : "");
+    *probe = arena_strdup(cx->a, p.p ? p.p : "");
+    buf_release(&o);
+    buf_release(&p);
+}
+
+/* Who may call an operation: x-access is "public" (nobody signed in),
+ * "user" (anyone signed in), "own" (anyone, each seeing only their own rows)
+ * or "permission" (x-permission names it). */
+static void set_access(json_t *op, const struct route *rt, const struct entity *ent, enum perm perm)
+{
+    const char *access = rt->flags & R_PUBLIC                               ? "public"
+                         : (rt->flags & R_OWN) || (ent && ent->owner_field) ? "own"
+                         : perm == P_NONE                                   ? "user"
+                                                                            : "permission";
+    json_object_set_new(op, "x-access", json_string(access));
+    json_object_set_new(op, "x-permission",
+                        perm == P_NONE ? json_null() : json_string(perm_name(perm)));
+    if (ent && ent->branch_field)
+        json_object_set_new(op, "x-branch-scope", json_true());
+}
+
+static void add_operation(struct ctx *cx, json_t *paths, const struct route *rt,
+                          const struct entity *ent, const char *transition, enum perm perm)
+{
+    const char *oa, *probe;
+    route_path(cx, rt->pattern, ent ? ent->name : NULL, transition, &oa, &probe);
+    /* a fixed route owns its path: a generic one under it never runs */
+    struct http_req rq = {0};
+    bool other;
+    if (route_match(rt->method, probe, &rq, &other) != rt)
+        return;
+    json_t *item = json_object_get(paths, oa);
+    if (!item) {
+        item = json_object();
+        json_object_set_new(paths, oa, item);
+    }
+    char method[8] = "";
+    for (size_t i = 0; rt->method[i] && i < sizeof(method) - 1; i++)
+        method[i] = (char)(rt->method[i] - 'A' + 'a');
+    json_t *op = json_object_get(item, method);
+    if (!op) {
+        op = json_pack("{s:s,s:{s:{s:s}}}", "summary",
+                       arena_printf(cx->a, "%s %s", rt->method, rt->pattern), "responses",
+                       "default", "description", "the answer, or the one error shape");
+        json_object_set_new(item, method, op);
+    }
+    if (!json_object_get(op, "responses"))
+        json_object_set_new(
+            op, "responses",
+            json_pack("{s:{s:s}}", "default", "description", "the answer, or the one error shape"));
+    set_access(op, rt, ent, perm);
+}
+
 API_HANDLER(api_openapi)
 {
     json_t *paths = json_object(), *schemas = json_object();
@@ -156,6 +231,31 @@ API_HANDLER(api_openapi)
                                       "read one record", "patch", "summary",
                                       "update with the version read (409 when stale)", "delete",
                                       "summary", "delete one record"));
+    }
+    /* every route of the table, with the permission it needs: generic ones
+     * once per entity, transitions once per transition */
+    for (int i = 0; i < nroutes; i++) {
+        const struct route *rt = &routes[i];
+        if (rt->flags & R_STATIC)
+            continue;
+        if (!(rt->flags & R_GENERIC)) {
+            add_operation(cx, paths, rt, NULL, NULL, rt->perm);
+            continue;
+        }
+        bool by_transition = strstr(rt->pattern, "/:name") != NULL;
+        bool on_timeline = strstr(rt->pattern, "/timeline") || strstr(rt->pattern, "/comments");
+        for (int k = 0; domain_entities[k]; k++) {
+            const struct entity *e = domain_entities[k];
+            const struct workflow *wf = domain_workflow(e);
+            if (on_timeline && !e->timeline)
+                continue; /* routed, but 404: the entity keeps no timeline */
+            if (!by_transition) {
+                add_operation(cx, paths, rt, e, NULL, route_perm(rt, e, NULL));
+                continue;
+            }
+            for (const struct transition *t = wf ? wf->transitions : NULL; t && t->name; t++)
+                add_operation(cx, paths, rt, e, t->name, route_perm(rt, e, t->name));
+        }
     }
     http_json(rs, 200,
               json_pack("{s:s,s:{s:s,s:s},s:o,s:{s:o}}", "openapi", "3.0.3", "info", "title",

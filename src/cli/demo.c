@@ -197,6 +197,11 @@ static enum err_code ensure_user(struct ctx *cx, const char *login, const char *
         v->set = true;
         v->i = branch;
     }
+    /* company-wide, though bound to a branch: the demo's requests come from
+     * every channel, most without a branch, and each demo login sees them */
+    struct value *scope = record_value(in, "branch_scope");
+    scope->set = true;
+    scope->i = 0;
     *created = true;
     return entity_create(cx, &entity_users, in, &out);
 }

@@ -94,11 +94,17 @@ static struct user *user_from_row(struct ctx *cx, struct db_stmt *st, int col)
     u->role = arena_strdup(cx->a, db_col_text(st, col + 3));
     u->branch_id = db_col_null(st, col + 4) ? 0 : db_col_i64(st, col + 4);
     const struct role *r = role_find(u->role);
-    u->perms = r ? r->perms : 0;
+    if (r)
+        u->perms = r->perms;
+    /* company-wide roles (admin, auditor) ignore the setting */
+    u->branch_scope = u->branch_id && db_col_i64(st, col + 6) != 0 && r && !r->company_wide;
     return u;
 }
 
-#define USER_COLS "u.id, u.login, u.name, u.role, u.branch_id, u.active"
+/* the columns of user_from_row; what a query selects after them starts at
+ * USER_NCOLS */
+#define USER_COLS  "u.id, u.login, u.name, u.role, u.branch_id, u.active, u.branch_scope"
+#define USER_NCOLS 7
 
 enum err_code auth_user_load(struct ctx *cx, int64_t id, struct user **user)
 {
@@ -229,7 +235,7 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
     if (step == DB_ROW) {
         u = user_from_row(cx, st, 0);
         active = db_col_i64(st, 5) != 0;
-        strlcpy_(hash, db_col_text(st, 6), sizeof(hash));
+        strlcpy_(hash, db_col_text(st, USER_NCOLS), sizeof(hash));
     }
     db_done(st);
     if (step == DB_FAIL)
@@ -290,9 +296,9 @@ enum err_code auth_session(struct ctx *cx, const char *token, struct user **user
     }
     struct user *u = user_from_row(cx, st, 0);
     bool active = db_col_i64(st, 5) != 0;
-    strlcpy_(s->csrf, db_col_text(st, 6), sizeof(s->csrf));
+    strlcpy_(s->csrf, db_col_text(st, USER_NCOLS), sizeof(s->csrf));
     s->token[0] = 0;
-    int64_t last_seen = db_col_i64(st, 7), expires = db_col_i64(st, 8);
+    int64_t last_seen = db_col_i64(st, USER_NCOLS + 1), expires = db_col_i64(st, USER_NCOLS + 2);
     db_done(st);
     int64_t now = time_now(), noted = touch_find(digest);
     if (noted > last_seen)

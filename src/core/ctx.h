@@ -25,6 +25,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "core/perm.h"
 #include "db/db.h"
 
 struct user {
@@ -33,7 +34,10 @@ struct user {
     const char *name;
     const char *role;
     int64_t branch_id; /* 0 = none */
-    unsigned perms;
+    /* works in branch_id only: branch-owned records of other branches are
+     * invisible (auth.c decides it from the user's setting and role) */
+    bool branch_scope;
+    struct perms perms;
 };
 
 struct ctx {
@@ -86,9 +90,16 @@ static inline struct db *ctx_read_db(struct ctx *cx)
     return cx->read_db ? cx->read_db(cx) : cx->db;
 }
 
-static inline bool ctx_can(const struct ctx *cx, unsigned perm)
+static inline bool ctx_can(const struct ctx *cx, enum perm perm)
 {
-    return perm == 0 || (cx->user && (cx->user->perms & perm) == perm);
+    return perm == P_NONE || (cx->user && perms_has(&cx->user->perms, perm));
+}
+
+/* The branch the acting user is confined to; 0 when company-wide (and for
+ * the jobs, the CLI and the system users). */
+static inline int64_t ctx_branch(const struct ctx *cx)
+{
+    return cx->user && cx->user->branch_scope ? cx->user->branch_id : 0;
 }
 
 #endif

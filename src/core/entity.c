@@ -158,19 +158,43 @@ struct record *entity_row(struct ctx *cx, const struct entity *ent, struct db_st
     return r;
 }
 
+enum err_code entity_visible(struct ctx *cx, const struct entity *ent, int64_t id)
+{
+    int64_t branch = ent->branch_field ? ctx_branch(cx) : 0;
+    if (!branch)
+        return ERR_OK;
+    char sql[200];
+    snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE id = $1 AND %s = $2", ent->table,
+             ent->branch_field);
+    int64_t one;
+    bool found;
+    if (db_get_i64(cx->db, &cx->err, &one, &found, sql, "ii", id, branch) != ERR_OK)
+        return cx->err.code;
+    return found ? ERR_OK
+                 : ctx_fail(cx, ERR_NOTFOUND, "%s %lld not found", ent->name, (long long)id);
+}
+
 enum err_code entity_get(struct ctx *cx, const struct entity *ent, int64_t id, struct record **out)
 {
     struct buf sql = BUF_INIT;
     entity_select_sql(ent, &sql);
     buf_adds(&sql, "\nWHERE t.id = $1");
+    int np = 1;
     if (ent->owner_field)
-        buf_printf(&sql, " AND t.%s = $2", ent->owner_field);
-    struct db_stmt *st = ent->owner_field ? db_q(cx->db, &cx->err, sql.p, "ii", id,
-                                                 cx->user ? cx->user->id : (int64_t)0)
-                                          : db_q(cx->db, &cx->err, sql.p, "i", id);
+        buf_printf(&sql, " AND t.%s = $%d", ent->owner_field, ++np);
+    int64_t branch = ent->branch_field ? ctx_branch(cx) : 0;
+    if (branch)
+        buf_printf(&sql, " AND t.%s = $%d", ent->branch_field, ++np);
+    struct db_stmt *st = db_prepare(cx->db, sql.p, &cx->err);
     buf_release(&sql);
     if (!st)
         return cx->err.code;
+    db_bind_i64(st, 1, id);
+    np = 1;
+    if (ent->owner_field)
+        db_bind_i64(st, ++np, cx->user ? cx->user->id : 0);
+    if (branch)
+        db_bind_i64(st, ++np, branch);
     int rc = db_step(st);
     if (rc == DB_ROW)
         *out = entity_row(cx, ent, st);
@@ -496,6 +520,21 @@ static enum err_code map_constraint(struct ctx *cx, struct db_stmt *st, const ch
     return cx->err.code;
 }
 
+/* A branch-scoped user keeps records in their branch: neither made in nor
+ * moved to another (the check hook has run: it may have set the branch). */
+static enum err_code check_branch_scope(struct ctx *cx, struct record *rec)
+{
+    const struct entity *ent = rec->ent;
+    int64_t branch = ent->branch_field ? ctx_branch(cx) : 0;
+    if (!branch)
+        return ERR_OK;
+    struct value *v = record_value(rec, ent->branch_field);
+    if (v->set && !v->null && v->i == branch)
+        return ERR_OK;
+    err_field(&cx->err, ent->branch_field, "out_of_scope");
+    return ctx_fail(cx, ERR_INVALID, "you work in your branch only");
+}
+
 static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct record *in,
                                struct record **out)
 {
@@ -518,11 +557,19 @@ static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct 
             v->null = !cx->user || !cx->user->id;
             v->i = cx->user ? cx->user->id : 0;
         }
+        if (ent->branch_field && ctx_branch(cx) && !strcmp(f->name, ent->branch_field) &&
+            (!v->set || v->null)) {
+            v->set = true; /* a branch-scoped user's records are their branch's */
+            v->null = false;
+            v->i = ctx_branch(cx);
+        }
         if (!v->set)
             v->null = true; /* absent on create: NULL, so checks see one state */
         changed[i] = v->set;
     }
     enum err_code rc = validate_record(cx, in, changed, NULL, true);
+    if (rc == ERR_OK)
+        rc = check_branch_scope(cx, in);
     if (rc != ERR_OK)
         return rc;
 
@@ -604,7 +651,8 @@ static enum err_code update_tx(struct ctx *cx, const struct entity *ent, int64_t
         merged->v[i] = changed[i] ? patch->v[i] : old->v[i];
         merged->labels[i] = old->labels[i];
     }
-    if ((rc = validate_record(cx, merged, changed, old, run_check)) != ERR_OK)
+    if ((rc = validate_record(cx, merged, changed, old, run_check)) != ERR_OK ||
+        (rc = check_branch_scope(cx, merged)) != ERR_OK)
         return rc;
     /* a check hook may compute fields (a warranty date from a purchase
      * date): whatever now differs from the stored record is written too */

@@ -85,10 +85,14 @@ struct entity {
     const char *label;          /* i18n key: "entity.clients" */
     const struct field *fields; /* ends with a zeroed entry */
     const char *display_sql;    /* SQL expression naming a row: "name" */
-    unsigned perm_read, perm_write, perm_delete;
+    enum perm perm_read, perm_write, perm_delete;
     /* Rows that belong to the user who made them (a user reference field):
      * set on create, and nobody else reads, changes or deletes them. */
     const char *owner_field;
+    /* Records that belong to a branch (a reference to branches): a user with
+     * branch scope (ctx_branch) reads, lists, finds, creates and changes only
+     * those of their branch; another branch's record answers 404. */
+    const char *branch_field;
     /* Cross-field rules and computed fields, run inside the write transaction
      * after per-field validation; old is NULL on create. Add field errors with
      * err_field() and return ERR_INVALID, or ERR_OK. */
@@ -163,7 +167,13 @@ enum err_code listq_parse(struct ctx *cx, const struct entity *ent, const struct
  * a query that is only a phone number becomes its digits in +7 form. */
 const char *search_fold_query(struct ctx *cx, const char *q);
 
-/* Reads one record. ERR_NOTFOUND when missing. */
+/* ERR_OK when record id of ent is within the user's branch scope (or the
+ * entity has no branch, or the user none); ERR_NOTFOUND when it is another
+ * branch's (or missing, for a scoped user). */
+enum err_code entity_visible(struct ctx *cx, const struct entity *ent, int64_t id);
+
+/* Reads one record. ERR_NOTFOUND when missing (or out of the user's branch
+ * scope). */
 enum err_code entity_get(struct ctx *cx, const struct entity *ent, int64_t id, struct record **out);
 /* One page of records; *next_cursor is NULL on the last page. */
 enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct listq *lq,

@@ -284,6 +284,13 @@ static enum err_code list_run(struct ctx *cx, const struct entity *ent, const st
         binds[nb].i = cx->user ? cx->user->id : 0;
         nb++;
     }
+    if (ent->branch_field && ctx_branch(cx)) {
+        /* a branch-scoped user: their branch's records only */
+        buf_printf(&sql, "\n  AND t.%s = $%d", ent->branch_field, nb + 1);
+        binds[nb].is_int = true;
+        binds[nb].i = ctx_branch(cx);
+        nb++;
+    }
     for (int i = 0; i < lq->nfilters; i++) {
         const struct field *f = &ent->fields[lq->filters[i].field];
         const struct value *v = &lq->filters[i].v;
@@ -312,7 +319,8 @@ static enum err_code list_run(struct ctx *cx, const struct entity *ent, const st
         /* a search that is the whole list, newest first, needs one page of
          * matches only */
         struct search_page page = {0, 0, pass, false};
-        bool paged = lq->nfilters == 0 && !ent->owner_field && lq->nsort == 1 &&
+        bool paged = lq->nfilters == 0 && !ent->owner_field &&
+                     !(ent->branch_field && ctx_branch(cx)) && lq->nsort == 1 &&
                      lq->sort[0].field == SORT_ID && lq->sort[0].desc;
         if (paged) {
             struct bound cur[LISTQ_MAX_SORT + 1];

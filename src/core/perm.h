@@ -1,6 +1,11 @@
 /* perm.h — permissions and the roles that hold them (core layer).
  * Every route and every entity names the permission it needs; a role is a
- * set of permissions. The table in perm.c is the whole access policy. */
+ * set of permissions. The table in perm.c is the whole access policy.
+ *
+ * A permission is "module.action" (requests.assign, desk.settings), one
+ * line of PERM_LIST. A set of them is a byte per permission, indexed by the
+ * enum, so the list may grow without limit; GET /api/v1/meta publishes the
+ * list and each role's set. */
 #ifndef SERVITOR_PERM_H
 #define SERVITOR_PERM_H
 
@@ -24,26 +29,38 @@
     X(REQUESTS_ASSIGN, "requests.assign")                                                          \
     X(REQUESTS_WORK, "requests.work")                                                              \
     X(CONTRACTS_READ, "contracts.read")                                                            \
-    X(CONTRACTS_WRITE, "contracts.write")
-
-enum perm_bit {
-#define X(name, str) PERM_BIT_##name,
-    PERM_LIST(X)
-#undef X
-        PERM__COUNT
-};
+    X(CONTRACTS_WRITE, "contracts.write")                                                          \
+    X(DESK_SETTINGS, "desk.settings") /* SLA policies, business calendars */                       \
+    X(DESK_ROUTING, "desk.routing")   /* routing rules */
 
 enum perm {
-    P_NONE = 0,
-#define X(name, str) P_##name = 1u << PERM_BIT_##name,
+    P_NONE = 0, /* nothing needed: any signed-in user */
+#define X(name, str) P_##name,
     PERM_LIST(X)
 #undef X
+        P__COUNT
 };
+
+/* A set of permissions: one byte each, indexed by enum perm. Written as
+ * {{[P_CLIENTS_READ] = 1, [P_REQUESTS_READ] = 1}}. */
+struct perms {
+    unsigned char has[P__COUNT];
+};
+
+static inline bool perms_has(const struct perms *s, enum perm p)
+{
+    return p == P_NONE || ((unsigned)p < P__COUNT && s->has[p]);
+}
 
 struct role {
     const char *name;  /* "manager" */
     const char *label; /* i18n key "role.manager" */
-    unsigned perms;
+    struct perms perms;
+    /* a user of this role bound to a branch works in that branch only,
+     * unless the user's own setting says otherwise (users.branch_scope) */
+    bool branch_scoped_default;
+    /* always company-wide, whatever the user's setting */
+    bool company_wide;
 };
 
 /* The roles, ending with a zeroed entry. */
@@ -51,6 +68,9 @@ extern const struct role roles[];
 extern const char *const role_names[]; /* NULL-terminated, for enum fields */
 
 const struct role *role_find(const char *name);
-const char *perm_name(int bit);
+/* "clients.read"; "?" outside the list. P_NONE is "". */
+const char *perm_name(enum perm p);
+/* The permission of a name; P_NONE when unknown. */
+enum perm perm_find(const char *name);
 
 #endif

@@ -81,13 +81,18 @@ static enum err_code run_tx(struct ctx *cx, const struct workflow *wf, int64_t i
     return rc;
 }
 
+const struct transition *workflow_transition(const struct workflow *wf, const char *name)
+{
+    for (const struct transition *t = wf->transitions; t->name; t++)
+        if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
+}
+
 enum err_code workflow_run(struct ctx *cx, const struct workflow *wf, int64_t id, int64_t version,
                            const char *name, const struct record *input, struct record **out)
 {
-    const struct transition *t = NULL;
-    for (const struct transition *k = wf->transitions; k->name; k++)
-        if (strcmp(k->name, name) == 0)
-            t = k;
+    const struct transition *t = workflow_transition(wf, name);
     if (!t)
         return ctx_fail(cx, ERR_NOTFOUND, "no transition '%s'", name);
     if (!ctx_can(cx, t->perm))

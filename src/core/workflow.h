@@ -16,7 +16,7 @@ struct transition {
     const char *name;  /* "assign": the URL segment and the audit action */
     const char *from;  /* the states it starts from, space-separated */
     const char *to;    /* the state it leads to */
-    unsigned perm;     /* needed by the user */
+    enum perm perm;    /* needed by the user */
     const char *label; /* i18n key: "transition.assign" */
     /* May it be taken now (rec is the stored record)? ERR_OK, or an error code
      * with the reason in cx->err. NULL: always. */
@@ -45,6 +45,9 @@ struct workflow {
  * were written to out (at most max). */
 int workflow_available(struct ctx *cx, const struct workflow *wf, const struct record *rec,
                        const struct transition **out, int max);
+
+/* The transition of a name, or NULL. */
+const struct transition *workflow_transition(const struct workflow *wf, const char *name);
 
 /* Takes transition `name` on record id at `version`. ERR_NOTFOUND (record or
  * transition), ERR_CONFLICT (stale version, or not allowed from the current

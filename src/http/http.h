@@ -69,25 +69,43 @@ struct http_resp {
 typedef enum err_code (*http_handler)(struct ctx *cx, struct http_req *rq, struct http_resp *rs);
 
 enum route_flag {
-    R_PUBLIC = 1 << 0,      /* no authentication */
-    R_STATIC = 1 << 1,      /* a static asset: not counted as API in metrics */
-    R_UPLOAD = 1 << 3,      /* takes a file body up to HTTP_UPLOAD_LIMIT */
-    R_GENERIC = 1 << 2,     /* a catch-all resource route: a fixed route of the same
-                               path with another method wins (405, not 404) */
-    R_TEST = 1 << 4,        /* routed only with the test clock on (SERVITOR_TEST_CLOCK=1) */
-    R_SAME_ORIGIN = 1 << 5, /* refused from another site's page (login) */
+    R_PUBLIC = 1 << 0,  /* no authentication */
+    R_STATIC = 1 << 1,  /* a static asset: not counted as API in metrics */
+    R_UPLOAD = 1 << 3,  /* takes a file body up to HTTP_UPLOAD_LIMIT */
+    R_GENERIC = 1 << 2, /* a catch-all resource route: a fixed route of the same
+                           path with another method wins (405, not 404); it needs
+                           the :entity's read permission, or with R_WRITE / R_DELETE
+                           its write / delete permission, or under
+                           transitions/:name the transition's */
+    R_WRITE = 1 << 4,
+    R_DELETE = 1 << 5,
+    R_OWN = 1 << 6,         /* P_NONE, but each user sees only their own rows */
+    R_TEST = 1 << 7,        /* routed only with the test clock on (SERVITOR_TEST_CLOCK=1) */
+    R_SAME_ORIGIN = 1 << 8, /* refused from another site's page (login) */
 };
 
 struct route {
     const char *method;
     const char *pattern; /* "/api/v1/clients/:id" — ":x" captures a segment */
     http_handler handler;
-    unsigned perm; /* needed by the user; 0 = any authenticated user */
+    enum perm perm; /* needed by the user; P_NONE = any authenticated user */
     unsigned flags;
 };
 
 extern const struct route routes[];
 extern const int nroutes;
+
+/* May the user take this route (rq->args filled by route_match)? The
+ * permission — the route's own, or for a generic route the one its entity
+ * and action (or transition) need — then, for a route under a record
+ * (/api/v1/<entity>/:id…), that the record is within the user's branch
+ * scope. ERR_FORBIDDEN, ERR_NOTFOUND (out of scope), or ERR_OK. Runs before
+ * the handler. */
+enum err_code route_authorize(struct ctx *cx, const struct route *rt, const struct http_req *rq);
+/* The permission a route needs for an entity (generic routes; NULL for the
+ * others) and a transition name (NULL when none): what route_authorize
+ * checks and what /api/v1/openapi.json publishes as x-permission. */
+enum perm route_perm(const struct route *rt, const struct entity *ent, const char *transition);
 
 /* Finds the route of a method and path; fills rq->args. *path_found tells
  * whether another method would have matched (405 rather than 404). */

@@ -5,7 +5,9 @@
 
 #include "api/api.h"
 #include "base/timeutil.h"
+#include "base/util.h"
 #include "core/perm.h"
+#include "domain/domain.h"
 #include "http/http.h"
 #include "base/banned.h"
 
@@ -30,12 +32,12 @@ const struct route routes[] = {
     {"POST",   "/api/v1/tokens",                        api_tokens_create, P_TOKENS_MANAGE, 0},
     {"DELETE", "/api/v1/tokens/:id",                    api_tokens_delete, P_TOKENS_MANAGE, 0},
     {"GET",    "/api/v1/equipment_units/:id/history",   api_unit_history,  P_EQUIPMENT_READ, 0},
-    {"POST",   "/api/v1/business_calendars/:id/days",   api_calendar_load, P_BRANCHES_WRITE, 0},
+    {"POST",   "/api/v1/business_calendars/:id/days",   api_calendar_load, P_DESK_SETTINGS,  0},
     {"GET",    "/api/v1/requests/:id/articles",         api_request_articles, P_REQUESTS_READ, 0},
     {"POST",   "/api/v1/consultations",                 api_consultation,  P_REQUESTS_WORK, 0},
     {"GET",    "/api/v1/desk/workload",                 api_workload,      P_REQUESTS_READ, 0},
-    {"GET",    "/api/v1/notifications",                 api_notifications, 0,               0},
-    {"POST",   "/api/v1/notifications/read",            api_notifications_read, 0,          0},
+    {"GET",    "/api/v1/notifications",                 api_notifications, 0,               R_OWN},
+    {"POST",   "/api/v1/notifications/read",            api_notifications_read, 0,          R_OWN},
     {"GET",    "/api/v1/desk/counters",                 api_desk_counters, P_REQUESTS_READ, 0},
     {"GET",    "/api/v1/desk/sla-report",               api_sla_report,    P_REQUESTS_READ, 0},
     {"POST",   "/api/v1/requests/:id/attachments",      api_attachment_upload, P_REQUESTS_WRITE, R_UPLOAD},
@@ -45,16 +47,16 @@ const struct route routes[] = {
     /* only with SERVITOR_TEST_CLOCK=1 (tests): absent otherwise */
     {"POST",   "/test/clock",                           api_test_clock,    0,               R_PUBLIC | R_TEST},
     {"POST",   "/test/jobs/run",                        api_test_job_run,  0,               R_PUBLIC | R_TEST},
-    /* generic resources: the entity's own permissions are checked inside */
+    /* generic resources: the permission comes from the :entity (route_perm) */
     {"GET",    "/api/v1/:entity",                       api_entity_list,   0,               R_GENERIC},
-    {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               R_GENERIC},
+    {"POST",   "/api/v1/:entity",                       api_entity_create, 0,               R_GENERIC | R_WRITE},
     {"POST",   "/api/v1/:entity/bulk/:name",            api_entity_bulk,   0,               R_GENERIC},
     {"GET",    "/api/v1/:entity/:id",                   api_entity_get,    0,               R_GENERIC},
-    {"PATCH",  "/api/v1/:entity/:id",                   api_entity_update, 0,               R_GENERIC},
-    {"DELETE", "/api/v1/:entity/:id",                   api_entity_delete, 0,               R_GENERIC},
+    {"PATCH",  "/api/v1/:entity/:id",                   api_entity_update, 0,               R_GENERIC | R_WRITE},
+    {"DELETE", "/api/v1/:entity/:id",                   api_entity_delete, 0,               R_GENERIC | R_DELETE},
     {"POST",   "/api/v1/:entity/:id/transitions/:name", api_entity_transition, 0,           R_GENERIC},
     {"GET",    "/api/v1/:entity/:id/timeline",          api_timeline,      0,               R_GENERIC},
-    {"POST",   "/api/v1/:entity/:id/comments",          api_comment,       0,               R_GENERIC},
+    {"POST",   "/api/v1/:entity/:id/comments",          api_comment,       0,               R_GENERIC | R_WRITE},
 };
 /* clang-format on */
 
@@ -118,4 +120,67 @@ const struct route *route_match(const char *method, const char *path, struct htt
         fixed_found |= !(routes[i].flags & R_GENERIC);
     }
     return NULL;
+}
+
+enum perm route_perm(const struct route *rt, const struct entity *ent, const char *transition)
+{
+    if (!(rt->flags & R_GENERIC) || !ent)
+        return rt->perm;
+    const struct workflow *wf = transition ? domain_workflow(ent) : NULL;
+    const struct transition *t = wf ? workflow_transition(wf, transition) : NULL;
+    if (t)
+        return t->perm;
+    return rt->flags & R_WRITE    ? ent->perm_write
+           : rt->flags & R_DELETE ? ent->perm_delete
+                                  : ent->perm_read;
+}
+
+/* The record a route works under: the :id after the resource's name, for a
+ * generic route (/api/v1/:entity/:id…) and for a fixed one
+ * (/api/v1/requests/:id/timeline). NULL when the route names none. */
+static const struct entity *route_record(const struct route *rt, const struct http_req *rq,
+                                         const char **id)
+{
+    static const char prefix[] = "/api/v1/";
+    if (strncmp(rt->pattern, prefix, sizeof(prefix) - 1) != 0)
+        return NULL;
+    const char *name = rt->pattern + sizeof(prefix) - 1, *slash = strchr(name, '/');
+    if (!slash || strncmp(slash, "/:id", 4) != 0 || (slash[4] && slash[4] != '/'))
+        return NULL;
+    if (rt->flags & R_GENERIC) {
+        *id = rq->nargs > 1 ? rq->args[1] : NULL;
+        return rq->nargs > 1 ? domain_entity(rq->args[0]) : NULL;
+    }
+    char ename[64];
+    size_t n = (size_t)(slash - name);
+    if (n >= sizeof(ename) || rq->nargs < 1)
+        return NULL;
+    memcpy(ename, name, n);
+    ename[n] = 0;
+    *id = rq->args[0];
+    return domain_entity(ename);
+}
+
+enum err_code route_authorize(struct ctx *cx, const struct route *rt, const struct http_req *rq)
+{
+    if (rt->flags & R_PUBLIC)
+        return ERR_OK;
+    const struct entity *ent = NULL;
+    const char *transition = NULL;
+    if (rt->flags & R_GENERIC) {
+        /* an unknown :entity is the handler's 404 */
+        ent = rq->nargs > 0 ? domain_entity(rq->args[0]) : NULL;
+        if (strstr(rt->pattern, "/transitions/:name") && rq->nargs > 2)
+            transition = rq->args[2];
+        else if (strstr(rt->pattern, "/bulk/:name") && rq->nargs > 1)
+            transition = rq->args[1];
+    }
+    if (!ctx_can(cx, route_perm(rt, ent, transition)))
+        return ctx_fail(cx, ERR_FORBIDDEN, "your role may not do this");
+    const char *id = NULL;
+    const struct entity *rec_ent = route_record(rt, rq, &id);
+    int64_t n;
+    if (rec_ent && id && parse_i64(id, strlen(id), &n))
+        return entity_visible(cx, rec_ent, n);
+    return ERR_OK;
 }

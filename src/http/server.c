@@ -433,8 +433,8 @@ static enum MHD_Result on_head(struct MHD_Connection *c, struct conn_state *cs, 
         enum err_code rc = ctx_begin(&cx, CTX_READ);
         if (rc == ERR_OK)
             rc = authenticate(&cx, &rq, &cs->sess);
-        if (rc == ERR_OK && !ctx_can(&cx, rt->perm))
-            rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
+        if (rc == ERR_OK)
+            rc = route_authorize(&cx, rt, &rq);
         rc = ctx_end(&cx, rc);
         if (rc != ERR_OK)
             return refuse(c, cs, rc, cx.err.message);
@@ -538,8 +538,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else if (!(rt->flags & R_PUBLIC) && !cs->authed &&
                (rc = authenticate(&cx, &rq, &sess)) != ERR_OK) {
         /* rc set */
-    } else if (!(rt->flags & R_PUBLIC) && !ctx_can(&cx, rt->perm)) {
-        rc = ctx_fail(&cx, ERR_FORBIDDEN, "your role may not do this");
+    } else if ((rc = route_authorize(&cx, rt, &rq)) != ERR_OK) {
+        /* rc set: the permission, then the branch scope of the record */
     } else {
         rc = rt->handler(&cx, &rq, &rs);
     }

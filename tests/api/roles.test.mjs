@@ -5,7 +5,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { useServer, assertError, uid, ROLES } from './harness.mjs';
+import { useServer, assertError, uid, ROLES, ROLE_LOGIN, ADMIN_PASSWORD, DEMO_PASSWORD } from './harness.mjs';
 
 const srv = useServer();
 
@@ -23,6 +23,8 @@ const ROLE_TABLE = `
 | requests: assign, cancel, delete, work on others' requests | yes | yes | — | — | — | — |
 | requests: start, wait, resume, resolve (own or unassigned) | yes | yes | yes | — | — | — |
 | contracts and their SLA terms read / write, delete | rw | rw | r | r | rw | r |
+| SLA policies, business calendars: write (desk.settings) | yes | — | — | — | — | — |
+| routing rules: write (desk.routing) | yes | yes | — | — | — | — |
 `;
 
 function parseTable(text) {
@@ -293,3 +295,116 @@ test('a bearer token has exactly its user\'s role', async () => {
     }
   }
 });
+
+// ---- the generated matrix: every operation of openapi.json × every role ------
+// Each operation carries x-access and, when a permission guards it,
+// x-permission; each role's permissions come from /api/v1/meta. The server
+// checks them before the handler, so a role without the permission gets 403
+// whatever the record or the body, and a role with it never does (a missing
+// record answers 404, an empty body 422). Operations whose access depends on
+// something else are declared below — one that is neither derivable nor
+// declared fails the test, so a new route is covered the day it is added.
+
+const MISSING = 999999999; // no record has this id
+// x-access "own": anyone signed in, each seeing their own rows; the proof
+// that another user's rows stay out is the named test
+const OWN = {
+  'GET /api/v1/notifications': 'notifications.test.mjs: each user reads only their own',
+  'POST /api/v1/notifications/read': 'notifications.test.mjs: marking another\'s changes nothing',
+  'GET /api/v1/saved_views': 'views.test.mjs: saved views are their user\'s own',
+  'POST /api/v1/saved_views': 'views.test.mjs',
+  'GET /api/v1/saved_views/{id}': 'views.test.mjs',
+  'PATCH /api/v1/saved_views/{id}': 'views.test.mjs',
+  'DELETE /api/v1/saved_views/{id}': 'views.test.mjs',
+};
+// x-access "public": answered without a session
+const PUBLIC = new Set(['GET /healthz', 'GET /ping', 'GET /metrics', 'GET /api/v1/openapi.json',
+  'POST /api/v1/public/requests', 'GET /api/v1/public/status', 'GET /api/v1/public/{entity}/status', 'POST /api/v1/auth/login']);
+// would end the shared session: run with a session of its own
+const OWN_SESSION = new Set(['POST /api/v1/auth/logout']);
+
+async function contract() {
+  const oa = (await srv.request('GET', '/api/v1/openapi.json')).json;
+  const meta = (await srv.request('GET', '/api/v1/meta', { as: admin })).json;
+  const ops = [];
+  for (const [path, item] of Object.entries(oa.paths)) {
+    for (const [method, op] of Object.entries(item)) ops.push({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, op });
+  }
+  return { ops, meta, perms: new Set(meta.permissions.map((p) => p.name)),
+    roleHas: Object.fromEntries(meta.roles.map((r) => [r.name, new Set(r.permissions)])) };
+}
+
+function concrete(path) {
+  return path.replace(/\{(\w+)\}/g, (_, p) => {
+    if (p === 'id') return String(MISSING);
+    if (p === 'entity') return 'requests'; // the public page of an entity that has one
+    throw new Error(`${path}: no case for the parameter {${p}}`);
+  });
+}
+
+test('openapi.json names every operation\'s access, and each permission is in /meta\'s table', async () => {
+  const { ops, perms } = await contract();
+  assert.ok(ops.length > 100, `${ops.length} operations`);
+  for (const { key, op } of ops) {
+    assert.ok(['public', 'user', 'own', 'permission'].includes(op['x-access']), `${key}: x-access ${op['x-access']}`);
+    if (op['x-access'] === 'permission') assert.ok(perms.has(op['x-permission']), `${key}: ${op['x-permission']} in /meta`);
+    else assert.equal(op['x-permission'], null, `${key}: no permission`);
+    if (op['x-access'] === 'own') assert.ok(OWN[key], `${key}: a declared case for its own rows`);
+    if (op['x-access'] === 'public') assert.ok(PUBLIC.has(key), `${key}: declared public`);
+    concrete(op.path ?? key.split(' ')[1]);
+  }
+  for (const key of [...Object.keys(OWN), ...PUBLIC]) assert.ok(ops.some((o) => o.key === key), `${key} is still a route`);
+  // what the hand-kept matrix used to miss is there
+  for (const key of ['POST /api/v1/requests/{id}/attachments', 'GET /api/v1/attachments/{id}', 'POST /api/v1/intake/email',
+    'GET /api/v1/desk/workload', 'GET /api/v1/desk/sla-report', 'POST /api/v1/consultations', 'GET /api/v1/desk/counters',
+    'POST /api/v1/sla_policies', 'POST /api/v1/routing_rules', 'POST /api/v1/requests/{id}/transitions/assign']) {
+    assert.ok(ops.some((o) => o.key === key), key);
+  }
+});
+
+test('the role table of docs/api.md is what the server grants', async () => {
+  const { ops, roleHas } = await contract();
+  const perm = (key) => ops.find((o) => o.key === key).op['x-permission'];
+  for (const [res, byRole] of Object.entries(expected)) {
+    for (const role of ROLES) {
+      const may = (key) => roleHas[role].has(perm(key));
+      assert.deepEqual({ read: may(`GET /api/v1/${res}`), write: may(`POST /api/v1/${res}`), del: may(`DELETE /api/v1/${res}/{id}`) },
+        byRole[role], `${role} × ${res}`);
+    }
+  }
+  for (const [row, key] of [['SLA policies, business calendars: write (desk.settings)', 'POST /api/v1/sla_policies'],
+    ['SLA policies, business calendars: write (desk.settings)', 'POST /api/v1/business_calendars/{id}/days'],
+    ['routing rules: write (desk.routing)', 'POST /api/v1/routing_rules']]) {
+    for (const role of ROLES) assert.equal(roleHas[role].has(perm(key)), T[row][role] === 'yes', `${role} ${key}`);
+  }
+});
+
+for (const role of ROLES) {
+  test(`${role} × every operation of openapi.json: 403 exactly where /meta says the role lacks the permission`, async () => {
+    const { ops, roleHas } = await contract();
+    let checked = 0;
+    for (const { key, method, path, op } of ops) {
+      const access = op['x-access'];
+      const url = concrete(path);
+      let as = await srv.as(role);
+      if (OWN_SESSION.has(key)) as = await srv.login(ROLE_LOGIN[role], role === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD);
+      const opts = { as };
+      if (method === 'POST' || method === 'PATCH') opts.body = {};
+      const r = await srv.request(method, url, opts);
+      if (access === 'permission' && !roleHas[role].has(op['x-permission'])) {
+        assertError(r, 403, 'forbidden');
+      } else {
+        assert.ok(r.status !== 403 && r.status !== 401, `${role} ${key} (${access} ${op['x-permission'] ?? ''}): ${r.status} ${r.text.slice(0, 200)}`);
+        assert.ok(r.status < 500, `${role} ${key}: ${r.status} ${r.text.slice(0, 200)}`);
+      }
+      if (access === 'public') {
+        const anon = await srv.request(method, url, method === 'POST' ? { body: {} } : {});
+        assert.ok(anon.status !== 401 && anon.status !== 403, `anonymous ${key}: ${anon.status}`);
+      } else if (role === 'admin') {
+        assertError(await srv.request(method, url, method === 'POST' || method === 'PATCH' ? { body: {} } : {}), 401, 'unauthenticated');
+      }
+      checked++;
+    }
+    assert.equal(checked, ops.length);
+  });
+}

@@ -127,7 +127,7 @@ test('security headers on JSON, errors, static files and the index page', async 
     'API 401': await fetch(srv.base + '/api/v1/clients'),
     'API 404': await fetch(srv.base + '/api/v1/nothing', { headers: { cookie: admin.cookie } }),
     'API 400': await fetch(srv.base + '/api/v1/clients?limit=0', { headers: { cookie: admin.cookie } }),
-    'API 413': await fetch(srv.base + '/api/v1/clients', { method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, body: 'x'.repeat(1024 * 1024 + 1) }),
+    'API 413': await fetch(srv.base + '/api/v1/clients', { method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/json' }, body: 'x'.repeat(1024 * 1024 + 1) }),
     healthz: await fetch(srv.base + '/healthz'),
     metrics: await fetch(srv.base + '/metrics'),
     openapi: await fetch(srv.base + '/api/v1/openapi.json'),

@@ -112,7 +112,7 @@ static void login_opens_a_session_that_logout_ends(void **state)
     assert_int_equal(u->id, rec->id);
     assert_string_equal(u->login, "ivanov");
     assert_string_equal(u->role, "manager");
-    assert_int_equal(u->perms, role_find("manager")->perms);
+    assert_memory_equal(&u->perms, &role_find("manager")->perms, sizeof(u->perms));
     assert_int_equal(strlen(s.token), 43); /* 256 bits, base64 */
     assert_int_equal(strlen(s.csrf), 43);
     assert_string_not_equal(s.token, s.csrf);
@@ -260,8 +260,11 @@ static void users_cannot_lock_themselves_out(void **state)
 {
     struct unit_db *f = F_OF(state);
     struct record *rec = add_user(f, "selfie", "верный пароль", "admin"), *out;
-    struct user me = {
-        .id = rec->id, .login = "selfie", .name = "selfie", .role = "admin", .perms = ~0u};
+    struct user me = {.id = rec->id,
+                      .login = "selfie",
+                      .name = "selfie",
+                      .role = "admin",
+                      .perms = role_find("admin")->perms};
     f->cx.user = &me;
     struct record *patch = record_new(&f->cx, &entity_users);
     unit_seti(patch, "active", 0);
@@ -370,7 +373,7 @@ static void api_token_finds_its_user_until_the_user_is_deactivated(void **state)
     err_clear(&f->cx.err);
     assert_int_equal(auth_bearer(&f->cx, token, &u), ERR_OK);
     assert_int_equal(u->id, rec->id);
-    assert_int_equal(u->perms, role_find("sales")->perms);
+    assert_memory_equal(&u->perms, &role_find("sales")->perms, sizeof(u->perms));
     err_clear(&f->cx.err);
     assert_int_equal(auth_bearer(&f->cx, "svt_wrong", &u), ERR_AUTH);
     /* a session token is no API token */
@@ -676,39 +679,54 @@ static void every_role_name_has_a_role_and_admin_holds_every_permission(void **s
     assert_null(role_find("Admin"));
     assert_null(role_find(""));
     const struct role *admin = role_find("admin");
-    for (int bit = 0; bit < PERM__COUNT; bit++)
-        assert_true(admin->perms & (1u << bit));
-    assert_string_equal(perm_name(PERM_BIT_CLIENTS_READ), "clients.read");
-    assert_string_equal(perm_name(PERM_BIT_AUDIT_READ), "audit.read");
-    assert_string_equal(perm_name(-1), "?");
-    assert_string_equal(perm_name(PERM__COUNT), "?");
-    for (int bit = 0; bit < PERM__COUNT; bit++)
-        for (int other = bit + 1; other < PERM__COUNT; other++)
-            assert_string_not_equal(perm_name(bit), perm_name(other));
+    for (int p = 1; p < P__COUNT; p++)
+        assert_true(perms_has(&admin->perms, (enum perm)p));
+    assert_string_equal(perm_name(P_CLIENTS_READ), "clients.read");
+    assert_string_equal(perm_name(P_AUDIT_READ), "audit.read");
+    assert_string_equal(perm_name(P_DESK_SETTINGS), "desk.settings");
+    assert_string_equal(perm_name((enum perm) - 1), "?");
+    assert_string_equal(perm_name(P__COUNT), "?");
+    for (int p = 1; p < P__COUNT; p++) {
+        assert_int_equal(perm_find(perm_name((enum perm)p)), p);
+        assert_non_null(strchr(perm_name((enum perm)p), '.')); /* "module.action" */
+        for (int other = p + 1; other < P__COUNT; other++)
+            assert_string_not_equal(perm_name((enum perm)p), perm_name((enum perm)other));
+    }
+    assert_int_equal(perm_find("clients.nothing"), P_NONE);
 }
 
 static void roles_grant_what_their_work_needs_and_no_more(void **state)
 {
     (void)state;
-    unsigned auditor = role_find("auditor")->perms;
-    assert_true(auditor & P_AUDIT_READ);
-    assert_false(auditor & (P_CLIENTS_WRITE | P_USERS_WRITE | P_TOKENS_MANAGE));
-    unsigned tech = role_find("technician")->perms;
-    assert_true(tech & P_REQUESTS_WORK);
-    assert_false(tech & (P_CLIENTS_DELETE | P_REQUESTS_ASSIGN | P_AUDIT_READ | P_USERS_READ));
-    unsigned store = role_find("storekeeper")->perms;
-    assert_false(store & (P_CLIENTS_WRITE | P_EQUIPMENT_WRITE | P_REQUESTS_WRITE));
+    const struct perms *auditor = &role_find("auditor")->perms;
+    assert_true(perms_has(auditor, P_AUDIT_READ));
+    assert_false(perms_has(auditor, P_CLIENTS_WRITE) || perms_has(auditor, P_USERS_WRITE) ||
+                 perms_has(auditor, P_TOKENS_MANAGE));
+    const struct perms *tech = &role_find("technician")->perms;
+    assert_true(perms_has(tech, P_REQUESTS_WORK));
+    assert_false(perms_has(tech, P_CLIENTS_DELETE) || perms_has(tech, P_REQUESTS_ASSIGN) ||
+                 perms_has(tech, P_AUDIT_READ) || perms_has(tech, P_USERS_READ));
+    const struct perms *store = &role_find("storekeeper")->perms;
+    assert_false(perms_has(store, P_CLIENTS_WRITE) || perms_has(store, P_EQUIPMENT_WRITE) ||
+                 perms_has(store, P_REQUESTS_WRITE));
     for (const struct role *r = roles; r->name; r++)
         if (strcmp(r->name, "admin") != 0)
-            assert_false(r->perms & (P_USERS_WRITE | P_TOKENS_MANAGE | P_BRANCHES_WRITE));
+            assert_false(
+                perms_has(&r->perms, P_USERS_WRITE) || perms_has(&r->perms, P_TOKENS_MANAGE) ||
+                perms_has(&r->perms, P_BRANCHES_WRITE) || perms_has(&r->perms, P_DESK_SETTINGS));
+    /* routing rules: who assigned requests before they had their own right */
+    for (const struct role *r = roles; r->name; r++)
+        assert_int_equal(perms_has(&r->perms, P_DESK_ROUTING),
+                         perms_has(&r->perms, P_REQUESTS_ASSIGN));
     /* a context without a user can do only what needs nothing */
     struct ctx cx = {0};
-    assert_true(ctx_can(&cx, 0));
+    assert_true(ctx_can(&cx, P_NONE));
     assert_false(ctx_can(&cx, P_CLIENTS_READ));
-    struct user u = {.perms = P_CLIENTS_READ};
+    struct user u = {.perms = {{[P_CLIENTS_READ] = 1}}};
     cx.user = &u;
     assert_true(ctx_can(&cx, P_CLIENTS_READ));
-    assert_false(ctx_can(&cx, P_CLIENTS_READ | P_CLIENTS_WRITE)); /* every bit is needed */
+    assert_false(ctx_can(&cx, P_CLIENTS_WRITE));
+    assert_false(ctx_can(&cx, P__COUNT)); /* outside the list: nobody */
 }
 
 int main(void)

@@ -320,6 +320,8 @@ static void err_codes_map_to_http_statuses_and_names(void **state)
         {ERR_METHOD, 405, "method_not_allowed"},
         {ERR_CONFLICT, 409, "conflict"},
         {ERR_TOOBIG, 413, "too_large"},
+        {ERR_MEDIATYPE, 415, "unsupported_media_type"},
+        {ERR_RANGE, 416, "range_not_satisfiable"},
         {ERR_INVALID, 422, "validation_failed"},
         {ERR_LIMITED, 429, "rate_limited"},
         {ERR_INTERNAL, 500, "internal"},

@@ -53,8 +53,11 @@ static inline int unit_db_open(void **state, const char *const *tables)
         fprintf(stderr, "unit: cannot make a test database: %s\n", f->cx.err.message);
         return -1;
     }
-    f->admin =
-        (struct user){.id = 0, .login = "unit", .name = "Unit", .role = "admin", .perms = ~0u};
+    f->admin = (struct user){.id = 0,
+                             .login = "unit",
+                             .name = "Unit",
+                             .role = "admin",
+                             .perms = role_find("admin")->perms};
     f->cx.user = &f->admin;
     f->cx.remote_addr = "192.0.2.1";
     *state = f;

@@ -16,6 +16,12 @@ extern const struct workflow request_workflow;
 enum err_code request_recount(struct ctx *cx);
 enum err_code request_recount_job(struct ctx *cx);
 
+/* The same counts for one branch, counted now (the badges of a
+ * branch-scoped user; the counters table is company-wide): rows of (name,
+ * value) named as in the counters table, and the open requests of `user`
+ * there under "requests.open_by.<user>". $1 is the branch, $2 the user. */
+extern const char request_branch_counts_sql[];
+
 /* "О-2026-000123: subject", for notifications (arena). */
 const char *request_title(struct ctx *cx, struct record *rec);
 

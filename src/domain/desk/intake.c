@@ -24,7 +24,7 @@ static const struct user public_user = {
     .login = "public",
     .name = "Веб-форма",
     .role = "public",
-    .perms = P_CLIENTS_WRITE | P_REQUESTS_WRITE,
+    .perms = {{[P_CLIENTS_WRITE] = 1, [P_REQUESTS_WRITE] = 1}},
 };
 
 static void text_field(struct ctx *cx, const char *name, const char *v, size_t max, bool required)

@@ -28,8 +28,12 @@ static const struct user mail_user = {
     .login = "mail",
     .name = "Почта",
     .role = "mail",
-    .perms = P_CLIENTS_READ | P_CLIENTS_WRITE | P_REQUESTS_READ | P_REQUESTS_WRITE |
-             P_REQUESTS_WORK | P_REQUESTS_ASSIGN,
+    .perms = {{[P_CLIENTS_READ] = 1,
+               [P_CLIENTS_WRITE] = 1,
+               [P_REQUESTS_READ] = 1,
+               [P_REQUESTS_WRITE] = 1,
+               [P_REQUESTS_WORK] = 1,
+               [P_REQUESTS_ASSIGN] = 1}},
 };
 
 #define SUBJECT_MAX     300   /* requests.subject */

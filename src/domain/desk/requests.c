@@ -362,6 +362,7 @@ const struct entity entity_requests = {
     .perm_read = P_REQUESTS_READ,
     .perm_write = P_REQUESTS_WRITE,
     .perm_delete = P_REQUESTS_ASSIGN,
+    .branch_field = "branch_id",
     .check = request_check,
     .after_write = request_after_write,
     .number_field = "number",
@@ -679,6 +680,17 @@ enum err_code request_recount(struct ctx *cx)
                               "GROUP BY assignee_id");
     return rc;
 }
+
+const char request_branch_counts_sql[] =
+    "SELECT 'requests.status.' || status, COUNT(*) FROM requests\n"
+    "WHERE branch_id = $1 GROUP BY status\n"
+    "UNION ALL\n"
+    "SELECT 'requests.sla_state.' || COALESCE(sla_state, ''), COUNT(*) FROM requests\n"
+    "WHERE branch_id = $1 GROUP BY COALESCE(sla_state, '')\n"
+    "UNION ALL\n"
+    "SELECT 'requests.open_by.' || CAST(assignee_id AS TEXT), COUNT(*) FROM requests\n"
+    "WHERE branch_id = $1 AND assignee_id = $2 AND status IN (" OPEN_STATUSES ")\n"
+    "GROUP BY assignee_id";
 
 enum err_code request_recount_job(struct ctx *cx)
 {

@@ -66,8 +66,8 @@ const struct entity entity_routing_rules = {
     .fields = rule_fields,
     .display_sql = "name",
     .perm_read = P_REQUESTS_READ,
-    .perm_write = P_REQUESTS_ASSIGN,
-    .perm_delete = P_REQUESTS_ASSIGN,
+    .perm_write = P_DESK_ROUTING,
+    .perm_delete = P_DESK_ROUTING,
     .check = rule_check,
 };
 
@@ -291,20 +291,24 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
 
 enum err_code routing_workload(struct ctx *cx, struct workload **out, int *n)
 {
-    struct db_stmt *st = db_q(
-        cx->db, &cx->err,
-        "SELECT u.id, u.name,\n"
-        "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
-        "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')),\n"
-        "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
-        "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')\n"
-        "     AND r.sla_state = 'breached'),\n"
-        "  (SELECT MIN(r.resolution_due) FROM requests r WHERE r.assignee_id = u.id\n"
-        "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts'))\n"
-        "FROM users u\n"
-        "WHERE u.active = 1 AND u.role IN ('technician', 'manager')\n"
-        "ORDER BY u.name",
-        "");
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT u.id, u.name,\n"
+             "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
+             "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')\n"
+             "     AND (CAST($1 AS BIGINT) = 0 OR r.branch_id = $1)),\n"
+             "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
+             "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')\n"
+             "     AND r.sla_state = 'breached'\n"
+             "     AND (CAST($1 AS BIGINT) = 0 OR r.branch_id = $1)),\n"
+             "  (SELECT MIN(r.resolution_due) FROM requests r WHERE r.assignee_id = u.id\n"
+             "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')\n"
+             "     AND (CAST($1 AS BIGINT) = 0 OR r.branch_id = $1))\n"
+             "FROM users u\n"
+             "WHERE u.active = 1 AND u.role IN ('technician', 'manager')\n"
+             "  AND (CAST($1 AS BIGINT) = 0 OR u.branch_id = $1)\n"
+             "ORDER BY u.name",
+             "i", ctx_branch(cx));
     if (!st)
         return cx->err.code;
     int cap = 64, count = 0, rc;

@@ -24,6 +24,8 @@ struct workload {
     int64_t open, overdue;
     const char *next_due; /* the nearest resolution deadline, or NULL */
 };
+/* The open requests of each active technician and manager; for a
+ * branch-scoped user, of their branch's people and requests only. */
 enum err_code routing_workload(struct ctx *cx, struct workload **out, int *n);
 
 #endif

@@ -77,8 +77,8 @@ const struct entity entity_business_calendars = {
     .fields = calendar_fields,
     .display_sql = "name",
     .perm_read = P_REQUESTS_READ,
-    .perm_write = P_BRANCHES_WRITE,
-    .perm_delete = P_BRANCHES_WRITE,
+    .perm_write = P_DESK_SETTINGS,
+    .perm_delete = P_DESK_SETTINGS,
     .check = calendar_check,
 };
 
@@ -89,8 +89,8 @@ const struct entity entity_calendar_days = {
     .fields = day_fields,
     .display_sql = "date",
     .perm_read = P_REQUESTS_READ,
-    .perm_write = P_BRANCHES_WRITE,
-    .perm_delete = P_BRANCHES_WRITE,
+    .perm_write = P_DESK_SETTINGS,
+    .perm_delete = P_DESK_SETTINGS,
 };
 
 const struct entity entity_sla_policies = {
@@ -100,8 +100,8 @@ const struct entity entity_sla_policies = {
     .fields = policy_fields,
     .display_sql = "name",
     .perm_read = P_REQUESTS_READ,
-    .perm_write = P_BRANCHES_WRITE,
-    .perm_delete = P_BRANCHES_WRITE,
+    .perm_write = P_DESK_SETTINGS,
+    .perm_delete = P_DESK_SETTINGS,
 };
 
 /* ---- calendars -------------------------------------------------------- */

@@ -14,6 +14,8 @@ static const struct field user_fields[] = {
     {"role", F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "user.role", .enums = role_names},
     {"branch_id", F_REF, F_FILTER | F_LIST, 0, "user.branch", .ref = &entity_branches},
     {"active", F_BOOL, F_FILTER | F_LIST, 0, "user.active", .def = "true"},
+    /* absent: the role's default (technicians and storekeepers with a branch) */
+    {"branch_scope", F_BOOL, F_FILTER, 0, "user.branch_scope"},
     {"skill_types", F_TEXT, F_SEARCH, 200, "user.skill_types"},
     {"skill_categories", F_TEXT, F_SEARCH, 500, "user.skill_categories"},
     {"password", F_PASSWORD, F_REQUIRED, 200, "user.password"},
@@ -34,6 +36,8 @@ static bool login_ok(const char *s)
     return true;
 }
 
+static void branch_scope_check(struct ctx *cx, struct record *rec, const struct record *old);
+
 /* Logins are plain Latin words; nobody can lock themselves out by
  * deactivating their own account or changing their own role. */
 static enum err_code user_check(struct ctx *cx, struct record *rec, const struct record *old)
@@ -47,7 +51,40 @@ static enum err_code user_check(struct ctx *cx, struct record *rec, const struct
         if (strcmp(record_value(rec, "role")->s, cx->user->role) != 0)
             err_field(&cx->err, "role", "invalid");
     }
+    branch_scope_check(cx, rec, old);
     return cx->err.nfields ? ERR_INVALID : ERR_OK;
+}
+
+/* Branch scope needs a branch and a role that is not company-wide. Absent
+ * (or null), it is the role's default; a scope set before that the role or
+ * the branch no longer allows is lifted, a new one refused. */
+static void branch_scope_check(struct ctx *cx, struct record *rec, const struct record *old)
+{
+    struct value *scope = record_value(rec, "branch_scope");
+    struct value *branch = record_value(rec, "branch_id");
+    struct value *role = record_value(rec, "role");
+    const struct role *r = role->null ? NULL : role_find(role->s);
+    bool has_branch = branch->set && !branch->null;
+    if (!scope->set || scope->null) {
+        scope->set = true;
+        scope->null = false;
+        scope->i = has_branch && r && r->branch_scoped_default;
+        return;
+    }
+    if (!scope->i)
+        return;
+    bool was = old && record_value((struct record *)old, "branch_scope")->i;
+    if (r && r->company_wide) {
+        if (was)
+            scope->i = 0;
+        else
+            err_field(&cx->err, "branch_scope", "company_wide_role");
+    } else if (!has_branch) {
+        if (was)
+            scope->i = 0;
+        else
+            err_field(&cx->err, "branch_id", "required");
+    }
 }
 
 /* A deactivated user or a changed password ends the user's sessions. */

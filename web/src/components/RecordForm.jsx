@@ -132,6 +132,9 @@ export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onC
         if (f.type === 'password' && !values[f.name]) continue;
         if (JSON.stringify(v) === JSON.stringify(was)) continue;
         body[f.name] = v;
+      } else if (f.type === 'bool' && f.default === undefined && values[f.name] === initial[f.name]) {
+        // a switch without a default that was not touched: the server decides
+        // (a user's branch scope follows the role and the branch)
       } else if (v !== null) {
         body[f.name] = v;
       }
