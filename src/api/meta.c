@@ -46,6 +46,27 @@ static json_t *field_json(const struct field *f)
     return o;
 }
 
+/* A workflow's states with their category (open work or done) and its
+ * transitions: the UI reads which states are open from here. */
+static json_t *workflow_json(const struct workflow *wf)
+{
+    json_t *states = json_array(), *ts = json_array();
+    for (int i = 0; wf->states[i]; i++)
+        json_array_append_new(states,
+                              json_pack("{s:s,s:s}", "name", wf->states[i], "category",
+                                        wf->categories[i] == STATE_OPEN ? "open" : "closed"));
+    for (const struct transition *t = wf->transitions; t->name; t++) {
+        json_t *from = json_array();
+        for (int i = 0; wf->states[i]; i++)
+            if (t->from & STATE_BIT(i))
+                json_array_append_new(from, json_string(wf->states[i]));
+        json_array_append_new(ts, json_pack("{s:s,s:s,s:o,s:s}", "name", t->name, "label", t->label,
+                                            "from", from, "to", wf->states[t->to]));
+    }
+    return json_pack("{s:s,s:o,s:o}", "field", wf->state_field, "states", states, "transitions",
+                     ts);
+}
+
 API_HANDLER(api_meta)
 {
     json_t *ents = json_array();
@@ -54,10 +75,14 @@ API_HANDLER(api_meta)
         json_t *fields = json_array();
         for (int k = 0; e->fields[k].name; k++)
             json_array_append_new(fields, field_json(&e->fields[k]));
-        json_array_append_new(
-            ents, json_pack("{s:s,s:s,s:o,s:b,s:b,s:b}", "name", e->name, "label", e->label,
-                            "fields", fields, "can_read", ctx_can(cx, e->perm_read), "can_write",
-                            ctx_can(cx, e->perm_write), "can_delete", ctx_can(cx, e->perm_delete)));
+        json_t *ej =
+            json_pack("{s:s,s:s,s:o,s:b,s:b,s:b}", "name", e->name, "label", e->label, "fields",
+                      fields, "can_read", ctx_can(cx, e->perm_read), "can_write",
+                      ctx_can(cx, e->perm_write), "can_delete", ctx_can(cx, e->perm_delete));
+        const struct workflow *wf = domain_workflow(e);
+        if (wf)
+            json_object_set_new(ej, "workflow", workflow_json(wf));
+        json_array_append_new(ents, ej);
     }
     json_t *rl = json_array();
     for (const struct role *r = roles; r->name; r++)

@@ -5,19 +5,32 @@
 
 #include "base/banned.h"
 
-static bool starts_from(const struct transition *t, const char *state)
+int workflow_state(const struct workflow *wf, const char *name)
 {
-    size_t n = strlen(state);
-    for (const char *p = t->from; *p;) {
-        const char *end = strchr(p, ' ');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len == n && memcmp(p, state, n) == 0)
-            return true;
-        if (!end)
-            break;
-        p = end + 1;
-    }
-    return false;
+    for (int i = 0; name && wf->states[i]; i++)
+        if (strcmp(wf->states[i], name) == 0)
+            return i;
+    return -1;
+}
+
+bool workflow_state_open(const struct workflow *wf, const char *name)
+{
+    int i = workflow_state(wf, name);
+    return i >= 0 && wf->categories[i] == STATE_OPEN;
+}
+
+static bool starts_from(const struct workflow *wf, const struct transition *t, const char *state)
+{
+    int i = workflow_state(wf, state);
+    return i >= 0 && i < WORKFLOW_MAX_STATES && (t->from & STATE_BIT(i));
+}
+
+const struct transition *workflow_transition(const struct workflow *wf, const char *name)
+{
+    for (const struct transition *t = wf->transitions; t->name; t++)
+        if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
 }
 
 static const char *state_of(const struct workflow *wf, const struct record *rec)
@@ -32,7 +45,7 @@ int workflow_available(struct ctx *cx, const struct workflow *wf, const struct r
     int n = 0;
     const char *state = state_of(wf, rec);
     for (const struct transition *t = wf->transitions; t->name && n < max; t++) {
-        if (!starts_from(t, state) || !ctx_can(cx, t->perm))
+        if (!starts_from(wf, t, state) || !ctx_can(cx, t->perm))
             continue;
         if (t->guard) {
             struct err saved = cx->err;
@@ -58,17 +71,17 @@ static enum err_code run_tx(struct ctx *cx, const struct workflow *wf, int64_t i
         return ctx_fail(cx, ERR_CONFLICT, "%s %lld was changed by someone else", wf->ent->name,
                         (long long)id);
     const char *state = state_of(wf, rec);
-    if (!starts_from(t, state))
+    if (!starts_from(wf, t, state))
         return ctx_fail(cx, ERR_CONFLICT, "'%s' is not possible in state '%s'", t->name, state);
     if (t->guard && (rc = t->guard(cx, rec)) != ERR_OK)
         return rc;
     struct record *patch = record_new(cx, wf->ent);
     struct value *sv = record_value(patch, wf->state_field);
     sv->set = true;
-    sv->s = t->to;
+    sv->s = wf->states[t->to];
     if (t->effect && (rc = t->effect(cx, rec, input, patch)) != ERR_OK)
         return rc;
-    if (wf->on_change && (rc = wf->on_change(cx, rec, t->to, patch)) != ERR_OK)
+    if (wf->on_change && (rc = wf->on_change(cx, rec, wf->states[t->to], patch)) != ERR_OK)
         return rc;
     if ((rc = entity_update_as(cx, wf->ent, id, version, patch, t->name, out)) != ERR_OK)
         return rc;
@@ -78,10 +91,7 @@ static enum err_code run_tx(struct ctx *cx, const struct workflow *wf, int64_t i
 enum err_code workflow_run(struct ctx *cx, const struct workflow *wf, int64_t id, int64_t version,
                            const char *name, const struct record *input, struct record **out)
 {
-    const struct transition *t = NULL;
-    for (const struct transition *k = wf->transitions; k->name; k++)
-        if (strcmp(k->name, name) == 0)
-            t = k;
+    const struct transition *t = workflow_transition(wf, name);
     if (!t)
         return ctx_fail(cx, ERR_NOTFOUND, "no transition '%s'", name);
     if (!ctx_can(cx, t->perm))

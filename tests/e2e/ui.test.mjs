@@ -295,6 +295,14 @@ test('list views: a ready-made one filters, a saved one comes back and is the us
   await page.waitForFunction(() => !location.hash.includes('status='));
   await page.click('.views-bar .chip button:has-text("Новые для разбора")');
   await page.waitForURL(/status=new/);
+  // "mine, open" filters by the open states the server publishes in its meta
+  const meta = await page.evaluate(() => fetch('/api/v1/meta').then((r) => r.json()));
+  const openStates = meta.entities.find((e) => e.name === 'requests').workflow.states
+    .filter((s) => s.category === 'open').map((s) => s.name);
+  await page.click('.views-bar .chip button:has-text("Мои открытые")');
+  await page.waitForURL(/assignee_id=/);
+  const shown = new URLSearchParams(page.url().split('?')[1]).get('status');
+  assert.deepEqual(shown.split(','), openStates);
   assert.deepEqual(errors, []);
   await ctx.close();
   const other = await open('engineer', 'demo12345');

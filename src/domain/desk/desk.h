@@ -8,6 +8,32 @@
 #include "core/entity.h"
 #include "core/workflow.h"
 
+/* The states of a request, written once: X(id, name) for each, SEP between
+ * two. Open work first (counted as load, the "mine" view), then done. */
+/* clang-format off */
+#define REQUEST_OPEN_STATES(X, SEP)                                                                \
+    X(RS_NEW,            "new")            SEP                                                     \
+    X(RS_ASSIGNED,       "assigned")       SEP                                                     \
+    X(RS_IN_PROGRESS,    "in_progress")    SEP                                                     \
+    X(RS_WAITING_CLIENT, "waiting_client") SEP                                                     \
+    X(RS_WAITING_PARTS,  "waiting_parts")
+#define REQUEST_CLOSED_STATES(X, SEP)                                                              \
+    X(RS_RESOLVED,       "resolved")       SEP                                                     \
+    X(RS_CLOSED,         "closed")         SEP                                                     \
+    X(RS_CANCELLED,      "cancelled")
+/* clang-format on */
+
+enum request_state {
+#define X(id, name) id,
+    REQUEST_OPEN_STATES(X, ) REQUEST_CLOSED_STATES(X, )
+#undef X
+        RS__COUNT
+};
+
+/* The open states as an SQL list: "'new', 'assigned', …". */
+#define REQUEST_SQL_STATE(id, name) "'" name "'"
+#define REQUEST_OPEN_SQL            REQUEST_OPEN_STATES(REQUEST_SQL_STATE, ", ")
+
 extern const struct entity entity_requests;
 extern const struct workflow request_workflow;
 

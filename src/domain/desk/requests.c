@@ -24,8 +24,18 @@
 #include "base/banned.h"
 
 static const char *const statuses[] = {
-    "new",    "assigned",  "in_progress", "waiting_client", "waiting_parts", "resolved",
-    "closed", "cancelled", NULL};
+#define X(id, name) [id] = name,
+    REQUEST_OPEN_STATES(X, ) REQUEST_CLOSED_STATES(X, )
+#undef X
+        NULL};
+static const enum state_category status_categories[] = {
+#define X(id, name) [id] = STATE_OPEN,
+#define Y(id, name) [id] = STATE_CLOSED,
+    REQUEST_OPEN_STATES(X, ) REQUEST_CLOSED_STATES(Y, )
+#undef X
+#undef Y
+};
+_Static_assert(RS__COUNT <= WORKFLOW_MAX_STATES, "a transition's from is a 32-bit set");
 static const char *const channels[] = {"phone", "walk_in", "email", "web_form", "api", NULL};
 static const char *const types[] = {"consultation", "repair", "maintenance", "parts",
                                     "complaint",    "demo",   "other",       NULL};
@@ -248,7 +258,7 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
         ac->set = true, ac->null = false, ac->s = arena_strdup(cx->a, code);
         if (!is_null(rec, "assignee_id")) {
             struct value *st = val(rec, "status");
-            st->set = true, st->null = false, st->s = "assigned";
+            st->set = true, st->null = false, st->s = statuses[RS_ASSIGNED];
         }
     }
     return cx->err.nfields ? ERR_INVALID : ERR_OK;
@@ -281,20 +291,6 @@ const char *request_title(struct ctx *cx, struct record *rec)
                         record_value(rec, "subject")->s);
 }
 
-/* The open statuses: for the transition table, and the same for SQL. */
-#define ACTIVE        "new assigned in_progress waiting_client waiting_parts"
-#define OPEN_STATUSES "'new', 'assigned', 'in_progress', 'waiting_client', 'waiting_parts'"
-
-static bool is_open(const char *status)
-{
-    static const char active[] = ACTIVE;
-    size_t n = strlen(status);
-    for (const char *p = active; (p = strstr(p, status)); p += n)
-        if ((p == active || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
-            return true;
-    return false;
-}
-
 /* The counter of open requests a record adds to: its assignee's ("mine"). */
 static const char *open_key(struct ctx *cx, const struct record *r)
 {
@@ -302,7 +298,7 @@ static const char *open_key(struct ctx *cx, const struct record *r)
         return NULL;
     const char *st = record_value((struct record *)r, "status")->s;
     struct value *a = record_value((struct record *)r, "assignee_id");
-    bool open = st && *st && is_open(st);
+    bool open = workflow_state_open(&request_workflow, st);
     return open && a->set && !a->null
                ? arena_printf(cx->a, "requests.open_by.%lld", (long long)a->i)
                : NULL;
@@ -568,23 +564,29 @@ static enum err_code after_transition(struct ctx *cx, const struct record *befor
     if (rc == ERR_OK && now->v[ai].i != before->v[ai].i && !now->v[ai].null)
         rc = notify(cx, now->v[ai].i, "assigned", "requests", now->id,
                     request_title(cx, (struct record *)now));
-    if (rc == ERR_OK && strcmp(from, t->to) != 0)
-        rc = request_event_add(cx, now->id, "status", true, NULL, from, t->to, NULL);
+    if (rc == ERR_OK && strcmp(from, statuses[t->to]) != 0)
+        rc = request_event_add(cx, now->id, "status", true, NULL, from, statuses[t->to], NULL);
     return rc;
 }
 
+/* A transition's states: S(NEW) | S(ASSIGNED); OPEN: every open state. */
+#define S(state)           STATE_BIT(RS_##state)
+#define OPEN_BIT(id, name) | STATE_BIT(id)
+#define OPEN               (0 REQUEST_OPEN_STATES(OPEN_BIT, ))
+#define WAITING            (S(WAITING_CLIENT) | S(WAITING_PARTS))
+
 /* clang-format off */
 static const struct transition request_transitions[] = {
-    /* name          from                                  to                perm               label                      guard       effect          after */
-    {"assign",      ACTIVE,                               "assigned",       P_REQUESTS_ASSIGN, "transition.assign",       NULL,       assign_effect,  after_transition},
-    {"start",       "new assigned",                       "in_progress",    P_REQUESTS_WORK,   "transition.start",        may_work,   start_effect,   after_transition},
-    {"wait_client", "in_progress",                        "waiting_client", P_REQUESTS_WORK,   "transition.wait_client",  may_work,   NULL,           after_transition},
-    {"wait_parts",  "in_progress",                        "waiting_parts",  P_REQUESTS_WORK,   "transition.wait_parts",   may_work,   NULL,           after_transition},
-    {"resume",      "waiting_client waiting_parts",       "in_progress",    P_REQUESTS_WORK,   "transition.resume",       may_work,   NULL,           after_transition},
-    {"resolve",     "assigned in_progress waiting_client waiting_parts", "resolved", P_REQUESTS_WORK, "transition.resolve", may_work, resolve_effect, after_transition},
-    {"close",       "resolved",                           "closed",         P_REQUESTS_WRITE,  "transition.close",        NULL,       close_effect,   after_transition},
-    {"reopen",      "resolved closed",                    "in_progress",    P_REQUESTS_WRITE,  "transition.reopen",       may_reopen, reopen_effect,  after_transition},
-    {"cancel",      ACTIVE,                               "cancelled",      P_REQUESTS_ASSIGN, "transition.cancel",       NULL,       NULL,           after_transition},
+    /* name          from                      to                 perm               label                      guard       effect          after */
+    {"assign",      OPEN,                     RS_ASSIGNED,       P_REQUESTS_ASSIGN, "transition.assign",       NULL,       assign_effect,  after_transition},
+    {"start",       S(NEW) | S(ASSIGNED),     RS_IN_PROGRESS,    P_REQUESTS_WORK,   "transition.start",        may_work,   start_effect,   after_transition},
+    {"wait_client", S(IN_PROGRESS),           RS_WAITING_CLIENT, P_REQUESTS_WORK,   "transition.wait_client",  may_work,   NULL,           after_transition},
+    {"wait_parts",  S(IN_PROGRESS),           RS_WAITING_PARTS,  P_REQUESTS_WORK,   "transition.wait_parts",   may_work,   NULL,           after_transition},
+    {"resume",      WAITING,                  RS_IN_PROGRESS,    P_REQUESTS_WORK,   "transition.resume",       may_work,   NULL,           after_transition},
+    {"resolve",     OPEN & ~S(NEW),           RS_RESOLVED,       P_REQUESTS_WORK,   "transition.resolve",      may_work,   resolve_effect, after_transition},
+    {"close",       S(RESOLVED),              RS_CLOSED,         P_REQUESTS_WRITE,  "transition.close",        NULL,       close_effect,   after_transition},
+    {"reopen",      S(RESOLVED) | S(CLOSED),  RS_IN_PROGRESS,    P_REQUESTS_WRITE,  "transition.reopen",       may_reopen, reopen_effect,  after_transition},
+    {"cancel",      OPEN,                     RS_CANCELLED,      P_REQUESTS_ASSIGN, "transition.cancel",       NULL,       NULL,           after_transition},
     {0},
 };
 /* clang-format on */
@@ -592,6 +594,8 @@ static const struct transition request_transitions[] = {
 const struct workflow request_workflow = {
     .ent = &entity_requests,
     .state_field = "status",
+    .states = statuses,
+    .categories = status_categories,
     .transitions = request_transitions,
     .on_change = sla_on_status,
 };
@@ -755,7 +759,7 @@ enum err_code request_recount(struct ctx *cx)
     if (rc == ERR_OK)
         rc = counters_recount(cx, "requests.open_by",
                               "SELECT assignee_id, COUNT(*) FROM requests\n"
-                              "WHERE assignee_id IS NOT NULL AND status IN (" OPEN_STATUSES ")\n"
+                              "WHERE assignee_id IS NOT NULL AND status IN (" REQUEST_OPEN_SQL ")\n"
                               "GROUP BY assignee_id");
     return rc;
 }

@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/text.h"
 #include "core/perm.h"
+#include "domain/desk/desk.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
 #include "base/banned.h"
@@ -121,7 +122,7 @@ static int64_t col_id(struct db_stmt *st, int i)
 
 #define OPEN_OF(u)                                                                                 \
     "(SELECT COUNT(*) FROM requests r WHERE r.assignee_id = " u "\n"                               \
-    "   AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts'))"
+    "   AND r.status IN (" REQUEST_OPEN_SQL "))"
 
 static enum err_code pick(struct ctx *cx, const char *mode, int64_t rule_id, int64_t last,
                           const struct facts *f, int64_t *user)
@@ -291,20 +292,20 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
 
 enum err_code routing_workload(struct ctx *cx, struct workload **out, int *n)
 {
-    struct db_stmt *st = db_q(
-        cx->db, &cx->err,
-        "SELECT u.id, u.name,\n"
-        "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
-        "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')),\n"
-        "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
-        "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')\n"
-        "     AND r.sla_state = 'breached'),\n"
-        "  (SELECT MIN(r.resolution_due) FROM requests r WHERE r.assignee_id = u.id\n"
-        "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts'))\n"
-        "FROM users u\n"
-        "WHERE u.active = 1 AND u.role IN ('technician', 'manager')\n"
-        "ORDER BY u.name",
-        "");
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT u.id, u.name,\n"
+             "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
+             "     AND r.status IN (" REQUEST_OPEN_SQL ")),\n"
+             "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
+             "     AND r.status IN (" REQUEST_OPEN_SQL ")\n"
+             "     AND r.sla_state = 'breached'),\n"
+             "  (SELECT MIN(r.resolution_due) FROM requests r WHERE r.assignee_id = u.id\n"
+             "     AND r.status IN (" REQUEST_OPEN_SQL "))\n"
+             "FROM users u\n"
+             "WHERE u.active = 1 AND u.role IN ('technician', 'manager')\n"
+             "ORDER BY u.name",
+             "");
     if (!st)
         return cx->err.code;
     int cap = 64, count = 0, rc;

@@ -1,0 +1,162 @@
+/* test_tables.c — unit tests of the domain's tables as data: every workflow
+ * (its states exist, names are unique, every state and transition has its
+ * label in both UI dictionaries, web/src/i18n/{ru,en}.js, read from the
+ * source tree; run from the repository root, as `make unit` does). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/entity.h"
+#include "core/workflow.h"
+#include "domain/desk/desk.h"
+#include "domain/domain.h"
+
+#include "unit.h"
+
+static char *read_text(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        fail_msg("cannot read %s (run from the repository root)", path);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
+    s[n] = 0;
+    fclose(fp);
+    return s;
+}
+
+/* Is key a key of the dictionary ('key': or "key":)? */
+static bool has_key(const char *dict, const char *key)
+{
+    char a[256], b[256];
+    snprintf(a, sizeof(a), "'%s':", key);
+    snprintf(b, sizeof(b), "\"%s\":", key);
+    return strstr(dict, a) || strstr(dict, b);
+}
+
+/* A state's label as the UI looks it up (enumLabel in web/src/meta.js): the
+ * field's label key and the value, or enum.<field>.<value>. */
+static bool has_state_label(const char *dict, const struct field *f, const char *state)
+{
+    char k1[256], k2[256];
+    snprintf(k1, sizeof(k1), "%s.%s", f->label, state);
+    snprintf(k2, sizeof(k2), "enum.%s.%s", f->name, state);
+    return has_key(dict, k1) || has_key(dict, k2);
+}
+
+/* Counts what is wrong with a workflow, printing each. */
+static int workflow_problems(const struct workflow *wf, const char *const dicts[2])
+{
+    static const char *const lang[2] = {"ru", "en"};
+    int bad = 0, nstates = 0;
+#define PROBLEM(...) (bad++, fprintf(stderr, "  %s: ", wf->ent->name), fprintf(stderr, __VA_ARGS__))
+    int fi;
+    const struct field *sf = entity_field(wf->ent, wf->state_field, &fi);
+    if (!sf || sf->type != F_ENUM) {
+        PROBLEM("state field %s is not an enum field\n", wf->state_field);
+        return bad;
+    }
+    for (; wf->states[nstates]; nstates++) {
+        const char *s = wf->states[nstates];
+        for (int j = 0; j < nstates; j++)
+            if (!strcmp(wf->states[j], s))
+                PROBLEM("state %s twice\n", s);
+        if (wf->categories[nstates] != STATE_OPEN && wf->categories[nstates] != STATE_CLOSED)
+            PROBLEM("state %s has no category\n", s);
+        if (!sf->enums || !sf->enums[nstates] || strcmp(sf->enums[nstates], s))
+            PROBLEM("state %s is not value %d of field %s\n", s, nstates, sf->name);
+        for (int l = 0; l < 2; l++)
+            if (!has_state_label(dicts[l], sf, s))
+                PROBLEM("state %s has no label in %s.js\n", s, lang[l]);
+    }
+    if (nstates == 0 || nstates > WORKFLOW_MAX_STATES)
+        PROBLEM("%d states\n", nstates);
+    if (sf->enums && nstates <= WORKFLOW_MAX_STATES && sf->enums[nstates])
+        PROBLEM("field %s has values that are not states\n", sf->name);
+    for (const struct transition *t = wf->transitions; t->name; t++) {
+        if (workflow_transition(wf, t->name) != t)
+            PROBLEM("transition %s twice\n", t->name);
+        if (t->to < 0 || t->to >= nstates)
+            PROBLEM("transition %s leads to no state\n", t->name);
+        if (!t->from || (nstates < 32 && (t->from >> nstates)))
+            PROBLEM("transition %s starts from no state or from one that is not\n", t->name);
+        if (!t->label) {
+            PROBLEM("transition %s has no label\n", t->name);
+            continue;
+        }
+        for (int l = 0; l < 2; l++)
+            if (!has_key(dicts[l], t->label))
+                PROBLEM("transition %s: no %s in %s.js\n", t->name, t->label, lang[l]);
+    }
+#undef PROBLEM
+    return bad;
+}
+
+static void every_workflow_table_is_consistent_and_labelled(void **state)
+{
+    (void)state;
+    char *ru = read_text("web/src/i18n/ru.js"), *en = read_text("web/src/i18n/en.js");
+    const char *const dicts[2] = {ru, en};
+    int nwf = 0;
+    for (int i = 0; domain_entities[i]; i++) {
+        const struct workflow *wf = domain_workflow(domain_entities[i]);
+        if (!wf)
+            continue;
+        nwf++;
+        assert_ptr_equal(wf->ent, domain_entities[i]);
+        assert_int_equal(workflow_problems(wf, dicts), 0);
+    }
+    assert_true(nwf >= 1);
+    free(ru);
+    free(en);
+}
+
+/* The checks above catch what they claim to: a table with each mistake. */
+static void a_broken_workflow_table_is_caught(void **state)
+{
+    (void)state;
+    static const char *const states[] = {"new", "new", "done", NULL};
+    static const enum state_category cats[] = {STATE_OPEN, STATE_OPEN, STATE_CLOSED};
+    static const struct transition ts[] = {
+        {"go", STATE_BIT(0), 2, 0, "transition.start"},
+        {"go", STATE_BIT(0), 1, 0, "transition.resume"}, /* a name twice */
+        {"far", STATE_BIT(0), 7, 0, "transition.close"}, /* to no state */
+        {"none", 0, 1, 0, "transition.close"},           /* from nothing */
+        {"mute", STATE_BIT(1), 2, 0, "transition.no_such_label"},
+        {0},
+    };
+    const struct workflow wf = {.ent = &entity_requests,
+                                .state_field = "status",
+                                .states = states,
+                                .categories = cats,
+                                .transitions = ts};
+    const char *const dicts[2] = {
+        "'transition.start': 1, 'transition.resume': 1, 'transition.close': 1,\n"
+        "'enum.status.new': 1, 'request.status.done': 1,",
+        "\"transition.start\": 1, \"transition.resume\": 1, \"transition.close\": 1,\n"
+        "\"enum.status.new\": 1,"};
+    /* "new" twice; the 2nd and 3rd state are not the field's values, which
+     * has more; "done" has no English label; "go" twice, "far" leads
+     * nowhere, "none" starts nowhere, "mute"'s label is in neither */
+    assert_int_equal(workflow_problems(&wf, dicts), 10);
+    /* and the first of two transitions with a name is the one taken */
+    assert_ptr_equal(workflow_transition(&wf, "go"), &ts[0]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_workflow_table_is_consistent_and_labelled),
+        cmocka_unit_test(a_broken_workflow_table_is_caught),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
