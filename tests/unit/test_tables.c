@@ -16,6 +16,7 @@
 #include "core/workflow.h"
 #include "domain/desk/desk.h"
 #include "domain/domain.h"
+#include "domain/registry/registry.h"
 
 #include "unit.h"
 
@@ -152,11 +153,39 @@ static void a_broken_workflow_table_is_caught(void **state)
     assert_ptr_equal(workflow_transition(&wf, "go"), &ts[0]);
 }
 
+/* Each entity's field enum covers its whole table: with the static
+ * assertion on the array's size beside each table, no field is missing in
+ * the middle (a hole would end the table early). */
+static void every_field_enum_covers_its_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const struct entity *ent;
+        int count;
+    } enums[] = {
+        {&entity_branches, BRANCH__COUNT},        {&entity_users, USER__COUNT},
+        {&entity_clients, CLIENT__COUNT},         {&entity_contacts, CONTACT__COUNT},
+        {&entity_equipment_models, MODEL__COUNT}, {&entity_equipment_units, UNIT__COUNT},
+    };
+    for (size_t i = 0; i < sizeof(enums) / sizeof(enums[0]); i++) {
+        if (entity_nfields(enums[i].ent) != enums[i].count)
+            fail_msg("%s: %d fields, enum of %d", enums[i].ent->name, entity_nfields(enums[i].ent),
+                     enums[i].count);
+    }
+    /* the enum is the table's order */
+    int k;
+    assert_non_null(entity_field(&entity_clients, "inn", &k));
+    assert_int_equal(k, CLIENT_INN);
+    assert_non_null(entity_field(&entity_equipment_units, "warranty_until", &k));
+    assert_int_equal(k, UNIT_WARRANTY_UNTIL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_workflow_table_is_consistent_and_labelled),
         cmocka_unit_test(a_broken_workflow_table_is_caught),
+        cmocka_unit_test(every_field_enum_covers_its_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
