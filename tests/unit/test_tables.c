@@ -15,6 +15,10 @@
 #include "core/entity.h"
 #include "core/workflow.h"
 #include "domain/desk/desk.h"
+#include "domain/desk/knowledge.h"
+#include "domain/desk/routing.h"
+#include "domain/desk/sla.h"
+#include "domain/desk/views.h"
 #include "domain/domain.h"
 #include "domain/registry/registry.h"
 
@@ -178,6 +182,8 @@ static void every_field_enum_covers_its_table(void **state)
     assert_int_equal(k, CLIENT_INN);
     assert_non_null(entity_field(&entity_equipment_units, "warranty_until", &k));
     assert_int_equal(k, UNIT_WARRANTY_UNTIL);
+    assert_non_null(entity_field(&entity_requests, "routed_rule_id", &k));
+    assert_int_equal(k, REQ_ROUTED_RULE_ID);
 }
 
 int main(void)

@@ -89,4 +89,38 @@ struct request_event {
 enum err_code request_timeline(struct ctx *cx, int64_t request_id, bool public_only,
                                struct request_event **out, int *n);
 
+/* The fields of a request, in the order of its table (requests.c). */
+enum request_field {
+    REQ_NUMBER,
+    REQ_STATUS,
+    REQ_CHANNEL,
+    REQ_TYPE,
+    REQ_PRIORITY,
+    REQ_SUBJECT,
+    REQ_DESCRIPTION,
+    REQ_CLIENT_ID,
+    REQ_CONTRACT_ID,
+    REQ_CONTACT_ID,
+    REQ_UNIT_ID,
+    REQ_BRANCH_ID,
+    REQ_QUEUE,
+    REQ_ASSIGNEE_ID,
+    REQ_TAGS,
+    REQ_ACCESS_CODE,
+    REQ_RESOLVED_AT,
+    REQ_CLOSED_AT,
+    REQ_SLA_POLICY_ID,
+    REQ_SLA_SOURCE,
+    REQ_SLA_STATE,
+    REQ_FIRST_RESPONSE_DUE,
+    REQ_RESOLUTION_DUE,
+    REQ_SLA_WARNING_AT,
+    REQ_FIRST_RESPONSE_AT,
+    REQ_SLA_PAUSED_SINCE,
+    REQ_SLA_PAUSED_MINUTES,
+    REQ_DURATION_MINUTES,
+    REQ_ROUTED_RULE_ID,
+    REQ__COUNT
+};
+
 #endif
