@@ -21,6 +21,7 @@
 #include "domain/desk/views.h"
 #include "domain/domain.h"
 #include "domain/registry/registry.h"
+#include "domain/sales/sales.h"
 
 #include "unit.h"
 
