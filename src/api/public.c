@@ -38,8 +38,7 @@ API_HANDLER(api_public_request)
         http_json(rs, 202, json_pack("{s:s}", "status", "accepted"));
         return ERR_OK;
     }
-    const char *number = record_value(req, "number")->s,
-               *code = record_value(req, "access_code")->s;
+    const char *number = rec_get(req, REQ_NUMBER)->s, *code = rec_get(req, REQ_ACCESS_CODE)->s;
     http_json(rs, 201,
               json_pack("{s:s,s:s,s:s}", "number", number, "access_code", code, "status_url",
                         arena_printf(cx->a, "/#/public/status?number=%s&code=%s", number, code)));
@@ -61,9 +60,9 @@ API_HANDLER(api_public_status)
                                                ev[i].kind, "body", ev[i].body, "from",
                                                ev[i].from_state, "to", ev[i].to_state));
     http_json(rs, 200,
-              json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "number", record_value(req, "number")->s,
-                        "status", record_value(req, "status")->s, "subject",
-                        record_value(req, "subject")->s, "created_at", req->created_at,
-                        "updated_at", req->updated_at, "timeline", items));
+              json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "number", rec_get(req, REQ_NUMBER)->s,
+                        "status", rec_get(req, REQ_STATUS)->s, "subject",
+                        rec_get(req, REQ_SUBJECT)->s, "created_at", req->created_at, "updated_at",
+                        req->updated_at, "timeline", items));
     return ERR_OK;
 }
