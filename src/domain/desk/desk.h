@@ -37,6 +37,12 @@ enum request_state {
 extern const struct entity entity_requests;
 extern const struct workflow request_workflow;
 
+/* The groups of request counters (core/counters.h): by status, by SLA
+ * state, and each assignee's open requests (the value is the user's id). */
+#define REQUEST_COUNTER_STATUS    "requests.status"
+#define REQUEST_COUNTER_SLA_STATE "requests.sla_state"
+#define REQUEST_COUNTER_OPEN_BY   "requests.open_by"
+
 /* Sets the request counters (by status, by SLA state) from scratch, in the
  * caller's write transaction; the job version opens its own. */
 enum err_code request_recount(struct ctx *cx);

@@ -297,9 +297,9 @@ static const char *open_key(struct ctx *cx, const struct record *r)
     const char *st = rec_get(r, REQ_STATUS)->s;
     const struct value *a = rec_get(r, REQ_ASSIGNEE_ID);
     bool open = workflow_state_open(&request_workflow, st);
-    return open && a->set && !a->null
-               ? arena_printf(cx->a, "requests.open_by.%lld", (long long)a->i)
-               : NULL;
+    return open && a->set && !a->null ? counter_name(cx, REQUEST_COUNTER_OPEN_BY,
+                                                     arena_printf(cx->a, "%lld", (long long)a->i))
+                                      : NULL;
 }
 
 /* Moves the status, SLA and per-assignee counters from what was to what is
@@ -307,17 +307,14 @@ static const char *open_key(struct ctx *cx, const struct record *r)
 static enum err_code count_change(struct ctx *cx, const struct record *was,
                                   const struct record *now)
 {
-    static const char *const keys[] = {"status", "sla_state"};
+    static const int keys[] = {REQ_STATUS, REQ_SLA_STATE};
+    static const char *const groups[] = {REQUEST_COUNTER_STATUS, REQUEST_COUNTER_SLA_STATE};
     enum err_code rc = ERR_OK;
     for (int k = 0; k < 3 && rc == ERR_OK; k++) {
         const char *a, *b;
         if (k < 2) {
-            a = was ? arena_printf(cx->a, "requests.%s.%s", keys[k],
-                                   record_value((struct record *)was, keys[k])->s)
-                    : NULL;
-            b = now ? arena_printf(cx->a, "requests.%s.%s", keys[k],
-                                   record_value((struct record *)now, keys[k])->s)
-                    : NULL;
+            a = was ? counter_name(cx, groups[k], rec_get(was, keys[k])->s) : NULL;
+            b = now ? counter_name(cx, groups[k], rec_get(now, keys[k])->s) : NULL;
         } else {
             a = open_key(cx, was);
             b = open_key(cx, now);
@@ -749,13 +746,13 @@ enum err_code request_timeline(struct ctx *cx, int64_t request_id, bool public_o
 
 enum err_code request_recount(struct ctx *cx)
 {
-    enum err_code rc = counters_recount(cx, "requests.status",
+    enum err_code rc = counters_recount(cx, REQUEST_COUNTER_STATUS,
                                         "SELECT status, COUNT(*) FROM requests GROUP BY status");
     if (rc == ERR_OK)
-        rc = counters_recount(cx, "requests.sla_state",
+        rc = counters_recount(cx, REQUEST_COUNTER_SLA_STATE,
                               "SELECT sla_state, COUNT(*) FROM requests GROUP BY sla_state");
     if (rc == ERR_OK)
-        rc = counters_recount(cx, "requests.open_by",
+        rc = counters_recount(cx, REQUEST_COUNTER_OPEN_BY,
                               "SELECT assignee_id, COUNT(*) FROM requests\n"
                               "WHERE assignee_id IS NOT NULL AND status IN (" REQUEST_OPEN_SQL ")\n"
                               "GROUP BY assignee_id");

@@ -499,9 +499,9 @@ static enum err_code mark(struct ctx *cx, const char *sql, const char *from, con
         return cx->err.code;
     if (n) {
         /* the UPDATE bypassed the request's after-write: move the counters */
-        enum err_code ec = counter_add(cx, arena_printf(cx->a, "requests.sla_state.%s", from), -n);
+        enum err_code ec = counter_add(cx, counter_name(cx, REQUEST_COUNTER_SLA_STATE, from), -n);
         if (ec == ERR_OK)
-            ec = counter_add(cx, arena_printf(cx->a, "requests.sla_state.%s", what), n);
+            ec = counter_add(cx, counter_name(cx, REQUEST_COUNTER_SLA_STATE, what), n);
         if (ec != ERR_OK)
             return ec;
     }
