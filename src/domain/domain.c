@@ -27,6 +27,8 @@ const struct entity *const domain_entities[] = {
 };
 /* clang-format on */
 
+const char *const domain_priorities[] = {"low", "normal", "high", "urgent", NULL};
+
 const struct job_kind domain_jobs[] = {
     {"sessions.cleanup", 3600, jobs_sessions_cleanup},
     {"sla.scan", 60, sla_scan},

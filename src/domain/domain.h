@@ -9,6 +9,10 @@
 
 /* NULL-terminated. */
 extern const struct entity *const domain_entities[];
+/* The priorities of work, lowest first: the values of every priority field
+ * (requests, SLA policies, contract terms, routing rules), the order
+ * escalation raises a priority in and the UI sorts by. NULL-terminated. */
+extern const char *const domain_priorities[];
 /* The entity of a resource name, or NULL. */
 const struct entity *domain_entity(const char *name);
 /* The background jobs of every area, ending with a zeroed entry. */

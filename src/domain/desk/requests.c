@@ -17,6 +17,7 @@
 #include "core/perm.h"
 #include "core/record.h"
 #include "core/validate.h"
+#include "domain/domain.h"
 #include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
 #include "domain/registry/registry.h"
@@ -39,7 +40,6 @@ _Static_assert(RS__COUNT <= WORKFLOW_MAX_STATES, "a transition's from is a 32-bi
 static const char *const channels[] = {"phone", "walk_in", "email", "web_form", "api", NULL};
 static const char *const types[] = {"consultation", "repair", "maintenance", "parts",
                                     "complaint",    "demo",   "other",       NULL};
-static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
 static const char *const sla_states[] = {"none", "ok", "warning", "breached", "met", NULL};
 static const char *const sla_sources[] = {"policy", "contract", NULL};
 
@@ -50,7 +50,7 @@ static const struct field request_fields[] = {
     [REQ_STATUS] =             {"status",      F_ENUM,     F_READONLY | F_FILTER | F_LIST,                    0,    "request.status", .enums = statuses, .def = "new"},
     [REQ_CHANNEL] =            {"channel",     F_ENUM,     F_REQUIRED | F_FILTER,                             0,    "request.channel", .enums = channels, .def = "phone"},
     [REQ_TYPE] =               {"type",        F_ENUM,     F_REQUIRED | F_FILTER | F_LIST,                    0,    "request.type", .enums = types, .def = "repair"},
-    [REQ_PRIORITY] =           {"priority",    F_ENUM,     F_REQUIRED | F_FILTER | F_LIST,                    0,    "request.priority", .enums = priorities, .def = "normal"},
+    [REQ_PRIORITY] =           {"priority",    F_ENUM,     F_REQUIRED | F_FILTER | F_LIST,                    0,    "request.priority", .enums = domain_priorities, .def = "normal"},
     [REQ_SUBJECT] =            {"subject",     F_TEXT,     F_REQUIRED | F_SEARCH | F_SORT | F_LIST,           300,  "request.subject"},
     [REQ_DESCRIPTION] =        {"description", F_TEXT,     F_SEARCH | F_MULTILINE,                            8000, "request.description"},
     [REQ_CLIENT_ID] =          {"client_id",   F_REF,      F_FILTER | F_LIST,                                 0,    "request.client", .ref = &entity_clients},

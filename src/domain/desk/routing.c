@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/text.h"
 #include "core/perm.h"
+#include "domain/domain.h"
 #include "domain/desk/desk.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
@@ -16,7 +17,6 @@ static const char *const modes[] = {"none", "user", "round_robin", "least_loaded
 static const char *const types[] = {"consultation", "repair", "maintenance", "parts",
                                     "complaint",    "demo",   "other",       NULL};
 static const char *const channels[] = {"phone", "walk_in", "email", "web_form", "api", NULL};
-static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
 static const char *const contract_conds[] = {"any", "none", NULL};
 
 /* clang-format off */
@@ -27,7 +27,7 @@ static const struct field rule_fields[] = {
     [RULE_STOP] =             {"stop",           F_BOOL, 0, 0, "rule.stop", .def = "true"},
     [RULE_COND_TYPE] =        {"cond_type",      F_ENUM, F_FILTER | F_LIST, 0, "rule.cond_type", .enums = types},
     [RULE_COND_CHANNEL] =     {"cond_channel",   F_ENUM, F_FILTER, 0, "rule.cond_channel", .enums = channels},
-    [RULE_COND_PRIORITY] =    {"cond_priority",  F_ENUM, F_FILTER, 0, "rule.cond_priority", .enums = priorities},
+    [RULE_COND_PRIORITY] =    {"cond_priority",  F_ENUM, F_FILTER, 0, "rule.cond_priority", .enums = domain_priorities},
     [RULE_COND_BRANCH_ID] =   {"cond_branch_id", F_REF,  F_FILTER, 0, "rule.cond_branch", .ref = &entity_branches},
     [RULE_COND_CATEGORY] =    {"cond_category",  F_TEXT, F_FILTER | F_LIST, 100, "rule.cond_category"},
     [RULE_COND_CLIENT_ID] =   {"cond_client_id", F_REF,  F_FILTER, 0, "rule.cond_client", .ref = &entity_clients},
@@ -35,7 +35,7 @@ static const struct field rule_fields[] = {
     [RULE_COND_CONTRACT_ID] = {"cond_contract_id", F_REF, F_FILTER, 0, "rule.cond_contract_id", .ref = &entity_contracts},
     [RULE_COND_WORDS] =       {"cond_words",     F_TEXT, F_SEARCH, 300, "rule.cond_words"},
     [RULE_SET_QUEUE] =        {"set_queue",      F_TEXT, F_LIST, 100, "rule.set_queue"},
-    [RULE_SET_PRIORITY] =     {"set_priority",   F_ENUM, 0, 0, "rule.set_priority", .enums = priorities},
+    [RULE_SET_PRIORITY] =     {"set_priority",   F_ENUM, 0, 0, "rule.set_priority", .enums = domain_priorities},
     [RULE_ASSIGN_MODE] =      {"assign_mode",    F_ENUM, F_REQUIRED | F_LIST, 0, "rule.assign_mode", .enums = modes, .def = "none"},
     [RULE_ASSIGN_USER_ID] =   {"assign_user_id", F_REF,  0, 0, "rule.assign_user", .ref = &entity_users},
     [RULE_LAST_USER_ID] =     {"last_user_id",   F_REF,  F_READONLY, 0, "rule.last_user", .ref = &entity_users},

@@ -13,13 +13,13 @@
 #include "core/counters.h"
 #include "core/notify.h"
 #include "core/perm.h"
+#include "domain/domain.h"
 #include "domain/desk/desk.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
 #include "base/banned.h"
 
 static const char *const day_kinds[] = {"holiday", "day_off", "short_day", "working_day", NULL};
-static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
 static const char *const weekdays[] = {"hours_mon", "hours_tue", "hours_wed", "hours_thu",
                                        "hours_fri", "hours_sat", "hours_sun"};
 
@@ -50,7 +50,7 @@ _Static_assert(FIELDS_COUNT_OK(day_fields, DAY__COUNT), "one entry per value of 
 
 static const struct field policy_fields[] = {
     [POLICY_NAME] =                    {"name",                   F_TEXT, F_REQUIRED | F_SORT | F_LIST, 200, "sla.name"},
-    [POLICY_PRIORITY] =                {"priority",               F_ENUM, F_REQUIRED | F_UNIQUE | F_FILTER | F_LIST, 0, "sla.priority", .enums = priorities},
+    [POLICY_PRIORITY] =                {"priority",               F_ENUM, F_REQUIRED | F_UNIQUE | F_FILTER | F_LIST, 0, "sla.priority", .enums = domain_priorities},
     [POLICY_FIRST_RESPONSE_MINUTES] =  {"first_response_minutes", F_INT,  F_REQUIRED | F_LIST, 100000, "sla.first_response_minutes", .min = 0},
     [POLICY_RESOLUTION_MINUTES] =      {"resolution_minutes",     F_INT,  F_REQUIRED | F_LIST, 1000000, "sla.resolution_minutes", .min = 0},
     [POLICY_WARNING_PERCENT] =         {"warning_percent",        F_INT,  F_REQUIRED | F_LIST, 100, "sla.warning_percent", .min = 1, .def = "80"},
@@ -402,12 +402,12 @@ static enum err_code notify_managers(struct ctx *cx, struct record *req)
     return ERR_OK;
 }
 
+/* The next priority up, or NULL at the top. */
 static const char *raised(const char *priority)
 {
-    static const char *const order[] = {"low", "normal", "high", "urgent"};
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(priority, order[i]))
-            return order[i + 1];
+    for (int i = 0; domain_priorities[i]; i++)
+        if (!strcmp(priority, domain_priorities[i]))
+            return domain_priorities[i + 1];
     return NULL;
 }
 

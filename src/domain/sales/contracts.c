@@ -7,12 +7,12 @@
 #include <string.h>
 
 #include "core/perm.h"
+#include "domain/domain.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
 static const char *const kinds[] = {"service", "maintenance", "sale", "other", NULL};
 static const char *const statuses[] = {"draft", "active", "terminated", NULL};
-static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
 
 /* clang-format off */
 static const struct field contract_fields[] = {
@@ -31,7 +31,7 @@ _Static_assert(FIELDS_COUNT_OK(contract_fields, CONTRACT__COUNT), "one entry per
 
 static const struct field term_fields[] = {
     [TERM_CONTRACT_ID] =            {"contract_id",            F_REF,  F_REQUIRED | F_FILTER | F_LIST | F_CREATE_ONLY, 0, "contract_term.contract", .ref = &entity_contracts},
-    [TERM_PRIORITY] =               {"priority",               F_ENUM, F_REQUIRED | F_UNIQUE | F_FILTER | F_LIST, 0, "contract_term.priority", .enums = priorities, .unique_with = "contract_id"},
+    [TERM_PRIORITY] =               {"priority",               F_ENUM, F_REQUIRED | F_UNIQUE | F_FILTER | F_LIST, 0, "contract_term.priority", .enums = domain_priorities, .unique_with = "contract_id"},
     [TERM_FIRST_RESPONSE_MINUTES] = {"first_response_minutes", F_INT,  F_REQUIRED | F_LIST, 100000, "contract_term.first_response_minutes", .min = 0},
     [TERM_RESOLUTION_MINUTES] =     {"resolution_minutes",     F_INT,  F_REQUIRED | F_LIST, 1000000, "contract_term.resolution_minutes", .min = 0},
     [TERM_WARNING_PERCENT] =        {"warning_percent",        F_INT,  F_REQUIRED | F_LIST, 100, "contract_term.warning_percent", .min = 1, .def = "80"},
