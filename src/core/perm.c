@@ -9,22 +9,29 @@
     (P_BRANCHES_READ | P_CLIENTS_READ | P_EQUIPMENT_READ | P_REQUESTS_READ | P_CONTRACTS_READ)
 #define DESK_ALL (P_REQUESTS_WRITE | P_REQUESTS_ASSIGN | P_REQUESTS_WORK)
 
+/* Each role once: its name (the label key is "role.<name>") and what it holds. */
+#define ROLE_LIST(X)                                                                               \
+    X(admin, ~0u)                                                                                  \
+    X(manager, READ_ALL | P_CLIENTS_WRITE | P_CLIENTS_DELETE | P_EQUIPMENT_WRITE |                 \
+                   P_EQUIPMENT_DELETE | P_USERS_READ | DESK_ALL | P_CONTRACTS_WRITE)               \
+    X(technician, READ_ALL | P_EQUIPMENT_WRITE | P_REQUESTS_WRITE | P_REQUESTS_WORK)               \
+    X(storekeeper, READ_ALL)                                                                       \
+    X(sales,                                                                                       \
+      READ_ALL | P_CLIENTS_WRITE | P_EQUIPMENT_WRITE | P_REQUESTS_WRITE | P_CONTRACTS_WRITE)       \
+    X(auditor, READ_ALL | P_USERS_READ | P_AUDIT_READ)
+
 const struct role roles[] = {
-    {"admin", "role.admin", ~0u},
-    {"manager", "role.manager",
-     READ_ALL | P_CLIENTS_WRITE | P_CLIENTS_DELETE | P_EQUIPMENT_WRITE | P_EQUIPMENT_DELETE |
-         P_USERS_READ | DESK_ALL | P_CONTRACTS_WRITE},
-    {"technician", "role.technician",
-     READ_ALL | P_EQUIPMENT_WRITE | P_REQUESTS_WRITE | P_REQUESTS_WORK},
-    {"storekeeper", "role.storekeeper", READ_ALL},
-    {"sales", "role.sales",
-     READ_ALL | P_CLIENTS_WRITE | P_EQUIPMENT_WRITE | P_REQUESTS_WRITE | P_CONTRACTS_WRITE},
-    {"auditor", "role.auditor", READ_ALL | P_USERS_READ | P_AUDIT_READ},
-    {0},
+#define X(name, perms) {#name, "role." #name, perms},
+    ROLE_LIST(X)
+#undef X
+        {0},
 };
 
-const char *const role_names[] = {"admin", "manager", "technician", "storekeeper",
-                                  "sales", "auditor", NULL};
+const char *const role_names[] = {
+#define X(name, perms) #name,
+    ROLE_LIST(X)
+#undef X
+        NULL};
 
 const struct role *role_find(const char *name)
 {

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/entity.h"
+#include "core/perm.h"
 #include "core/workflow.h"
 #include "domain/desk/desk.h"
 #include "domain/desk/knowledge.h"
@@ -187,12 +188,36 @@ static void every_field_enum_covers_its_table(void **state)
     assert_int_equal(k, REQ_ROUTED_RULE_ID);
 }
 
+/* The roles are the values a user's role takes, one for one, and each has
+ * its label in both languages. */
+static void every_role_is_a_user_role_with_labels(void **state)
+{
+    (void)state;
+    char *ru = read_text("web/src/i18n/ru.js"), *en = read_text("web/src/i18n/en.js");
+    int fi, n = 0;
+    const struct field *f = entity_field(&entity_users, "role", &fi);
+    assert_non_null(f);
+    assert_int_equal(fi, USER_ROLE);
+    for (const struct role *r = roles; r->name; r++, n++) {
+        assert_non_null(f->enums[n]);
+        assert_string_equal(f->enums[n], r->name);
+        assert_ptr_equal(role_find(r->name), r);
+        if (!has_key(ru, r->label) || !has_key(en, r->label))
+            fail_msg("role %s: no %s in ru.js or en.js", r->name, r->label);
+    }
+    assert_null(f->enums[n]);
+    assert_true(n >= 6);
+    free(ru);
+    free(en);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_workflow_table_is_consistent_and_labelled),
         cmocka_unit_test(a_broken_workflow_table_is_caught),
         cmocka_unit_test(every_field_enum_covers_its_table),
+        cmocka_unit_test(every_role_is_a_user_role_with_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
