@@ -26,6 +26,8 @@
 
 #include "unit.h"
 
+static int db_setup(void **state) { return unit_db_open(state, domain_search_tables()); }
+
 static char *read_text(const char *path)
 {
     FILE *fp = fopen(path, "rb");
@@ -211,6 +213,30 @@ static void every_role_is_a_user_role_with_labels(void **state)
     free(en);
 }
 
+static bool has_name(const char **names, const char *name)
+{
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(names[i], name))
+            return true;
+    return false;
+}
+
+/* `servitor copy` orders tables by the foreign keys the schema declares. */
+static void a_tables_parents_are_its_foreign_keys(void **state)
+{
+    struct unit_db *f = (struct unit_db *)*state;
+    const char **p;
+    assert_int_equal(db_table_parents(f->cx.db, f->cx.a, "contacts", &p, &f->cx.err), ERR_OK);
+    assert_non_null(p[0]);
+    assert_string_equal(p[0], "clients");
+    assert_null(p[1]);
+    assert_int_equal(db_table_parents(f->cx.db, f->cx.a, "requests", &p, &f->cx.err), ERR_OK);
+    assert_true(has_name(p, "clients") && has_name(p, "users") && has_name(p, "branches"));
+    assert_false(has_name(p, "requests"));
+    assert_int_equal(db_table_parents(f->cx.db, f->cx.a, "audit_log", &p, &f->cx.err), ERR_OK);
+    assert_null(p[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +244,8 @@ int main(void)
         cmocka_unit_test(a_broken_workflow_table_is_caught),
         cmocka_unit_test(every_field_enum_covers_its_table),
         cmocka_unit_test(every_role_is_a_user_role_with_labels),
+        cmocka_unit_test_setup_teardown(a_tables_parents_are_its_foreign_keys, db_setup,
+                                        unit_db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
