@@ -91,6 +91,8 @@ static int workflow_problems(const struct workflow *wf, const char *const dicts[
         PROBLEM("%d states\n", nstates);
     if (sf->enums && nstates <= WORKFLOW_MAX_STATES && sf->enums[nstates])
         PROBLEM("field %s has values that are not states\n", sf->name);
+    if (sf->def && workflow_state(wf, sf->def) < 0)
+        PROBLEM("field %s starts in %s, which is no state\n", sf->name, sf->def);
     for (const struct transition *t = wf->transitions; t->name; t++) {
         if (workflow_transition(wf, t->name) != t)
             PROBLEM("transition %s twice\n", t->name);

@@ -37,6 +37,13 @@ enum request_state {
 extern const struct entity entity_requests;
 extern const struct workflow request_workflow;
 
+/* The state (RS_…) of a request's status text, or -1; and a state's name. */
+static inline int request_state(const char *status)
+{
+    return workflow_state(&request_workflow, status);
+}
+#define request_state_name(state) (request_workflow.states[state])
+
 /* The groups of request counters (core/counters.h): by status, by SLA
  * state, and each assignee's open requests (the value is the user's id). */
 #define REQUEST_COUNTER_STATUS    "requests.status"

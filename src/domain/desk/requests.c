@@ -685,10 +685,10 @@ enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const cha
      * answer to a resolved or closed request reopens it (as osTicket and
      * Zammad do) — unless it was closed too long ago: then the reply stays on
      * the closed request's timeline and its last assignee is told */
-    const char *status = rec_get(req, REQ_STATUS)->s;
-    const char *step = !strcmp(status, "waiting_client")                          ? "resume"
-                       : !strcmp(status, "resolved") || !strcmp(status, "closed") ? "reopen"
-                                                                                  : NULL;
+    int status = request_state(rec_get(req, REQ_STATUS)->s);
+    const char *step = status == RS_WAITING_CLIENT                    ? "resume"
+                       : status == RS_RESOLVED || status == RS_CLOSED ? "reopen"
+                                                                      : NULL;
     if (rc == ERR_OK && step) {
         struct record *out;
         rc = workflow_run(cx, &request_workflow, request_id, req->version, step, NULL, &out);

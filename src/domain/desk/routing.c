@@ -284,7 +284,7 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
             return rc;
         if (user && !value_id(rec, REQ_ASSIGNEE_ID)) {
             set_id(rec, REQ_ASSIGNEE_ID, user);
-            set_text(rec, REQ_STATUS, "assigned");
+            set_text(rec, REQ_STATUS, request_state_name(RS_ASSIGNED));
         }
         set_id(rec, REQ_ROUTED_RULE_ID, hits[i].id);
     }

@@ -319,7 +319,8 @@ enum err_code sla_apply(struct ctx *cx, struct record *rec, int64_t created)
 
 static bool waiting(const char *s)
 {
-    return s && (!strcmp(s, "waiting_client") || !strcmp(s, "waiting_parts"));
+    int state = request_state(s);
+    return state == RS_WAITING_CLIENT || state == RS_WAITING_PARTS;
 }
 
 enum err_code sla_on_status(struct ctx *cx, const struct record *stored, const char *to,
@@ -328,7 +329,7 @@ enum err_code sla_on_status(struct ctx *cx, const struct record *stored, const c
     struct record *rec = (struct record *)stored;
     const char *from = rec_get(rec, REQ_STATUS)->s;
     int64_t now = time_now();
-    if (!strcmp(to, "in_progress") && is_null(rec, REQ_FIRST_RESPONSE_AT))
+    if (request_state(to) == RS_IN_PROGRESS && is_null(rec, REQ_FIRST_RESPONSE_AT))
         set_time(cx, patch, REQ_FIRST_RESPONSE_AT, now);
     if (waiting(to) && !waiting(from)) {
         set_time(cx, patch, REQ_SLA_PAUSED_SINCE, now);
@@ -360,13 +361,13 @@ enum err_code sla_on_status(struct ctx *cx, const struct record *stored, const c
         }
     }
     const char *state = rec_get(rec, REQ_SLA_STATE)->s;
-    if (!strcmp(to, "resolved") && strcmp(state, "none") != 0) {
+    if (request_state(to) == RS_RESOLVED && strcmp(state, "none") != 0) {
         int64_t due;
         bool late = !strcmp(state, "breached") ||
                     (!is_null(rec, REQ_RESOLUTION_DUE) &&
                      time_parse(rec_get(rec, REQ_RESOLUTION_DUE)->s, &due) && now > due);
         set_text(patch, REQ_SLA_STATE, late ? "breached" : "met");
-    } else if (!strcmp(to, "in_progress") && !strcmp(state, "met")) {
+    } else if (request_state(to) == RS_IN_PROGRESS && !strcmp(state, "met")) {
         set_text(patch, REQ_SLA_STATE, "ok"); /* reopened: the clock runs again */
     }
     return ERR_OK;
@@ -454,8 +455,8 @@ static enum err_code escalate(struct ctx *cx, struct record *req)
     if (reassign) {
         struct value *v = rec_set(patch, REQ_ASSIGNEE_ID);
         v->set = true, v->null = false, v->i = to;
-        if (!strcmp(rec_get(req, REQ_STATUS)->s, "new"))
-            set_text(patch, REQ_STATUS, "assigned");
+        if (request_state(rec_get(req, REQ_STATUS)->s) == RS_NEW)
+            set_text(patch, REQ_STATUS, request_state_name(RS_ASSIGNED));
         buf_printf(&what, "%sassignee → %s", higher ? "; " : "", to_name);
     }
     const char *body = arena_strdup(cx->a, what.p);
