@@ -29,7 +29,7 @@ static json_t *transitions_json(struct ctx *cx, const struct workflow *wf, const
     json_t *a = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "name", ts[i]->name, "label",
-                                           ts[i]->label, "to", ts[i]->to));
+                                           ts[i]->label, "to", wf->states[ts[i]->to]));
     return a;
 }
 
@@ -93,7 +93,7 @@ API_HANDLER(api_entity_get)
             buf_adds(&b, ",\"label\":");
             json_write_string(&b, ts[i]->label);
             buf_adds(&b, ",\"to\":");
-            json_write_string(&b, ts[i]->to);
+            json_write_string(&b, wf->states[ts[i]->to]);
             buf_addch(&b, '}');
         }
         buf_adds(&b, "]}");

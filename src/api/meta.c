@@ -48,6 +48,27 @@ static json_t *field_json(const struct field *f)
     return o;
 }
 
+/* A workflow's states with their category (open work or done) and its
+ * transitions: the UI reads which states are open from here. */
+static json_t *workflow_json(const struct workflow *wf)
+{
+    json_t *states = json_array(), *ts = json_array();
+    for (int i = 0; wf->states[i]; i++)
+        json_array_append_new(states,
+                              json_pack("{s:s,s:s}", "name", wf->states[i], "category",
+                                        wf->categories[i] == STATE_OPEN ? "open" : "closed"));
+    for (const struct transition *t = wf->transitions; t->name; t++) {
+        json_t *from = json_array();
+        for (int i = 0; wf->states[i]; i++)
+            if (t->from & STATE_BIT(i))
+                json_array_append_new(from, json_string(wf->states[i]));
+        json_array_append_new(ts, json_pack("{s:s,s:s,s:o,s:s}", "name", t->name, "label", t->label,
+                                            "from", from, "to", wf->states[t->to]));
+    }
+    return json_pack("{s:s,s:o,s:o}", "field", wf->state_field, "states", states, "transitions",
+                     ts);
+}
+
 API_HANDLER(api_meta)
 {
     json_t *ents = json_array();
@@ -68,6 +89,9 @@ API_HANDLER(api_meta)
             json_object_set_new(ej, "timeline", json_true());
         if (e->public_view)
             json_object_set_new(ej, "public_view", json_true());
+        const struct workflow *wf = domain_workflow(e);
+        if (wf)
+            json_object_set_new(ej, "workflow", workflow_json(wf));
         json_array_append_new(ents, ej);
     }
     /* the permission table: every permission, and what each role holds */

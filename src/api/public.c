@@ -38,8 +38,7 @@ API_HANDLER(api_public_request)
         http_json(rs, 202, json_pack("{s:s}", "status", "accepted"));
         return ERR_OK;
     }
-    const char *number = record_value(req, "number")->s,
-               *code = record_value(req, "access_code")->s;
+    const char *number = rec_get(req, REQ_NUMBER)->s, *code = rec_get(req, REQ_ACCESS_CODE)->s;
     http_json(rs, 201,
               json_pack("{s:s,s:s,s:s}", "number", number, "access_code", code, "status_url",
                         arena_printf(cx->a, "/#/public/status?number=%s&code=%s", number, code)));

@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "base/timeutil.h"
+#include "core/counters.h"
 #include "core/record.h"
 #include "domain/desk/desk.h"
 #include "domain/desk/knowledge.h"
@@ -153,16 +154,17 @@ API_HANDLER(api_sla_report)
  * (counted then, not read from the company-wide counters). */
 API_HANDLER(api_desk_counters)
 {
-    const char *mine = arena_printf(cx->a, "requests.open_by.%lld", (long long)cx->user->id);
+    const char *mine = counter_name(cx, REQUEST_COUNTER_OPEN_BY,
+                                    arena_printf(cx->a, "%lld", (long long)cx->user->id));
     json_int_t mine_n = 0;
     struct db_stmt *st =
         ctx_branch(cx)
             ? db_q(cx->db, &cx->err, request_branch_counts_sql, "ii", ctx_branch(cx), cx->user->id)
             : db_q(cx->db, &cx->err,
                    "SELECT name, value FROM counters\n"
-                   "WHERE name LIKE 'requests.status.%' OR name LIKE 'requests.sla_state.%'\n"
-                   "   OR name = $1",
-                   "t", mine);
+                   "WHERE name LIKE $2 OR name LIKE $3 OR name = $1",
+                   "ttt", mine, counter_name(cx, REQUEST_COUNTER_STATUS, "%"),
+                   counter_name(cx, REQUEST_COUNTER_SLA_STATE, "%"));
     if (!st)
         return cx->err.code;
     json_t *status = json_object(), *sla = json_object();
@@ -170,10 +172,11 @@ API_HANDLER(api_desk_counters)
     while ((step = db_step(st)) == DB_ROW) {
         const char *name = db_col_text(st, 0);
         json_int_t v = db_col_i64(st, 1);
-        if (!strncmp(name, "requests.status.", 16))
-            json_object_set_new(status, name + 16, json_integer(v));
-        else if (!strncmp(name, "requests.sla_state.", 19))
-            json_object_set_new(sla, name + 19, json_integer(v));
+        const char *value;
+        if ((value = counter_value_of(name, REQUEST_COUNTER_STATUS)))
+            json_object_set_new(status, value, json_integer(v));
+        else if ((value = counter_value_of(name, REQUEST_COUNTER_SLA_STATE)))
+            json_object_set_new(sla, value, json_integer(v));
         else if (!strcmp(name, mine))
             mine_n = v;
     }

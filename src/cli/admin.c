@@ -111,10 +111,10 @@ int cmd_user(int argc, char **argv)
     err_clear(&cx.err);
     struct record *in = record_new(&cx, &entity_users), *out;
     struct value *v;
-    (v = record_value(in, "login"))->set = true, v->s = login;
-    (v = record_value(in, "name"))->set = true, v->s = name ? name : login;
-    (v = record_value(in, "role"))->set = true, v->s = role;
-    (v = record_value(in, "password"))->set = true, v->s = password;
+    (v = rec_set(in, USER_LOGIN))->set = true, v->s = login;
+    (v = rec_set(in, USER_NAME))->set = true, v->s = name ? name : login;
+    (v = rec_set(in, USER_ROLE))->set = true, v->s = role;
+    (v = rec_set(in, USER_PASSWORD))->set = true, v->s = password;
     int status = 0;
     if (entity_create(&cx, &entity_users, in, &out) != ERR_OK) {
         fprintf(stderr, "servitor: cannot add the user: %s", cx.err.message);

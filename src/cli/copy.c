@@ -1,8 +1,9 @@
 /* copy.c — `servitor copy`: moves an installation between databases, SQLite
  * to PostgreSQL and back (cli layer).
  *
- * The target is migrated and must be empty. Tables are copied parents first,
- * rows with their ids; then the search index is rebuilt, id generators are
+ * The target is migrated and must be empty. Every table of the source is
+ * copied, parents first (the order comes from the foreign keys the schema
+ * declares), rows with their ids; then the search index is rebuilt, id generators are
  * moved past the copied ids, and the copy is verified: the same row count in
  * every table and an intact audit chain. */
 #include <stdio.h>
@@ -16,19 +17,6 @@
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
-/* Every table, parents before children. A table missing here stops the
- * copy rather than being left behind. */
-/* clang-format off */
-static const char *const tables[] = {
-    "business_calendars", "calendar_days", "branches", "users", "sessions", "api_tokens",
-    "rate_limits", "audit_log", "audit_head", "clients", "contacts", "equipment_models",
-    "equipment_units", "contracts", "contract_sla_terms", "sla_policies", "articles",
-    "article_models",    "routing_rules", "requests",
-    "events", "number_sequences", "jobs", "notifications", "outbox", "saved_views", "attachments", "counters",
-    "mail_messages", "test_orders",
-    NULL,
-};
-/* clang-format on */
 /* Tables the migrations fill with starting data: replaced by the source's. */
 static const char *const seeded[] = {"audit_head", "business_calendars", "calendar_days",
                                      "sla_policies", NULL};
@@ -44,6 +32,54 @@ static bool listed(const char *const *list, const char *name)
         if (!strcmp(list[i], name))
             return true;
     return false;
+}
+
+/* The source's tables (but the skipped ones), each after the tables its
+ * foreign keys refer to; ties in name order. NULL-terminated, in arena a.
+ * ERR_CONFLICT when the references go round in a cycle. */
+static enum err_code copy_order(struct ctx *cx, struct arena *a, struct db *db, const char ***out)
+{
+    const char **names;
+    enum err_code rc = db_tables(db, a, &names, &cx->err);
+    if (rc != ERR_OK)
+        return rc;
+    int n = 0;
+    while (names[n])
+        n++;
+    const char ***parents = arena_alloc(a, sizeof(*parents) * (size_t)(n + 1));
+    bool *done = arena_alloc(a, sizeof(*done) * (size_t)(n + 1));
+    const char **order = arena_alloc(a, sizeof(*order) * (size_t)(n + 1));
+    int placed = 0, wanted = 0;
+    for (int i = 0; i < n; i++) {
+        done[i] = listed(skipped, names[i]);
+        wanted += !done[i];
+        if ((rc = db_table_parents(db, a, names[i], &parents[i], &cx->err)) != ERR_OK)
+            return rc;
+    }
+    while (placed < wanted) {
+        int next = -1;
+        for (int i = 0; i < n && next < 0; i++) {
+            if (done[i])
+                continue;
+            bool ready = true;
+            for (int k = 0; parents[i][k] && ready; k++)
+                ready = listed(order, parents[i][k]) || listed(skipped, parents[i][k]);
+            if (ready)
+                next = i;
+        }
+        for (int i = 0; i < n && next < 0; i++)
+            if (!done[i])
+                return ctx_fail(cx, ERR_CONFLICT, "the foreign keys of %s and others form a cycle",
+                                names[i]);
+        if (next < 0)
+            break;
+        done[next] = true;
+        order[placed++] = names[next];
+        order[placed] = NULL;
+    }
+    order[placed] = NULL;
+    *out = order;
+    return ERR_OK;
 }
 
 static enum err_code count_rows(struct ctx *cx, struct db *db, const char *table, int64_t *n)
@@ -165,17 +201,14 @@ int cmd_copy(int argc, char **argv)
     struct ctx cx = {.a = &a, .db = to};
     err_clear(&cx.err);
     int status = 1;
-    const char **names;
+    const char **tables = NULL;
     int64_t n, copied = 0;
+    struct arena ta; /* the order outlives the reindex's resets of a */
+    arena_init(&ta, 0);
 
-    /* every table of the source must be known; the target must be empty */
-    if (db_tables(from, &a, &names, &cx.err) != ERR_OK)
+    /* the source's tables, parents first; the target must be empty */
+    if (copy_order(&cx, &ta, from, &tables) != ERR_OK)
         goto fail;
-    for (int i = 0; names[i]; i++)
-        if (!listed(tables, names[i]) && !listed(skipped, names[i])) {
-            fprintf(stderr, "servitor: copy does not know table %s; nothing copied\n", names[i]);
-            goto out;
-        }
     for (int i = 0; tables[i]; i++) {
         if (count_rows(&cx, to, tables[i], &n) != ERR_OK)
             goto fail;
@@ -228,6 +261,7 @@ fail:
 out:
     db_rollback(to);
     db_rollback(from);
+    arena_free(&ta);
     arena_free(&a);
     db_close(from);
     db_close(to);

@@ -159,9 +159,9 @@ static int fail(struct ctx *cx, struct db *db)
 }
 
 /* Sets a record's value for the search text. */
-static void setv(struct record *r, const char *name, const char *s)
+static void setv(struct record *r, int field, const char *s)
 {
-    struct value *v = record_value(r, name);
+    struct value *v = rec_set(r, field);
     v->set = true;
     v->null = s == NULL;
     v->s = s;
@@ -188,12 +188,12 @@ static enum err_code ensure_user(struct ctx *cx, const char *login, const char *
     if (rc != ERR_OK || found)
         return rc;
     struct record *in = record_new(cx, &entity_users), *out;
-    setv(in, "login", login);
-    setv(in, "name", name);
-    setv(in, "role", role);
-    setv(in, "password", password);
+    setv(in, USER_LOGIN, login);
+    setv(in, USER_NAME, name);
+    setv(in, USER_ROLE, role);
+    setv(in, USER_PASSWORD, password);
     if (branch) {
-        struct value *v = record_value(in, "branch_id");
+        struct value *v = rec_set(in, USER_BRANCH_ID);
         v->set = true;
         v->i = branch;
     }
@@ -277,24 +277,25 @@ static enum err_code demo_contract_terms(struct ctx *cx, int64_t *made)
         if (!found)
             continue; /* fewer clients than contracts */
         struct record *in = record_new(cx, &entity_contracts), *out;
-        setv(in, "number", demo_contracts[i].number);
-        setv(in, "kind", demo_contracts[i].kind);
-        setv(in, "title", demo_contracts[i].title);
-        setv(in, "status", demo_contracts[i].status);
-        setv(in, "starts_on", demo_day(cx, demo_contracts[i].starts));
-        setv(in, "ends_on", demo_contracts[i].ends ? demo_day(cx, demo_contracts[i].ends) : NULL);
-        struct value *v = record_value(in, "client_id");
+        setv(in, CONTRACT_NUMBER, demo_contracts[i].number);
+        setv(in, CONTRACT_KIND, demo_contracts[i].kind);
+        setv(in, CONTRACT_TITLE, demo_contracts[i].title);
+        setv(in, CONTRACT_STATUS, demo_contracts[i].status);
+        setv(in, CONTRACT_STARTS_ON, demo_day(cx, demo_contracts[i].starts));
+        setv(in, CONTRACT_ENDS_ON,
+             demo_contracts[i].ends ? demo_day(cx, demo_contracts[i].ends) : NULL);
+        struct value *v = rec_set(in, CONTRACT_CLIENT_ID);
         v->set = true, v->i = client;
         if ((rc = entity_create(cx, &entity_contracts, in, &out)) != ERR_OK)
             return rc;
         for (const struct demo_term *t = demo_contracts[i].terms; t->priority; t++) {
             struct record *tin = record_new(cx, &entity_contract_sla_terms), *tout;
-            setv(tin, "priority", t->priority);
-            const char *ints[] = {"contract_id", "first_response_minutes", "resolution_minutes",
-                                  "warning_percent"};
+            setv(tin, TERM_PRIORITY, t->priority);
+            const int ints[] = {TERM_CONTRACT_ID, TERM_FIRST_RESPONSE_MINUTES,
+                                TERM_RESOLUTION_MINUTES, TERM_WARNING_PERCENT};
             int64_t vals[] = {out->id, t->first, t->resolution, t->warning};
             for (int k = 0; k < 4; k++) {
-                struct value *tv = record_value(tin, ints[k]);
+                struct value *tv = rec_set(tin, ints[k]);
                 tv->set = true, tv->i = vals[k];
             }
             if ((rc = entity_create(cx, &entity_contract_sla_terms, tin, &tout)) != ERR_OK)
@@ -394,22 +395,22 @@ static enum err_code demo_articles(struct ctx *cx, const int64_t *model_ids, int
         if (found)
             continue;
         struct record *in = record_new(cx, &entity_articles), *out;
-        setv(in, "title", articles[i].title);
-        setv(in, "body", articles[i].body);
-        setv(in, "tags", articles[i].tags);
+        setv(in, ARTICLE_TITLE, articles[i].title);
+        setv(in, ARTICLE_BODY, articles[i].body);
+        setv(in, ARTICLE_TAGS, articles[i].tags);
         if (articles[i].category)
-            setv(in, "category", articles[i].category);
+            setv(in, ARTICLE_CATEGORY, articles[i].category);
         if (articles[i].model >= 0) {
-            struct value *m = record_value(in, "model_id");
+            struct value *m = rec_set(in, ARTICLE_MODEL_ID);
             m->set = true, m->null = false, m->i = model_ids[articles[i].model];
         }
         if ((rc = entity_create(cx, &entity_articles, in, &out)) != ERR_OK)
             return rc;
         for (int k = 0; k < 3 && articles[i].also[k] >= 0; k++) {
             struct record *link = record_new(cx, &entity_article_models), *lo;
-            struct value *a = record_value(link, "article_id");
+            struct value *a = rec_set(link, ARTMODEL_ARTICLE_ID);
             a->set = true, a->null = false, a->i = out->id;
-            struct value *m = record_value(link, "model_id");
+            struct value *m = rec_set(link, ARTMODEL_MODEL_ID);
             m->set = true, m->null = false, m->i = model_ids[articles[i].also[k]];
             if ((rc = entity_create(cx, &entity_article_models, link, &lo)) != ERR_OK)
                 return rc;
@@ -557,39 +558,38 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                 return cx->err.code;
             /* the SLA clock as the desk would have set it */
             struct record *sla = record_new(cx, &entity_requests);
-            setv(sla, "priority", prios[pi]);
-            struct value *cv = record_value(sla, "contract_id");
+            setv(sla, REQ_PRIORITY, prios[pi]);
+            struct value *cv = rec_set(sla, REQ_CONTRACT_ID);
             cv->set = true, cv->null = contract == 0, cv->i = contract;
             if ((rc = sla_apply(cx, sla, at)) != ERR_OK)
                 return rc;
-            const char *sla_state = record_value(sla, "sla_state")->s;
+            const char *sla_state = rec_get(sla, REQ_SLA_STATE)->s;
             if (done_state && strcmp(sla_state, "none"))
                 sla_state = rn(10) ? "met" : "breached";
             else if (!done_state && strcmp(status, "cancelled") && strcmp(sla_state, "none") &&
-                     record_value(sla, "resolution_due")->s &&
-                     strcmp(record_value(sla, "resolution_due")->s, created_now) < 0)
+                     rec_get(sla, REQ_RESOLUTION_DUE)->s &&
+                     strcmp(rec_get(sla, REQ_RESOLUTION_DUE)->s, created_now) < 0)
                 sla_state = "breached";
-            if ((rc = db_run(db, &cx->err,
-                             "UPDATE requests SET sla_policy_id = $2, first_response_due = $3,\n"
-                             "    resolution_due = $4, sla_warning_at = $5, sla_state = $6,\n"
-                             "    first_response_at = $7, sla_source = $8\n"
-                             "WHERE id = $1",
-                             "iItttttt", id,
-                             record_value(sla, "sla_policy_id")->null
-                                 ? (int64_t)0
-                                 : record_value(sla, "sla_policy_id")->i,
-                             record_value(sla, "first_response_due")->s,
-                             record_value(sla, "resolution_due")->s,
-                             record_value(sla, "sla_warning_at")->s, sla_state,
-                             assigned ? record_value(sla, "first_response_due")->s : NULL,
-                             record_value(sla, "sla_source")->null
-                                 ? NULL
-                                 : record_value(sla, "sla_source")->s)) != ERR_OK)
+            if ((rc = db_run(
+                     db, &cx->err,
+                     "UPDATE requests SET sla_policy_id = $2, first_response_due = $3,\n"
+                     "    resolution_due = $4, sla_warning_at = $5, sla_state = $6,\n"
+                     "    first_response_at = $7, sla_source = $8\n"
+                     "WHERE id = $1",
+                     "iItttttt", id,
+                     rec_get(sla, REQ_SLA_POLICY_ID)->null ? (int64_t)0
+                                                           : rec_get(sla, REQ_SLA_POLICY_ID)->i,
+                     rec_get(sla, REQ_FIRST_RESPONSE_DUE)->s, rec_get(sla, REQ_RESOLUTION_DUE)->s,
+                     rec_get(sla, REQ_SLA_WARNING_AT)->s, sla_state,
+                     assigned ? rec_get(sla, REQ_FIRST_RESPONSE_DUE)->s : NULL,
+                     rec_get(sla, REQ_SLA_SOURCE)->null ? NULL
+                                                        : rec_get(sla, REQ_SLA_SOURCE)->s)) !=
+                ERR_OK)
                 return rc;
             struct record *rec = record_new(cx, &entity_requests);
-            setv(rec, "number", number);
-            setv(rec, "subject", sj->subject);
-            setv(rec, "description", sj->description);
+            setv(rec, REQ_NUMBER, number);
+            setv(rec, REQ_SUBJECT, sj->subject);
+            setv(rec, REQ_DESCRIPTION, sj->description);
             if ((rc = db_search_put(db, "requests", id, entity_search_text(cx, rec), &cx->err)) !=
                     ERR_OK ||
                 (rc = db_run(db, &cx->err,
@@ -647,10 +647,10 @@ int cmd_demo(int argc, char **argv)
         if (found)
             continue;
         struct record *in = record_new(&cx, &entity_branches), *out;
-        setv(in, "name", branch_names[i]);
-        setv(in, "address", branch_addr[i]);
-        setv(in, "phone", i == 2 ? "+73432100000" : "+74951230000");
-        setv(in, "timezone", branch_tz[i]);
+        setv(in, BRANCH_NAME, branch_names[i]);
+        setv(in, BRANCH_ADDRESS, branch_addr[i]);
+        setv(in, BRANCH_PHONE, i == 2 ? "+73432100000" : "+74951230000");
+        setv(in, BRANCH_TIMEZONE, branch_tz[i]);
         if (entity_create(&cx, &entity_branches, in, &out) != ERR_OK)
             return fail(&cx, db);
         branches[i] = out->id;
@@ -681,10 +681,10 @@ int cmd_demo(int argc, char **argv)
         if (found)
             continue;
         struct record *in = record_new(&cx, &entity_equipment_models), *out;
-        setv(in, "brand", models[i].brand);
-        setv(in, "model", models[i].model);
-        setv(in, "category", models[i].category);
-        struct value *v = record_value(in, "warranty_months");
+        setv(in, MODEL_BRAND, models[i].brand);
+        setv(in, MODEL_MODEL, models[i].model);
+        setv(in, MODEL_CATEGORY, models[i].category);
+        struct value *v = rec_set(in, MODEL_WARRANTY_MONTHS);
         v->set = true;
         v->i = models[i].months;
         if (entity_create(&cx, &entity_equipment_models, in, &out) != ERR_OK)
@@ -752,12 +752,12 @@ int cmd_demo(int argc, char **argv)
                 continue; /* a duplicate ИНН: skip */
             nclients++;
             struct record *r = record_new(&cx, &entity_clients);
-            setv(r, "name", name);
-            setv(r, "phone", phone);
-            setv(r, "email", email);
-            setv(r, "inn", *inn ? inn : NULL);
-            setv(r, "address", addr);
-            setv(r, "notes", note);
+            setv(r, CLIENT_NAME, name);
+            setv(r, CLIENT_PHONE, phone);
+            setv(r, CLIENT_EMAIL, email);
+            setv(r, CLIENT_INN, *inn ? inn : NULL);
+            setv(r, CLIENT_ADDRESS, addr);
+            setv(r, CLIENT_NOTES, note);
             if (db_search_put(db, "clients", cid, entity_search_text(&cx, r), &cx.err) != ERR_OK)
                 return fail(&cx, db);
 
@@ -777,9 +777,9 @@ int cmd_demo(int argc, char **argv)
                 if (!ok)
                     return fail(&cx, db);
                 r = record_new(&cx, &entity_contacts);
-                setv(r, "name", cn);
-                setv(r, "position", pos);
-                setv(r, "phone", phone);
+                setv(r, CONTACT_NAME, cn);
+                setv(r, CONTACT_POSITION, pos);
+                setv(r, CONTACT_PHONE, phone);
                 if (db_search_put(db, "contacts", id, entity_search_text(&cx, r), &cx.err) !=
                     ERR_OK)
                     return fail(&cx, db);
@@ -808,7 +808,7 @@ int cmd_demo(int argc, char **argv)
                 if (!id)
                     continue;
                 r = record_new(&cx, &entity_equipment_units);
-                setv(r, "serial", serial);
+                setv(r, UNIT_SERIAL, serial);
                 if (db_search_put(db, "equipment_units", id, entity_search_text(&cx, r), &cx.err) !=
                     ERR_OK)
                     return fail(&cx, db);

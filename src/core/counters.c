@@ -17,9 +17,20 @@ enum err_code counter_add(struct ctx *cx, const char *name, int64_t delta)
     return rc;
 }
 
+const char *counter_name(struct ctx *cx, const char *group, const char *value)
+{
+    return arena_printf(cx->a, "%s.%s", group, value);
+}
+
+const char *counter_value_of(const char *name, const char *group)
+{
+    size_t n = strlen(group);
+    return strncmp(name, group, n) == 0 && name[n] == '.' ? name + n + 1 : NULL;
+}
+
 enum err_code counters_recount(struct ctx *cx, const char *prefix, const char *select_sql)
 {
-    const char *like = arena_printf(cx->a, "%s.%%", prefix);
+    const char *like = counter_name(cx, prefix, "%");
     enum err_code rc =
         db_run(cx->db, &cx->err, "UPDATE counters SET value = 0 WHERE name LIKE $1", "t", like);
     if (rc != ERR_OK)
@@ -41,8 +52,7 @@ enum err_code counters_recount(struct ctx *cx, const char *prefix, const char *s
                 memcpy(more, pairs, sizeof(*pairs) * (size_t)n);
             pairs = more;
         }
-        pairs[n].name =
-            arena_printf(cx->a, "%s.%s", prefix, db_col_null(st, 0) ? "" : db_col_text(st, 0));
+        pairs[n].name = counter_name(cx, prefix, db_col_null(st, 0) ? "" : db_col_text(st, 0));
         pairs[n].n = db_col_i64(st, 1);
         n++;
     }

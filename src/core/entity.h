@@ -8,6 +8,7 @@
 #ifndef SERVITOR_ENTITY_H
 #define SERVITOR_ENTITY_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -126,8 +127,31 @@ struct entity {
 
 int entity_nfields(const struct entity *ent);
 const struct field *entity_field(const struct entity *ent, const char *name, int *index);
-/* The value of a field by name (NULL for unknown names). */
+/* The value of a field by name (NULL for unknown names): for generic code
+ * that takes names from outside (input, the meta); domain code uses the
+ * field enums below. */
 struct value *record_value(struct record *rec, const char *name);
+
+/* A field's value by its index in the entity's table: each entity names its
+ * fields in an enum beside the table (REQ_STATUS, CLIENT_INN…), the table is
+ * written with designated initializers and a static assertion on the count,
+ * so a misspelt field is a compile error, not a NULL at run time. rec_get
+ * reads (const), rec_set gives the value to change. */
+static inline const struct value *rec_get(const struct record *r, int field)
+{
+    assert(field >= 0 && r->ent->fields[field].name);
+    return &r->v[field];
+}
+
+static inline struct value *rec_set(struct record *r, int field)
+{
+    assert(field >= 0 && r->ent->fields[field].name);
+    return &r->v[field];
+}
+
+/* The count of a field table written with designated initializers: one
+ * entry per field of the enum and the zeroed end. */
+#define FIELDS_COUNT_OK(table, count) (sizeof(table) / sizeof((table)[0]) == (size_t)(count) + 1)
 
 struct record *record_new(struct ctx *cx, const struct entity *ent);
 

@@ -11,27 +11,35 @@
 #define DESK_ALL       [P_REQUESTS_WRITE] = 1, [P_REQUESTS_ASSIGN] = 1, [P_REQUESTS_WORK] = 1
 #define ALL(name, str) [P_##name] = 1,
 
+/* Each role once: its name (the label key is "role.<name>"), whether a user of
+ * it bound to a branch works in that branch only by default, whether it is
+ * always company-wide, and the permissions it holds. */
+#define ROLE_LIST(X)                                                                               \
+    X(admin, false, true, PERM_LIST(ALL))                                                          \
+    X(manager, false, false, READ_ALL, [P_CLIENTS_WRITE] = 1, [P_CLIENTS_DELETE] = 1,              \
+      [P_EQUIPMENT_WRITE] = 1, [P_EQUIPMENT_DELETE] = 1, [P_USERS_READ] = 1,                       \
+      DESK_ALL, [P_CONTRACTS_WRITE] = 1, [P_DESK_ROUTING] = 1)                                     \
+    X(technician, true, false,                                                                     \
+      READ_ALL, [P_EQUIPMENT_WRITE] = 1, [P_REQUESTS_WRITE] = 1, [P_REQUESTS_WORK] = 1)            \
+    X(storekeeper, true, false, READ_ALL)                                                          \
+    X(sales, false, false, READ_ALL, [P_CLIENTS_WRITE] = 1, [P_EQUIPMENT_WRITE] = 1,               \
+      [P_REQUESTS_WRITE] = 1, [P_CONTRACTS_WRITE] = 1)                                             \
+    X(auditor, false, true, READ_ALL, [P_USERS_READ] = 1, [P_AUDIT_READ] = 1)
+
 /* clang-format off */
 const struct role roles[] = {
-    {"admin", "role.admin", {{PERM_LIST(ALL)}}, false, true},
-    {"manager", "role.manager",
-     {{READ_ALL, [P_CLIENTS_WRITE] = 1, [P_CLIENTS_DELETE] = 1, [P_EQUIPMENT_WRITE] = 1,
-       [P_EQUIPMENT_DELETE] = 1, [P_USERS_READ] = 1, DESK_ALL, [P_CONTRACTS_WRITE] = 1,
-       [P_DESK_ROUTING] = 1}}, false, false},
-    {"technician", "role.technician",
-     {{READ_ALL, [P_EQUIPMENT_WRITE] = 1, [P_REQUESTS_WRITE] = 1, [P_REQUESTS_WORK] = 1}},
-     true, false},
-    {"storekeeper", "role.storekeeper", {{READ_ALL}}, true, false},
-    {"sales", "role.sales",
-     {{READ_ALL, [P_CLIENTS_WRITE] = 1, [P_EQUIPMENT_WRITE] = 1, [P_REQUESTS_WRITE] = 1,
-       [P_CONTRACTS_WRITE] = 1}}, false, false},
-    {"auditor", "role.auditor", {{READ_ALL, [P_USERS_READ] = 1, [P_AUDIT_READ] = 1}}, false, true},
+#define X(name, scoped, wide, ...) {#name, "role." #name, {{__VA_ARGS__}}, scoped, wide},
+    ROLE_LIST(X)
+#undef X
     {0},
 };
 /* clang-format on */
 
-const char *const role_names[] = {"admin", "manager", "technician", "storekeeper",
-                                  "sales", "auditor", NULL};
+const char *const role_names[] = {
+#define X(name, ...) #name,
+    ROLE_LIST(X)
+#undef X
+        NULL};
 
 const struct role *role_find(const char *name)
 {

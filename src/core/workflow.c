@@ -6,19 +6,32 @@
 #include "core/timeline.h"
 #include "base/banned.h"
 
-static bool starts_from(const struct transition *t, const char *state)
+int workflow_state(const struct workflow *wf, const char *name)
 {
-    size_t n = strlen(state);
-    for (const char *p = t->from; *p;) {
-        const char *end = strchr(p, ' ');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len == n && memcmp(p, state, n) == 0)
-            return true;
-        if (!end)
-            break;
-        p = end + 1;
-    }
-    return false;
+    for (int i = 0; name && wf->states[i]; i++)
+        if (strcmp(wf->states[i], name) == 0)
+            return i;
+    return -1;
+}
+
+bool workflow_state_open(const struct workflow *wf, const char *name)
+{
+    int i = workflow_state(wf, name);
+    return i >= 0 && wf->categories[i] == STATE_OPEN;
+}
+
+static bool starts_from(const struct workflow *wf, const struct transition *t, const char *state)
+{
+    int i = workflow_state(wf, state);
+    return i >= 0 && i < WORKFLOW_MAX_STATES && (t->from & STATE_BIT(i));
+}
+
+const struct transition *workflow_transition(const struct workflow *wf, const char *name)
+{
+    for (const struct transition *t = wf->transitions; t->name; t++)
+        if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
 }
 
 static const char *state_of(const struct workflow *wf, const struct record *rec)
@@ -33,7 +46,7 @@ int workflow_available(struct ctx *cx, const struct workflow *wf, const struct r
     int n = 0;
     const char *state = state_of(wf, rec);
     for (const struct transition *t = wf->transitions; t->name && n < max; t++) {
-        if (!starts_from(t, state) || !ctx_can(cx, t->perm))
+        if (!starts_from(wf, t, state) || !ctx_can(cx, t->perm))
             continue;
         if (t->guard) {
             struct err saved = cx->err;
@@ -59,34 +72,27 @@ static enum err_code run_tx(struct ctx *cx, const struct workflow *wf, int64_t i
         return ctx_fail(cx, ERR_CONFLICT, "%s %lld was changed by someone else", wf->ent->name,
                         (long long)id);
     const char *state = state_of(wf, rec);
-    if (!starts_from(t, state))
+    if (!starts_from(wf, t, state))
         return ctx_fail(cx, ERR_CONFLICT, "'%s' is not possible in state '%s'", t->name, state);
     if (t->guard && (rc = t->guard(cx, rec)) != ERR_OK)
         return rc;
     struct record *patch = record_new(cx, wf->ent);
     struct value *sv = record_value(patch, wf->state_field);
     sv->set = true;
-    sv->s = t->to;
+    sv->s = wf->states[t->to];
     if (t->effect && (rc = t->effect(cx, rec, input, patch)) != ERR_OK)
         return rc;
-    if (wf->on_change && (rc = wf->on_change(cx, rec, t->to, patch)) != ERR_OK)
+    if (wf->on_change && (rc = wf->on_change(cx, rec, wf->states[t->to], patch)) != ERR_OK)
         return rc;
     if ((rc = entity_update_as(cx, wf->ent, id, version, patch, t->name, out)) != ERR_OK)
         return rc;
     if (t->after && (rc = t->after(cx, rec, *out, t)) != ERR_OK)
         return rc;
     /* a record with a timeline shows each change of its state there */
-    if (wf->ent->timeline && strcmp(state, t->to) != 0)
-        rc = timeline_add(cx, wf->ent, id, "status", true, NULL, state, t->to, NULL, NULL);
+    if (wf->ent->timeline && strcmp(state, wf->states[t->to]) != 0)
+        rc = timeline_add(cx, wf->ent, id, "status", true, NULL, state, wf->states[t->to], NULL,
+                          NULL);
     return rc;
-}
-
-const struct transition *workflow_transition(const struct workflow *wf, const char *name)
-{
-    for (const struct transition *t = wf->transitions; t->name; t++)
-        if (strcmp(t->name, name) == 0)
-            return t;
-    return NULL;
 }
 
 enum err_code workflow_run(struct ctx *cx, const struct workflow *wf, int64_t id, int64_t version,

@@ -10,12 +10,25 @@
 #ifndef SERVITOR_WORKFLOW_H
 #define SERVITOR_WORKFLOW_H
 
+#include <stdint.h>
+
 #include "core/entity.h"
 
+/* What a state means outside its workflow: open work (counted as load, shown
+ * as "mine"), or done. Published in /api/v1/meta. */
+enum state_category {
+    STATE_OPEN,
+    STATE_CLOSED,
+};
+
+/* A set of states, for a transition's `from`: STATE_BIT(S_A) | STATE_BIT(S_B). */
+#define STATE_BIT(s)        (UINT32_C(1) << (s))
+#define WORKFLOW_MAX_STATES 32
+
 struct transition {
-    const char *name;  /* "assign": the URL segment and the audit action */
-    const char *from;  /* the states it starts from, space-separated */
-    const char *to;    /* the state it leads to */
+    const char *name;  /* "assign": the URL segment and the audit action; unique */
+    uint32_t from;     /* the states it starts from: STATE_BIT()s of the workflow's states */
+    int to;            /* the state it leads to: an index into the workflow's states */
     enum perm perm;    /* needed by the user */
     const char *label; /* i18n key: "transition.assign" */
     /* May it be taken now (rec is the stored record)? ERR_OK, or an error code
@@ -34,6 +47,11 @@ struct transition {
 struct workflow {
     const struct entity *ent;
     const char *state_field;
+    /* The states, NULL-terminated (also the state field's enum values), and
+     * the category of each; a workflow writes them with an X-macro beside its
+     * enum of states. */
+    const char *const *states;
+    const enum state_category *categories;
     const struct transition *transitions; /* ends with a zeroed entry */
     /* Every transition's common effect, after its own (e.g. the SLA clock):
      * rec is the stored record, to the new state. NULL: none. */
@@ -41,12 +59,17 @@ struct workflow {
                                struct record *patch);
 };
 
+/* The index of a state by name, or -1. */
+int workflow_state(const struct workflow *wf, const char *name);
+/* Is the state open work? False for unknown names. */
+bool workflow_state_open(const struct workflow *wf, const char *name);
+
 /* The transitions the current user may take on rec now; returns how many
  * were written to out (at most max). */
 int workflow_available(struct ctx *cx, const struct workflow *wf, const struct record *rec,
                        const struct transition **out, int max);
 
-/* The transition of a name, or NULL. */
+/* The transition called name, or NULL. */
 const struct transition *workflow_transition(const struct workflow *wf, const char *name);
 
 /* Takes transition `name` on record id at `version`. ERR_NOTFOUND (record or

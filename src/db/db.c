@@ -334,6 +334,34 @@ enum err_code db_tables(struct db *db, struct arena *a, const char ***out, struc
     return ERR_OK;
 }
 
+enum err_code db_table_parents(struct db *db, struct arena *a, const char *table, const char ***out,
+                               struct err *e)
+{
+    const char *sql = db->dialect == DB_POSTGRES
+                          ? "SELECT DISTINCT p.relname FROM pg_constraint c\n"
+                            "JOIN pg_class t ON t.oid = c.conrelid\n"
+                            "JOIN pg_class p ON p.oid = c.confrelid\n"
+                            "WHERE c.contype = 'f' AND t.relname = $1\n"
+                            "  AND t.relnamespace = current_schema()::regnamespace\n"
+                            "ORDER BY 1"
+                          : "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)\n"
+                            "ORDER BY 1";
+    struct db_stmt *st = db_q(db, e, sql, "t", table);
+    if (!st)
+        return e->code;
+    const char **names = arena_alloc(a, sizeof(char *) * 65);
+    int n = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW && n < 64)
+        if (strcmp(db_col_text(st, 0), table) != 0)
+            names[n++] = arena_strdup(a, db_col_text(st, 0));
+    db_done(st);
+    if (rc == DB_FAIL)
+        return e->code;
+    names[n] = NULL;
+    *out = names;
+    return ERR_OK;
+}
+
 enum err_code db_ids_resync(struct db *db, const char *table, struct err *e)
 {
     if (db->dialect != DB_POSTGRES)

@@ -130,6 +130,10 @@ const char *db_sql_skip_locked(const struct db *db);
 /* The names of the application's tables (not the search index's or the
  * database's own), sorted, NULL-terminated, in the arena. */
 enum err_code db_tables(struct db *db, struct arena *a, const char ***out, struct err *e);
+/* The tables a table's foreign keys refer to, itself left out; NULL-terminated,
+ * in the arena. */
+enum err_code db_table_parents(struct db *db, struct arena *a, const char *table, const char ***out,
+                               struct err *e);
 /* After rows were inserted with explicit ids: lets the table's id generator
  * continue after the largest id (PostgreSQL identity columns). */
 enum err_code db_ids_resync(struct db *db, const char *table, struct err *e);

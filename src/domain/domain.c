@@ -31,6 +31,8 @@ const struct entity *const domain_entities[] = {PRODUCT_ENTITIES, NULL};
 static const struct entity *const with_tests[] = {PRODUCT_ENTITIES, &entity_test_orders, NULL};
 /* clang-format on */
 
+const char *const domain_priorities[] = {"low", "normal", "high", "urgent", NULL};
+
 const struct job_kind domain_jobs[] = {
     {"sessions.cleanup", 3600, jobs_sessions_cleanup},
     {"sla.scan", 60, sla_scan},

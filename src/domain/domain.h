@@ -12,6 +12,10 @@ extern const struct entity *const domain_entities[];
 /* The entities served now: domain_entities, and with SERVITOR_TEST_ENTITIES=1
  * also those of the tests (src/domain/testing). NULL-terminated. */
 const struct entity *const *domain_all(void);
+/* The priorities of work, lowest first: the values of every priority field
+ * (requests, SLA policies, contract terms, routing rules), the order
+ * escalation raises a priority in and the UI sorts by. NULL-terminated. */
+extern const char *const domain_priorities[];
 /* The entity of a resource name (of domain_all), or NULL. */
 const struct entity *domain_entity(const char *name);
 /* The background jobs of every area, ending with a zeroed entry. */

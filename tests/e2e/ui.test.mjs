@@ -295,6 +295,14 @@ test('list views: a ready-made one filters, a saved one comes back and is the us
   await page.waitForFunction(() => !location.hash.includes('status='));
   await page.click('.views-bar .chip button:has-text("Новые для разбора")');
   await page.waitForURL(/status=new/);
+  // "mine, open" filters by the open states the server publishes in its meta
+  const meta = await page.evaluate(() => fetch('/api/v1/meta').then((r) => r.json()));
+  const openStates = meta.entities.find((e) => e.name === 'requests').workflow.states
+    .filter((s) => s.category === 'open').map((s) => s.name);
+  await page.click('.views-bar .chip button:has-text("Мои открытые")');
+  await page.waitForURL(/assignee_id=/);
+  const shown = new URLSearchParams(page.url().split('?')[1]).get('status');
+  assert.deepEqual(shown.split(','), openStates);
   assert.deepEqual(errors, []);
   await ctx.close();
   const other = await open('engineer', 'demo12345');
@@ -358,6 +366,17 @@ test('a contract with an SLA term, made from the client page; a request for the 
   await page.click('.modal button[type=submit]');
   await page.waitForSelector('#terms td:has-text("Срочный")');
   assert.equal(await page.locator('#terms td:has-text("120")').count(), 1);
+  // a term for low ones, added after, is listed below: the most urgent first, in the
+  // order of the priorities the server publishes
+  await page.click('#terms button.btn-small');
+  await page.selectOption('.modal select[name=priority]', 'low');
+  await page.fill('.modal input[name=first_response_minutes]', '240');
+  await page.fill('.modal input[name=resolution_minutes]', '2880');
+  await page.click('.modal button[type=submit]');
+  await page.waitForSelector('#terms td:has-text("2880")');
+  const firstCells = await page.locator('#terms tbody tr td:first-child').allTextContents();
+  assert.equal(firstCells.length, 2);
+  assert.match(firstCells[0], /Срочный/);
 
   // a request for the client takes the contract in force and its term
   await page.goto(srv.base + '/#/requests/new');

@@ -8,8 +8,47 @@
 #include "core/entity.h"
 #include "core/workflow.h"
 
+/* The states of a request, written once: X(id, name) for each, SEP between
+ * two. Open work first (counted as load, the "mine" view), then done. */
+/* clang-format off */
+#define REQUEST_OPEN_STATES(X, SEP)                                                                \
+    X(RS_NEW,            "new")            SEP                                                     \
+    X(RS_ASSIGNED,       "assigned")       SEP                                                     \
+    X(RS_IN_PROGRESS,    "in_progress")    SEP                                                     \
+    X(RS_WAITING_CLIENT, "waiting_client") SEP                                                     \
+    X(RS_WAITING_PARTS,  "waiting_parts")
+#define REQUEST_CLOSED_STATES(X, SEP)                                                              \
+    X(RS_RESOLVED,       "resolved")       SEP                                                     \
+    X(RS_CLOSED,         "closed")         SEP                                                     \
+    X(RS_CANCELLED,      "cancelled")
+/* clang-format on */
+
+enum request_state {
+#define X(id, name) id,
+    REQUEST_OPEN_STATES(X, ) REQUEST_CLOSED_STATES(X, )
+#undef X
+        RS__COUNT
+};
+
+/* The open states as an SQL list: "'new', 'assigned', …". */
+#define REQUEST_SQL_STATE(id, name) "'" name "'"
+#define REQUEST_OPEN_SQL            REQUEST_OPEN_STATES(REQUEST_SQL_STATE, ", ")
+
 extern const struct entity entity_requests;
 extern const struct workflow request_workflow;
+
+/* The state (RS_…) of a request's status text, or -1; and a state's name. */
+static inline int request_state(const char *status)
+{
+    return workflow_state(&request_workflow, status);
+}
+#define request_state_name(state) (request_workflow.states[state])
+
+/* The groups of request counters (core/counters.h): by status, by SLA
+ * state, and each assignee's open requests (the value is the user's id). */
+#define REQUEST_COUNTER_STATUS    "requests.status"
+#define REQUEST_COUNTER_SLA_STATE "requests.sla_state"
+#define REQUEST_COUNTER_OPEN_BY   "requests.open_by"
 
 /* Sets the request counters (by status, by SLA state) from scratch, in the
  * caller's write transaction; the job version opens its own. */
@@ -50,5 +89,39 @@ enum err_code request_comment(struct ctx *cx, int64_t request_id, const char *bo
  * again) — the acting user must be allowed to resume it. ERR_NOTFOUND. */
 enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const char *body,
                                    const char *author, int64_t *event_id);
+
+/* The fields of a request, in the order of its table (requests.c). */
+enum request_field {
+    REQ_NUMBER,
+    REQ_STATUS,
+    REQ_CHANNEL,
+    REQ_TYPE,
+    REQ_PRIORITY,
+    REQ_SUBJECT,
+    REQ_DESCRIPTION,
+    REQ_CLIENT_ID,
+    REQ_CONTRACT_ID,
+    REQ_CONTACT_ID,
+    REQ_UNIT_ID,
+    REQ_BRANCH_ID,
+    REQ_QUEUE,
+    REQ_ASSIGNEE_ID,
+    REQ_TAGS,
+    REQ_ACCESS_CODE,
+    REQ_RESOLVED_AT,
+    REQ_CLOSED_AT,
+    REQ_SLA_POLICY_ID,
+    REQ_SLA_SOURCE,
+    REQ_SLA_STATE,
+    REQ_FIRST_RESPONSE_DUE,
+    REQ_RESOLUTION_DUE,
+    REQ_SLA_WARNING_AT,
+    REQ_FIRST_RESPONSE_AT,
+    REQ_SLA_PAUSED_SINCE,
+    REQ_SLA_PAUSED_MINUTES,
+    REQ_DURATION_MINUTES,
+    REQ_ROUTED_RULE_ID,
+    REQ__COUNT
+};
 
 #endif

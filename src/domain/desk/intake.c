@@ -39,9 +39,9 @@ static void text_field(struct ctx *cx, const char *name, const char *v, size_t m
     }
 }
 
-static void setv(struct record *r, const char *name, const char *s)
+static void setv(struct record *r, int field, const char *s)
 {
-    struct value *v = record_value(r, name);
+    struct value *v = rec_set(r, field);
     v->set = true;
     v->null = s == NULL;
     v->s = s;
@@ -56,11 +56,11 @@ static enum err_code intake_tx(struct ctx *cx, const struct intake *in, const ch
         return rc;
     if (!client_id) {
         struct record *c = record_new(cx, &entity_clients), *made;
-        setv(c, "kind", "person");
-        setv(c, "name", in->name);
-        setv(c, "phone", phone);
-        setv(c, "email", in->email && *in->email ? in->email : NULL);
-        struct value *consent = record_value(c, "pd_consent");
+        setv(c, CLIENT_KIND, "person");
+        setv(c, CLIENT_NAME, in->name);
+        setv(c, CLIENT_PHONE, phone);
+        setv(c, CLIENT_EMAIL, in->email && *in->email ? in->email : NULL);
+        struct value *consent = rec_set(c, CLIENT_PD_CONSENT);
         consent->set = true, consent->i = 1;
         if ((rc = entity_create(cx, &entity_clients, c, &made)) != ERR_OK)
             return rc;
@@ -74,12 +74,12 @@ static enum err_code intake_tx(struct ctx *cx, const struct intake *in, const ch
         if (((unsigned char)in->description[n] & 0xC0) != 0x80 && ++chars > 100)
             break;
 
-    setv(r, "subject", arena_strndup(cx->a, in->description, n));
-    setv(r, "description",
+    setv(r, REQ_SUBJECT, arena_strndup(cx->a, in->description, n));
+    setv(r, REQ_DESCRIPTION,
          eq ? arena_printf(cx->a, "%s\n\nОборудование: %s", in->description, eq) : in->description);
-    setv(r, "channel", "web_form");
-    setv(r, "type", eq ? "repair" : "consultation");
-    struct value *cv = record_value(r, "client_id");
+    setv(r, REQ_CHANNEL, "web_form");
+    setv(r, REQ_TYPE, eq ? "repair" : "consultation");
+    struct value *cv = rec_set(r, REQ_CLIENT_ID);
     cv->set = true, cv->null = false, cv->i = client_id;
     return entity_create(cx, &entity_requests, r, out);
 }

@@ -12,15 +12,17 @@
 
 /* clang-format off */
 static const struct field article_fields[] = {
-    {"title",     F_TEXT, F_REQUIRED | F_SEARCH | F_SORT | F_LIST, 300,   "article.title"},
-    {"body",      F_TEXT, F_REQUIRED | F_SEARCH | F_MULTILINE,      20000, "article.body"},
-    {"tags",      F_TEXT, F_SEARCH | F_LIST,                        300,   "article.tags"},
-    {"model_id",  F_REF,  F_FILTER | F_LIST,                        0,     "article.model", .ref = &entity_equipment_models},
-    {"category",  F_TEXT, F_FILTER | F_SEARCH | F_LIST,             100,   "article.category"},
-    {"published", F_BOOL, F_FILTER | F_LIST,                        0,     "article.published", .def = "true"},
+    [ARTICLE_TITLE] =     {"title",     F_TEXT, F_REQUIRED | F_SEARCH | F_SORT | F_LIST, 300,   "article.title"},
+    [ARTICLE_BODY] =      {"body",      F_TEXT, F_REQUIRED | F_SEARCH | F_MULTILINE,      20000, "article.body"},
+    [ARTICLE_TAGS] =      {"tags",      F_TEXT, F_SEARCH | F_LIST,                        300,   "article.tags"},
+    [ARTICLE_MODEL_ID] =  {"model_id",  F_REF,  F_FILTER | F_LIST,                        0,     "article.model", .ref = &entity_equipment_models},
+    [ARTICLE_CATEGORY] =  {"category",  F_TEXT, F_FILTER | F_SEARCH | F_LIST,             100,   "article.category"},
+    [ARTICLE_PUBLISHED] = {"published", F_BOOL, F_FILTER | F_LIST,                        0,     "article.published", .def = "true"},
     {0},
 };
 /* clang-format on */
+_Static_assert(FIELDS_COUNT_OK(article_fields, ARTICLE__COUNT),
+               "one entry per value of enum article_field");
 
 const struct entity entity_articles = {
     .name = "articles",
@@ -35,11 +37,13 @@ const struct entity entity_articles = {
 
 /* clang-format off */
 static const struct field article_model_fields[] = {
-    {"article_id", F_REF, F_REQUIRED | F_FILTER | F_LIST | F_CREATE_ONLY, 0, "article_model.article", .ref = &entity_articles},
-    {"model_id",   F_REF, F_REQUIRED | F_FILTER | F_LIST | F_UNIQUE,      0, "article_model.model", .ref = &entity_equipment_models, .unique_with = "article_id"},
+    [ARTMODEL_ARTICLE_ID] = {"article_id", F_REF, F_REQUIRED | F_FILTER | F_LIST | F_CREATE_ONLY, 0, "article_model.article", .ref = &entity_articles},
+    [ARTMODEL_MODEL_ID] =   {"model_id",   F_REF, F_REQUIRED | F_FILTER | F_LIST | F_UNIQUE,      0, "article_model.model", .ref = &entity_equipment_models, .unique_with = "article_id"},
     {0},
 };
 /* clang-format on */
+_Static_assert(FIELDS_COUNT_OK(article_model_fields, ARTMODEL__COUNT),
+               "one entry per value of enum article_model_field");
 
 /* The further models an article applies to (besides its own model_id). */
 const struct entity entity_article_models = {
@@ -93,9 +97,9 @@ enum err_code knowledge_suggest(struct ctx *cx, int64_t request_id, struct recor
     return ERR_OK;
 }
 
-static void setv(struct record *r, const char *name, const char *s)
+static void setv(struct record *r, int field, const char *s)
 {
-    struct value *v = record_value(r, name);
+    struct value *v = rec_set(r, field);
     v->set = true;
     v->null = s == NULL;
     v->s = s;
@@ -104,18 +108,18 @@ static void setv(struct record *r, const char *name, const char *s)
 static enum err_code consult_tx(struct ctx *cx, const struct consultation *c, struct record **out)
 {
     struct record *in = record_new(cx, &entity_requests), *req;
-    setv(in, "type", "consultation");
-    setv(in, "channel", c->channel ? c->channel : "phone");
-    setv(in, "subject", c->question);
-    struct value *v = record_value(in, "client_id");
+    setv(in, REQ_TYPE, "consultation");
+    setv(in, REQ_CHANNEL, c->channel ? c->channel : "phone");
+    setv(in, REQ_SUBJECT, c->question);
+    struct value *v = rec_set(in, REQ_CLIENT_ID);
     v->set = true, v->null = c->client_id == 0, v->i = c->client_id;
     if (cx->user && cx->user->id) {
         /* taken by whoever answered it: no routing */
-        v = record_value(in, "assignee_id");
+        v = rec_set(in, REQ_ASSIGNEE_ID);
         v->set = true, v->null = false, v->i = cx->user->id;
     }
     if (c->unit_id) {
-        v = record_value(in, "unit_id");
+        v = rec_set(in, REQ_UNIT_ID);
         v->set = true, v->null = false, v->i = c->unit_id;
     }
     enum err_code rc = entity_create(cx, &entity_requests, in, &req);
@@ -135,7 +139,7 @@ static enum err_code consult_tx(struct ctx *cx, const struct consultation *c, st
         req = next;
     }
     struct record *patch = record_new(cx, &entity_requests);
-    v = record_value(patch, "duration_minutes");
+    v = rec_set(patch, REQ_DURATION_MINUTES);
     v->set = true, v->null = false, v->i = c->duration_minutes;
     return entity_update_as(cx, &entity_requests, req->id, req->version, patch, "update", out);
 }

@@ -27,4 +27,18 @@ struct consultation {
 enum err_code knowledge_consultation(struct ctx *cx, const struct consultation *c,
                                      struct record **out);
 
+/* The fields of an article, in the order of its table (knowledge.c). */
+enum article_field {
+    ARTICLE_TITLE,
+    ARTICLE_BODY,
+    ARTICLE_TAGS,
+    ARTICLE_MODEL_ID,
+    ARTICLE_CATEGORY,
+    ARTICLE_PUBLISHED,
+    ARTICLE__COUNT
+};
+
+/* The fields of an article's model, in the order of its table (knowledge.c). */
+enum article_model_field { ARTMODEL_ARTICLE_ID, ARTMODEL_MODEL_ID, ARTMODEL__COUNT };
+
 #endif

@@ -211,17 +211,17 @@ char *mail_reply_text(struct arena *a, const char *body)
 
 /* ---- new requests -------------------------------------------------------- */
 
-static void setv(struct record *r, const char *name, const char *s)
+static void setv(struct record *r, int field, const char *s)
 {
-    struct value *v = record_value(r, name);
+    struct value *v = rec_set(r, field);
     v->set = true;
     v->null = s == NULL;
     v->s = s;
 }
 
-static void seti(struct record *r, const char *name, int64_t i)
+static void seti(struct record *r, int field, int64_t i)
 {
-    struct value *v = record_value(r, name);
+    struct value *v = rec_set(r, field);
     v->set = true;
     v->null = i == 0;
     v->i = i;
@@ -262,14 +262,14 @@ static enum err_code new_client(struct ctx *cx, const struct mail_msg *m, int64_
     struct record *c = record_new(cx, &entity_clients), *made;
     const char *name = *m->from_name ? m->from_name : m->from_addr;
     bool addr_ok = email_valid(m->from_addr) && strlen(m->from_addr) <= 254;
-    setv(c, "kind", "person");
-    setv(c, "name", cut(cx->a, name, NAME_MAX_CHARS));
-    setv(c, "email", addr_ok ? m->from_addr : NULL);
-    struct value *consent = record_value(c, "pd_consent");
+    setv(c, CLIENT_KIND, "person");
+    setv(c, CLIENT_NAME, cut(cx->a, name, NAME_MAX_CHARS));
+    setv(c, CLIENT_EMAIL, addr_ok ? m->from_addr : NULL);
+    struct value *consent = rec_set(c, CLIENT_PD_CONSENT);
     consent->set = true, consent->null = false, consent->i = 0;
     const char *note = "Создан по входящему письму. Согласия на обработку персональных данных и "
                        "на рассылки не давал.";
-    setv(c, "notes",
+    setv(c, CLIENT_NOTES,
          addr_ok ? note
                  : arena_printf(cx->a, "%s\nАдрес отправителя: %s", note,
                                 cut(cx->a, m->from_addr, 300)));
@@ -315,17 +315,17 @@ static enum err_code new_request(struct ctx *cx, const struct mail_msg *m, struc
         return rc;
     struct record *r = record_new(cx, &entity_requests), *made;
     const char *body = trim(cx->a, m->body);
-    setv(r, "subject", request_subject(cx, m));
-    setv(r, "description", *body ? cut(cx->a, body, DESCRIPTION_MAX) : NULL);
-    setv(r, "channel", "email");
-    setv(r, "type", "other"); /* what it is about is for a person to decide */
-    seti(r, "client_id", client);
-    seti(r, "contact_id", contact);
+    setv(r, REQ_SUBJECT, request_subject(cx, m));
+    setv(r, REQ_DESCRIPTION, *body ? cut(cx->a, body, DESCRIPTION_MAX) : NULL);
+    setv(r, REQ_CHANNEL, "email");
+    setv(r, REQ_TYPE, "other"); /* what it is about is for a person to decide */
+    seti(r, REQ_CLIENT_ID, client);
+    seti(r, REQ_CONTACT_ID, contact);
     if ((rc = entity_create(cx, &entity_requests, r, &made)) != ERR_OK)
         return rc;
     out->outcome = MAIL_CREATED;
     out->request_id = made->id;
-    out->number = record_value(made, "number")->s;
+    out->number = rec_get(made, REQ_NUMBER)->s;
     return ERR_OK;
 }
 
@@ -402,7 +402,7 @@ static enum err_code intake_tx(struct ctx *cx, const struct mail_msg *m, const c
             return rc;
         out->outcome = MAIL_REPLY;
         out->request_id = thread;
-        out->number = record_value(req, "number")->s;
+        out->number = rec_get(req, REQ_NUMBER)->s;
     } else if ((rc = new_request(cx, m, out)) != ERR_OK) {
         return rc;
     }

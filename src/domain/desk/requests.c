@@ -18,6 +18,7 @@
 #include "core/record.h"
 #include "core/timeline.h"
 #include "core/validate.h"
+#include "domain/domain.h"
 #include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
 #include "domain/registry/registry.h"
@@ -25,56 +26,65 @@
 #include "base/banned.h"
 
 static const char *const statuses[] = {
-    "new",    "assigned",  "in_progress", "waiting_client", "waiting_parts", "resolved",
-    "closed", "cancelled", NULL};
+#define X(id, name) [id] = name,
+    REQUEST_OPEN_STATES(X, ) REQUEST_CLOSED_STATES(X, )
+#undef X
+        NULL};
+static const enum state_category status_categories[] = {
+#define X(id, name) [id] = STATE_OPEN,
+#define Y(id, name) [id] = STATE_CLOSED,
+    REQUEST_OPEN_STATES(X, ) REQUEST_CLOSED_STATES(Y, )
+#undef X
+#undef Y
+};
+_Static_assert(RS__COUNT <= WORKFLOW_MAX_STATES, "a transition's from is a 32-bit set");
 static const char *const channels[] = {"phone", "walk_in", "email", "web_form", "api", NULL};
 static const char *const types[] = {"consultation", "repair", "maintenance", "parts",
                                     "complaint",    "demo",   "other",       NULL};
-static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
 static const char *const sla_states[] = {"none", "ok", "warning", "breached", "met", NULL};
 static const char *const sla_sources[] = {"policy", "contract", NULL};
 
 /* clang-format off */
 static const struct field request_fields[] = {
-    /* name          type        flags                                              max   label */
-    {"number",      F_TEXT,     F_READONLY | F_SEARCH | F_SORT | F_FILTER | F_LIST, 32,  "request.number"},
-    {"status",      F_ENUM,     F_READONLY | F_FILTER | F_LIST,                    0,    "request.status", .enums = statuses, .def = "new"},
-    {"channel",     F_ENUM,     F_REQUIRED | F_FILTER,                             0,    "request.channel", .enums = channels, .def = "phone"},
-    {"type",        F_ENUM,     F_REQUIRED | F_FILTER | F_LIST,                    0,    "request.type", .enums = types, .def = "repair"},
-    {"priority",    F_ENUM,     F_REQUIRED | F_FILTER | F_LIST,                    0,    "request.priority", .enums = priorities, .def = "normal"},
-    {"subject",     F_TEXT,     F_REQUIRED | F_SEARCH | F_SORT | F_LIST,           300,  "request.subject"},
-    {"description", F_TEXT,     F_SEARCH | F_MULTILINE,                            8000, "request.description"},
-    {"client_id",   F_REF,      F_FILTER | F_LIST,                                 0,    "request.client", .ref = &entity_clients},
-    {"contract_id", F_REF,      F_FILTER,                                          0,    "request.contract", .ref = &entity_contracts},
-    {"contact_id",  F_REF,      F_FILTER,                                          0,    "request.contact", .ref = &entity_contacts},
-    {"unit_id",     F_REF,      F_FILTER,                                          0,    "request.unit", .ref = &entity_equipment_units},
-    {"branch_id",   F_REF,      F_FILTER,                                          0,    "request.branch", .ref = &entity_branches},
-    {"queue",       F_TEXT,     F_FILTER | F_SORT,                                 100,  "request.queue"},
-    {"assignee_id", F_REF,      F_FILTER | F_LIST | F_CREATE_ONLY,                 0,    "request.assignee", .ref = &entity_users},
-    {"tags",        F_TEXT,     F_SEARCH,                                          300,  "request.tags"},
-    {"access_code", F_TEXT,     F_READONLY,                                        16,   "request.access_code"},
-    {"resolved_at", F_DATETIME, F_READONLY | F_SORT,                               0,    "request.resolved_at"},
-    {"closed_at",   F_DATETIME, F_READONLY | F_SORT,                               0,    "request.closed_at"},
-    {"sla_policy_id",      F_REF,      F_READONLY | F_FILTER,                      0,    "request.sla_policy", .ref = &entity_sla_policies},
-    {"sla_source",         F_ENUM,     F_READONLY | F_FILTER,                      0,    "request.sla_source", .enums = sla_sources},
-    {"sla_state",          F_ENUM,     F_READONLY | F_FILTER | F_LIST,             0,    "request.sla_state", .enums = sla_states, .def = "none"},
-    {"first_response_due", F_DATETIME, F_READONLY | F_SORT,                        0,    "request.first_response_due"},
-    {"resolution_due",     F_DATETIME, F_READONLY | F_SORT | F_LIST,               0,    "request.resolution_due"},
-    {"sla_warning_at",     F_DATETIME, F_READONLY,                                 0,    "request.sla_warning_at"},
-    {"first_response_at",  F_DATETIME, F_READONLY,                                 0,    "request.first_response_at"},
-    {"sla_paused_since",   F_DATETIME, F_READONLY,                                 0,    "request.sla_paused_since"},
-    {"sla_paused_minutes", F_INT,      F_READONLY,                                 0,    "request.sla_paused_minutes", .def = "0"},
-    {"duration_minutes",   F_INT,      F_READONLY | F_SORT,                        600,  "request.duration_minutes"},
-    {"routed_rule_id",     F_REF,      F_READONLY | F_FILTER,                      0,    "request.routed_rule", .ref = &entity_routing_rules},
+    /* index                      name          type        flags                                              max   label */
+    [REQ_NUMBER] =             {"number",      F_TEXT,     F_READONLY | F_SEARCH | F_SORT | F_FILTER | F_LIST, 32,  "request.number"},
+    [REQ_STATUS] =             {"status",      F_ENUM,     F_READONLY | F_FILTER | F_LIST,                    0,    "request.status", .enums = statuses, .def = "new"},
+    [REQ_CHANNEL] =            {"channel",     F_ENUM,     F_REQUIRED | F_FILTER,                             0,    "request.channel", .enums = channels, .def = "phone"},
+    [REQ_TYPE] =               {"type",        F_ENUM,     F_REQUIRED | F_FILTER | F_LIST,                    0,    "request.type", .enums = types, .def = "repair"},
+    [REQ_PRIORITY] =           {"priority",    F_ENUM,     F_REQUIRED | F_FILTER | F_LIST,                    0,    "request.priority", .enums = domain_priorities, .def = "normal"},
+    [REQ_SUBJECT] =            {"subject",     F_TEXT,     F_REQUIRED | F_SEARCH | F_SORT | F_LIST,           300,  "request.subject"},
+    [REQ_DESCRIPTION] =        {"description", F_TEXT,     F_SEARCH | F_MULTILINE,                            8000, "request.description"},
+    [REQ_CLIENT_ID] =          {"client_id",   F_REF,      F_FILTER | F_LIST,                                 0,    "request.client", .ref = &entity_clients},
+    [REQ_CONTRACT_ID] =        {"contract_id", F_REF,      F_FILTER,                                          0,    "request.contract", .ref = &entity_contracts},
+    [REQ_CONTACT_ID] =         {"contact_id",  F_REF,      F_FILTER,                                          0,    "request.contact", .ref = &entity_contacts},
+    [REQ_UNIT_ID] =            {"unit_id",     F_REF,      F_FILTER,                                          0,    "request.unit", .ref = &entity_equipment_units},
+    [REQ_BRANCH_ID] =          {"branch_id",   F_REF,      F_FILTER,                                          0,    "request.branch", .ref = &entity_branches},
+    [REQ_QUEUE] =              {"queue",       F_TEXT,     F_FILTER | F_SORT,                                 100,  "request.queue"},
+    [REQ_ASSIGNEE_ID] =        {"assignee_id", F_REF,      F_FILTER | F_LIST | F_CREATE_ONLY,                 0,    "request.assignee", .ref = &entity_users},
+    [REQ_TAGS] =               {"tags",        F_TEXT,     F_SEARCH,                                          300,  "request.tags"},
+    [REQ_ACCESS_CODE] =        {"access_code", F_TEXT,     F_READONLY,                                        16,   "request.access_code"},
+    [REQ_RESOLVED_AT] =        {"resolved_at", F_DATETIME, F_READONLY | F_SORT,                               0,    "request.resolved_at"},
+    [REQ_CLOSED_AT] =          {"closed_at",   F_DATETIME, F_READONLY | F_SORT,                               0,    "request.closed_at"},
+    [REQ_SLA_POLICY_ID] =      {"sla_policy_id",      F_REF,      F_READONLY | F_FILTER,                      0,    "request.sla_policy", .ref = &entity_sla_policies},
+    [REQ_SLA_SOURCE] =         {"sla_source",         F_ENUM,     F_READONLY | F_FILTER,                      0,    "request.sla_source", .enums = sla_sources},
+    [REQ_SLA_STATE] =          {"sla_state",          F_ENUM,     F_READONLY | F_FILTER | F_LIST,             0,    "request.sla_state", .enums = sla_states, .def = "none"},
+    [REQ_FIRST_RESPONSE_DUE] = {"first_response_due", F_DATETIME, F_READONLY | F_SORT,                        0,    "request.first_response_due"},
+    [REQ_RESOLUTION_DUE] =     {"resolution_due",     F_DATETIME, F_READONLY | F_SORT | F_LIST,               0,    "request.resolution_due"},
+    [REQ_SLA_WARNING_AT] =     {"sla_warning_at",     F_DATETIME, F_READONLY,                                 0,    "request.sla_warning_at"},
+    [REQ_FIRST_RESPONSE_AT] =  {"first_response_at",  F_DATETIME, F_READONLY,                                 0,    "request.first_response_at"},
+    [REQ_SLA_PAUSED_SINCE] =   {"sla_paused_since",   F_DATETIME, F_READONLY,                                 0,    "request.sla_paused_since"},
+    [REQ_SLA_PAUSED_MINUTES] = {"sla_paused_minutes", F_INT,      F_READONLY,                                 0,    "request.sla_paused_minutes", .def = "0"},
+    [REQ_DURATION_MINUTES] =   {"duration_minutes",   F_INT,      F_READONLY | F_SORT,                        600,  "request.duration_minutes"},
+    [REQ_ROUTED_RULE_ID] =     {"routed_rule_id",     F_REF,      F_READONLY | F_FILTER,                      0,    "request.routed_rule", .ref = &entity_routing_rules},
     {0},
 };
 /* clang-format on */
+_Static_assert(FIELDS_COUNT_OK(request_fields, REQ__COUNT),
+               "one entry per value of enum request_field");
 
-static struct value *val(struct record *r, const char *name) { return record_value(r, name); }
-
-static bool is_null(struct record *r, const char *name)
+static bool is_null(const struct record *r, int field)
 {
-    struct value *v = val(r, name);
+    const struct value *v = rec_get(r, field);
     return !v->set || v->null;
 }
 
@@ -105,9 +115,9 @@ static enum err_code request_day(struct ctx *cx, struct record *rec, int64_t t,
                                  char out[ISO_DATE_LEN])
 {
     int offset = 180;
-    if (!is_null(rec, "branch_id")) {
+    if (!is_null(rec, REQ_BRANCH_ID)) {
         struct db_stmt *st = db_q(cx->db, &cx->err, "SELECT timezone FROM branches WHERE id = $1",
-                                  "i", val(rec, "branch_id")->i);
+                                  "i", rec_get(rec, REQ_BRANCH_ID)->i);
         if (!st)
             return cx->err.code;
         int rc = db_step(st);
@@ -124,7 +134,7 @@ static enum err_code request_day(struct ctx *cx, struct record *rec, int64_t t,
     return ERR_OK;
 }
 
-static bool same_ref(struct value *a, struct value *b)
+static bool same_ref(const struct value *a, const struct value *b)
 {
     bool an = !a->set || a->null, bn = !b->set || b->null;
     return an || bn ? an == bn : a->i == b->i;
@@ -136,21 +146,21 @@ static bool same_ref(struct value *a, struct value *b)
  * client's contract in force that day (contract_in_force), or none. */
 static enum err_code request_contract(struct ctx *cx, struct record *rec, const struct record *old)
 {
-    struct value *client = val(rec, "client_id");
-    struct value *contract = val(rec, "contract_id");
+    struct value *client = rec_set(rec, REQ_CLIENT_ID);
+    struct value *contract = rec_set(rec, REQ_CONTRACT_ID);
     bool given, resolve;
     if (!old) {
-        given = !is_null(rec, "contract_id");
+        given = !is_null(rec, REQ_CONTRACT_ID);
         resolve = !given;
     } else {
-        struct record *o = (struct record *)old;
-        bool contract_changed = !same_ref(contract, record_value(o, "contract_id"));
-        given = contract_changed && !is_null(rec, "contract_id");
-        resolve = !contract_changed && !same_ref(client, record_value(o, "client_id"));
+        const struct record *o = old;
+        bool contract_changed = !same_ref(contract, rec_get(o, REQ_CONTRACT_ID));
+        given = contract_changed && !is_null(rec, REQ_CONTRACT_ID);
+        resolve = !contract_changed && !same_ref(client, rec_get(o, REQ_CLIENT_ID));
     }
     if (!given && !resolve)
         return ERR_OK;
-    if (resolve && is_null(rec, "client_id")) {
+    if (resolve && is_null(rec, REQ_CLIENT_ID)) {
         contract->set = true, contract->null = true, contract->i = 0;
         return ERR_OK; /* no client, no contract */
     }
@@ -172,7 +182,7 @@ static enum err_code request_contract(struct ctx *cx, struct record *rec, const 
     bool in_force;
     if ((rc = contract_on_day(cx, contract->i, day, &owner, &in_force)) != ERR_OK)
         return rc;
-    if (is_null(rec, "client_id"))
+    if (is_null(rec, REQ_CLIENT_ID))
         client->set = true, client->null = false, client->i = owner;
     else if (owner != client->i)
         err_field(&cx->err, "contract_id", "invalid");
@@ -189,10 +199,10 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
 {
     enum err_code rc;
     int64_t owner;
-    struct value *client = val(rec, "client_id");
-    if (!is_null(rec, "contact_id")) {
+    struct value *client = rec_set(rec, REQ_CLIENT_ID);
+    if (!is_null(rec, REQ_CONTACT_ID)) {
         if ((rc = owner_of(cx, "SELECT client_id FROM contacts WHERE id = $1",
-                           val(rec, "contact_id")->i, &owner)) != ERR_OK)
+                           rec_get(rec, REQ_CONTACT_ID)->i, &owner)) != ERR_OK)
             return rc;
         if (client->null || !client->set) {
             client->set = true, client->null = false, client->i = owner;
@@ -200,19 +210,18 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
             err_field(&cx->err, "contact_id", "invalid");
         }
     }
-    if (!is_null(rec, "unit_id")) {
+    if (!is_null(rec, REQ_UNIT_ID)) {
         if ((rc = owner_of(cx, "SELECT client_id FROM equipment_units WHERE id = $1",
-                           val(rec, "unit_id")->i, &owner)) != ERR_OK)
+                           rec_get(rec, REQ_UNIT_ID)->i, &owner)) != ERR_OK)
             return rc;
         if (owner && (client->null || !client->set))
             client->set = true, client->null = false, client->i = owner;
         else if (owner && owner != client->i)
             err_field(&cx->err, "unit_id", "invalid");
     }
-    struct value *assignee = val(rec, "assignee_id");
-    bool assignee_changed =
-        !old || assignee->i != record_value((struct record *)old, "assignee_id")->i;
-    if (!is_null(rec, "assignee_id") && assignee_changed) {
+    const struct value *assignee = rec_get(rec, REQ_ASSIGNEE_ID);
+    bool assignee_changed = !old || assignee->i != rec_get(old, REQ_ASSIGNEE_ID)->i;
+    if (!is_null(rec, REQ_ASSIGNEE_ID) && assignee_changed) {
         bool ok;
         if ((rc = active_user(cx, assignee->i, &ok)) != ERR_OK)
             return rc;
@@ -232,20 +241,20 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
         if ((rc = sla_apply(cx, rec, time_now())) != ERR_OK)
             return rc;
     } else {
-        struct record *o = (struct record *)old;
+        const struct record *o = old;
         int64_t created;
-        bool moved = strcmp(val(rec, "priority")->s, record_value(o, "priority")->s) != 0 ||
-                     val(rec, "branch_id")->i != record_value(o, "branch_id")->i ||
-                     val(rec, "branch_id")->null != record_value(o, "branch_id")->null ||
-                     !same_ref(val(rec, "contract_id"), record_value(o, "contract_id"));
+        bool moved = strcmp(rec_get(rec, REQ_PRIORITY)->s, rec_get(o, REQ_PRIORITY)->s) != 0 ||
+                     rec_get(rec, REQ_BRANCH_ID)->i != rec_get(o, REQ_BRANCH_ID)->i ||
+                     rec_get(rec, REQ_BRANCH_ID)->null != rec_get(o, REQ_BRANCH_ID)->null ||
+                     !same_ref(rec_get(rec, REQ_CONTRACT_ID), rec_get(o, REQ_CONTRACT_ID));
         if (moved && time_parse(old->created_at, &created) &&
             (rc = sla_apply(cx, rec, created)) != ERR_OK)
             return rc;
     }
     if (!old) {
-        if (!is_null(rec, "assignee_id")) {
-            struct value *st = val(rec, "status");
-            st->set = true, st->null = false, st->s = "assigned";
+        if (!is_null(rec, REQ_ASSIGNEE_ID)) {
+            struct value *st = rec_set(rec, REQ_STATUS);
+            st->set = true, st->null = false, st->s = statuses[RS_ASSIGNED];
         }
     }
     return cx->err.nfields ? ERR_INVALID : ERR_OK;
@@ -261,22 +270,7 @@ enum err_code request_event_add(struct ctx *cx, int64_t request_id, const char *
 
 const char *request_title(struct ctx *cx, struct record *rec)
 {
-    return arena_printf(cx->a, "%s: %s", record_value(rec, "number")->s,
-                        record_value(rec, "subject")->s);
-}
-
-/* The open statuses: for the transition table, and the same for SQL. */
-#define ACTIVE        "new assigned in_progress waiting_client waiting_parts"
-#define OPEN_STATUSES "'new', 'assigned', 'in_progress', 'waiting_client', 'waiting_parts'"
-
-static bool is_open(const char *status)
-{
-    static const char active[] = ACTIVE;
-    size_t n = strlen(status);
-    for (const char *p = active; (p = strstr(p, status)); p += n)
-        if ((p == active || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
-            return true;
-    return false;
+    return arena_printf(cx->a, "%s: %s", rec_get(rec, REQ_NUMBER)->s, rec_get(rec, REQ_SUBJECT)->s);
 }
 
 /* The counter of open requests a record adds to: its assignee's ("mine"). */
@@ -284,12 +278,12 @@ static const char *open_key(struct ctx *cx, const struct record *r)
 {
     if (!r)
         return NULL;
-    const char *st = record_value((struct record *)r, "status")->s;
-    struct value *a = record_value((struct record *)r, "assignee_id");
-    bool open = st && *st && is_open(st);
-    return open && a->set && !a->null
-               ? arena_printf(cx->a, "requests.open_by.%lld", (long long)a->i)
-               : NULL;
+    const char *st = rec_get(r, REQ_STATUS)->s;
+    const struct value *a = rec_get(r, REQ_ASSIGNEE_ID);
+    bool open = workflow_state_open(&request_workflow, st);
+    return open && a->set && !a->null ? counter_name(cx, REQUEST_COUNTER_OPEN_BY,
+                                                     arena_printf(cx->a, "%lld", (long long)a->i))
+                                      : NULL;
 }
 
 /* Moves the status, SLA and per-assignee counters from what was to what is
@@ -297,17 +291,14 @@ static const char *open_key(struct ctx *cx, const struct record *r)
 static enum err_code count_change(struct ctx *cx, const struct record *was,
                                   const struct record *now)
 {
-    static const char *const keys[] = {"status", "sla_state"};
+    static const int keys[] = {REQ_STATUS, REQ_SLA_STATE};
+    static const char *const groups[] = {REQUEST_COUNTER_STATUS, REQUEST_COUNTER_SLA_STATE};
     enum err_code rc = ERR_OK;
     for (int k = 0; k < 3 && rc == ERR_OK; k++) {
         const char *a, *b;
         if (k < 2) {
-            a = was ? arena_printf(cx->a, "requests.%s.%s", keys[k],
-                                   record_value((struct record *)was, keys[k])->s)
-                    : NULL;
-            b = now ? arena_printf(cx->a, "requests.%s.%s", keys[k],
-                                   record_value((struct record *)now, keys[k])->s)
-                    : NULL;
+            a = was ? counter_name(cx, groups[k], rec_get(was, keys[k])->s) : NULL;
+            b = now ? counter_name(cx, groups[k], rec_get(now, keys[k])->s) : NULL;
         } else {
             a = open_key(cx, was);
             b = open_key(cx, now);
@@ -334,8 +325,8 @@ static enum err_code request_after_write(struct ctx *cx, const struct record *re
         return ERR_OK;
     struct record *r = (struct record *)rec;
     enum err_code rc = request_event_add(cx, rec->id, "created", true, NULL, NULL,
-                                         record_value(r, "status")->s, NULL);
-    struct value *a = record_value(r, "assignee_id");
+                                         rec_get(r, REQ_STATUS)->s, NULL);
+    const struct value *a = rec_get(r, REQ_ASSIGNEE_ID);
     if (rc == ERR_OK && a->set && !a->null)
         rc = notify(cx, a->i, "assigned", "requests", rec->id, request_title(cx, r));
     return rc;
@@ -395,7 +386,7 @@ static enum err_code create_for_client(struct ctx *cx, struct record *req, json_
         return rc;
     }
     /* the one the staff member found: by phone first, then by e-mail */
-    struct value *phone = record_value(c, "phone"), *email = record_value(c, "email");
+    const struct value *phone = rec_get(c, CLIENT_PHONE), *email = rec_get(c, CLIENT_EMAIL);
     char norm[32] = "";
     if (phone->set && !phone->null && !phone_normalize(phone->s, norm, sizeof(norm))) {
         err_field(&cx->err, "client.phone", "invalid_phone");
@@ -422,7 +413,7 @@ static enum err_code create_for_client(struct ctx *cx, struct record *req, json_
         }
         if (!ctx_can(cx, P_CLIENTS_WRITE))
             return ctx_fail(cx, ERR_FORBIDDEN, "your role may not add clients");
-        struct value *kind = record_value(c, "kind");
+        struct value *kind = rec_set(c, CLIENT_KIND);
         if (!kind->set || kind->null)
             kind->set = true, kind->null = false, kind->s = "person";
         struct record *made;
@@ -434,7 +425,7 @@ static enum err_code create_for_client(struct ctx *cx, struct record *req, json_
         id = made->id;
     }
     *created = !found;
-    struct value *cv = record_value(req, "client_id");
+    struct value *cv = rec_set(req, REQ_CLIENT_ID);
     cv->set = true, cv->null = false, cv->i = id;
     return entity_create(cx, &entity_requests, req, out);
 }
@@ -443,7 +434,7 @@ enum err_code request_create_for_client(struct ctx *cx, struct record *req, json
                                         bool *created, struct record **out)
 {
     *created = false;
-    struct value *cv = record_value(req, "client_id");
+    const struct value *cv = rec_get(req, REQ_CLIENT_ID);
     if (!json_is_object(client)) {
         err_field(&cx->err, "client", "invalid");
         return ctx_fail(cx, ERR_INVALID, "client must be an object: name, phone, e-mail");
@@ -465,7 +456,7 @@ enum err_code request_create_for_client(struct ctx *cx, struct record *req, json
  * may act on any, and anyone who may work takes an unassigned one. */
 static enum err_code may_work(struct ctx *cx, const struct record *rec)
 {
-    struct value *a = record_value((struct record *)rec, "assignee_id");
+    const struct value *a = rec_get(rec, REQ_ASSIGNEE_ID);
     if (a->null || !a->set || a->i == cx->user->id || ctx_can(cx, P_REQUESTS_ASSIGN))
         return ERR_OK;
     return ctx_fail(cx, ERR_FORBIDDEN, "the request is assigned to someone else");
@@ -481,7 +472,7 @@ static int64_t reopen_days(void)
 /* A closed request may be reopened within SERVITOR_REOPEN_DAYS (14). */
 static enum err_code may_reopen(struct ctx *cx, const struct record *rec)
 {
-    struct value *closed = record_value((struct record *)rec, "closed_at");
+    const struct value *closed = rec_get(rec, REQ_CLOSED_AT);
     int64_t t;
     if (closed->null || !closed->set || !time_parse(closed->s, &t))
         return ERR_OK;
@@ -491,17 +482,17 @@ static enum err_code may_reopen(struct ctx *cx, const struct record *rec)
     return ERR_OK;
 }
 
-static void set_now(struct ctx *cx, struct record *patch, const char *field)
+static void set_now(struct ctx *cx, struct record *patch, int field)
 {
     char now[ISO_TIME_LEN];
     time_now_iso(now);
-    struct value *v = record_value(patch, field);
+    struct value *v = rec_set(patch, field);
     v->set = true, v->null = false, v->s = arena_strdup(cx->a, now);
 }
 
-static void set_null(struct record *patch, const char *field)
+static void set_null(struct record *patch, int field)
 {
-    struct value *v = record_value(patch, field);
+    struct value *v = rec_set(patch, field);
     v->set = true, v->null = true;
 }
 
@@ -509,12 +500,12 @@ static enum err_code assign_effect(struct ctx *cx, const struct record *rec,
                                    const struct record *input, struct record *patch)
 {
     (void)rec;
-    struct value *in = input ? record_value((struct record *)input, "assignee_id") : NULL;
+    const struct value *in = input ? rec_get(input, REQ_ASSIGNEE_ID) : NULL;
     if (!in || !in->set || in->null) {
         err_field(&cx->err, "assignee_id", "required");
         return ctx_fail(cx, ERR_INVALID, "whom to assign to?");
     }
-    *record_value(patch, "assignee_id") = *in;
+    *rec_set(patch, REQ_ASSIGNEE_ID) = *in;
     return ERR_OK;
 }
 
@@ -522,9 +513,9 @@ static enum err_code start_effect(struct ctx *cx, const struct record *rec,
                                   const struct record *input, struct record *patch)
 {
     (void)input;
-    struct value *a = record_value((struct record *)rec, "assignee_id");
+    const struct value *a = rec_get(rec, REQ_ASSIGNEE_ID);
     if (a->null || !a->set) {
-        struct value *v = record_value(patch, "assignee_id");
+        struct value *v = rec_set(patch, REQ_ASSIGNEE_ID);
         v->set = true, v->null = false, v->i = cx->user->id;
     }
     return ERR_OK;
@@ -534,7 +525,7 @@ static enum err_code resolve_effect(struct ctx *cx, const struct record *rec,
                                     const struct record *input, struct record *patch)
 {
     (void)rec, (void)input;
-    set_now(cx, patch, "resolved_at");
+    set_now(cx, patch, REQ_RESOLVED_AT);
     return ERR_OK;
 }
 
@@ -542,7 +533,7 @@ static enum err_code close_effect(struct ctx *cx, const struct record *rec,
                                   const struct record *input, struct record *patch)
 {
     (void)rec, (void)input;
-    set_now(cx, patch, "closed_at");
+    set_now(cx, patch, REQ_CLOSED_AT);
     return ERR_OK;
 }
 
@@ -550,8 +541,8 @@ static enum err_code reopen_effect(struct ctx *cx, const struct record *rec,
                                    const struct record *input, struct record *patch)
 {
     (void)cx, (void)rec, (void)input;
-    set_null(patch, "resolved_at");
-    set_null(patch, "closed_at");
+    set_null(patch, REQ_RESOLVED_AT);
+    set_null(patch, REQ_CLOSED_AT);
     return ERR_OK;
 }
 
@@ -572,18 +563,24 @@ static enum err_code after_transition(struct ctx *cx, const struct record *befor
     return rc;
 }
 
+/* A transition's states: S(NEW) | S(ASSIGNED); OPEN: every open state. */
+#define S(state)           STATE_BIT(RS_##state)
+#define OPEN_BIT(id, name) | STATE_BIT(id)
+#define OPEN               (0 REQUEST_OPEN_STATES(OPEN_BIT, ))
+#define WAITING            (S(WAITING_CLIENT) | S(WAITING_PARTS))
+
 /* clang-format off */
 static const struct transition request_transitions[] = {
-    /* name          from                                  to                perm               label                      guard       effect          after */
-    {"assign",      ACTIVE,                               "assigned",       P_REQUESTS_ASSIGN, "transition.assign",       NULL,       assign_effect,  after_transition},
-    {"start",       "new assigned",                       "in_progress",    P_REQUESTS_WORK,   "transition.start",        may_work,   start_effect,   after_transition},
-    {"wait_client", "in_progress",                        "waiting_client", P_REQUESTS_WORK,   "transition.wait_client",  may_work,   NULL,           after_transition},
-    {"wait_parts",  "in_progress",                        "waiting_parts",  P_REQUESTS_WORK,   "transition.wait_parts",   may_work,   NULL,           after_transition},
-    {"resume",      "waiting_client waiting_parts",       "in_progress",    P_REQUESTS_WORK,   "transition.resume",       may_work,   NULL,           after_transition},
-    {"resolve",     "assigned in_progress waiting_client waiting_parts", "resolved", P_REQUESTS_WORK, "transition.resolve", may_work, resolve_effect, after_transition},
-    {"close",       "resolved",                           "closed",         P_REQUESTS_WRITE,  "transition.close",        NULL,       close_effect,   after_transition},
-    {"reopen",      "resolved closed",                    "in_progress",    P_REQUESTS_WRITE,  "transition.reopen",       may_reopen, reopen_effect,  after_transition},
-    {"cancel",      ACTIVE,                               "cancelled",      P_REQUESTS_ASSIGN, "transition.cancel",       NULL,       NULL,           after_transition},
+    /* name          from                      to                 perm               label                      guard       effect          after */
+    {"assign",      OPEN,                     RS_ASSIGNED,       P_REQUESTS_ASSIGN, "transition.assign",       NULL,       assign_effect,  after_transition},
+    {"start",       S(NEW) | S(ASSIGNED),     RS_IN_PROGRESS,    P_REQUESTS_WORK,   "transition.start",        may_work,   start_effect,   after_transition},
+    {"wait_client", S(IN_PROGRESS),           RS_WAITING_CLIENT, P_REQUESTS_WORK,   "transition.wait_client",  may_work,   NULL,           after_transition},
+    {"wait_parts",  S(IN_PROGRESS),           RS_WAITING_PARTS,  P_REQUESTS_WORK,   "transition.wait_parts",   may_work,   NULL,           after_transition},
+    {"resume",      WAITING,                  RS_IN_PROGRESS,    P_REQUESTS_WORK,   "transition.resume",       may_work,   NULL,           after_transition},
+    {"resolve",     OPEN & ~S(NEW),           RS_RESOLVED,       P_REQUESTS_WORK,   "transition.resolve",      may_work,   resolve_effect, after_transition},
+    {"close",       S(RESOLVED),              RS_CLOSED,         P_REQUESTS_WRITE,  "transition.close",        NULL,       close_effect,   after_transition},
+    {"reopen",      S(RESOLVED) | S(CLOSED),  RS_IN_PROGRESS,    P_REQUESTS_WRITE,  "transition.reopen",       may_reopen, reopen_effect,  after_transition},
+    {"cancel",      OPEN,                     RS_CANCELLED,      P_REQUESTS_ASSIGN, "transition.cancel",       NULL,       NULL,           after_transition},
     {0},
 };
 /* clang-format on */
@@ -591,6 +588,8 @@ static const struct transition request_transitions[] = {
 const struct workflow request_workflow = {
     .ent = &entity_requests,
     .state_field = "status",
+    .states = statuses,
+    .categories = status_categories,
     .transitions = request_transitions,
     .on_change = sla_on_status,
 };
@@ -636,7 +635,7 @@ enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const cha
         return rc;
     rc = timeline_add(cx, &entity_requests, request_id, "client_reply", true, body, NULL, NULL,
                       author ? author : "", event_id);
-    struct value *a = record_value(req, "assignee_id");
+    const struct value *a = rec_get(req, REQ_ASSIGNEE_ID);
     if (rc == ERR_OK && a->set && !a->null)
         rc = notify(cx, a->i, "client_reply", "requests", request_id, request_title(cx, req));
     if (rc == ERR_OK) {
@@ -651,10 +650,10 @@ enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const cha
      * answer to a resolved or closed request reopens it (as osTicket and
      * Zammad do) — unless it was closed too long ago: then the reply stays on
      * the closed request's timeline and its last assignee is told */
-    const char *status = record_value(req, "status")->s;
-    const char *step = !strcmp(status, "waiting_client")                          ? "resume"
-                       : !strcmp(status, "resolved") || !strcmp(status, "closed") ? "reopen"
-                                                                                  : NULL;
+    int status = request_state(rec_get(req, REQ_STATUS)->s);
+    const char *step = status == RS_WAITING_CLIENT                    ? "resume"
+                       : status == RS_RESOLVED || status == RS_CLOSED ? "reopen"
+                                                                      : NULL;
     if (rc == ERR_OK && step) {
         struct record *out;
         rc = workflow_run(cx, &request_workflow, request_id, req->version, step, NULL, &out);
@@ -668,28 +667,28 @@ enum err_code request_client_reply(struct ctx *cx, int64_t request_id, const cha
 
 enum err_code request_recount(struct ctx *cx)
 {
-    enum err_code rc = counters_recount(cx, "requests.status",
+    enum err_code rc = counters_recount(cx, REQUEST_COUNTER_STATUS,
                                         "SELECT status, COUNT(*) FROM requests GROUP BY status");
     if (rc == ERR_OK)
-        rc = counters_recount(cx, "requests.sla_state",
+        rc = counters_recount(cx, REQUEST_COUNTER_SLA_STATE,
                               "SELECT sla_state, COUNT(*) FROM requests GROUP BY sla_state");
     if (rc == ERR_OK)
-        rc = counters_recount(cx, "requests.open_by",
+        rc = counters_recount(cx, REQUEST_COUNTER_OPEN_BY,
                               "SELECT assignee_id, COUNT(*) FROM requests\n"
-                              "WHERE assignee_id IS NOT NULL AND status IN (" OPEN_STATUSES ")\n"
+                              "WHERE assignee_id IS NOT NULL AND status IN (" REQUEST_OPEN_SQL ")\n"
                               "GROUP BY assignee_id");
     return rc;
 }
 
 const char request_branch_counts_sql[] =
-    "SELECT 'requests.status.' || status, COUNT(*) FROM requests\n"
+    "SELECT '" REQUEST_COUNTER_STATUS ".' || status, COUNT(*) FROM requests\n"
     "WHERE branch_id = $1 GROUP BY status\n"
     "UNION ALL\n"
-    "SELECT 'requests.sla_state.' || COALESCE(sla_state, ''), COUNT(*) FROM requests\n"
+    "SELECT '" REQUEST_COUNTER_SLA_STATE ".' || COALESCE(sla_state, ''), COUNT(*) FROM requests\n"
     "WHERE branch_id = $1 GROUP BY COALESCE(sla_state, '')\n"
     "UNION ALL\n"
-    "SELECT 'requests.open_by.' || CAST(assignee_id AS TEXT), COUNT(*) FROM requests\n"
-    "WHERE branch_id = $1 AND assignee_id = $2 AND status IN (" OPEN_STATUSES ")\n"
+    "SELECT '" REQUEST_COUNTER_OPEN_BY ".' || CAST(assignee_id AS TEXT), COUNT(*) FROM requests\n"
+    "WHERE branch_id = $1 AND assignee_id = $2 AND status IN (" REQUEST_OPEN_SQL ")\n"
     "GROUP BY assignee_id";
 
 enum err_code request_recount_job(struct ctx *cx)

@@ -7,6 +7,8 @@
 #include "base/buf.h"
 #include "base/text.h"
 #include "core/perm.h"
+#include "domain/domain.h"
+#include "domain/desk/desk.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
 #include "base/banned.h"
@@ -15,45 +17,45 @@ static const char *const modes[] = {"none", "user", "round_robin", "least_loaded
 static const char *const types[] = {"consultation", "repair", "maintenance", "parts",
                                     "complaint",    "demo",   "other",       NULL};
 static const char *const channels[] = {"phone", "walk_in", "email", "web_form", "api", NULL};
-static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
 static const char *const contract_conds[] = {"any", "none", NULL};
 
 /* clang-format off */
 static const struct field rule_fields[] = {
-    {"position",       F_INT,  F_REQUIRED | F_SORT | F_LIST, 100000, "rule.position", .min = 0, .def = "100"},
-    {"name",           F_TEXT, F_REQUIRED | F_SEARCH | F_SORT | F_LIST, 200, "rule.name"},
-    {"active",         F_BOOL, F_FILTER | F_LIST, 0, "rule.active", .def = "true"},
-    {"stop",           F_BOOL, 0, 0, "rule.stop", .def = "true"},
-    {"cond_type",      F_ENUM, F_FILTER | F_LIST, 0, "rule.cond_type", .enums = types},
-    {"cond_channel",   F_ENUM, F_FILTER, 0, "rule.cond_channel", .enums = channels},
-    {"cond_priority",  F_ENUM, F_FILTER, 0, "rule.cond_priority", .enums = priorities},
-    {"cond_branch_id", F_REF,  F_FILTER, 0, "rule.cond_branch", .ref = &entity_branches},
-    {"cond_category",  F_TEXT, F_FILTER | F_LIST, 100, "rule.cond_category"},
-    {"cond_client_id", F_REF,  F_FILTER, 0, "rule.cond_client", .ref = &entity_clients},
-    {"cond_contract",  F_ENUM, F_FILTER, 0, "rule.cond_contract", .enums = contract_conds},
-    {"cond_contract_id", F_REF, F_FILTER, 0, "rule.cond_contract_id", .ref = &entity_contracts},
-    {"cond_words",     F_TEXT, F_SEARCH, 300, "rule.cond_words"},
-    {"set_queue",      F_TEXT, F_LIST, 100, "rule.set_queue"},
-    {"set_priority",   F_ENUM, 0, 0, "rule.set_priority", .enums = priorities},
-    {"assign_mode",    F_ENUM, F_REQUIRED | F_LIST, 0, "rule.assign_mode", .enums = modes, .def = "none"},
-    {"assign_user_id", F_REF,  0, 0, "rule.assign_user", .ref = &entity_users},
-    {"last_user_id",   F_REF,  F_READONLY, 0, "rule.last_user", .ref = &entity_users},
+    [RULE_POSITION] =         {"position",       F_INT,  F_REQUIRED | F_SORT | F_LIST, 100000, "rule.position", .min = 0, .def = "100"},
+    [RULE_NAME] =             {"name",           F_TEXT, F_REQUIRED | F_SEARCH | F_SORT | F_LIST, 200, "rule.name"},
+    [RULE_ACTIVE] =           {"active",         F_BOOL, F_FILTER | F_LIST, 0, "rule.active", .def = "true"},
+    [RULE_STOP] =             {"stop",           F_BOOL, 0, 0, "rule.stop", .def = "true"},
+    [RULE_COND_TYPE] =        {"cond_type",      F_ENUM, F_FILTER | F_LIST, 0, "rule.cond_type", .enums = types},
+    [RULE_COND_CHANNEL] =     {"cond_channel",   F_ENUM, F_FILTER, 0, "rule.cond_channel", .enums = channels},
+    [RULE_COND_PRIORITY] =    {"cond_priority",  F_ENUM, F_FILTER, 0, "rule.cond_priority", .enums = domain_priorities},
+    [RULE_COND_BRANCH_ID] =   {"cond_branch_id", F_REF,  F_FILTER, 0, "rule.cond_branch", .ref = &entity_branches},
+    [RULE_COND_CATEGORY] =    {"cond_category",  F_TEXT, F_FILTER | F_LIST, 100, "rule.cond_category"},
+    [RULE_COND_CLIENT_ID] =   {"cond_client_id", F_REF,  F_FILTER, 0, "rule.cond_client", .ref = &entity_clients},
+    [RULE_COND_CONTRACT] =    {"cond_contract",  F_ENUM, F_FILTER, 0, "rule.cond_contract", .enums = contract_conds},
+    [RULE_COND_CONTRACT_ID] = {"cond_contract_id", F_REF, F_FILTER, 0, "rule.cond_contract_id", .ref = &entity_contracts},
+    [RULE_COND_WORDS] =       {"cond_words",     F_TEXT, F_SEARCH, 300, "rule.cond_words"},
+    [RULE_SET_QUEUE] =        {"set_queue",      F_TEXT, F_LIST, 100, "rule.set_queue"},
+    [RULE_SET_PRIORITY] =     {"set_priority",   F_ENUM, 0, 0, "rule.set_priority", .enums = domain_priorities},
+    [RULE_ASSIGN_MODE] =      {"assign_mode",    F_ENUM, F_REQUIRED | F_LIST, 0, "rule.assign_mode", .enums = modes, .def = "none"},
+    [RULE_ASSIGN_USER_ID] =   {"assign_user_id", F_REF,  0, 0, "rule.assign_user", .ref = &entity_users},
+    [RULE_LAST_USER_ID] =     {"last_user_id",   F_REF,  F_READONLY, 0, "rule.last_user", .ref = &entity_users},
     {0},
 };
 /* clang-format on */
+_Static_assert(FIELDS_COUNT_OK(rule_fields, RULE__COUNT), "one entry per value of enum rule_field");
 
 /* "user" needs the person; the others must not name one. A rule for
  * requests without a contract cannot name one. */
 static enum err_code rule_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
     (void)old;
-    struct value *mode = record_value(rec, "assign_mode");
-    struct value *user = record_value(rec, "assign_user_id");
+    const struct value *mode = rec_get(rec, RULE_ASSIGN_MODE);
+    const struct value *user = rec_get(rec, RULE_ASSIGN_USER_ID);
     bool has_user = user->set && !user->null;
     if (!strcmp(mode->s, "user") && !has_user)
         err_field(&cx->err, "assign_user_id", "required");
-    struct value *cond = record_value(rec, "cond_contract");
-    struct value *contract = record_value(rec, "cond_contract_id");
+    const struct value *cond = rec_get(rec, RULE_COND_CONTRACT);
+    const struct value *contract = rec_get(rec, RULE_COND_CONTRACT_ID);
     if (cond->set && !cond->null && !strcmp(cond->s, "none") && contract->set && !contract->null)
         err_field(&cx->err, "cond_contract_id", "invalid");
     return cx->err.nfields ? ERR_INVALID : ERR_OK;
@@ -121,7 +123,7 @@ static int64_t col_id(struct db_stmt *st, int i)
 
 #define OPEN_OF(u)                                                                                 \
     "(SELECT COUNT(*) FROM requests r WHERE r.assignee_id = " u "\n"                               \
-    "   AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts'))"
+    "   AND r.status IN (" REQUEST_OPEN_SQL "))"
 
 static enum err_code pick(struct ctx *cx, const char *mode, int64_t rule_id, int64_t last,
                           const struct facts *f, int64_t *user)
@@ -161,44 +163,44 @@ static enum err_code pick(struct ctx *cx, const char *mode, int64_t rule_id, int
     return rc;
 }
 
-static void set_text(struct record *rec, const char *name, const char *s)
+static void set_text(struct record *rec, int field, const char *s)
 {
-    struct value *v = record_value(rec, name);
+    struct value *v = rec_set(rec, field);
     v->set = true, v->null = s == NULL, v->s = s;
 }
 
-static void set_id(struct record *rec, const char *name, int64_t id)
+static void set_id(struct record *rec, int field, int64_t id)
 {
-    struct value *v = record_value(rec, name);
+    struct value *v = rec_set(rec, field);
     v->set = true, v->null = id == 0, v->i = id;
 }
 
-static const char *value_text(struct record *rec, const char *name)
+static const char *value_text(const struct record *rec, int field)
 {
-    struct value *v = record_value(rec, name);
+    const struct value *v = rec_get(rec, field);
     return v->set && !v->null ? v->s : NULL;
 }
 
-static int64_t value_id(struct record *rec, const char *name)
+static int64_t value_id(const struct record *rec, int field)
 {
-    struct value *v = record_value(rec, name);
+    const struct value *v = rec_get(rec, field);
     return v->set && !v->null ? v->i : 0;
 }
 
 enum err_code routing_apply(struct ctx *cx, struct record *rec)
 {
-    if (value_id(rec, "assignee_id"))
+    if (value_id(rec, REQ_ASSIGNEE_ID))
         return ERR_OK;
     struct facts f = {
-        .type = value_text(rec, "type"),
-        .channel = value_text(rec, "channel"),
-        .priority = value_text(rec, "priority"),
-        .branch_id = value_id(rec, "branch_id"),
-        .client_id = value_id(rec, "client_id"),
-        .contract_id = value_id(rec, "contract_id"),
+        .type = value_text(rec, REQ_TYPE),
+        .channel = value_text(rec, REQ_CHANNEL),
+        .priority = value_text(rec, REQ_PRIORITY),
+        .branch_id = value_id(rec, REQ_BRANCH_ID),
+        .client_id = value_id(rec, REQ_CLIENT_ID),
+        .contract_id = value_id(rec, REQ_CONTRACT_ID),
     };
     enum err_code rc;
-    int64_t unit = value_id(rec, "unit_id");
+    int64_t unit = value_id(rec, REQ_UNIT_ID);
     if (unit) {
         struct db_stmt *st = db_q(cx->db, &cx->err,
                                   "SELECT m.category FROM equipment_units u\n"
@@ -213,7 +215,7 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
     }
     struct buf text = BUF_INIT;
     buf_addch(&text, ' ');
-    const char *subject = value_text(rec, "subject"), *descr = value_text(rec, "description");
+    const char *subject = value_text(rec, REQ_SUBJECT), *descr = value_text(rec, REQ_DESCRIPTION);
     if (subject)
         text_fold(&text, subject, strlen(subject));
     buf_addch(&text, ' ');
@@ -270,9 +272,9 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
         return cx->err.code;
     for (int i = 0; i < nhits; i++) {
         if (hits[i].queue)
-            set_text(rec, "queue", hits[i].queue);
+            set_text(rec, REQ_QUEUE, hits[i].queue);
         if (hits[i].priority) {
-            set_text(rec, "priority", hits[i].priority);
+            set_text(rec, REQ_PRIORITY, hits[i].priority);
             f.priority = hits[i].priority;
         }
         int64_t user = 0;
@@ -280,11 +282,11 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
             user = hits[i].assign_user;
         else if ((rc = pick(cx, hits[i].mode, hits[i].id, hits[i].last, &f, &user)) != ERR_OK)
             return rc;
-        if (user && !value_id(rec, "assignee_id")) {
-            set_id(rec, "assignee_id", user);
-            set_text(rec, "status", "assigned");
+        if (user && !value_id(rec, REQ_ASSIGNEE_ID)) {
+            set_id(rec, REQ_ASSIGNEE_ID, user);
+            set_text(rec, REQ_STATUS, request_state_name(RS_ASSIGNED));
         }
-        set_id(rec, "routed_rule_id", hits[i].id);
+        set_id(rec, REQ_ROUTED_RULE_ID, hits[i].id);
     }
     return ERR_OK;
 }
@@ -295,14 +297,14 @@ enum err_code routing_workload(struct ctx *cx, struct workload **out, int *n)
         db_q(cx->db, &cx->err,
              "SELECT u.id, u.name,\n"
              "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
-             "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')\n"
+             "     AND r.status IN (" REQUEST_OPEN_SQL ")\n"
              "     AND (CAST($1 AS BIGINT) = 0 OR r.branch_id = $1)),\n"
              "  (SELECT COUNT(*) FROM requests r WHERE r.assignee_id = u.id\n"
-             "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')\n"
+             "     AND r.status IN (" REQUEST_OPEN_SQL ")\n"
              "     AND r.sla_state = 'breached'\n"
              "     AND (CAST($1 AS BIGINT) = 0 OR r.branch_id = $1)),\n"
              "  (SELECT MIN(r.resolution_due) FROM requests r WHERE r.assignee_id = u.id\n"
-             "     AND r.status IN ('assigned', 'in_progress', 'waiting_client', 'waiting_parts')\n"
+             "     AND r.status IN (" REQUEST_OPEN_SQL ")\n"
              "     AND (CAST($1 AS BIGINT) = 0 OR r.branch_id = $1))\n"
              "FROM users u\n"
              "WHERE u.active = 1 AND u.role IN ('technician', 'manager')\n"

@@ -28,4 +28,27 @@ struct workload {
  * branch-scoped user, of their branch's people and requests only. */
 enum err_code routing_workload(struct ctx *cx, struct workload **out, int *n);
 
+/* The fields of a routing rule, in the order of its table (routing.c). */
+enum rule_field {
+    RULE_POSITION,
+    RULE_NAME,
+    RULE_ACTIVE,
+    RULE_STOP,
+    RULE_COND_TYPE,
+    RULE_COND_CHANNEL,
+    RULE_COND_PRIORITY,
+    RULE_COND_BRANCH_ID,
+    RULE_COND_CATEGORY,
+    RULE_COND_CLIENT_ID,
+    RULE_COND_CONTRACT,
+    RULE_COND_CONTRACT_ID,
+    RULE_COND_WORDS,
+    RULE_SET_QUEUE,
+    RULE_SET_PRIORITY,
+    RULE_ASSIGN_MODE,
+    RULE_ASSIGN_USER_ID,
+    RULE_LAST_USER_ID,
+    RULE__COUNT
+};
+
 #endif

@@ -12,50 +12,54 @@
 #include "base/util.h"
 #include "core/notify.h"
 #include "core/perm.h"
+#include "domain/domain.h"
 #include "domain/desk/desk.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
 #include "base/banned.h"
 
 static const char *const day_kinds[] = {"holiday", "day_off", "short_day", "working_day", NULL};
-static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
 static const char *const weekdays[] = {"hours_mon", "hours_tue", "hours_wed", "hours_thu",
                                        "hours_fri", "hours_sat", "hours_sun"};
 
 /* clang-format off */
 static const struct field calendar_fields[] = {
-    {"name",          F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_LIST, 200, "calendar.name"},
-    {"timezone",      F_ENUM, F_REQUIRED | F_LIST, 0, "calendar.timezone", .enums = branch_timezones, .def = "Europe/Moscow"},
-    {"hours_mon",     F_TEXT, F_LIST, 11, "calendar.hours_mon"},
-    {"hours_tue",     F_TEXT, F_LIST, 11, "calendar.hours_tue"},
-    {"hours_wed",     F_TEXT, F_LIST, 11, "calendar.hours_wed"},
-    {"hours_thu",     F_TEXT, F_LIST, 11, "calendar.hours_thu"},
-    {"hours_fri",     F_TEXT, F_LIST, 11, "calendar.hours_fri"},
-    {"hours_sat",     F_TEXT, F_LIST, 11, "calendar.hours_sat"},
-    {"hours_sun",     F_TEXT, F_LIST, 11, "calendar.hours_sun"},
-    {"short_minutes", F_INT,  F_REQUIRED, 240, "calendar.short_minutes", .min = 0, .def = "60"},
+    [CALENDAR_NAME] =          {"name",          F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_LIST, 200, "calendar.name"},
+    [CALENDAR_TIMEZONE] =      {"timezone",      F_ENUM, F_REQUIRED | F_LIST, 0, "calendar.timezone", .enums = branch_timezones, .def = "Europe/Moscow"},
+    [CALENDAR_HOURS_MON] =     {"hours_mon",     F_TEXT, F_LIST, 11, "calendar.hours_mon"},
+    [CALENDAR_HOURS_TUE] =     {"hours_tue",     F_TEXT, F_LIST, 11, "calendar.hours_tue"},
+    [CALENDAR_HOURS_WED] =     {"hours_wed",     F_TEXT, F_LIST, 11, "calendar.hours_wed"},
+    [CALENDAR_HOURS_THU] =     {"hours_thu",     F_TEXT, F_LIST, 11, "calendar.hours_thu"},
+    [CALENDAR_HOURS_FRI] =     {"hours_fri",     F_TEXT, F_LIST, 11, "calendar.hours_fri"},
+    [CALENDAR_HOURS_SAT] =     {"hours_sat",     F_TEXT, F_LIST, 11, "calendar.hours_sat"},
+    [CALENDAR_HOURS_SUN] =     {"hours_sun",     F_TEXT, F_LIST, 11, "calendar.hours_sun"},
+    [CALENDAR_SHORT_MINUTES] = {"short_minutes", F_INT,  F_REQUIRED, 240, "calendar.short_minutes", .min = 0, .def = "60"},
     {0},
 };
+_Static_assert(FIELDS_COUNT_OK(calendar_fields, CALENDAR__COUNT), "one entry per value of enum calendar_field");
 
 static const struct field day_fields[] = {
-    {"calendar_id", F_REF,  F_REQUIRED | F_FILTER | F_LIST, 0, "calendar_day.calendar", .ref = &entity_business_calendars},
-    {"date",        F_DATE, F_REQUIRED | F_UNIQUE | F_SORT | F_FILTER | F_LIST, 0, "calendar_day.date", .unique_with = "calendar_id"},
-    {"kind",        F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "calendar_day.kind", .enums = day_kinds},
-    {"note",        F_TEXT, F_LIST, 200, "calendar_day.note"},
+    [DAY_CALENDAR_ID] = {"calendar_id", F_REF,  F_REQUIRED | F_FILTER | F_LIST, 0, "calendar_day.calendar", .ref = &entity_business_calendars},
+    [DAY_DATE] =        {"date",        F_DATE, F_REQUIRED | F_UNIQUE | F_SORT | F_FILTER | F_LIST, 0, "calendar_day.date", .unique_with = "calendar_id"},
+    [DAY_KIND] =        {"kind",        F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "calendar_day.kind", .enums = day_kinds},
+    [DAY_NOTE] =        {"note",        F_TEXT, F_LIST, 200, "calendar_day.note"},
     {0},
 };
+_Static_assert(FIELDS_COUNT_OK(day_fields, DAY__COUNT), "one entry per value of enum day_field");
 
 static const struct field policy_fields[] = {
-    {"name",                   F_TEXT, F_REQUIRED | F_SORT | F_LIST, 200, "sla.name"},
-    {"priority",               F_ENUM, F_REQUIRED | F_UNIQUE | F_FILTER | F_LIST, 0, "sla.priority", .enums = priorities},
-    {"first_response_minutes", F_INT,  F_REQUIRED | F_LIST, 100000, "sla.first_response_minutes", .min = 0},
-    {"resolution_minutes",     F_INT,  F_REQUIRED | F_LIST, 1000000, "sla.resolution_minutes", .min = 0},
-    {"warning_percent",        F_INT,  F_REQUIRED | F_LIST, 100, "sla.warning_percent", .min = 1, .def = "80"},
-    {"escalate_raise_priority", F_BOOL, 0, 0, "sla.escalate_raise_priority", .def = "0"},
-    {"escalate_to_id",         F_REF,  0, 0, "sla.escalate_to", .ref = &entity_users},
+    [POLICY_NAME] =                    {"name",                   F_TEXT, F_REQUIRED | F_SORT | F_LIST, 200, "sla.name"},
+    [POLICY_PRIORITY] =                {"priority",               F_ENUM, F_REQUIRED | F_UNIQUE | F_FILTER | F_LIST, 0, "sla.priority", .enums = domain_priorities},
+    [POLICY_FIRST_RESPONSE_MINUTES] =  {"first_response_minutes", F_INT,  F_REQUIRED | F_LIST, 100000, "sla.first_response_minutes", .min = 0},
+    [POLICY_RESOLUTION_MINUTES] =      {"resolution_minutes",     F_INT,  F_REQUIRED | F_LIST, 1000000, "sla.resolution_minutes", .min = 0},
+    [POLICY_WARNING_PERCENT] =         {"warning_percent",        F_INT,  F_REQUIRED | F_LIST, 100, "sla.warning_percent", .min = 1, .def = "80"},
+    [POLICY_ESCALATE_RAISE_PRIORITY] = {"escalate_raise_priority", F_BOOL, 0, 0, "sla.escalate_raise_priority", .def = "0"},
+    [POLICY_ESCALATE_TO_ID] =          {"escalate_to_id",         F_REF,  0, 0, "sla.escalate_to", .ref = &entity_users},
     {0},
 };
 /* clang-format on */
+_Static_assert(FIELDS_COUNT_OK(policy_fields, POLICY__COUNT),
+               "one entry per value of enum policy_field");
 
 /* Weekly hours are "HH:MM-HH:MM" (or empty: a day off). */
 static enum err_code calendar_check(struct ctx *cx, struct record *rec, const struct record *old)
@@ -207,11 +211,9 @@ enum err_code sla_calendar_load(struct ctx *cx, int64_t calendar_id, const char 
 
 /* ---- the clock of a request --------------------------------------------- */
 
-static struct value *val(struct record *r, const char *name) { return record_value(r, name); }
-
-static void set_time(struct ctx *cx, struct record *r, const char *field, int64_t t)
+static void set_time(struct ctx *cx, struct record *r, int field, int64_t t)
 {
-    struct value *v = val(r, field);
+    struct value *v = rec_set(r, field);
     char s[ISO_TIME_LEN];
     v->set = true;
     v->null = t == INT64_MAX;
@@ -221,17 +223,17 @@ static void set_time(struct ctx *cx, struct record *r, const char *field, int64_
     }
 }
 
-static void set_text(struct record *r, const char *field, const char *s)
+static void set_text(struct record *r, int field, const char *s)
 {
-    struct value *v = val(r, field);
+    struct value *v = rec_set(r, field);
     v->set = true;
     v->null = s == NULL;
     v->s = s;
 }
 
-static bool is_null(struct record *r, const char *name)
+static bool is_null(const struct record *r, int field)
 {
-    struct value *v = val(r, name);
+    const struct value *v = rec_get(r, field);
     return !v->set || v->null;
 }
 
@@ -240,13 +242,14 @@ static bool is_null(struct record *r, const char *name)
 static enum err_code sla_terms(struct ctx *cx, struct record *rec, const char **source,
                                int64_t *policy, int64_t *first, int64_t *resolve, int64_t *warn)
 {
-    struct value *prio = val(rec, "priority");
+    const struct value *prio = rec_get(rec, REQ_PRIORITY);
     *source = NULL;
     *policy = 0;
-    if (!is_null(rec, "contract_id")) {
+    if (!is_null(rec, REQ_CONTRACT_ID)) {
         struct contract_term term;
         bool found;
-        enum err_code rc = contract_term(cx, val(rec, "contract_id")->i, prio->s, &term, &found);
+        enum err_code rc =
+            contract_term(cx, rec_get(rec, REQ_CONTRACT_ID)->i, prio->s, &term, &found);
         if (rc != ERR_OK)
             return rc;
         if (found) {
@@ -284,93 +287,94 @@ enum err_code sla_apply(struct ctx *cx, struct record *rec, int64_t created)
     enum err_code ec = sla_terms(cx, rec, &source, &policy, &first, &resolve, &warn);
     if (ec != ERR_OK)
         return ec;
-    struct value *pv = val(rec, "sla_policy_id");
+    struct value *pv = rec_set(rec, REQ_SLA_POLICY_ID);
     pv->set = true, pv->null = policy == 0, pv->i = policy;
-    set_text(rec, "sla_source", source);
+    set_text(rec, REQ_SLA_SOURCE, source);
     if (!source) {
         /* no terms for this priority: no clock — but a breach or a success
          * already reached stays what it was */
-        struct value *was = val(rec, "sla_state");
+        const struct value *was = rec_get(rec, REQ_SLA_STATE);
         bool reached =
             was->set && !was->null && (!strcmp(was->s, "breached") || !strcmp(was->s, "met"));
         if (!reached)
-            set_text(rec, "sla_state", "none");
+            set_text(rec, REQ_SLA_STATE, "none");
         return ERR_OK;
     }
     struct bizcal cal;
-    struct value *branch = val(rec, "branch_id");
-    ec = sla_calendar(cx, is_null(rec, "branch_id") ? 0 : branch->i, &cal);
+    const struct value *branch = rec_get(rec, REQ_BRANCH_ID);
+    ec = sla_calendar(cx, is_null(rec, REQ_BRANCH_ID) ? 0 : branch->i, &cal);
     if (ec != ERR_OK)
         return ec == ERR_NOTFOUND ? (err_clear(&cx->err), ERR_OK) : ec;
-    struct value *paused = val(rec, "sla_paused_minutes");
+    const struct value *paused = rec_get(rec, REQ_SLA_PAUSED_MINUTES);
     int64_t pause = paused->set && !paused->null ? paused->i : 0;
-    set_time(cx, rec, "first_response_due", bizcal_add(&cal, created, first));
-    set_time(cx, rec, "resolution_due", bizcal_add(&cal, created, resolve + pause));
-    set_time(cx, rec, "sla_warning_at", bizcal_add(&cal, created, resolve * warn / 100 + pause));
-    struct value *state = val(rec, "sla_state");
+    set_time(cx, rec, REQ_FIRST_RESPONSE_DUE, bizcal_add(&cal, created, first));
+    set_time(cx, rec, REQ_RESOLUTION_DUE, bizcal_add(&cal, created, resolve + pause));
+    set_time(cx, rec, REQ_SLA_WARNING_AT, bizcal_add(&cal, created, resolve * warn / 100 + pause));
+    const struct value *state = rec_get(rec, REQ_SLA_STATE);
     if (!state->set || state->null || !strcmp(state->s, "none"))
-        set_text(rec, "sla_state", "ok");
+        set_text(rec, REQ_SLA_STATE, "ok");
     return ERR_OK;
 }
 
 static bool waiting(const char *s)
 {
-    return s && (!strcmp(s, "waiting_client") || !strcmp(s, "waiting_parts"));
+    int state = request_state(s);
+    return state == RS_WAITING_CLIENT || state == RS_WAITING_PARTS;
 }
 
 enum err_code sla_on_status(struct ctx *cx, const struct record *stored, const char *to,
                             struct record *patch)
 {
     struct record *rec = (struct record *)stored;
-    const char *from = val(rec, "status")->s;
+    const char *from = rec_get(rec, REQ_STATUS)->s;
     int64_t now = time_now();
-    if (!strcmp(to, "in_progress") && is_null(rec, "first_response_at"))
-        set_time(cx, patch, "first_response_at", now);
+    if (request_state(to) == RS_IN_PROGRESS && is_null(rec, REQ_FIRST_RESPONSE_AT))
+        set_time(cx, patch, REQ_FIRST_RESPONSE_AT, now);
     if (waiting(to) && !waiting(from)) {
-        set_time(cx, patch, "sla_paused_since", now);
+        set_time(cx, patch, REQ_SLA_PAUSED_SINCE, now);
         return ERR_OK;
     }
-    if (waiting(from) && !waiting(to) && !is_null(rec, "sla_paused_since")) {
+    if (waiting(from) && !waiting(to) && !is_null(rec, REQ_SLA_PAUSED_SINCE)) {
         struct bizcal cal;
         int64_t since, created;
-        if (!time_parse(val(rec, "sla_paused_since")->s, &since) ||
+        if (!time_parse(rec_get(rec, REQ_SLA_PAUSED_SINCE)->s, &since) ||
             !time_parse(rec->created_at, &created))
             return ERR_OK;
-        enum err_code rc =
-            sla_calendar(cx, is_null(rec, "branch_id") ? 0 : val(rec, "branch_id")->i, &cal);
+        enum err_code rc = sla_calendar(
+            cx, is_null(rec, REQ_BRANCH_ID) ? 0 : rec_get(rec, REQ_BRANCH_ID)->i, &cal);
         if (rc != ERR_OK)
             return rc == ERR_NOTFOUND ? (err_clear(&cx->err), ERR_OK) : rc;
-        struct value *pm = val(patch, "sla_paused_minutes");
+        struct value *pm = rec_set(patch, REQ_SLA_PAUSED_MINUTES);
         pm->set = true, pm->null = false;
-        pm->i = val(rec, "sla_paused_minutes")->i + bizcal_between(&cal, since, now);
-        set_text(patch, "sla_paused_since", NULL);
+        pm->i = rec_get(rec, REQ_SLA_PAUSED_MINUTES)->i + bizcal_between(&cal, since, now);
+        set_text(patch, REQ_SLA_PAUSED_SINCE, NULL);
         /* the deadlines move by the business time spent waiting */
         struct record *merged = record_new(cx, rec->ent);
         for (int i = 0; rec->ent->fields[i].name; i++)
             merged->v[i] = patch->v[i].set ? patch->v[i] : rec->v[i];
-        if (strcmp(val(rec, "sla_state")->s, "none") != 0) {
+        if (strcmp(rec_get(rec, REQ_SLA_STATE)->s, "none") != 0) {
             if ((rc = sla_apply(cx, merged, created)) != ERR_OK)
                 return rc;
-            *val(patch, "resolution_due") = *val(merged, "resolution_due");
-            *val(patch, "sla_warning_at") = *val(merged, "sla_warning_at");
+            *rec_set(patch, REQ_RESOLUTION_DUE) = *rec_get(merged, REQ_RESOLUTION_DUE);
+            *rec_set(patch, REQ_SLA_WARNING_AT) = *rec_get(merged, REQ_SLA_WARNING_AT);
         }
     }
-    const char *state = val(rec, "sla_state")->s;
-    if (!strcmp(to, "resolved") && strcmp(state, "none") != 0) {
+    const char *state = rec_get(rec, REQ_SLA_STATE)->s;
+    if (request_state(to) == RS_RESOLVED && strcmp(state, "none") != 0) {
         int64_t due;
         bool late = !strcmp(state, "breached") ||
-                    (!is_null(rec, "resolution_due") &&
-                     time_parse(val(rec, "resolution_due")->s, &due) && now > due);
-        set_text(patch, "sla_state", late ? "breached" : "met");
-    } else if (!strcmp(to, "in_progress") && !strcmp(state, "met")) {
-        set_text(patch, "sla_state", "ok"); /* reopened: the clock runs again */
+                    (!is_null(rec, REQ_RESOLUTION_DUE) &&
+                     time_parse(rec_get(rec, REQ_RESOLUTION_DUE)->s, &due) && now > due);
+        set_text(patch, REQ_SLA_STATE, late ? "breached" : "met");
+    } else if (request_state(to) == RS_IN_PROGRESS && !strcmp(state, "met")) {
+        set_text(patch, REQ_SLA_STATE, "ok"); /* reopened: the clock runs again */
     }
     return ERR_OK;
 }
 
 static enum err_code notify_managers(struct ctx *cx, struct record *req)
 {
-    struct value *b = record_value(req, "branch_id");
+    const struct value *b = rec_get(req, REQ_BRANCH_ID);
     struct db_stmt *st =
         db_q(cx->db, &cx->err,
              "SELECT id FROM users\n"
@@ -386,7 +390,7 @@ static enum err_code notify_managers(struct ctx *cx, struct record *req)
     db_done(st);
     if (rc == DB_FAIL)
         return cx->err.code;
-    struct value *a = record_value(req, "assignee_id");
+    const struct value *a = rec_get(req, REQ_ASSIGNEE_ID);
     for (int i = 0; i < n; i++) {
         if (a->set && !a->null && a->i == ids[i])
             continue; /* already told as the assignee */
@@ -398,12 +402,12 @@ static enum err_code notify_managers(struct ctx *cx, struct record *req)
     return ERR_OK;
 }
 
+/* The next priority up, or NULL at the top. */
 static const char *raised(const char *priority)
 {
-    static const char *const order[] = {"low", "normal", "high", "urgent"};
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(priority, order[i]))
-            return order[i + 1];
+    for (int i = 0; domain_priorities[i]; i++)
+        if (!strcmp(priority, domain_priorities[i]))
+            return domain_priorities[i + 1];
     return NULL;
 }
 
@@ -413,7 +417,7 @@ static const char *raised(const char *priority)
  * searchable like any other; the timeline says what was done. */
 static enum err_code escalate(struct ctx *cx, struct record *req)
 {
-    const char *prio = record_value(req, "priority")->s;
+    const char *prio = rec_get(req, REQ_PRIORITY)->s;
     struct db_stmt *st = db_q(cx->db, &cx->err,
                               "SELECT p.escalate_raise_priority, p.escalate_to_id, u.name\n"
                               "FROM sla_policies p\n"
@@ -438,20 +442,20 @@ static enum err_code escalate(struct ctx *cx, struct record *req)
         return cx->err.code;
     struct record *patch = record_new(cx, &entity_requests);
     const char *higher = raise ? raised(prio) : NULL;
-    struct value *a = record_value(req, "assignee_id");
+    const struct value *a = rec_get(req, REQ_ASSIGNEE_ID);
     bool reassign = to && (!a->set || a->null || a->i != to);
     if (!higher && !reassign)
         return ERR_OK;
     struct buf what = {0};
     if (higher) {
-        set_text(patch, "priority", higher);
+        set_text(patch, REQ_PRIORITY, higher);
         buf_printf(&what, "priority %s → %s", prio, higher);
     }
     if (reassign) {
-        struct value *v = record_value(patch, "assignee_id");
+        struct value *v = rec_set(patch, REQ_ASSIGNEE_ID);
         v->set = true, v->null = false, v->i = to;
-        if (!strcmp(record_value(req, "status")->s, "new"))
-            set_text(patch, "status", "assigned");
+        if (request_state(rec_get(req, REQ_STATUS)->s) == RS_NEW)
+            set_text(patch, REQ_STATUS, request_state_name(RS_ASSIGNED));
         buf_printf(&what, "%sassignee → %s", higher ? "; " : "", to_name);
     }
     const char *body = arena_strdup(cx->a, what.p);
@@ -481,11 +485,11 @@ static enum err_code mark_one(struct ctx *cx, int64_t id, const char *what)
     if (ec != ERR_OK)
         return ec;
     struct record *patch = record_new(cx, &entity_requests);
-    set_text(patch, "sla_state", what);
+    set_text(patch, REQ_SLA_STATE, what);
     ec = entity_update_system(cx, &entity_requests, id, req->version, patch, "sla", &out);
     if (ec == ERR_OK)
         ec = request_event_add(cx, id, "sla", false, what, NULL, NULL, NULL);
-    struct value *a = ec == ERR_OK ? record_value(out, "assignee_id") : NULL;
+    const struct value *a = ec == ERR_OK ? rec_get(out, REQ_ASSIGNEE_ID) : NULL;
     if (ec == ERR_OK && a->set && !a->null)
         ec = notify(cx, a->i, arena_printf(cx->a, "sla_%s", what), "requests", id,
                     request_title(cx, out));

@@ -35,4 +35,34 @@ enum err_code sla_scan(struct ctx *cx);
  * same dates. *loaded counts the days. ERR_INVALID names the first bad line. */
 enum err_code sla_calendar_load(struct ctx *cx, int64_t calendar_id, const char *tsv, int *loaded);
 
+/* The fields of a business calendar, in the order of its table (sla.c). */
+enum calendar_field {
+    CALENDAR_NAME,
+    CALENDAR_TIMEZONE,
+    CALENDAR_HOURS_MON,
+    CALENDAR_HOURS_TUE,
+    CALENDAR_HOURS_WED,
+    CALENDAR_HOURS_THU,
+    CALENDAR_HOURS_FRI,
+    CALENDAR_HOURS_SAT,
+    CALENDAR_HOURS_SUN,
+    CALENDAR_SHORT_MINUTES,
+    CALENDAR__COUNT
+};
+
+/* The fields of a calendar day, in the order of its table (sla.c). */
+enum day_field { DAY_CALENDAR_ID, DAY_DATE, DAY_KIND, DAY_NOTE, DAY__COUNT };
+
+/* The fields of an SLA policy, in the order of its table (sla.c). */
+enum policy_field {
+    POLICY_NAME,
+    POLICY_PRIORITY,
+    POLICY_FIRST_RESPONSE_MINUTES,
+    POLICY_RESOLUTION_MINUTES,
+    POLICY_WARNING_PERCENT,
+    POLICY_ESCALATE_RAISE_PRIORITY,
+    POLICY_ESCALATE_TO_ID,
+    POLICY__COUNT
+};
+
 #endif

@@ -12,14 +12,15 @@
 
 /* clang-format off */
 static const struct field view_fields[] = {
-    {"user_id",  F_REF,  F_READONLY | F_LIST, 0, "view.user", .ref = &entity_users},
-    {"resource", F_TEXT, F_REQUIRED | F_FILTER | F_LIST, 64, "view.resource"},
-    {"name",     F_TEXT, F_REQUIRED | F_SORT | F_LIST, 100, "view.name"},
-    {"query",    F_TEXT, F_REQUIRED | F_LIST, 1000, "view.query"},
-    {"position", F_INT,  F_REQUIRED | F_SORT, 1000, "view.position", .min = 0, .def = "100"},
+    [VIEW_USER_ID] =  {"user_id",  F_REF,  F_READONLY | F_LIST, 0, "view.user", .ref = &entity_users},
+    [VIEW_RESOURCE] = {"resource", F_TEXT, F_REQUIRED | F_FILTER | F_LIST, 64, "view.resource"},
+    [VIEW_NAME] =     {"name",     F_TEXT, F_REQUIRED | F_SORT | F_LIST, 100, "view.name"},
+    [VIEW_QUERY] =    {"query",    F_TEXT, F_REQUIRED | F_LIST, 1000, "view.query"},
+    [VIEW_POSITION] = {"position", F_INT,  F_REQUIRED | F_SORT, 1000, "view.position", .min = 0, .def = "100"},
     {0},
 };
 /* clang-format on */
+_Static_assert(FIELDS_COUNT_OK(view_fields, VIEW__COUNT), "one entry per value of enum view_field");
 
 static int hex(char c)
 {
@@ -49,8 +50,8 @@ static char *decode(struct ctx *cx, const char *s, size_t n)
 static enum err_code view_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
     (void)old;
-    const char *res = record_value(rec, "resource")->s;
-    const char *q = record_value(rec, "query")->s;
+    const char *res = rec_get(rec, VIEW_RESOURCE)->s;
+    const char *q = rec_get(rec, VIEW_QUERY)->s;
     const struct entity *ent = domain_entity(res);
     if (!ent || !ctx_can(cx, ent->perm_read)) {
         err_field(&cx->err, "resource", "invalid");

@@ -23,14 +23,18 @@ const char *const branch_timezones[] = {
 
 static const struct field branch_fields[] = {
     /* name        type     flags                                        max  label */
-    {"name", F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_LIST, 200, "branch.name"},
-    {"address", F_TEXT, F_SEARCH | F_LIST, 500, "branch.address"},
-    {"phone", F_PHONE, F_SEARCH | F_LIST, 32, "branch.phone"},
-    {"calendar_id", F_REF, F_FILTER, 0, "branch.calendar", .ref = &entity_business_calendars},
-    {"timezone", F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "branch.timezone",
-     .enums = branch_timezones, .def = "Europe/Moscow"},
+    [BRANCH_NAME] = {"name", F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_LIST, 200,
+                     "branch.name"},
+    [BRANCH_ADDRESS] = {"address", F_TEXT, F_SEARCH | F_LIST, 500, "branch.address"},
+    [BRANCH_PHONE] = {"phone", F_PHONE, F_SEARCH | F_LIST, 32, "branch.phone"},
+    [BRANCH_CALENDAR_ID] = {"calendar_id", F_REF, F_FILTER, 0, "branch.calendar",
+                            .ref = &entity_business_calendars},
+    [BRANCH_TIMEZONE] = {"timezone", F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "branch.timezone",
+                         .enums = branch_timezones, .def = "Europe/Moscow"},
     {0},
 };
+_Static_assert(FIELDS_COUNT_OK(branch_fields, BRANCH__COUNT),
+               "one entry per value of enum branch_field");
 
 const struct entity entity_branches = {
     .name = "branches",

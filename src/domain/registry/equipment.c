@@ -9,14 +9,18 @@
 
 static const struct field model_fields[] = {
     /* name              type     flags                                   max  label */
-    {"brand", F_TEXT, F_REQUIRED | F_SEARCH | F_SORT | F_FILTER | F_LIST, 100, "model.brand"},
-    {"model", F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_LIST, 100, "model.model",
-     .unique_with = "brand"},
-    {"category", F_TEXT, F_SEARCH | F_FILTER | F_SORT | F_LIST, 100, "model.category"},
-    {"warranty_months", F_INT, F_REQUIRED | F_LIST, 120, "model.warranty_months", .min = 0,
-     .def = "12"},
+    [MODEL_BRAND] = {"brand", F_TEXT, F_REQUIRED | F_SEARCH | F_SORT | F_FILTER | F_LIST, 100,
+                     "model.brand"},
+    [MODEL_MODEL] = {"model", F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_LIST, 100,
+                     "model.model", .unique_with = "brand"},
+    [MODEL_CATEGORY] = {"category", F_TEXT, F_SEARCH | F_FILTER | F_SORT | F_LIST, 100,
+                        "model.category"},
+    [MODEL_WARRANTY_MONTHS] = {"warranty_months", F_INT, F_REQUIRED | F_LIST, 120,
+                               "model.warranty_months", .min = 0, .def = "12"},
     {0},
 };
+_Static_assert(FIELDS_COUNT_OK(model_fields, MODEL__COUNT),
+               "one entry per value of enum model_field");
 
 const struct entity entity_equipment_models = {
     .name = "equipment_models",
@@ -30,17 +34,20 @@ const struct entity entity_equipment_models = {
 };
 
 static const struct field unit_fields[] = {
-    {"model_id", F_REF, F_REQUIRED | F_FILTER | F_LIST, 0, "unit.model",
-     .ref = &entity_equipment_models},
-    {"serial", F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_FILTER | F_LIST, 100,
-     "unit.serial", .unique_with = "model_id"},
-    {"client_id", F_REF, F_FILTER | F_LIST, 0, "unit.client", .ref = &entity_clients},
-    {"purchase_date", F_DATE, F_SORT | F_LIST, 0, "unit.purchase_date"},
-    {"warranty_until", F_DATE, F_SORT | F_LIST, 0, "unit.warranty_until"},
-    {"sold_by_us", F_BOOL, F_FILTER, 0, "unit.sold_by_us", .def = "false"},
-    {"notes", F_TEXT, F_SEARCH | F_MULTILINE, 4000, "unit.notes"},
+    [UNIT_MODEL_ID] = {"model_id", F_REF, F_REQUIRED | F_FILTER | F_LIST, 0, "unit.model",
+                       .ref = &entity_equipment_models},
+    [UNIT_SERIAL] = {"serial", F_TEXT,
+                     F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_FILTER | F_LIST, 100,
+                     "unit.serial", .unique_with = "model_id"},
+    [UNIT_CLIENT_ID] = {"client_id", F_REF, F_FILTER | F_LIST, 0, "unit.client",
+                        .ref = &entity_clients},
+    [UNIT_PURCHASE_DATE] = {"purchase_date", F_DATE, F_SORT | F_LIST, 0, "unit.purchase_date"},
+    [UNIT_WARRANTY_UNTIL] = {"warranty_until", F_DATE, F_SORT | F_LIST, 0, "unit.warranty_until"},
+    [UNIT_SOLD_BY_US] = {"sold_by_us", F_BOOL, F_FILTER, 0, "unit.sold_by_us", .def = "false"},
+    [UNIT_NOTES] = {"notes", F_TEXT, F_SEARCH | F_MULTILINE, 4000, "unit.notes"},
     {0},
 };
+_Static_assert(FIELDS_COUNT_OK(unit_fields, UNIT__COUNT), "one entry per value of enum unit_field");
 
 static bool same_text(const struct value *a, const struct value *b)
 {
@@ -53,17 +60,17 @@ static bool same_text(const struct value *a, const struct value *b)
  * given; it follows a changed purchase date or model unless set by hand. */
 static enum err_code unit_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
-    struct value *purchase = record_value(rec, "purchase_date");
-    struct value *until = record_value(rec, "warranty_until");
-    struct value *model = record_value(rec, "model_id");
+    const struct value *purchase = rec_get(rec, UNIT_PURCHASE_DATE);
+    struct value *until = rec_set(rec, UNIT_WARRANTY_UNTIL);
+    const struct value *model = rec_get(rec, UNIT_MODEL_ID);
     bool recompute;
     if (!old) {
         recompute = until->null;
     } else {
-        struct record *o = (struct record *)old;
-        bool moved = !same_text(purchase, record_value(o, "purchase_date")) ||
-                     model->i != record_value(o, "model_id")->i;
-        recompute = moved && same_text(until, record_value(o, "warranty_until"));
+        const struct record *o = old;
+        bool moved = !same_text(purchase, rec_get(o, UNIT_PURCHASE_DATE)) ||
+                     model->i != rec_get(o, UNIT_MODEL_ID)->i;
+        recompute = moved && same_text(until, rec_get(o, UNIT_WARRANTY_UNTIL));
     }
     if (!recompute || purchase->null)
         return ERR_OK;

@@ -20,4 +20,70 @@ enum err_code client_find(struct ctx *cx, const char *phone, const char *email, 
 /* The Russian time zones a branch or a calendar may be in, NULL-terminated. */
 extern const char *const branch_timezones[];
 
+/* The fields of a branch, in the order of its table (branches.c). */
+enum branch_field {
+    BRANCH_NAME,
+    BRANCH_ADDRESS,
+    BRANCH_PHONE,
+    BRANCH_CALENDAR_ID,
+    BRANCH_TIMEZONE,
+    BRANCH__COUNT
+};
+
+/* The fields of a user, in the order of its table (users.c). */
+enum user_field {
+    USER_LOGIN,
+    USER_NAME,
+    USER_ROLE,
+    USER_BRANCH_ID,
+    USER_ACTIVE,
+    USER_BRANCH_SCOPE,
+    USER_SKILL_TYPES,
+    USER_SKILL_CATEGORIES,
+    USER_PASSWORD,
+    USER__COUNT
+};
+
+/* The fields of a client, in the order of its table (clients.c). */
+enum client_field {
+    CLIENT_KIND,
+    CLIENT_NAME,
+    CLIENT_PHONE,
+    CLIENT_EMAIL,
+    CLIENT_INN,
+    CLIENT_KPP,
+    CLIENT_ADDRESS,
+    CLIENT_BRANCH_ID,
+    CLIENT_PD_CONSENT,
+    CLIENT_PD_CONSENT_DATE,
+    CLIENT_NOTES,
+    CLIENT__COUNT
+};
+
+/* The fields of a contact, in the order of its table (clients.c). */
+enum contact_field {
+    CONTACT_CLIENT_ID,
+    CONTACT_NAME,
+    CONTACT_POSITION,
+    CONTACT_PHONE,
+    CONTACT_EMAIL,
+    CONTACT_NOTES,
+    CONTACT__COUNT
+};
+
+/* The fields of an equipment model, in the order of its table (equipment.c). */
+enum model_field { MODEL_BRAND, MODEL_MODEL, MODEL_CATEGORY, MODEL_WARRANTY_MONTHS, MODEL__COUNT };
+
+/* The fields of an equipment unit, in the order of its table (equipment.c). */
+enum unit_field {
+    UNIT_MODEL_ID,
+    UNIT_SERIAL,
+    UNIT_CLIENT_ID,
+    UNIT_PURCHASE_DATE,
+    UNIT_WARRANTY_UNTIL,
+    UNIT_SOLD_BY_US,
+    UNIT_NOTES,
+    UNIT__COUNT
+};
+
 #endif

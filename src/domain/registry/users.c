@@ -9,18 +9,22 @@
 
 static const struct field user_fields[] = {
     /* name        type        flags                                          max  label */
-    {"login", F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_LIST, 64, "user.login"},
-    {"name", F_TEXT, F_REQUIRED | F_SEARCH | F_SORT | F_LIST, 200, "user.name"},
-    {"role", F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "user.role", .enums = role_names},
-    {"branch_id", F_REF, F_FILTER | F_LIST, 0, "user.branch", .ref = &entity_branches},
-    {"active", F_BOOL, F_FILTER | F_LIST, 0, "user.active", .def = "true"},
+    [USER_LOGIN] = {"login", F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_LIST, 64,
+                    "user.login"},
+    [USER_NAME] = {"name", F_TEXT, F_REQUIRED | F_SEARCH | F_SORT | F_LIST, 200, "user.name"},
+    [USER_ROLE] = {"role", F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "user.role",
+                   .enums = role_names},
+    [USER_BRANCH_ID] = {"branch_id", F_REF, F_FILTER | F_LIST, 0, "user.branch",
+                        .ref = &entity_branches},
+    [USER_ACTIVE] = {"active", F_BOOL, F_FILTER | F_LIST, 0, "user.active", .def = "true"},
     /* absent: the role's default (technicians and storekeepers with a branch) */
-    {"branch_scope", F_BOOL, F_FILTER, 0, "user.branch_scope"},
-    {"skill_types", F_TEXT, F_SEARCH, 200, "user.skill_types"},
-    {"skill_categories", F_TEXT, F_SEARCH, 500, "user.skill_categories"},
-    {"password", F_PASSWORD, F_REQUIRED, 200, "user.password"},
+    [USER_BRANCH_SCOPE] = {"branch_scope", F_BOOL, F_FILTER, 0, "user.branch_scope"},
+    [USER_SKILL_TYPES] = {"skill_types", F_TEXT, F_SEARCH, 200, "user.skill_types"},
+    [USER_SKILL_CATEGORIES] = {"skill_categories", F_TEXT, F_SEARCH, 500, "user.skill_categories"},
+    [USER_PASSWORD] = {"password", F_PASSWORD, F_REQUIRED, 200, "user.password"},
     {0},
 };
+_Static_assert(FIELDS_COUNT_OK(user_fields, USER__COUNT), "one entry per value of enum user_field");
 
 static bool login_ok(const char *s)
 {
@@ -42,13 +46,13 @@ static void branch_scope_check(struct ctx *cx, struct record *rec, const struct 
  * deactivating their own account or changing their own role. */
 static enum err_code user_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
-    struct value *login = record_value(rec, "login");
+    const struct value *login = rec_get(rec, USER_LOGIN);
     if (!login->null && !login_ok(login->s))
         err_field(&cx->err, "login", "invalid");
     if (old && cx->user && cx->user->id == old->id) {
-        if (!record_value(rec, "active")->i)
+        if (!rec_get(rec, USER_ACTIVE)->i)
             err_field(&cx->err, "active", "invalid");
-        if (strcmp(record_value(rec, "role")->s, cx->user->role) != 0)
+        if (strcmp(rec_get(rec, USER_ROLE)->s, cx->user->role) != 0)
             err_field(&cx->err, "role", "invalid");
     }
     branch_scope_check(cx, rec, old);
@@ -94,8 +98,8 @@ static enum err_code user_after_write(struct ctx *cx, const struct record *rec,
     if (!old || !rec)
         return ERR_OK;
     struct record *r = (struct record *)rec;
-    bool deactivated = !record_value(r, "active")->i;
-    bool password = record_value(r, "password")->set;
+    bool deactivated = !rec_get(r, USER_ACTIVE)->i;
+    bool password = rec_get(r, USER_PASSWORD)->set;
     if (deactivated || password)
         return auth_end_sessions(cx, rec->id);
     return ERR_OK;

@@ -7,48 +7,50 @@
 #include <string.h>
 
 #include "core/perm.h"
+#include "domain/domain.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
 static const char *const kinds[] = {"service", "maintenance", "sale", "other", NULL};
 static const char *const statuses[] = {"draft", "active", "terminated", NULL};
-static const char *const priorities[] = {"low", "normal", "high", "urgent", NULL};
 
 /* clang-format off */
 static const struct field contract_fields[] = {
-    /* name        type    flags                                                   max   label */
-    {"number",    F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_FILTER | F_LIST, 50, "contract.number"},
-    {"client_id", F_REF,  F_REQUIRED | F_FILTER | F_LIST,                          0,    "contract.client", .ref = &entity_clients},
-    {"kind",      F_ENUM, F_REQUIRED | F_FILTER | F_LIST,                          0,    "contract.kind", .enums = kinds, .def = "service"},
-    {"title",     F_TEXT, F_SEARCH | F_LIST,                                       300,  "contract.title"},
-    {"starts_on", F_DATE, F_REQUIRED | F_SORT | F_LIST,                            0,    "contract.starts_on"},
-    {"ends_on",   F_DATE, F_SORT | F_LIST,                                         0,    "contract.ends_on"},
-    {"status",    F_ENUM, F_REQUIRED | F_FILTER | F_LIST,                          0,    "contract.status", .enums = statuses, .def = "active"},
-    {"notes",     F_TEXT, F_SEARCH | F_MULTILINE,                                  4000, "contract.notes"},
+    /* index                name        type    flags                                                   max   label */
+    [CONTRACT_NUMBER] =    {"number",    F_TEXT, F_REQUIRED | F_UNIQUE | F_SEARCH | F_SORT | F_FILTER | F_LIST, 50, "contract.number"},
+    [CONTRACT_CLIENT_ID] = {"client_id", F_REF,  F_REQUIRED | F_FILTER | F_LIST,                          0,    "contract.client", .ref = &entity_clients},
+    [CONTRACT_KIND] =      {"kind",      F_ENUM, F_REQUIRED | F_FILTER | F_LIST,                          0,    "contract.kind", .enums = kinds, .def = "service"},
+    [CONTRACT_TITLE] =     {"title",     F_TEXT, F_SEARCH | F_LIST,                                       300,  "contract.title"},
+    [CONTRACT_STARTS_ON] = {"starts_on", F_DATE, F_REQUIRED | F_SORT | F_LIST,                            0,    "contract.starts_on"},
+    [CONTRACT_ENDS_ON] =   {"ends_on",   F_DATE, F_SORT | F_LIST,                                         0,    "contract.ends_on"},
+    [CONTRACT_STATUS] =    {"status",    F_ENUM, F_REQUIRED | F_FILTER | F_LIST,                          0,    "contract.status", .enums = statuses, .def = "active"},
+    [CONTRACT_NOTES] =     {"notes",     F_TEXT, F_SEARCH | F_MULTILINE,                                  4000, "contract.notes"},
     {0},
 };
+_Static_assert(FIELDS_COUNT_OK(contract_fields, CONTRACT__COUNT), "one entry per value of enum contract_field");
 
 static const struct field term_fields[] = {
-    {"contract_id",            F_REF,  F_REQUIRED | F_FILTER | F_LIST | F_CREATE_ONLY, 0, "contract_term.contract", .ref = &entity_contracts},
-    {"priority",               F_ENUM, F_REQUIRED | F_UNIQUE | F_FILTER | F_LIST, 0, "contract_term.priority", .enums = priorities, .unique_with = "contract_id"},
-    {"first_response_minutes", F_INT,  F_REQUIRED | F_LIST, 100000, "contract_term.first_response_minutes", .min = 0},
-    {"resolution_minutes",     F_INT,  F_REQUIRED | F_LIST, 1000000, "contract_term.resolution_minutes", .min = 0},
-    {"warning_percent",        F_INT,  F_REQUIRED | F_LIST, 100, "contract_term.warning_percent", .min = 1, .def = "80"},
+    [TERM_CONTRACT_ID] =            {"contract_id",            F_REF,  F_REQUIRED | F_FILTER | F_LIST | F_CREATE_ONLY, 0, "contract_term.contract", .ref = &entity_contracts},
+    [TERM_PRIORITY] =               {"priority",               F_ENUM, F_REQUIRED | F_UNIQUE | F_FILTER | F_LIST, 0, "contract_term.priority", .enums = domain_priorities, .unique_with = "contract_id"},
+    [TERM_FIRST_RESPONSE_MINUTES] = {"first_response_minutes", F_INT,  F_REQUIRED | F_LIST, 100000, "contract_term.first_response_minutes", .min = 0},
+    [TERM_RESOLUTION_MINUTES] =     {"resolution_minutes",     F_INT,  F_REQUIRED | F_LIST, 1000000, "contract_term.resolution_minutes", .min = 0},
+    [TERM_WARNING_PERCENT] =        {"warning_percent",        F_INT,  F_REQUIRED | F_LIST, 100, "contract_term.warning_percent", .min = 1, .def = "80"},
     {0},
 };
 /* clang-format on */
+_Static_assert(FIELDS_COUNT_OK(term_fields, TERM__COUNT), "one entry per value of enum term_field");
 
 /* A contract ends on or after its first day; it changes hands (client) only
  * while no request is served under it, so a request's contract is always
  * its client's. */
 static enum err_code contract_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
-    struct value *starts = record_value(rec, "starts_on");
-    struct value *ends = record_value(rec, "ends_on");
+    const struct value *starts = rec_get(rec, CONTRACT_STARTS_ON);
+    const struct value *ends = rec_get(rec, CONTRACT_ENDS_ON);
     if (!ends->null && !starts->null && strcmp(ends->s, starts->s) < 0)
         err_field(&cx->err, "ends_on", "before_start");
-    struct value *client = record_value(rec, "client_id");
-    if (old && client->i != record_value((struct record *)old, "client_id")->i) {
+    const struct value *client = rec_get(rec, CONTRACT_CLIENT_ID);
+    if (old && client->i != rec_get(old, CONTRACT_CLIENT_ID)->i) {
         int64_t one;
         bool used;
         enum err_code rc =

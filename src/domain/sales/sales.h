@@ -32,4 +32,27 @@ struct contract_term {
 enum err_code contract_term(struct ctx *cx, int64_t contract_id, const char *priority,
                             struct contract_term *out, bool *found);
 
+/* The fields of a contract, in the order of its table (contracts.c). */
+enum contract_field {
+    CONTRACT_NUMBER,
+    CONTRACT_CLIENT_ID,
+    CONTRACT_KIND,
+    CONTRACT_TITLE,
+    CONTRACT_STARTS_ON,
+    CONTRACT_ENDS_ON,
+    CONTRACT_STATUS,
+    CONTRACT_NOTES,
+    CONTRACT__COUNT
+};
+
+/* The fields of a contract's SLA term, in the order of its table (contracts.c). */
+enum term_field {
+    TERM_CONTRACT_ID,
+    TERM_PRIORITY,
+    TERM_FIRST_RESPONSE_MINUTES,
+    TERM_RESOLUTION_MINUTES,
+    TERM_WARNING_PERCENT,
+    TERM__COUNT
+};
+
 #endif

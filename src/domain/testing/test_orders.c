@@ -8,7 +8,10 @@
 #include "core/timeline.h"
 #include "base/banned.h"
 
-static const char *const statuses[] = {"open", "in_work", "done", NULL};
+enum test_order_state { TS_OPEN, TS_IN_WORK, TS_DONE };
+static const char *const statuses[] = {
+    [TS_OPEN] = "open", [TS_IN_WORK] = "in_work", [TS_DONE] = "done", NULL};
+static const enum state_category categories[] = {STATE_OPEN, STATE_OPEN, STATE_CLOSED};
 
 /* clang-format off */
 static const struct field test_order_fields[] = {
@@ -62,8 +65,8 @@ const struct entity entity_test_orders = {
 /* clang-format off */
 static const struct transition test_order_transitions[] = {
     /* name      from        to         perm             label */
-    {"start",   "open",     "in_work", P_REQUESTS_WORK, "transition.start"},
-    {"finish",  "in_work",  "done",    P_REQUESTS_WORK, "transition.finish"},
+    {"start",   STATE_BIT(TS_OPEN),    TS_IN_WORK, P_REQUESTS_WORK, "transition.start"},
+    {"finish",  STATE_BIT(TS_IN_WORK), TS_DONE,    P_REQUESTS_WORK, "transition.finish"},
     {0},
 };
 /* clang-format on */
@@ -71,5 +74,7 @@ static const struct transition test_order_transitions[] = {
 const struct workflow test_order_workflow = {
     .ent = &entity_test_orders,
     .state_field = "status",
+    .states = statuses,
+    .categories = categories,
     .transitions = test_order_transitions,
 };

@@ -8,16 +8,16 @@ import { useApp } from './ctx.js';
 import { RecordPage } from './Detail.jsx';
 import { ErrorBanner, Spinner } from './ui.jsx';
 
-const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
-
 function Terms({ contract }) {
   const { meta } = useApp();
   const res = meta.byName.contract_sla_terms;
   const prio = res && res.fields.find((f) => f.name === 'priority');
+  // the most urgent first: the server lists priorities lowest first
+  const rank = (p) => -((prio && prio.enum) || []).indexOf(p);
   return (
     <EditableChildren resName="contract_sla_terms" parentField="contract_id" parentId={contract.id} id="terms"
       title={t('contract.terms')} addLabel={t('contract.add_term')} hint={t('contract.terms_hint')} emptyText={t('contract.no_terms')}
-      order={(items) => [...items].sort((a, b) => PRIORITY_ORDER.indexOf(a.priority) - PRIORITY_ORDER.indexOf(b.priority))}
+      order={(items) => [...items].sort((a, b) => rank(a.priority) - rank(b.priority))}
       editTitle={(rec) => `${t('contract.term')}: ${enumLabel(prio, rec.priority)}`}
       deleteName={(rec) => enumLabel(prio, rec.priority)} />
   );

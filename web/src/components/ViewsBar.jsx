@@ -33,8 +33,10 @@ export function ViewsBar({ res, query }) {
     return () => clearInterval(id);
   }, [res.name, current]);
   const me = session.user && session.user.id;
+  // the open states come from the workflow in /api/v1/meta
+  const open = ((res.workflow && res.workflow.states) || []).filter((s) => s.category === 'open').map((s) => s.name).join(',');
   const presets = res.name === 'requests' ? [
-    { name: t('views.mine'), query: { assignee_id: me, status: 'new,assigned,in_progress,waiting_client,waiting_parts' }, count: counts && counts.mine_open },
+    { name: t('views.mine'), query: { assignee_id: me, status: open }, count: counts && counts.mine_open },
     { name: t('views.new'), query: { status: 'new' }, count: counts && counts.status.new },
     { name: t('views.overdue'), query: { sla_state: 'breached' }, count: counts && counts.sla_state.breached },
     { name: t('views.waiting_client'), query: { status: 'waiting_client' }, count: counts && counts.status.waiting_client },
