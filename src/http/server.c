@@ -425,6 +425,9 @@ static enum MHD_Result on_head(struct MHD_Connection *c, struct conn_state *cs, 
         return refuse(c, cs, ERR_MALFORMED, "Content-Length is not a number");
     if (!te && n <= 0)
         return MHD_YES; /* no body: the caller is checked with the request */
+    if (!rt)            /* the answer is known already: the body is not read */
+        return refuse(c, cs, other_method ? ERR_METHOD : ERR_NOTFOUND,
+                      other_method ? "method not allowed here" : "no such resource");
     if (rt && !(rt->flags & R_PUBLIC)) {
         struct ctx cx = {.a = &cs->arena};
         err_clear(&cx.err);

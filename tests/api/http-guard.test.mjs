@@ -274,6 +274,14 @@ test('a wrong CSRF token or a role without the right is refused before the body'
   assert.match(r.out, /^HTTP\/1\.1 100 Continue/, 'the right caller is asked for the body');
 });
 
+test('a body for no route is not read: 404 (or 405) at once', async () => {
+  const r = await raw(`POST /no/such/thing HTTP/1.1\r\nHost: x\r\nContent-Length: 900000\r\n\r\n`, { port: bodies.port, waitMs: 2000 });
+  assert.match(r.out, /^HTTP\/1\.1 404 /);
+  assert.ok(r.closed);
+  const m = await raw(`PUT /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 900000\r\n\r\n`, { port: bodies.port, waitMs: 2000 });
+  assert.match(m.out, /^HTTP\/1\.1 405 /);
+});
+
 test('routes open to anyone take small bodies only (64 KiB)', async () => {
   const r = await fetch(`${srv.base}/api/v1/public/requests`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.60.0.9' },
