@@ -68,10 +68,11 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libservitor.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libservitor.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libservitor.a $(LDFLAGS) $(TEST_LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # sees where passwords are hashed (never inside a write transaction)
-$(BUILD)/tests/test_lifecycle: LDFLAGS += -Wl,--wrap=auth_password_hash
+# (not LDFLAGS: `make asan` sets that on the command line, which would drop it)
+$(BUILD)/tests/test_lifecycle: TEST_LDFLAGS = -Wl,--wrap=auth_password_hash
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; SERVITOR_PWHASH=fast $$t; done
