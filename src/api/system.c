@@ -243,7 +243,8 @@ API_HANDLER(api_openapi)
             continue;
         }
         bool by_transition = strstr(rt->pattern, "/:name") != NULL;
-        bool on_timeline = strstr(rt->pattern, "/timeline") || strstr(rt->pattern, "/comments");
+        bool on_timeline = strstr(rt->pattern, "/timeline") || strstr(rt->pattern, "/comments") ||
+                           strstr(rt->pattern, "/attachments");
         for (int k = 0; domain_entities[k]; k++) {
             const struct entity *e = domain_entities[k];
             const struct workflow *wf = domain_workflow(e);
