@@ -58,6 +58,8 @@ API_HANDLER(api_desk_counters);
 API_HANDLER(api_entity_bulk);
 API_HANDLER(api_attachment_upload);
 API_HANDLER(api_attachment_list);
+API_HANDLER(api_request_attachment_get);
+API_HANDLER(api_public_file);
 API_HANDLER(api_attachment_get);
 API_HANDLER(api_notifications);
 API_HANDLER(api_notifications_read);

@@ -180,8 +180,9 @@ static void add_operation(struct ctx *cx, json_t *paths, const struct route *rt,
 API_HANDLER(api_openapi)
 {
     json_t *paths = json_object(), *schemas = json_object();
-    for (int i = 0; domain_entities[i]; i++) {
-        const struct entity *e = domain_entities[i];
+    const struct entity *const *all = domain_all(); /* what is served, as in the meta */
+    for (int i = 0; all[i]; i++) {
+        const struct entity *e = all[i];
         json_t *props = json_object(), *required = json_array();
         json_object_set_new(props, "id", json_pack("{s:s,s:b}", "type", "integer", "readOnly", 1));
         json_object_set_new(props, "version", json_pack("{s:s}", "type", "integer"));
@@ -243,9 +244,10 @@ API_HANDLER(api_openapi)
             continue;
         }
         bool by_transition = strstr(rt->pattern, "/:name") != NULL;
-        bool on_timeline = strstr(rt->pattern, "/timeline") || strstr(rt->pattern, "/comments");
-        for (int k = 0; domain_entities[k]; k++) {
-            const struct entity *e = domain_entities[k];
+        bool on_timeline = strstr(rt->pattern, "/timeline") || strstr(rt->pattern, "/comments") ||
+                           strstr(rt->pattern, "/attachments");
+        for (int k = 0; all[k]; k++) {
+            const struct entity *e = all[k];
             const struct workflow *wf = domain_workflow(e);
             if (on_timeline && !e->timeline)
                 continue; /* routed, but 404: the entity keeps no timeline */

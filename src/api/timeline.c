@@ -8,12 +8,22 @@
 #include "domain/domain.h"
 #include "base/banned.h"
 
-static json_t *event_json(const struct event *e)
+static json_t *event_json(struct ctx *cx, const struct entity *ent, int64_t id,
+                          const struct event *e)
 {
-    return json_pack("{s:I,s:s,s:o,s:s?,s:s?,s:s,s:b,s:s?,s:s?,s:s?}", "id", (json_int_t)e->id,
-                     "at", e->at, "user_id", e->user_id ? json_integer(e->user_id) : json_null(),
-                     "user_name", e->user_name, "author", e->author, "kind", e->kind, "public",
-                     e->public_event, "body", e->body, "from", e->from_state, "to", e->to_state);
+    json_t *o =
+        json_pack("{s:I,s:s,s:o,s:s?,s:s?,s:s,s:b,s:s?,s:s?,s:s?}", "id", (json_int_t)e->id, "at",
+                  e->at, "user_id", e->user_id ? json_integer(e->user_id) : json_null(),
+                  "user_name", e->user_name, "author", e->author, "kind", e->kind, "public",
+                  e->public_event, "body", e->body, "from", e->from_state, "to", e->to_state);
+    if (e->attachment_id) /* a "file" event: its file, to link */
+        json_object_set_new(
+            o, "attachment",
+            json_pack("{s:I,s:I,s:s}", "id", (json_int_t)e->attachment_id, "size",
+                      (json_int_t)e->file_size, "url",
+                      arena_printf(cx->a, "/api/v1/%s/%lld/attachments/%lld", ent->name,
+                                   (long long)id, (long long)e->attachment_id)));
+    return o;
 }
 
 /* The entity named in the path when it keeps a timeline, and the record's
@@ -45,7 +55,7 @@ API_HANDLER(api_timeline)
         return rc;
     json_t *items = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(items, event_json(&ev[i]));
+        json_array_append_new(items, event_json(cx, ent, id, &ev[i]));
     http_json(rs, 200, json_pack("{s:o}", "items", items));
     return ERR_OK;
 }
@@ -104,10 +114,17 @@ static enum err_code public_page(struct ctx *cx, const struct entity *ent, struc
     }
     json_decref(all);
     json_t *items = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(items, json_pack("{s:s,s:s,s:s?,s:s?,s:s?}", "at", ev[i].at, "kind",
-                                               ev[i].kind, "body", ev[i].body, "from",
-                                               ev[i].from_state, "to", ev[i].to_state));
+    for (int i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:s,s:s,s:s?,s:s?,s:s?}", "at", ev[i].at, "kind", ev[i].kind,
+                              "body", ev[i].body, "from", ev[i].from_state, "to", ev[i].to_state);
+        /* a file of a public event: the client downloads it with the same
+         * number and code (GET /api/v1/public/<name>/files/<id>) */
+        if (ev[i].attachment_id)
+            json_object_set_new(o, "attachment",
+                                json_pack("{s:I,s:I}", "id", (json_int_t)ev[i].attachment_id,
+                                          "size", (json_int_t)ev[i].file_size));
+        json_array_append_new(items, o);
+    }
     json_object_set_new(out, "fields", fields);
     json_object_set_new(out, "timeline", items);
     http_json(rs, 200, out);

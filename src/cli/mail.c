@@ -10,7 +10,7 @@
 
 #include "base/buf.h"
 #include "cli/cli.h"
-#include "domain/desk/attachments.h"
+#include "core/files.h"
 #include "domain/desk/mail.h"
 #include "domain/desk/mime.h"
 #include "base/banned.h"
@@ -44,7 +44,7 @@ int cmd_mail_intake(int argc, char **argv)
         return EX_TEMPFAIL;
     }
     char dir[512];
-    attachments_set_dir(cli_files_dir(argc, argv, url, dir, sizeof(dir)));
+    files_set_dir(cli_files_dir(argc, argv, url, dir, sizeof(dir)));
     struct arena a;
     arena_init(&a, 0);
     struct ctx cx = {.a = &a, .db = db};

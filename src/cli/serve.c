@@ -9,7 +9,7 @@
 #include "base/settings.h"
 #include "base/util.h"
 #include "cli/cli.h"
-#include "domain/desk/attachments.h"
+#include "core/files.h"
 #include "http/http.h"
 #include "base/banned.h"
 
@@ -49,7 +49,7 @@ int cmd_serve(int argc, char **argv)
     }
     char dir[512];
     const char *files = cli_files_dir(argc, argv, url, dir, sizeof(dir));
-    attachments_set_dir(files);
+    files_set_dir(files);
     const char *test_clock = getenv("SERVITOR_TEST_CLOCK");
     if (test_clock && !strcmp(test_clock, "1")) {
         /* for tests only: the clock can be set and jobs run over HTTP */

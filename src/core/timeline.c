@@ -21,9 +21,11 @@
  * no more tries) */
 static const struct rate_rule status_rule = {.window = 600, .max = 10, .block = 600};
 
-enum err_code timeline_add(struct ctx *cx, const struct entity *ent, int64_t id, const char *kind,
-                           bool public_event, const char *body, const char *from, const char *to,
-                           const char *author, int64_t *event_id)
+/* One event; attachment_id (0: none) is the file a "file" event is about. */
+static enum err_code insert_event(struct ctx *cx, const struct entity *ent, int64_t id,
+                                  const char *kind, bool public_event, const char *body,
+                                  const char *from, const char *to, const char *author,
+                                  int64_t attachment_id, int64_t *event_id)
 {
     assert(ent->timeline);
     char now[ISO_TIME_LEN];
@@ -33,14 +35,29 @@ enum err_code timeline_add(struct ctx *cx, const struct entity *ent, int64_t id,
     enum err_code rc = db_get_i64(
         cx->db, &cx->err, &eid, &found,
         "INSERT INTO events (entity, record_id, at, user_id, author, kind, public, body,\n"
-        "                    from_state, to_state)\n"
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)\n"
+        "                    from_state, to_state, attachment_id)\n"
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)\n"
         "RETURNING id",
-        "titIttittt", ent->name, id, now, cx->user && !author ? cx->user->id : (int64_t)0, author,
-        kind, (int64_t)public_event, body, from, to);
+        "titIttitttI", ent->name, id, now, cx->user && !author ? cx->user->id : (int64_t)0, author,
+        kind, (int64_t)public_event, body, from, to, attachment_id);
     if (event_id)
         *event_id = eid;
     return rc;
+}
+
+enum err_code timeline_add(struct ctx *cx, const struct entity *ent, int64_t id, const char *kind,
+                           bool public_event, const char *body, const char *from, const char *to,
+                           const char *author, int64_t *event_id)
+{
+    return insert_event(cx, ent, id, kind, public_event, body, from, to, author, 0, event_id);
+}
+
+enum err_code timeline_add_file(struct ctx *cx, const struct entity *ent, int64_t id,
+                                bool public_event, int64_t attachment_id, const char *file_name,
+                                int64_t *event_id)
+{
+    return insert_event(cx, ent, id, "file", public_event, file_name, NULL, NULL, NULL,
+                        attachment_id, event_id);
 }
 
 static bool kind_shown(const char *const *kinds, const char *kind)
@@ -61,9 +78,10 @@ static enum err_code list_kinds(struct ctx *cx, const struct entity *ent, int64_
     struct db_stmt *st =
         db_q(cx->db, &cx->err,
              "SELECT e.id, e.at, e.user_id, u.name, e.kind, e.public, e.body, e.from_state,\n"
-             "       e.to_state, e.author\n"
+             "       e.to_state, e.author, e.attachment_id, a.size\n"
              "FROM events e\n"
              "LEFT JOIN users u ON u.id = e.user_id\n"
+             "LEFT JOIN attachments a ON a.id = e.attachment_id\n"
              "WHERE e.entity = $1 AND e.record_id = $2 AND (e.public = 1 OR $3 = 0)\n"
              "ORDER BY e.id\n"
              "LIMIT 1000",
@@ -92,6 +110,8 @@ static enum err_code list_kinds(struct ctx *cx, const struct entity *ent, int64_
         e->from_state = arena_strdup(cx->a, db_col_text(st, 7));
         e->to_state = arena_strdup(cx->a, db_col_text(st, 8));
         e->author = arena_strdup(cx->a, db_col_text(st, 9));
+        e->attachment_id = db_col_null(st, 10) ? 0 : db_col_i64(st, 10);
+        e->file_size = db_col_null(st, 11) ? 0 : db_col_i64(st, 11);
     }
     db_done(st);
     if (step == DB_FAIL)
@@ -147,8 +167,16 @@ enum err_code timeline_comment(struct ctx *cx, const struct entity *ent, int64_t
 
 enum err_code timeline_forget(struct ctx *cx, const struct entity *ent, int64_t id)
 {
-    return db_run(cx->db, &cx->err, "DELETE FROM events WHERE entity = $1 AND record_id = $2", "ti",
-                  ent->name, id);
+    /* the events first: a "file" event points at its attachment's row (the
+     * bytes stay on disk, shared by content with other records) */
+    enum err_code rc =
+        db_run(cx->db, &cx->err, "DELETE FROM events WHERE entity = $1 AND record_id = $2", "ti",
+               ent->name, id);
+    if (rc == ERR_OK)
+        rc =
+            db_run(cx->db, &cx->err, "DELETE FROM attachments WHERE entity = $1 AND record_id = $2",
+                   "ti", ent->name, id);
+    return rc;
 }
 
 void timeline_new_code(struct ctx *cx, struct record *rec)

@@ -24,6 +24,8 @@ struct event {
     bool public_event;
     const char *body;
     const char *from_state, *to_state;
+    int64_t attachment_id; /* a "file" event: its attachment (core/files.h), else 0 */
+    int64_t file_size;     /* and that file's size (its name is the body) */
 };
 
 /* What an entity shows its clients. The record is found by number_field
@@ -44,6 +46,12 @@ enum err_code timeline_add(struct ctx *cx, const struct entity *ent, int64_t id,
                            bool public_event, const char *body, const char *from, const char *to,
                            const char *author, int64_t *event_id);
 
+/* A "file" event: the attachment (core/files.h) added to the record, its
+ * name as the body; public_event puts it on the public page. */
+enum err_code timeline_add_file(struct ctx *cx, const struct entity *ent, int64_t id,
+                                bool public_event, int64_t attachment_id, const char *file_name,
+                                int64_t *event_id);
+
 /* The whole timeline, oldest first (at most 1000 events); with public_only,
  * only what the client may see. Arena-owned. */
 enum err_code timeline_list(struct ctx *cx, const struct entity *ent, int64_t id, bool public_only,
@@ -56,7 +64,8 @@ enum err_code timeline_list(struct ctx *cx, const struct entity *ent, int64_t id
 enum err_code timeline_comment(struct ctx *cx, const struct entity *ent, int64_t id,
                                const char *body, bool public_reply, int64_t *event_id);
 
-/* Deletes a record's events (its delete, in the same transaction). */
+/* Deletes a record's events and its attachments' rows (its delete, in the
+ * same transaction). */
 enum err_code timeline_forget(struct ctx *cx, const struct entity *ent, int64_t id);
 
 /* Fills the public view's access code of a new record when it has none. */

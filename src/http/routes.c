@@ -23,6 +23,7 @@ const struct route routes[] = {
     {"POST",   "/api/v1/public/requests",               api_public_request, 0,              R_PUBLIC},
     {"GET",    "/api/v1/public/status",                 api_public_status, 0,               R_PUBLIC},
     {"GET",    "/api/v1/public/:entity/status",         api_public_view,   0,               R_PUBLIC},
+    {"GET",    "/api/v1/public/:entity/files/:file",    api_public_file,   0,               R_PUBLIC},
     {"POST",   "/api/v1/auth/login",                    api_login,         0,               R_PUBLIC | R_SAME_ORIGIN},
     {"POST",   "/api/v1/auth/logout",                   api_logout,        0,               0},
     {"GET",    "/api/v1/auth/me",                       api_me,            0,               0},
@@ -40,9 +41,7 @@ const struct route routes[] = {
     {"POST",   "/api/v1/notifications/read",            api_notifications_read, 0,          R_OWN},
     {"GET",    "/api/v1/desk/counters",                 api_desk_counters, P_REQUESTS_READ, 0},
     {"GET",    "/api/v1/desk/sla-report",               api_sla_report,    P_REQUESTS_READ, 0},
-    {"POST",   "/api/v1/requests/:id/attachments",      api_attachment_upload, P_REQUESTS_WRITE, R_UPLOAD},
-    {"GET",    "/api/v1/requests/:id/attachments",      api_attachment_list, P_REQUESTS_READ, 0},
-    {"GET",    "/api/v1/attachments/:id",               api_attachment_get, P_REQUESTS_READ, 0},
+    {"GET",    "/api/v1/attachments/:id",               api_request_attachment_get, P_REQUESTS_READ, 0},
     {"POST",   "/api/v1/intake/email",                  api_mail_intake,   P_REQUESTS_ASSIGN, R_UPLOAD},
     /* only with SERVITOR_TEST_CLOCK=1 (tests): absent otherwise */
     {"POST",   "/test/clock",                           api_test_clock,    0,               R_PUBLIC | R_TEST},
@@ -57,6 +56,9 @@ const struct route routes[] = {
     {"POST",   "/api/v1/:entity/:id/transitions/:name", api_entity_transition, 0,           R_GENERIC},
     {"GET",    "/api/v1/:entity/:id/timeline",          api_timeline,      0,               R_GENERIC},
     {"POST",   "/api/v1/:entity/:id/comments",          api_comment,       0,               R_GENERIC | R_WRITE},
+    {"POST",   "/api/v1/:entity/:id/attachments",       api_attachment_upload, 0,           R_GENERIC | R_WRITE | R_UPLOAD},
+    {"GET",    "/api/v1/:entity/:id/attachments",       api_attachment_list, 0,             R_GENERIC},
+    {"GET",    "/api/v1/:entity/:id/attachments/:file", api_attachment_get, 0,              R_GENERIC},
 };
 /* clang-format on */
 

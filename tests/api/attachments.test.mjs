@@ -45,7 +45,7 @@ test('a PDF and a photo are stored, listed, downloaded byte for byte with their 
   assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
   assert.deepEqual(Buffer.from(await r.arrayBuffer()), pdf);
   const tl = await call(srv.base, mgr, 'GET', `/api/v1/requests/${req.id}/timeline`);
-  assert.equal(tl.json.items.filter((e) => e.kind === 'attachment').length, 2);
+  assert.equal(tl.json.items.filter((e) => e.kind === 'file').length, 2);
 });
 
 test('the same file twice is one attachment', async () => {

@@ -148,7 +148,10 @@ test('a PDF is attached like an upload; an executable is skipped and noted on th
   assert.equal(skipped.length, 1);
   assert.match(skipped[0].body, /^setup\.exe \(application\/octet-stream, /);
   assert.equal(skipped[0].public, false);
-  assert.equal(tl.filter((e) => e.kind === 'attachment').length, 1);
+  const filed = tl.filter((e) => e.kind === 'file');
+  assert.equal(filed.length, 1);
+  assert.equal(filed[0].attachment.id, list.json.items[0].id, 'the event points at its file');
+  assert.equal(filed[0].public, false);
 });
 
 // ---- replies -------------------------------------------------------------------

@@ -319,7 +319,7 @@ const OWN = {
 };
 // x-access "public": answered without a session
 const PUBLIC = new Set(['GET /healthz', 'GET /ping', 'GET /metrics', 'GET /api/v1/openapi.json',
-  'POST /api/v1/public/requests', 'GET /api/v1/public/status', 'GET /api/v1/public/{entity}/status', 'POST /api/v1/auth/login']);
+  'POST /api/v1/public/requests', 'GET /api/v1/public/status', 'GET /api/v1/public/{entity}/status', 'GET /api/v1/public/{entity}/files/{file}', 'POST /api/v1/auth/login']);
 // would end the shared session: run with a session of its own
 const OWN_SESSION = new Set(['POST /api/v1/auth/logout']);
 
@@ -336,7 +336,7 @@ async function contract() {
 
 function concrete(path) {
   return path.replace(/\{(\w+)\}/g, (_, p) => {
-    if (p === 'id') return String(MISSING);
+    if (p === 'id' || p === 'file') return String(MISSING); // a record's attachment too
     if (p === 'entity') return 'requests'; // the public page of an entity that has one
     throw new Error(`${path}: no case for the parameter {${p}}`);
   });

@@ -324,7 +324,7 @@ test('a file attached on the request page is listed and downloadable', async () 
   const href = await page.locator('.files a').getAttribute('href');
   const status = await page.evaluate((h) => fetch(h).then((r) => r.status), href);
   assert.equal(status, 200);
-  await page.waitForSelector('.ev-attachment');
+  await page.waitForSelector(`.ev-file a[href="${href}"]`); // the timeline links the same file
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -15,7 +15,7 @@
 #include "base/util.h"
 #include "core/perm.h"
 #include "core/validate.h"
-#include "domain/desk/attachments.h"
+#include "core/files.h"
 #include "domain/desk/desk.h"
 #include "domain/desk/mime.h"
 #include "domain/registry/registry.h"
@@ -339,7 +339,8 @@ static enum err_code attach(struct ctx *cx, const struct mail_msg *m, struct mai
     for (int i = 0; i < m->nparts && rc == ERR_OK; i++) {
         const struct mail_part *p = &m->parts[i];
         struct attachment a;
-        rc = attachment_add(cx, out->request_id, p->file_name, p->data, p->len, &a);
+        rc = files_add(cx, &entity_requests, out->request_id, p->file_name, p->data, p->len, false,
+                       &a);
         if (rc == ERR_OK) {
             out->attached++;
         } else if (rc == ERR_INVALID || rc == ERR_TOOBIG) {

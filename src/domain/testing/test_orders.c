@@ -36,9 +36,9 @@ static enum err_code test_order_after_write(struct ctx *cx, const struct record 
 }
 
 /* Clients see the number, status and subject (never the secret), and of the
- * public events only status changes and replies (not "created"). */
+ * public events only status changes, replies and files (not "created"). */
 static const char *const public_fields[] = {"number", "status", "subject", NULL};
-static const char *const public_kinds[] = {"status", "reply", NULL};
+static const char *const public_kinds[] = {"status", "reply", "file", NULL};
 static const struct public_view test_order_public = {
     .number_field = "number",
     .code_field = "access_code",

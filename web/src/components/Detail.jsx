@@ -7,6 +7,7 @@ import { href, navigate } from '../router.js';
 import { useApp } from './ctx.js';
 import { RecordForm } from './RecordForm.jsx';
 import { TimelineCard } from './Timeline.jsx';
+import { TransitionBar } from './Workflow.jsx';
 import { Confirm, ErrorBanner, FieldValue, Spinner } from './ui.jsx';
 
 export function useRecord(resName, id) {
@@ -86,8 +87,11 @@ export function RecordHead({ res, rec, children }) {
 
 // A record's page: the head, its fields in a card, and optionally cards
 // beside it (side) — the client, contract and article pages are this too.
+// A record of an entity with a workflow gets its action buttons; side is
+// called again (with a new tick) after each transition.
 export function RecordPage({ res, id, head, main, side, layout = '' }) {
-  const { rec, error, loading, reload } = useRecord(res.name, id);
+  const { rec, setRec, error, loading, reload } = useRecord(res.name, id);
+  const [tick, setTick] = useState(0);
   if (loading && !rec) return <div class="page"><Spinner /></div>;
   if (error) return <div class="page"><ErrorBanner error={error} onRetry={reload} /></div>;
   const card = (
@@ -99,19 +103,23 @@ export function RecordPage({ res, id, head, main, side, layout = '' }) {
   return (
     <div class="page">
       <RecordHead res={res} rec={rec}>{head ? head(rec) : null}</RecordHead>
+      {Array.isArray(rec.transitions) && (
+        <TransitionBar res={res} rec={rec} onDone={(r) => { setRec(r); setTick((n) => n + 1); }} onStale={reload} />
+      )}
       {side ? (
         <div class={'client-layout' + (layout ? ' ' + layout : '')}>
           {card}
-          <div class="client-side">{side(rec)}</div>
+          <div class="client-side">{side(rec, tick)}</div>
         </div>
       ) : card}
     </div>
   );
 }
 
-// Any other record; one of an entity that keeps a timeline shows it beside.
+// Any other record; one of an entity that keeps a timeline shows it beside,
+// with its files.
 export function DetailPage({ res, id }) {
-  if (res.timeline) return <RecordPage res={res} id={id} side={() => <TimelineCard res={res} id={id} />} />;
+  if (res.timeline) return <RecordPage res={res} id={id} side={(rec, tick) => <TimelineCard res={res} id={id} reload={tick} upload />} />;
   return <RecordPage res={res} id={id} />;
 }
 

@@ -107,7 +107,9 @@ export function PublicStatus({ lang, setLang, query, entity }) {
     setBusy(true);
     setError(null);
     try {
-      setData(await api.get(path, { number: n, code: c }, { noAuthRedirect: true }));
+      const d = await api.get(path, { number: n, code: c }, { noAuthRedirect: true });
+      d.asked = { number: n, code: c }; // the files of the page are fetched with the same pair
+      setData(d);
     } catch (err) {
       setData(null);
       setError(err);
@@ -145,7 +147,12 @@ export function PublicStatus({ lang, setLang, query, entity }) {
                   <strong>{e.kind === 'status' ? t('timeline.status', { from: st(e.from), to: st(e.to) }) : t('timeline.' + e.kind)}</strong>
                   <span class="muted"> · {fmtDateTime(e.at)}</span>
                 </div>
-                {e.body && <div class="ev-body">{e.body}</div>}
+                {e.kind === 'file' && e.attachment ? (
+                  <div class="ev-filelink">
+                    <a href={`/api/v1/public/${data.entity}/files/${e.attachment.id}?${new URLSearchParams(data.asked)}`}
+                      download={e.body} data-file={e.attachment.id}>{e.body}</a>
+                  </div>
+                ) : e.body && <div class="ev-body">{e.body}</div>}
               </li>
             ))}
           </ol>

@@ -1,11 +1,16 @@
 // The timeline of a record of any entity that keeps one (meta: timeline):
-// its events, and the reply / note box for those who may write. The request
+// its events (a "file" event links its file), the reply / note box and —
+// with `upload` — attaching a file, for those who may write. The request
 // page and the generic record page both use it.
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, request } from '../api.js';
 import { t, fmtDateTime } from '../i18n/index.js';
 import { enumLabel } from '../meta.js';
 import { ErrorBanner, Spinner } from './ui.jsx';
+
+export function fmtSize(n) {
+  return n < 1024 ? n + ' B' : n < 1048576 ? Math.round(n / 1024) + ' KB' : (n / 1048576).toFixed(1) + ' MB';
+}
 
 // The list of events; res gives the labels of states (its "status" field).
 export function TimelineList({ items, res }) {
@@ -30,7 +35,13 @@ export function TimelineList({ items, res }) {
             <span class="muted"> · {e.user_name || e.author || '—'} · {fmtDateTime(e.at)}</span>
           </div>
           {(e.kind === 'reply' || e.kind === 'note' || (e.kind === 'client_reply' && e.body)) && <div class="ev-body">{e.body}</div>}
-          {(e.kind === 'attachment' || e.kind === 'attachment_skipped') && <div class="muted">{e.body}</div>}
+          {e.kind === 'file' && e.attachment && (
+            <div class="ev-filelink">
+              <a href={e.attachment.url} download={e.body} data-file={e.attachment.id}>{e.body}</a>
+              <span class="muted small"> {fmtSize(e.attachment.size)}</span>
+            </div>
+          )}
+          {((e.kind === 'file' && !e.attachment) || e.kind === 'attachment_skipped') && <div class="muted">{e.body}</div>}
         </li>
       ))}
     </ol>
@@ -40,7 +51,46 @@ export function TimelineList({ items, res }) {
 // The card: loads GET <res>/<id>/timeline again whenever `reload` changes;
 // the box posts to …/comments. `box` (a ref) lets the page focus it;
 // `insert` ({text, n}) appends a text as a public reply (a suggested article).
-export function TimelineCard({ res, id, reload = 0, box, insert }) {
+// A file sent as the upload's body; shown to the client (a public event)
+// when asked and the entity has a public page.
+function FileUpload({ res, id, onDone }) {
+  const [busy, setBusy] = useState(false);
+  const [shown, setShown] = useState(false);
+  const [error, setError] = useState(null);
+  const upload = async (e) => {
+    const file = e.currentTarget.files[0];
+    e.currentTarget.value = '';
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const q = `?name=${encodeURIComponent(file.name)}${shown ? '&public=1' : ''}`;
+      await request('POST', `/api/v1/${res.name}/${id}/attachments${q}`, undefined,
+        { rawBody: file, headers: { 'Content-Type': file.type || 'application/octet-stream' } });
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="file-upload">
+      {error && <ErrorBanner error={error} />}
+      <label class="btn btn-small file-btn">
+        {busy ? t('saving') : '+ ' + t('attachments.add')}
+        <input type="file" name="attachment" accept=".pdf,.jpg,.jpeg,.png,.txt" onChange={upload} disabled={busy} />
+      </label>
+      {res.public_view && (
+        <label class="check small">
+          <input type="checkbox" name="file_public" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} /> {t('attachments.public')}
+        </label>
+      )}
+    </div>
+  );
+}
+
+export function TimelineCard({ res, id, reload = 0, box, insert, upload = false }) {
   const [events, setEvents] = useState(null);
   const [error, setError] = useState(null);
   const [text, setText] = useState('');
@@ -92,6 +142,7 @@ export function TimelineCard({ res, id, reload = 0, box, insert }) {
           </div>
         </form>
       )}
+      {res.can_write && upload && <FileUpload res={res} id={id} onDone={load} />}
     </section>
   );
 }
