@@ -2,6 +2,7 @@
 #include "attachments.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,42 +52,87 @@ static const char *path_of(struct ctx *cx, const char *sha)
     return arena_printf(cx->a, "%s/%.2s/%s", files_dir, sha, sha);
 }
 
+/* Makes a directory's entries durable (a new file or directory in it, a
+ * rename into it): without this a power cut may lose them even though the
+ * file's own bytes were synced. */
+static bool sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0;
+    close(fd);
+    return ok;
+}
+
+/* mkdir -p; each directory made is synced into its parent. */
 static bool mkdirs(const char *path)
 {
     char tmp[600];
     strlcpy_(tmp, path, sizeof(tmp));
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+    for (char *p = tmp + 1;; p++) {
+        if (*p != '/' && *p)
+            continue;
+        char c = *p;
+        *p = 0;
+        if (mkdir(tmp, 0750) == 0) {
+            char *slash = strrchr(tmp, '/');
+            const char *parent = slash == tmp ? "/" : slash ? tmp : ".";
+            if (slash && slash != tmp)
+                *slash = 0;
+            bool ok = sync_dir(parent);
+            if (slash && slash != tmp)
+                *slash = '/';
+            if (!ok)
                 return false;
-            *p = '/';
+        } else if (errno != EEXIST) {
+            return false;
         }
-    return mkdir(tmp, 0750) == 0 || errno == EEXIST;
+        *p = c;
+        if (!c)
+            return true;
+    }
 }
 
-/* Writes the bytes once (a temporary file renamed into place, so a reader
- * never sees half a file). */
+/* Writes the bytes once: to a temporary file of its own (uploads of the same
+ * bytes at once must not share one), synced, renamed into place — so a reader
+ * never sees half a file — and the directory synced, so the name survives a
+ * power cut before the row pointing to it is committed. */
 static enum err_code store(struct ctx *cx, const char *sha, const char *data, size_t len)
 {
     const char *path = path_of(cx, sha);
-    struct stat st;
-    if (stat(path, &st) == 0 && (size_t)st.st_size == len)
-        return ERR_OK;
     const char *dir = arena_printf(cx->a, "%s/%.2s", files_dir, sha);
+    struct stat st;
+    if (stat(path, &st) == 0 && (size_t)st.st_size == len) {
+        /* there already, maybe renamed a moment ago by another upload of the
+         * same bytes: its name is durable once the directory is synced */
+        if (!sync_dir(dir))
+            return ctx_fail(cx, ERR_INTERNAL, "cannot sync %s: %s", dir, strerror(errno));
+        return ERR_OK;
+    }
     if (!mkdirs(dir))
         return ctx_fail(cx, ERR_INTERNAL, "cannot make %s: %s", dir, strerror(errno));
-    const char *tmp = arena_printf(cx->a, "%s.%d.tmp", path, (int)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f)
+    char *tmp = arena_printf(cx->a, "%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
         return ctx_fail(cx, ERR_INTERNAL, "cannot write %s: %s", tmp, strerror(errno));
-    bool ok = fwrite(data, 1, len, f) == len;
-    ok = fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return ctx_fail(cx, ERR_INTERNAL, "cannot store the file: %s", strerror(errno));
+    bool ok = fchmod(fd, 0640) == 0;
+    for (size_t off = 0; ok && off < len;) {
+        ssize_t n = write(fd, data + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        off += ok ? (size_t)n : 0;
     }
+    ok = ok && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return ctx_fail(cx, ERR_INTERNAL, "cannot store the file: %s", strerror(e));
+    }
+    if (!sync_dir(dir))
+        return ctx_fail(cx, ERR_INTERNAL, "cannot sync %s: %s", dir, strerror(errno));
     return ERR_OK;
 }
 
@@ -143,20 +189,23 @@ enum err_code attachment_add(struct ctx *cx, int64_t request_id, const char *fil
     if ((rc = db_begin_own(cx->db, &cx->err, &own)) != ERR_OK)
         return rc;
     int64_t id = 0;
+    /* the same bytes on the same request are one attachment, also when two
+     * uploads race (PostgreSQL: the second waits for the first, then does
+     * nothing) */
     rc = db_get_i64(cx->db, &cx->err, &id, &found,
-                    "SELECT id FROM attachments WHERE request_id = $1 AND sha256 = $2", "it",
-                    request_id, sha);
+                    "INSERT INTO attachments (version, created_at, updated_at, request_id,\n"
+                    "    user_id, file_name, content_type, size, sha256)\n"
+                    "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7)\n"
+                    "ON CONFLICT (request_id, sha256) DO NOTHING\n"
+                    "RETURNING id",
+                    "tiIttit", now, request_id, cx->user ? cx->user->id : (int64_t)0, file_name,
+                    type, (int64_t)len, sha);
     if (rc == ERR_OK && !found) {
         rc = db_get_i64(cx->db, &cx->err, &id, &found,
-                        "INSERT INTO attachments (version, created_at, updated_at, request_id,\n"
-                        "    user_id, file_name, content_type, size, sha256)\n"
-                        "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7)\n"
-                        "RETURNING id",
-                        "tiIttit", now, request_id, cx->user ? cx->user->id : (int64_t)0, file_name,
-                        type, (int64_t)len, sha);
-        if (rc == ERR_OK)
-            rc =
-                request_event_add(cx, request_id, "attachment", false, file_name, NULL, NULL, NULL);
+                        "SELECT id FROM attachments WHERE request_id = $1 AND sha256 = $2", "it",
+                        request_id, sha);
+    } else if (rc == ERR_OK) {
+        rc = request_event_add(cx, request_id, "attachment", false, file_name, NULL, NULL, NULL);
         if (rc == ERR_OK)
             rc = audit_append(
                 cx, "attach", "requests", request_id, NULL,
