@@ -94,3 +94,21 @@ test('the same bytes uploaded by many at once: every upload succeeds, one attach
   const list = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${other.id}/attachments`)).json.items;
   assert.equal(list.length, 15);
 });
+
+test('bidirectional controls are taken out of file names; a deleted request has no attachment list', async () => {
+  // "счет<RLO>fdp.exe" would read as "счетexe.pdf"
+  const names = { 'счет\u202Efdp.exe': 'счетfdp.exe', '\u2067a\u2069\u200Fb\u061C.txt': 'ab.txt' };
+  for (const [given, kept] of Object.entries(names)) {
+    const r = await upload(mgr, given, Buffer.from(`text for ${kept}`));
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.equal(r.json.file_name, kept);
+  }
+  assert.equal((await upload(mgr, '\u202E\u202C', Buffer.from('only controls'))).json.error.fields.name, 'invalid');
+  const admin = await login(srv.base, 'admin', 'admin12345', '10.97.0.9');
+  const gone = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Будет удалена' })).json;
+  assert.equal((await upload(mgr, 'a.pdf', pdf, gone.id)).status, 201);
+  assert.equal((await call(srv.base, admin, 'DELETE', `/api/v1/requests/${gone.id}`)).status, 204);
+  const list = await call(srv.base, mgr, 'GET', `/api/v1/requests/${gone.id}/attachments`);
+  assert.equal(list.status, 404, list.text);
+  assert.equal((await call(srv.base, mgr, 'GET', '/api/v1/requests/999999/attachments')).status, 404);
+});

@@ -429,3 +429,18 @@ test('a knowledge article applies to a further model: added and removed on the a
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('a damaged link shows an error page, not a blank one', async () => {
+  const ctx = await browser.newContext({ locale: 'ru-RU' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  for (const link of ['/#/public/status?number=%E0%A4', '/#/clients/%E0%A4']) {
+    await page.goto(srv.base + link);
+    await page.reload();
+    await page.waitForSelector('[data-page=bad-link] [role=alert]');
+    assert.match(await page.locator('[role=alert]').textContent(), /Ссылка повреждена/);
+  }
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

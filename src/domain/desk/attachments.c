@@ -36,6 +36,26 @@ static const char *sniff(const char *d, size_t n)
     return NULL;
 }
 
+/* Bidirectional controls (U+061C, U+200E-F, U+202A-E, U+2066-9) make
+ * "invoice<RLO>fdp.exe" read as "invoiceexe.pdf": they are taken out of a name. */
+static const char *strip_bidi(struct ctx *cx, const char *s)
+{
+    size_t n = strlen(s);
+    char *out = arena_alloc(cx->a, n + 1), *w = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        bool bidi = (p[0] == 0xD8 && p[1] == 0x9C) ||
+                    (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F)) ||
+                    (p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+                    (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9);
+        if (bidi)
+            p += p[0] == 0xD8 ? 2 : 3;
+        else
+            *w++ = (char)*p++;
+    }
+    *w = 0;
+    return out;
+}
+
 static bool plain_name(const char *s)
 {
     size_t n = strlen(s);
@@ -158,6 +178,8 @@ enum err_code attachment_add(struct ctx *cx, int64_t request_id, const char *fil
 {
     if (len > ATTACH_MAX)
         return ctx_fail(cx, ERR_TOOBIG, "files up to %d MiB", ATTACH_MAX / 1024 / 1024);
+    if (file_name && utf8_valid(file_name, strlen(file_name)))
+        file_name = strip_bidi(cx, file_name);
     if (!file_name || !plain_name(file_name))
         err_field(&cx->err, "name", "invalid");
     const char *type = len ? sniff(data, len) : NULL;
@@ -224,6 +246,14 @@ enum err_code attachment_add(struct ctx *cx, int64_t request_id, const char *fil
 
 enum err_code attachment_list(struct ctx *cx, int64_t request_id, struct attachment **out, int *n)
 {
+    int64_t one;
+    bool found;
+    enum err_code ec = db_get_i64(cx->db, &cx->err, &one, &found,
+                                  "SELECT 1 FROM requests WHERE id = $1", "i", request_id);
+    if (ec != ERR_OK)
+        return ec;
+    if (!found)
+        return ctx_fail(cx, ERR_NOTFOUND, "requests %lld not found", (long long)request_id);
     struct db_stmt *st = db_q(
         cx->db, &cx->err, "SELECT " ATTACH_COLS "WHERE a.request_id = $1 ORDER BY a.id LIMIT 500",
         "i", request_id);

@@ -21,11 +21,12 @@ struct attachment {
 
 /* Stores a file for a request. ERR_NOTFOUND (request), ERR_INVALID (empty,
  * a name that is not a plain file name, a type not allowed: PDF, JPEG, PNG,
- * plain UTF-8 text), ERR_TOOBIG. The same file twice is one attachment. In
- * the caller's write transaction when one is open, else in its own. */
+ * plain UTF-8 text), ERR_TOOBIG. Bidirectional control characters are taken
+ * out of the name. The same file twice is one attachment. In the caller's
+ * write transaction when one is open, else in its own. */
 enum err_code attachment_add(struct ctx *cx, int64_t request_id, const char *file_name,
                              const char *data, size_t len, struct attachment *out);
-/* A request's attachments, oldest first (arena). */
+/* A request's attachments, oldest first (arena). ERR_NOTFOUND (request). */
 enum err_code attachment_list(struct ctx *cx, int64_t request_id, struct attachment **out, int *n);
 /* One attachment and its bytes (malloc'ed: the caller frees *data). */
 enum err_code attachment_read(struct ctx *cx, int64_t id, struct attachment *out, char **data);

@@ -180,6 +180,8 @@ export default {
   'history.empty': 'No history yet',
   'forbidden_page': 'You do not have permission to view this section.',
   'not_found_page': 'Page not found.',
+  'bad_link_page': 'This link is damaged and cannot be read. Open it again or start from the home page.',
+  'bad_link_home': 'Home page',
 
   'client.contacts': 'Contacts',
   'client.units': "Client's equipment",
