@@ -15,8 +15,46 @@
 #include "core/ratelimit.h"
 #include "base/banned.h"
 
-/* 10 failed logins within a minute block the login or the address for 5 min */
-static const struct rate_rule login_rule = {.window = 60, .max = 10, .block = 300};
+/* Login attempts are limited per login-and-address first: 10 a minute, then
+ * that pair waits 5 min. An address trying many logins: 30 a minute. A login
+ * is locked for everyone only at 100 attempts within 15 min (then for 15 min),
+ * and even then an address with no recent failures for it may try: the owner
+ * is not locked out by someone guessing from elsewhere. Successful attempts
+ * are given back. */
+static const struct rate_rule pair_rule = {.window = 60, .max = 10, .block = 300};
+static const struct rate_rule addr_rule = {.window = 60, .max = 30, .block = 300};
+static const struct rate_rule login_rule = {.window = 900, .max = 100, .block = 900};
+
+/* Takes one attempt of each key before the password is hashed, so parallel
+ * attempts never exceed the limits. */
+static enum err_code login_take(struct ctx *cx, const char *kp, const char *ka, const char *kl,
+                                int64_t now)
+{
+    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    if (rc != ERR_OK)
+        return rc;
+    bool fresh = false;
+    rc = ratelimit_take(cx, kp, now, &pair_rule, &fresh);
+    if (rc == ERR_OK)
+        rc = ratelimit_take(cx, ka, now, &addr_rule, NULL);
+    if (rc == ERR_OK) {
+        rc = ratelimit_take(cx, kl, now, &login_rule, NULL);
+        if (rc == ERR_LIMITED && fresh) {
+            err_clear(&cx->err); /* locked for others, not for a clean address */
+            rc = ERR_OK;
+        }
+    }
+    if (rc != ERR_OK && rc != ERR_LIMITED) {
+        db_rollback(cx->db);
+        return rc;
+    }
+    struct err limited = cx->err;
+    enum err_code cc = db_commit(cx->db, &cx->err);
+    if (cc != ERR_OK)
+        return cc;
+    cx->err = limited;
+    return rc;
+}
 
 static unsigned long long pw_ops;
 static size_t pw_mem;
@@ -120,11 +158,11 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
                          struct user **user, struct session *s)
 {
     int64_t now = time_now();
+    const char *addr = cx->remote_addr ? cx->remote_addr : "-";
     const char *kl = arena_printf(cx->a, "login:%s", login);
-    const char *ka = arena_printf(cx->a, "addr:%s", cx->remote_addr ? cx->remote_addr : "-");
-    enum err_code rc = ratelimit_check(cx, kl, now);
-    if (rc == ERR_OK)
-        rc = ratelimit_check(cx, ka, now);
+    const char *ka = arena_printf(cx->a, "addr:%s", addr);
+    const char *kp = arena_printf(cx->a, "pair:%s|%s", login, addr);
+    enum err_code rc = login_take(cx, kp, ka, kl, now);
     if (rc != ERR_OK)
         return rc;
 
@@ -148,18 +186,10 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
         return cx->err.code;
     bool ok = auth_password_verify(u ? hash : dummy_hash, password) && u && active;
 
+    if (!ok) /* the attempt was counted before the hash */
+        return ctx_fail(cx, ERR_AUTH, "wrong login or password");
     if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)
         return rc;
-    if (!ok) {
-        rc = ratelimit_hit(cx, kl, now, &login_rule);
-        if (rc == ERR_OK)
-            rc = ratelimit_hit(cx, ka, now, &login_rule);
-        if (rc == ERR_OK)
-            rc = db_commit(cx->db, &cx->err);
-        else
-            db_rollback(cx->db);
-        return rc != ERR_OK ? rc : ctx_fail(cx, ERR_AUTH, "wrong login or password");
-    }
     random_token(s->token, sizeof(s->token), "");
     random_token(s->csrf, sizeof(s->csrf), "");
     char digest[65];
@@ -170,7 +200,11 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
                 "VALUES ($1, $2, $3, $4, $4, $5, $6)",
                 "titiit", digest, u->id, s->csrf, now, now + session_max, cx->remote_addr);
     if (rc == ERR_OK)
-        rc = ratelimit_clear(cx, kl);
+        rc = ratelimit_clear(cx, kp);
+    if (rc == ERR_OK)
+        rc = ratelimit_give_back(cx, ka);
+    if (rc == ERR_OK)
+        rc = ratelimit_give_back(cx, kl);
     if (rc == ERR_OK)
         rc = db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
     if (rc != ERR_OK) {
