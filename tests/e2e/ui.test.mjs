@@ -240,7 +240,7 @@ test('a client sends the public form, the desk answers and resolves, the client 
   await page.waitForSelector('.banner, [role=alert], .error');
   assert.equal(await page.locator('[data-status]').count(), 0);
   assert.deepEqual(errors, []);
-  assert.ok(code.length === 6);
+  assert.ok(code.length === 10);
   await ctx.close();
 });
 

@@ -16,6 +16,12 @@ extern const struct workflow request_workflow;
 enum err_code request_recount(struct ctx *cx);
 enum err_code request_recount_job(struct ctx *cx);
 
+/* A request's access code for the client's status page: REQUEST_CODE_LEN
+ * characters of Crockford's base32 (50 random bits; docs/operations.md has
+ * the arithmetic against guessing). Codes made before were 6 digits. */
+#define REQUEST_CODE_LEN 10
+void request_access_code(char out[REQUEST_CODE_LEN + 1]);
+
 /* The one rule for who may be a request's assignee — on create, on assign,
  * by routing rules and by escalation: an active user whose role may work on
  * requests (requests.work). *ok tells; *name (arena, may be NULL) is the

@@ -18,6 +18,8 @@
 static const struct rate_rule intake_rule = {.window = 600, .max = 5, .block = 600};
 /* ten wrong number/code pairs per ten minutes from one address */
 static const struct rate_rule status_rule = {.window = 600, .max = 10, .block = 600};
+/* wrong codes for one request number, from anywhere: 10 an hour */
+static const struct rate_rule status_number_rule = {.window = 3600, .max = 10, .block = 3600};
 
 /* Who acts for the public form: written into the audit log as "public". */
 static const struct user public_user = {
@@ -136,32 +138,75 @@ enum err_code desk_intake(struct ctx *cx, const struct intake *in, struct record
     return db_end_own(cx->db, &cx->err, true, rc);
 }
 
+/* A code as the client typed it: upper case, spaces and dashes dropped,
+ * the letters base32 leaves out read as the digits they look like. NULL when
+ * it cannot be a code. */
+static const char *code_typed(struct ctx *cx, const char *code)
+{
+    if (!code || strlen(code) > 40)
+        return NULL;
+    char *out = arena_alloc(cx->a, strlen(code) + 1), *w = out;
+    for (const char *p = code; *p; p++) {
+        char c = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        if (c == ' ' || c == '-')
+            continue;
+        *w++ = c == 'O' ? '0' : c == 'I' || c == 'L' ? '1' : c;
+    }
+    *w = 0;
+    return *out && w - out <= 16 ? out : NULL;
+}
+
+/* Both limits are taken before the lookup (so parallel guesses cannot
+ * exceed them) and given back when the code was right: per address, and per
+ * request number from anywhere — many addresses guessing one number's code
+ * make it wait. */
+static enum err_code status_take(struct ctx *cx, const char *kaddr, const char *knum, int64_t now)
+{
+    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = ratelimit_take(cx, kaddr, now, &status_rule, NULL);
+    if (rc == ERR_OK && knum)
+        rc = ratelimit_take(cx, knum, now, &status_number_rule, NULL);
+    if (rc != ERR_OK && rc != ERR_LIMITED) {
+        db_rollback(cx->db);
+        return rc;
+    }
+    struct err limited = cx->err;
+    enum err_code cc = db_commit(cx->db, &cx->err);
+    if (cc != ERR_OK)
+        return cc;
+    cx->err = limited;
+    return rc;
+}
+
 enum err_code desk_public_status(struct ctx *cx, const char *number, const char *code,
                                  struct record **req, struct request_event **events, int *n)
 {
     int64_t now = time_now();
     const char *key = arena_printf(cx->a, "status:%s", cx->remote_addr ? cx->remote_addr : "-");
-    enum err_code rc = ratelimit_check(cx, key, now);
+    bool plausible = number && strlen(number) < 40 && (code = code_typed(cx, code)) != NULL;
+    const char *knum = plausible ? arena_printf(cx->a, "status-number:%s", number) : NULL;
+    enum err_code rc = status_take(cx, key, knum, now);
     if (rc != ERR_OK)
         return rc;
     int64_t id = 0;
     bool found = false;
-    if (number && code && strlen(number) < 40 && strlen(code) < 20)
+    if (plausible)
         rc = db_get_i64(cx->db, &cx->err, &id, &found,
                         "SELECT id FROM requests WHERE number = $1 AND access_code = $2", "tt",
                         number, code);
     if (rc != ERR_OK)
         return rc;
-    if (!found) {
-        if (db_begin_write(cx->db, &cx->err) == ERR_OK) {
-            if (ratelimit_hit(cx, key, now, &status_rule) == ERR_OK)
-                db_commit(cx->db, &cx->err);
-            else
-                db_rollback(cx->db);
-        }
-        err_clear(&cx->err);
+    if (!found)
         return ctx_fail(cx, ERR_NOTFOUND, "no request with this number and code");
+    if (db_begin_write(cx->db, &cx->err) == ERR_OK) {
+        if (ratelimit_give_back(cx, key) == ERR_OK && ratelimit_give_back(cx, knum) == ERR_OK)
+            db_commit(cx->db, &cx->err);
+        else
+            db_rollback(cx->db);
     }
+    err_clear(&cx->err);
     if ((rc = entity_get(cx, &entity_requests, id, req)) != ERR_OK)
         return rc;
     return request_timeline(cx, id, true, events, n);

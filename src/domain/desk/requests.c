@@ -88,6 +88,16 @@ static enum err_code owner_of(struct ctx *cx, const char *sql, int64_t id, int64
     return rc;
 }
 
+/* Crockford's base32: no I, L, O, U — nothing to misread when dictated. */
+static const char code_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+void request_access_code(char out[REQUEST_CODE_LEN + 1])
+{
+    for (int i = 0; i < REQUEST_CODE_LEN; i++)
+        out[i] = code_alphabet[randombytes_uniform(32)];
+    out[REQUEST_CODE_LEN] = 0;
+}
+
 enum err_code request_may_take(struct ctx *cx, int64_t user_id, bool *ok, const char **name)
 {
     *ok = false;
@@ -256,8 +266,8 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
             return rc;
     }
     if (!old) {
-        char code[8];
-        snprintf(code, sizeof(code), "%06u", (unsigned)randombytes_uniform(1000000));
+        char code[REQUEST_CODE_LEN + 1];
+        request_access_code(code);
         struct value *ac = val(rec, "access_code");
         ac->set = true, ac->null = false, ac->s = arena_strdup(cx->a, code);
         if (!is_null(rec, "assignee_id")) {
