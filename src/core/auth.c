@@ -270,12 +270,75 @@ enum err_code auth_end_sessions(struct ctx *cx, int64_t user_id)
     return db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE user_id = $1", "i", user_id);
 }
 
+enum err_code auth_end_tokens(struct ctx *cx, int64_t user_id)
+{
+    return db_run(cx->db, &cx->err, "DELETE FROM api_tokens WHERE user_id = $1", "i", user_id);
+}
+
+/* The permission of a name, 0 when unknown. */
+static unsigned perm_of(const char *name, size_t len)
+{
+    for (int bit = 0; bit < PERM__COUNT; bit++) {
+        const char *n = perm_name(bit);
+        if (strlen(n) == len && !memcmp(n, name, len))
+            return 1u << bit;
+    }
+    return 0;
+}
+
+/* The permissions a scope text names (all for "full"; *.read for "read");
+ * false when it names an unknown one or none. */
+static bool scope_mask(const char *scope, unsigned *mask)
+{
+    *mask = 0;
+    if (!scope)
+        return false;
+    if (!strcmp(scope, "full")) {
+        *mask = ~0u;
+        return true;
+    }
+    if (!strcmp(scope, "read")) {
+        for (int bit = 0; bit < PERM__COUNT; bit++) {
+            const char *n = perm_name(bit);
+            size_t len = strlen(n);
+            if (len > 5 && !strcmp(n + len - 5, ".read"))
+                *mask |= 1u << bit;
+        }
+        return true;
+    }
+    for (const char *p = scope; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t len = strcspn(p, " ");
+        if (!len)
+            break;
+        unsigned one = perm_of(p, len);
+        if (!one)
+            return false;
+        *mask |= one;
+        p += len;
+    }
+    return *mask != 0;
+}
+
+bool auth_scope_valid(const char *scope)
+{
+    unsigned mask;
+    return scope_mask(scope, &mask);
+}
+
+unsigned auth_scope_perms(unsigned user_perms, const char *scope)
+{
+    unsigned mask;
+    return scope_mask(scope, &mask) ? user_perms & mask : 0;
+}
+
 enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user)
 {
     char digest[65];
     auth_token_digest(token, digest);
     struct db_stmt *st = db_q(cx->db, &cx->err,
-                              "SELECT " USER_COLS "\n"
+                              "SELECT " USER_COLS ", k.expires_at, k.scope\n"
                               "FROM api_tokens k\n"
                               "JOIN users u ON u.id = k.user_id\n"
                               "WHERE k.token_hash = $1",
@@ -283,18 +346,24 @@ enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user)
     if (!st)
         return cx->err.code;
     int step = db_step(st);
+    bool expired = false;
     if (step == DB_ROW) {
         *user = user_from_row(cx, st, 0);
+        (*user)->perms = auth_scope_perms((*user)->perms, db_col_text(st, 7));
+        expired = !db_col_null(st, 6) && db_col_i64(st, 6) <= time_now();
         if (!db_col_i64(st, 5))
             step = DB_DONE;
     }
     db_done(st);
     if (step == DB_FAIL)
         return cx->err.code;
+    if (step == DB_ROW && expired)
+        return ctx_fail(cx, ERR_AUTH, "the API token has expired");
     return step == DB_ROW ? ERR_OK : ctx_fail(cx, ERR_AUTH, "the API token is not valid");
 }
 
-enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id, int64_t *id,
+enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id,
+                                const char *scope, int64_t expires_at, int64_t *id,
                                 const char **token)
 {
     char tok[AUTH_TOKEN_LEN], digest[65], now[ISO_TIME_LEN];
@@ -302,17 +371,18 @@ enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_i
     auth_token_digest(tok, digest);
     time_now_iso(now);
     bool found;
-    enum err_code rc =
-        db_get_i64(cx->db, &cx->err, id, &found,
-                   "INSERT INTO api_tokens (version, created_at, updated_at, name,\n"
-                   "                        user_id, token_hash, prefix)\n"
-                   "VALUES (1, $1, $1, $2, $3, $4, $5)\n"
-                   "RETURNING id",
-                   "ttitt", now, name, user_id, digest, arena_strndup(cx->a, tok, 8));
+    enum err_code rc = db_get_i64(
+        cx->db, &cx->err, id, &found,
+        "INSERT INTO api_tokens (version, created_at, updated_at, name,\n"
+        "                        user_id, token_hash, prefix, scope, expires_at)\n"
+        "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7)\n"
+        "RETURNING id",
+        "ttitttI", now, name, user_id, digest, arena_strndup(cx->a, tok, 8), scope, expires_at);
     if (rc != ERR_OK)
         return rc;
-    json_t *j = json_pack("{s:s,s:I,s:s}", "name", name, "user_id", (json_int_t)user_id, "prefix",
-                          arena_strndup(cx->a, tok, 8));
+    json_t *j = json_pack("{s:s,s:I,s:s,s:s,s:I}", "name", name, "user_id", (json_int_t)user_id,
+                          "prefix", arena_strndup(cx->a, tok, 8), "scope", scope, "expires_at",
+                          (json_int_t)expires_at);
     char *js = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
     const char *after = arena_strdup(cx->a, js);
     free(js);

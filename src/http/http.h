@@ -88,6 +88,13 @@ const struct route *route_match(const char *method, const char *path, struct htt
 void http_json(struct http_resp *rs, int status, void *json);
 void http_header(struct ctx *cx, struct http_resp *rs, const char *name, const char *value);
 const char *http_request_header(struct http_req *rq, const char *name);
+/* True when the request came over TLS: on a TLS connection, or — with
+ * --trust-proxy only — when the proxy says so (X-Forwarded-Proto: https). */
+bool http_request_secure(struct http_req *rq);
+/* True when the client's address (the proxy's X-Forwarded-For only with
+ * --trust-proxy) may read /metrics: loopback, or one of the addresses in
+ * SERVITOR_METRICS_ALLOW (separated by commas or spaces). */
+bool http_metrics_allowed(const char *addr);
 
 /* Server. */
 struct server_opts {

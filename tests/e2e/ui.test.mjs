@@ -444,3 +444,22 @@ test('a damaged link shows an error page, not a blank one', async () => {
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('an admin makes a read-only API token that ends on a date; the list shows both', async () => {
+  const { page, errors, ctx } = await open('admin', 'admin12345');
+  await page.goto(srv.base + '/#/tokens');
+  await page.click('.page-head .btn-primary');
+  await page.fill('#tok-name', 'Отчёты только чтение');
+  await page.selectOption('#tok-scope', 'read');
+  const day = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  await page.fill('#tok-until', day);
+  await page.click('.modal button[type=submit]');
+  await page.waitForSelector('[data-testid=new-token]');
+  const row = page.locator('tr', { hasText: 'Отчёты только чтение' });
+  await row.waitFor();
+  const text = await row.textContent();
+  assert.ok(text.includes('Только чтение'), text);
+  assert.ok(text.includes(day.slice(8, 10)), text);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -199,6 +199,10 @@ export default {
   'tokens.create': 'Create token',
   'tokens.created_once': 'Token created. Copy it now — it will not be shown again.',
   'tokens.user': 'Acts as user',
+  'tokens.scope': 'Rights',
+  'tokens.scope_full': 'All of the user\'s rights',
+  'tokens.scope_read': 'Read only',
+  'tokens.expires_at': 'Valid until',
   'tokens.revoke': 'Revoke',
   'tokens.confirm_revoke': 'Revoke token “{name}”? Integrations using it will stop working.',
 

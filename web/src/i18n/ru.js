@@ -208,6 +208,10 @@ export default {
   'tokens.create': 'Создать токен',
   'tokens.created_once': 'Токен создан. Скопируйте его сейчас — больше он показан не будет.',
   'tokens.user': 'От имени пользователя',
+  'tokens.scope': 'Права',
+  'tokens.scope_full': 'Все права пользователя',
+  'tokens.scope_read': 'Только чтение',
+  'tokens.expires_at': 'Действует до',
   'tokens.revoke': 'Отозвать',
   'tokens.confirm_revoke': 'Отозвать токен «{name}»? Интеграции, использующие его, перестанут работать.',
 
