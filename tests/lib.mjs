@@ -17,6 +17,9 @@ export function tempDir(prefix) {
 }
 
 export function pgStart() {
+  // a PostgreSQL database has no folder for its audit key file: one per test
+  // process in a temp dir (the default would be the working directory)
+  if (!process.env.SERVITOR_AUDIT_KEY_FILE) process.env.SERVITOR_AUDIT_KEY_FILE = join(tempDir('svkey-'), 'audit.key');
   const dir = tempDir('svpg-');
   const url = execFileSync(PGSCRIPT, ['start', dir], { encoding: 'utf8' }).trim();
   return { dir, url, stop: () => execFileSync(PGSCRIPT, ['stop', dir]) };

@@ -55,9 +55,9 @@ API_HANDLER(api_login)
     if ((rc = auth_login(cx, login, password, &u, &s)) != ERR_OK)
         return rc;
     answer(rs, u, s.csrf);
-    http_header(
-        cx, rs, "Set-Cookie",
-        arena_printf(cx->a, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict", s.token));
+    http_header(cx, rs, "Set-Cookie",
+                arena_printf(cx->a, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
+                             s.token, http_request_secure(rq) ? "; Secure" : ""));
     return ERR_OK;
 }
 
@@ -70,7 +70,9 @@ API_HANDLER(api_logout)
     }
     rs->status = 204;
     http_header(cx, rs, "Set-Cookie",
-                SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+                http_request_secure(rq)
+                    ? SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+                    : SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     return ERR_OK;
 }
 

@@ -38,6 +38,9 @@ API_HANDLER(api_ping)
 
 API_HANDLER(api_metrics)
 {
+    (void)rq;
+    if (!http_metrics_allowed(cx->remote_addr))
+        return ctx_fail(cx, ERR_FORBIDDEN, "metrics are for the monitoring host only");
     rs->status = 200;
     rs->content_type = "text/plain; version=0.0.4";
     rs->body = metrics_render(&rs->len);

@@ -2,7 +2,9 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "base/buf.h"
 #include "base/text.h"
+#include "base/timeutil.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "base/banned.h"
@@ -10,7 +12,8 @@
 API_HANDLER(api_tokens_list)
 {
     struct db_stmt *st = db_q(cx->db, &cx->err,
-                              "SELECT k.id, k.name, k.user_id, u.login, k.prefix, k.created_at\n"
+                              "SELECT k.id, k.name, k.user_id, u.login, k.prefix, k.created_at,\n"
+                              "       k.scope, k.expires_at\n"
                               "FROM api_tokens k\n"
                               "JOIN users u ON u.id = k.user_id\n"
                               "ORDER BY k.id DESC",
@@ -19,12 +22,17 @@ API_HANDLER(api_tokens_list)
         return cx->err.code;
     json_t *items = json_array();
     int step;
-    while ((step = db_step(st)) == DB_ROW)
+    while ((step = db_step(st)) == DB_ROW) {
+        char until[ISO_TIME_LEN] = "";
+        if (!db_col_null(st, 7))
+            time_iso(db_col_i64(st, 7), until);
         json_array_append_new(
-            items, json_pack("{s:I,s:s,s:I,s:s,s:s,s:s}", "id", (json_int_t)db_col_i64(st, 0),
-                             "name", db_col_text(st, 1), "user_id", (json_int_t)db_col_i64(st, 2),
-                             "user_login", db_col_text(st, 3), "prefix", db_col_text(st, 4),
-                             "created_at", db_col_text(st, 5)));
+            items, json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s?}", "id",
+                             (json_int_t)db_col_i64(st, 0), "name", db_col_text(st, 1), "user_id",
+                             (json_int_t)db_col_i64(st, 2), "user_login", db_col_text(st, 3),
+                             "prefix", db_col_text(st, 4), "created_at", db_col_text(st, 5),
+                             "scope", db_col_text(st, 6), "expires_at", *until ? until : NULL));
+    }
     db_done(st);
     if (step == DB_FAIL) {
         json_decref(items);
@@ -41,17 +49,50 @@ API_HANDLER(api_tokens_create)
     if (rc != ERR_OK)
         return rc;
     json_t *jn = json_object_get(body, "name"), *ju = json_object_get(body, "user_id");
+    json_t *js = json_object_get(body, "scope"), *je = json_object_get(body, "expires_at");
     const char *key;
     json_t *v;
     json_object_foreach(body, key, v)
     {
-        if (strcmp(key, "name") && strcmp(key, "user_id"))
+        if (strcmp(key, "name") && strcmp(key, "user_id") && strcmp(key, "scope") &&
+            strcmp(key, "expires_at"))
             err_field(&cx->err, arena_strdup(cx->a, key), "unknown_field");
     }
     /* everything is read out of the body before it is freed */
     const char *name = json_is_string(jn) ? arena_strdup(cx->a, json_string_value(jn)) : NULL;
     int64_t user_id = json_is_integer(ju) ? json_integer_value(ju) : 0;
     bool has_name = jn != NULL, has_user = ju != NULL, user_is_int = json_is_integer(ju);
+    /* the scope: "full" (the default), "read", or a list of permission names */
+    const char *scope = "full";
+    if (json_is_string(js)) {
+        scope = arena_strdup(cx->a, json_string_value(js));
+    } else if (json_is_array(js) && json_array_size(js) > 0 && json_array_size(js) <= 64) {
+        struct buf b = BUF_INIT;
+        size_t i;
+        json_array_foreach(js, i, v)
+        {
+            const char *p = json_is_string(v) ? json_string_value(v) : "";
+            if (!*p || strchr(p, ' '))
+                p = "?"; /* not a permission name: refused below */
+            buf_printf(&b, "%s%s", i ? " " : "", p);
+        }
+        scope = arena_strdup(cx->a, b.p);
+        buf_release(&b);
+    } else if (js && !json_is_null(js)) {
+        scope = NULL;
+    }
+    if (!scope || (strcmp(scope, "full") && strcmp(scope, "read") && strlen(scope) > 1000) ||
+        !auth_scope_valid(scope))
+        err_field(&cx->err, "scope", "invalid");
+    int64_t expires_at = 0;
+    if (json_is_string(je)) {
+        if (!time_parse(json_string_value(je), &expires_at))
+            err_field(&cx->err, "expires_at", "invalid_date");
+        else if (expires_at <= time_now())
+            err_field(&cx->err, "expires_at", "invalid");
+    } else if (je && !json_is_null(je)) {
+        err_field(&cx->err, "expires_at", "wrong_type");
+    }
     json_decref(body);
     if (!has_name)
         err_field(&cx->err, "name", "required");
@@ -80,16 +121,20 @@ API_HANDLER(api_tokens_create)
         rc = ctx_fail(cx, ERR_INVALID, "some fields are invalid");
     }
     if (rc == ERR_OK)
-        rc = auth_token_create(cx, name, user_id, &id, &token);
+        rc = auth_token_create(cx, name, user_id, scope ? scope : "full", expires_at, &id, &token);
     if (rc == ERR_OK)
         rc = db_commit(cx->db, &cx->err);
     if (rc != ERR_OK) {
         db_rollback(cx->db);
         return rc;
     }
+    char until[ISO_TIME_LEN] = "";
+    if (expires_at)
+        time_iso(expires_at, until);
     http_json(rs, 201,
-              json_pack("{s:I,s:s,s:I,s:s}", "id", (json_int_t)id, "name", name, "user_id",
-                        (json_int_t)user_id, "token", token));
+              json_pack("{s:I,s:s,s:I,s:s,s:s,s:s?}", "id", (json_int_t)id, "name", name, "user_id",
+                        (json_int_t)user_id, "token", token, "scope", scope, "expires_at",
+                        *until ? until : NULL));
     http_header(cx, rs, "Location", arena_printf(cx->a, "/api/v1/tokens/%lld", (long long)id));
     return ERR_OK;
 }

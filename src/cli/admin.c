@@ -155,16 +155,61 @@ int cmd_backup(int argc, char **argv)
     } else {
         printf("servitor: backed up to %s\n", argv[1]);
     }
+    /* the audit keys go beside the copy (as FILE.audit-key), so that it can
+     * be verified — unless one key file is set for every database */
+    char from_key[600], to_key[600];
+    const char *url = cli_db_url(argc, argv);
+    audit_key_path(url, from_key, sizeof(from_key));
+    audit_key_path(argv[1], to_key, sizeof(to_key));
+    struct arena a;
+    arena_init(&a, 0);
+    struct ctx cx = {.a = &a, .db = db};
+    err_clear(&cx.err);
+    if (status == 0 && strcmp(from_key, to_key) != 0) {
+        if (audit_keys_save(&cx, to_key) != ERR_OK) {
+            fprintf(stderr, "servitor: %s\n", cx.err.message);
+            status = 1;
+        } else {
+            printf("servitor: its audit keys in %s: keep them as safe as the database's\n", to_key);
+        }
+    }
+    arena_free(&a);
     db_close(db);
     return status;
 }
 
+/* "ID:HASH" as printed by `audit head`. */
+static bool parse_head(const char *s, int64_t *id, char hash[AUDIT_HASH_LEN])
+{
+    const char *colon = s ? strchr(s, ':') : NULL;
+    if (!colon || !parse_i64(s, (size_t)(colon - s), id) || *id < 1 ||
+        strlen(colon + 1) != AUDIT_HASH_LEN - 1)
+        return false;
+    for (const char *p = colon + 1; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    memcpy(hash, colon + 1, AUDIT_HASH_LEN);
+    return true;
+}
+
 int cmd_audit(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-        fprintf(stderr, "servitor: usage: servitor audit verify [--db PATH]\n");
+    const char *sub = argc >= 2 ? argv[1] : "";
+    bool verify = !strcmp(sub, "verify"), head = !strcmp(sub, "head");
+    bool rotate = !strcmp(sub, "rotate-key");
+    if (!verify && !head && !rotate) {
+        fprintf(stderr, "servitor: usage: servitor audit verify|head|rotate-key [--db PATH] "
+                        "[--head ID:HASH]\n");
         return 2;
     }
+    const char *anchor = cli_opt(argc, argv, "--head");
+    int64_t anchor_id = 0;
+    char anchor_hash[AUDIT_HASH_LEN] = "";
+    if (anchor && (!verify || !parse_head(anchor, &anchor_id, anchor_hash))) {
+        fprintf(stderr, "servitor: --head takes ID:HASH as `servitor audit head` prints it\n");
+        return 2;
+    }
+    cli_make_audit_key = rotate; /* reading never makes a key */
     struct db *db = cli_open_db(cli_db_url(argc, argv));
     if (!db)
         return 1;
@@ -174,10 +219,29 @@ int cmd_audit(int argc, char **argv)
     err_clear(&cx.err);
     int64_t checked, bad;
     int status = 0;
-    if (db_begin_read(db, &cx.err) != ERR_OK) {
+    if (rotate) {
+        int id;
+        if (audit_keys_rotate(&cx, &id) != ERR_OK) {
+            fprintf(stderr, "servitor: %s\n", cx.err.message);
+            status = 1;
+        } else {
+            printf("servitor: audit key %d added; new entries are signed with it once the "
+                   "servers restart\n",
+                   id);
+        }
+    } else if (db_begin_read(db, &cx.err) != ERR_OK) {
         fprintf(stderr, "servitor: %s\n", cx.err.message);
         status = 1;
-    } else if (audit_verify(&cx, &checked, &bad) != ERR_OK) {
+    } else if (head) {
+        char hash[AUDIT_HASH_LEN];
+        if (audit_head(&cx, &checked, hash) != ERR_OK) {
+            fprintf(stderr, "servitor: %s\n", cx.err.message);
+            status = 1;
+        } else {
+            printf("%lld:%s\n", (long long)checked, hash);
+        }
+    } else if (audit_verify_anchored(&cx, anchor_id, anchor_id ? anchor_hash : NULL, &checked,
+                                     &bad) != ERR_OK) {
         if (bad)
             fprintf(stderr, "servitor: audit log broken at entry %lld: %s\n", (long long)bad,
                     cx.err.message);
@@ -185,7 +249,8 @@ int cmd_audit(int argc, char **argv)
             fprintf(stderr, "servitor: %s\n", cx.err.message);
         status = 1;
     } else {
-        printf("servitor: audit log intact: %lld entries verified\n", (long long)checked);
+        printf("servitor: audit log intact: %lld entries verified%s\n", (long long)checked,
+               anchor_id ? ", the kept head among them" : "");
     }
     db_rollback(db);
     arena_free(&a);

@@ -13,9 +13,11 @@ const char *cli_opt(int argc, char **argv, const char *name);
 bool cli_flag(int argc, char **argv, const char *name);
 /* --db, else SERVITOR_DB, else data/servitor.db. */
 const char *cli_db_url(int argc, char **argv);
-/* Opens the database and applies migrations; prints the error and returns
- * NULL on failure. */
+/* Opens the database, applies migrations and loads its audit key ring
+ * (made when missing, unless cli_make_audit_key was cleared: commands that
+ * only verify); prints the error and returns NULL on failure. */
 struct db *cli_open_db(const char *url);
+extern bool cli_make_audit_key;
 /* Where attached files go: --files, else a "files" folder beside a SQLite
  * file, else data/files. Written into buf (size n), which is returned. */
 const char *cli_files_dir(int argc, char **argv, const char *db_url, char *buf, size_t n);

@@ -205,6 +205,19 @@ int cmd_copy(int argc, char **argv)
     int64_t n, copied = 0;
     struct arena ta; /* the order outlives the reindex's resets of a */
     arena_init(&ta, 0);
+    /* the log is copied as it was signed: the source's keys verify it, and
+     * go with it to the target's key file */
+    char from_key[600], to_key[600];
+    audit_key_path(from_url, from_key, sizeof(from_key));
+    audit_key_path(to_url, to_key, sizeof(to_key));
+    {
+        struct ctx sx = {.a = &a, .db = from};
+        err_clear(&sx.err);
+        if (audit_keys_open(&sx, from_key, false) != ERR_OK) {
+            fprintf(stderr, "servitor: %s\n", sx.err.message);
+            goto out;
+        }
+    }
 
     /* the source's tables, parents first; the target must be empty */
     if (copy_order(&cx, &ta, from, &tables) != ERR_OK)
@@ -250,6 +263,8 @@ int cmd_copy(int argc, char **argv)
                 (long long)bad, cx.err.message);
         goto out;
     }
+    if (strcmp(from_key, to_key) != 0 && audit_keys_save(&cx, to_key) != ERR_OK)
+        goto fail;
     if (db_commit(to, &cx.err) != ERR_OK)
         goto fail;
     printf("servitor: copied %s → %s; row counts match, audit chain intact (%lld entries)\n",

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/audit.h"
 #include "core/auth.h"
 #include "db/migrate.h"
 #include "domain/domain.h"
@@ -55,9 +56,14 @@ static const struct command commands[] = {
     {"settings", cmd_settings, "settings",
      "Prints every SERVITOR_* environment setting: its value now, its default\n"
      "and what it does (docs/operations.md explains them)."},
-    {"audit", cmd_audit, "audit verify [--db PATH]",
-     "Walks the audit log's hash chain. Exit status 0 when intact; otherwise\n"
-     "names the first bad entry and exits with 1."},
+    {"audit", cmd_audit, "audit verify|head|rotate-key [--db PATH] [--head ID:HASH]",
+     "verify walks the audit log's chain of signed hashes. Exit status 0 when\n"
+     "intact; otherwise names the first bad entry and exits with 1. With --head\n"
+     "ID:HASH (printed by `audit head` earlier and kept elsewhere) the log must\n"
+     "still hold that entry unchanged: a cut-off tail shows. head prints the last\n"
+     "entry as ID:HASH. rotate-key adds a new signing key to the key file\n"
+     "(SERVITOR_AUDIT_KEY_FILE, else beside a SQLite file, else servitor-audit.key\n"
+     "in the working directory); the old keys stay for verifying."},
     /* hidden: for tests */
     {"test-sql", cmd_test_sql, NULL, "Runs the SQL on standard input (tests only)."},
 };
@@ -146,6 +152,8 @@ const char *cli_files_dir(int argc, char **argv, const char *db_url, char *buf, 
     return buf;
 }
 
+bool cli_make_audit_key = true;
+
 struct db *cli_open_db(const char *url)
 {
     struct err e;
@@ -163,5 +171,18 @@ struct db *cli_open_db(const char *url)
     }
     if (applied)
         fprintf(stderr, "servitor: applied %d migration(s) to %s\n", applied, url);
+    char key[600];
+    struct arena a;
+    arena_init(&a, 0);
+    struct ctx cx = {.a = &a, .db = db};
+    err_clear(&cx.err);
+    enum err_code rc =
+        audit_keys_open(&cx, audit_key_path(url, key, sizeof(key)), cli_make_audit_key);
+    arena_free(&a);
+    if (rc != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", cx.err.message);
+        db_close(db);
+        return NULL;
+    }
     return db;
 }

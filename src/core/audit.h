@@ -8,6 +8,8 @@
 #ifndef SERVITOR_AUDIT_H
 #define SERVITOR_AUDIT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/ctx.h"
@@ -22,6 +24,38 @@ enum err_code audit_append(struct ctx *cx, const char *action, const char *entit
 /* Walks the whole chain. ERR_OK when intact; otherwise ERR_CONFLICT with the
  * first bad entry's id in *bad_id and the reason in cx->err. */
 enum err_code audit_verify(struct ctx *cx, int64_t *checked, int64_t *bad_id);
+/* The same, and the log must still hold the head kept elsewhere: entry
+ * anchor_id with anchor_hash (anchor_id 0: no anchor). */
+enum err_code audit_verify_anchored(struct ctx *cx, int64_t anchor_id, const char *anchor_hash,
+                                    int64_t *checked, int64_t *bad_id);
+
+/* The head: the last entry's id and hash (to be kept elsewhere). */
+enum err_code audit_head(struct ctx *cx, int64_t *id, char hash[AUDIT_HASH_LEN]);
+
+/* ---- keys ----
+ * Entries are signed with HMAC-SHA256 under a key kept outside the database,
+ * in a key file (0600): "from N" (entries from id N on must be signed) and
+ * lines "ID HEXKEY"; the last key signs new entries, the older ones stay for
+ * verifying. Entries made before the key existed have key_id 0 (plain
+ * SHA-256) and verify as before. One ring per process, loaded at start
+ * before any thread runs; without one (unit tests) entries are unkeyed. */
+
+/* The key file of a database: SERVITOR_AUDIT_KEY_FILE, else
+ * "<SQLite file>.audit-key", else "servitor-audit.key" in the working
+ * directory (PostgreSQL). Written into buf (size n), returned. */
+const char *audit_key_path(const char *db_url, char *buf, size_t n);
+/* Loads the ring from path. A missing file is made when create is set and
+ * the log has no signed entry yet (key 1, from the next entry on); with
+ * signed entries it is an error (the key was lost: nothing may be written).
+ * Missing and not to be made (only verifying): no keys — unsigned entries
+ * verify, signed ones cannot. ERR_INTERNAL with the reason. Needs cx->db. */
+enum err_code audit_keys_open(struct ctx *cx, const char *path, bool create);
+/* Adds a new key (the next id) to the loaded ring and its file; *new_id is
+ * its id. Processes already running sign with the key they loaded until they
+ * restart — both verify. */
+enum err_code audit_keys_rotate(struct ctx *cx, int *new_id);
+/* Writes the loaded ring to another file (copy to a new database). */
+enum err_code audit_keys_save(struct ctx *cx, const char *path);
 
 /* The hash of one entry's fields (exposed for tests). */
 void audit_hash(const char *prev_hash, int64_t id, const char *at, int64_t user_id,

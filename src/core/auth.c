@@ -16,8 +16,46 @@
 #include "core/ratelimit.h"
 #include "base/banned.h"
 
-/* 10 failed logins within a minute block the login or the address for 5 min */
-static const struct rate_rule login_rule = {.window = 60, .max = 10, .block = 300};
+/* Login attempts are limited per login-and-address first: 10 a minute, then
+ * that pair waits 5 min. An address trying many logins: 30 a minute. A login
+ * is locked for everyone only at 100 attempts within 15 min (then for 15 min),
+ * and even then an address with no recent failures for it may try: the owner
+ * is not locked out by someone guessing from elsewhere. Successful attempts
+ * are given back. */
+static const struct rate_rule pair_rule = {.window = 60, .max = 10, .block = 300};
+static const struct rate_rule addr_rule = {.window = 60, .max = 30, .block = 300};
+static const struct rate_rule login_rule = {.window = 900, .max = 100, .block = 900};
+
+/* Takes one attempt of each key before the password is hashed, so parallel
+ * attempts never exceed the limits. */
+static enum err_code login_take(struct ctx *cx, const char *kp, const char *ka, const char *kl,
+                                int64_t now)
+{
+    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    if (rc != ERR_OK)
+        return rc;
+    bool fresh = false;
+    rc = ratelimit_take(cx, kp, now, &pair_rule, &fresh);
+    if (rc == ERR_OK)
+        rc = ratelimit_take(cx, ka, now, &addr_rule, NULL);
+    if (rc == ERR_OK) {
+        rc = ratelimit_take(cx, kl, now, &login_rule, NULL);
+        if (rc == ERR_LIMITED && fresh) {
+            err_clear(&cx->err); /* locked for others, not for a clean address */
+            rc = ERR_OK;
+        }
+    }
+    if (rc != ERR_OK && rc != ERR_LIMITED) {
+        db_rollback(cx->db);
+        return rc;
+    }
+    struct err limited = cx->err;
+    enum err_code cc = db_commit(cx->db, &cx->err);
+    if (cc != ERR_OK)
+        return cc;
+    cx->err = limited;
+    return rc;
+}
 
 static unsigned long long pw_ops;
 static size_t pw_mem;
@@ -214,11 +252,11 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
                          struct user **user, struct session *s)
 {
     int64_t now = time_now();
+    const char *addr = cx->remote_addr ? cx->remote_addr : "-";
     const char *kl = arena_printf(cx->a, "login:%s", login);
-    const char *ka = arena_printf(cx->a, "addr:%s", cx->remote_addr ? cx->remote_addr : "-");
-    enum err_code rc = ratelimit_check(cx, kl, now);
-    if (rc == ERR_OK)
-        rc = ratelimit_check(cx, ka, now);
+    const char *ka = arena_printf(cx->a, "addr:%s", addr);
+    const char *kp = arena_printf(cx->a, "pair:%s|%s", login, addr);
+    enum err_code rc = login_take(cx, kp, ka, kl, now);
     if (rc != ERR_OK)
         return rc;
 
@@ -242,18 +280,10 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
         return cx->err.code;
     bool ok = auth_password_verify(u ? hash : dummy_hash, password) && u && active;
 
+    if (!ok) /* the attempt was counted before the hash */
+        return ctx_fail(cx, ERR_AUTH, "wrong login or password");
     if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)
         return rc;
-    if (!ok) {
-        rc = ratelimit_hit(cx, kl, now, &login_rule);
-        if (rc == ERR_OK)
-            rc = ratelimit_hit(cx, ka, now, &login_rule);
-        if (rc == ERR_OK)
-            rc = db_commit(cx->db, &cx->err);
-        else
-            db_rollback(cx->db);
-        return rc != ERR_OK ? rc : ctx_fail(cx, ERR_AUTH, "wrong login or password");
-    }
     random_token(s->token, sizeof(s->token), "");
     random_token(s->csrf, sizeof(s->csrf), "");
     char digest[65];
@@ -264,7 +294,11 @@ enum err_code auth_login(struct ctx *cx, const char *login, const char *password
                 "VALUES ($1, $2, $3, $4, $4, $5, $6)",
                 "titiit", digest, u->id, s->csrf, now, now + session_max, cx->remote_addr);
     if (rc == ERR_OK)
-        rc = ratelimit_clear(cx, kl);
+        rc = ratelimit_clear(cx, kp);
+    if (rc == ERR_OK)
+        rc = ratelimit_give_back(cx, ka);
+    if (rc == ERR_OK)
+        rc = ratelimit_give_back(cx, kl);
     if (rc == ERR_OK)
         rc = db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
     if (rc != ERR_OK) {
@@ -332,12 +366,70 @@ enum err_code auth_end_sessions(struct ctx *cx, int64_t user_id)
     return db_run(cx->db, &cx->err, "DELETE FROM sessions WHERE user_id = $1", "i", user_id);
 }
 
+enum err_code auth_end_tokens(struct ctx *cx, int64_t user_id)
+{
+    return db_run(cx->db, &cx->err, "DELETE FROM api_tokens WHERE user_id = $1", "i", user_id);
+}
+
+/* The permissions a scope text names (all for "full"; *.read for "read"; or
+ * permission names separated by spaces); false when it names an unknown one
+ * or none. */
+static bool scope_set(const char *scope, struct perms *set)
+{
+    *set = (struct perms){0};
+    if (!scope)
+        return false;
+    bool full = !strcmp(scope, "full"), read = !strcmp(scope, "read");
+    if (full || read) {
+        for (int p = 1; p < P__COUNT; p++) {
+            const char *n = perm_name((enum perm)p);
+            size_t len = strlen(n);
+            set->has[p] = full || (len > 5 && !strcmp(n + len - 5, ".read"));
+        }
+        return true;
+    }
+    bool any = false;
+    for (const char *p = scope; *p;) {
+        p += strspn(p, " ");
+        size_t len = strcspn(p, " ");
+        if (!len)
+            break;
+        char name[64];
+        if (len >= sizeof(name))
+            return false;
+        memcpy(name, p, len);
+        name[len] = 0;
+        enum perm one = perm_find(name);
+        if (one == P_NONE)
+            return false;
+        set->has[one] = 1;
+        any = true;
+        p += len;
+    }
+    return any;
+}
+
+bool auth_scope_valid(const char *scope)
+{
+    struct perms set;
+    return scope_set(scope, &set);
+}
+
+struct perms auth_scope_perms(struct perms user_perms, const char *scope)
+{
+    struct perms set, out = {0};
+    if (scope_set(scope, &set))
+        for (int p = 1; p < P__COUNT; p++)
+            out.has[p] = user_perms.has[p] && set.has[p];
+    return out;
+}
+
 enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user)
 {
     char digest[65];
     auth_token_digest(token, digest);
     struct db_stmt *st = db_q(cx->db, &cx->err,
-                              "SELECT " USER_COLS "\n"
+                              "SELECT " USER_COLS ", k.expires_at, k.scope\n"
                               "FROM api_tokens k\n"
                               "JOIN users u ON u.id = k.user_id\n"
                               "WHERE k.token_hash = $1",
@@ -345,18 +437,24 @@ enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user)
     if (!st)
         return cx->err.code;
     int step = db_step(st);
+    bool expired = false;
     if (step == DB_ROW) {
         *user = user_from_row(cx, st, 0);
+        (*user)->perms = auth_scope_perms((*user)->perms, db_col_text(st, USER_NCOLS + 1));
+        expired = !db_col_null(st, USER_NCOLS) && db_col_i64(st, USER_NCOLS) <= time_now();
         if (!db_col_i64(st, 5))
             step = DB_DONE;
     }
     db_done(st);
     if (step == DB_FAIL)
         return cx->err.code;
+    if (step == DB_ROW && expired)
+        return ctx_fail(cx, ERR_AUTH, "the API token has expired");
     return step == DB_ROW ? ERR_OK : ctx_fail(cx, ERR_AUTH, "the API token is not valid");
 }
 
-enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id, int64_t *id,
+enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id,
+                                const char *scope, int64_t expires_at, int64_t *id,
                                 const char **token)
 {
     char tok[AUTH_TOKEN_LEN], digest[65], now[ISO_TIME_LEN];
@@ -364,17 +462,18 @@ enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_i
     auth_token_digest(tok, digest);
     time_now_iso(now);
     bool found;
-    enum err_code rc =
-        db_get_i64(cx->db, &cx->err, id, &found,
-                   "INSERT INTO api_tokens (version, created_at, updated_at, name,\n"
-                   "                        user_id, token_hash, prefix)\n"
-                   "VALUES (1, $1, $1, $2, $3, $4, $5)\n"
-                   "RETURNING id",
-                   "ttitt", now, name, user_id, digest, arena_strndup(cx->a, tok, 8));
+    enum err_code rc = db_get_i64(
+        cx->db, &cx->err, id, &found,
+        "INSERT INTO api_tokens (version, created_at, updated_at, name,\n"
+        "                        user_id, token_hash, prefix, scope, expires_at)\n"
+        "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7)\n"
+        "RETURNING id",
+        "ttitttI", now, name, user_id, digest, arena_strndup(cx->a, tok, 8), scope, expires_at);
     if (rc != ERR_OK)
         return rc;
-    json_t *j = json_pack("{s:s,s:I,s:s}", "name", name, "user_id", (json_int_t)user_id, "prefix",
-                          arena_strndup(cx->a, tok, 8));
+    json_t *j = json_pack("{s:s,s:I,s:s,s:s,s:I}", "name", name, "user_id", (json_int_t)user_id,
+                          "prefix", arena_strndup(cx->a, tok, 8), "scope", scope, "expires_at",
+                          (json_int_t)expires_at);
     char *js = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
     const char *after = arena_strdup(cx->a, js);
     free(js);

@@ -48,10 +48,26 @@ enum err_code auth_sessions_expire(struct ctx *cx, int64_t now);
 enum err_code auth_logout(struct ctx *cx, const char *token);
 /* Ends every session of a user (deactivation, password change). */
 enum err_code auth_end_sessions(struct ctx *cx, int64_t user_id);
-/* Finds the user of an API token (Authorization: Bearer). */
+/* Ends every API token of a user (deactivation, password change): they are
+ * deleted, so reactivating the user does not bring them back. */
+enum err_code auth_end_tokens(struct ctx *cx, int64_t user_id);
+/* Finds the user of an API token (Authorization: Bearer): ERR_AUTH when
+ * unknown, expired or the user is inactive; the user's permissions are
+ * narrowed to the token's scope. */
 enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user);
-/* Makes a new API token for a user; the token text is returned once. */
-enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id, int64_t *id,
+
+/* A token's scope: "full" (its user's permissions), "read" (the *.read ones
+ * among them), or permission names separated by spaces (those among them).
+ * False when the text is none of these (an unknown permission name). */
+bool auth_scope_valid(const char *scope);
+/* What a token with that scope may do, given its user's permissions: their
+ * intersection. An invalid scope grants nothing. */
+struct perms auth_scope_perms(struct perms user_perms, const char *scope);
+
+/* Makes a new API token for a user, with a scope (auth_scope_valid) and an
+ * expiry (unix seconds, 0: none); the token text is returned once. */
+enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id,
+                                const char *scope, int64_t expires_at, int64_t *id,
                                 const char **token);
 
 /* Loads a user by id with their role's permissions. */

@@ -136,6 +136,9 @@ enum err_code listq_parse(struct ctx *cx, const struct entity *ent, const struct
             if (strlen(val) > 500)
                 return bad(cx, "q is too long%s", "");
             out->q = search_fold_query(cx, val);
+            /* no searchable field, no search index to ask */
+            if (*out->q && !entity_searchable(ent))
+                return bad(cx, "%s cannot be searched: filter by its fields instead", ent->name);
         } else if (!strcmp(k, "sort")) {
             if ((rc = parse_sort(cx, ent, val, out)) != ERR_OK)
                 return rc;

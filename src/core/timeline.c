@@ -20,6 +20,8 @@
  * entity's page they ask for (one key: asking another entity's page gives
  * no more tries) */
 static const struct rate_rule status_rule = {.window = 600, .max = 10, .block = 600};
+/* wrong codes for one record number, from anywhere: 10 an hour */
+static const struct rate_rule status_number_rule = {.window = 3600, .max = 10, .block = 3600};
 
 /* One event; attachment_id (0: none) is the file a "file" event is about. */
 static enum err_code insert_event(struct ctx *cx, const struct entity *ent, int64_t id,
@@ -179,15 +181,62 @@ enum err_code timeline_forget(struct ctx *cx, const struct entity *ent, int64_t 
     return rc;
 }
 
+/* Crockford's base32: no I, L, O, U — nothing to misread when dictated. */
+static const char code_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
 void timeline_new_code(struct ctx *cx, struct record *rec)
 {
     const struct public_view *pv = rec->ent->public_view;
     struct value *v = pv && pv->code_field ? record_value(rec, pv->code_field) : NULL;
     if (!v || (v->set && !v->null && v->s && *v->s))
         return;
-    char code[8];
-    snprintf(code, sizeof(code), "%06u", (unsigned)randombytes_uniform(1000000));
+    char code[TIMELINE_CODE_LEN + 1];
+    for (int i = 0; i < TIMELINE_CODE_LEN; i++)
+        code[i] = code_alphabet[randombytes_uniform(32)];
+    code[TIMELINE_CODE_LEN] = 0;
     v->set = true, v->null = false, v->s = arena_strdup(cx->a, code);
+}
+
+/* A code as the client typed it: upper case, spaces and dashes dropped,
+ * the letters base32 leaves out read as the digits they look like. NULL when
+ * it cannot be a code. */
+static const char *code_typed(struct ctx *cx, const char *code)
+{
+    if (!code || strlen(code) > 40)
+        return NULL;
+    char *out = arena_alloc(cx->a, strlen(code) + 1), *w = out;
+    for (const char *p = code; *p; p++) {
+        char c = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        if (c == ' ' || c == '-')
+            continue;
+        *w++ = c == 'O' ? '0' : c == 'I' || c == 'L' ? '1' : c;
+    }
+    *w = 0;
+    return *out && w - out <= 16 ? out : NULL;
+}
+
+/* Both limits are taken before the lookup (so parallel guesses cannot
+ * exceed them) and given back when the code was right: per address, and per
+ * record number from anywhere — many addresses guessing one number's code
+ * make it wait. */
+static enum err_code status_take(struct ctx *cx, const char *kaddr, const char *knum, int64_t now)
+{
+    enum err_code rc = db_begin_write(cx->db, &cx->err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = ratelimit_take(cx, kaddr, now, &status_rule, NULL);
+    if (rc == ERR_OK && knum)
+        rc = ratelimit_take(cx, knum, now, &status_number_rule, NULL);
+    if (rc != ERR_OK && rc != ERR_LIMITED) {
+        db_rollback(cx->db);
+        return rc;
+    }
+    struct err limited = cx->err;
+    enum err_code cc = db_commit(cx->db, &cx->err);
+    if (cc != ERR_OK)
+        return cc;
+    cx->err = limited;
+    return rc;
 }
 
 enum err_code timeline_public(struct ctx *cx, const struct entity *ent, const char *number,
@@ -196,12 +245,15 @@ enum err_code timeline_public(struct ctx *cx, const struct entity *ent, const ch
     const struct public_view *pv = ent ? ent->public_view : NULL;
     int64_t now = time_now();
     const char *key = arena_printf(cx->a, "status:%s", cx->remote_addr ? cx->remote_addr : "-");
-    enum err_code rc = ratelimit_check(cx, key, now);
+    bool plausible = pv && number && strlen(number) < 40 && (code = code_typed(cx, code)) != NULL;
+    const char *knum =
+        plausible ? arena_printf(cx->a, "status-number:%s:%s", ent->name, number) : NULL;
+    enum err_code rc = status_take(cx, key, knum, now);
     if (rc != ERR_OK)
         return rc;
     int64_t id = 0;
     bool found = false;
-    if (pv && number && code && strlen(number) < 40 && strlen(code) < 20) {
+    if (plausible) {
         /* identifiers from the descriptor, values bound */
         const char *sql = arena_printf(cx->a, "SELECT id FROM %s WHERE %s = $1 AND %s = $2",
                                        ent->table, pv->number_field, pv->code_field);
@@ -209,16 +261,15 @@ enum err_code timeline_public(struct ctx *cx, const struct entity *ent, const ch
     }
     if (rc != ERR_OK)
         return rc;
-    if (!found) {
-        if (db_begin_write(cx->db, &cx->err) == ERR_OK) {
-            if (ratelimit_hit(cx, key, now, &status_rule) == ERR_OK)
-                db_commit(cx->db, &cx->err);
-            else
-                db_rollback(cx->db);
-        }
-        err_clear(&cx->err);
+    if (!found)
         return ctx_fail(cx, ERR_NOTFOUND, "nothing with this number and code");
+    if (db_begin_write(cx->db, &cx->err) == ERR_OK) {
+        if (ratelimit_give_back(cx, key) == ERR_OK && ratelimit_give_back(cx, knum) == ERR_OK)
+            db_commit(cx->db, &cx->err);
+        else
+            db_rollback(cx->db);
     }
+    err_clear(&cx->err);
     if ((rc = entity_get(cx, ent, id, rec)) != ERR_OK)
         return rc;
     return list_kinds(cx, ent, id, true, pv->kinds, events, n);

@@ -70,9 +70,15 @@ enum err_code timeline_forget(struct ctx *cx, const struct entity *ent, int64_t 
 
 /* Fills the public view's access code of a new record when it has none. */
 void timeline_new_code(struct ctx *cx, struct record *rec);
+/* Access codes: TIMELINE_CODE_LEN characters of Crockford's base32 (50
+ * random bits; docs/operations.md has the arithmetic against guessing),
+ * typed by the client in any case, with spaces or dashes. Codes made before
+ * were 6 digits and still work. */
+#define TIMELINE_CODE_LEN 10
 
 /* The public page of a record: found by number and code (both required),
- * at most ten wrong pairs per ten minutes from one address (ERR_LIMITED);
+ * at most ten wrong pairs per ten minutes from one address and ten an hour
+ * for one number from anywhere (ERR_LIMITED; right pairs do not count);
  * a wrong number and a wrong code answer the same ERR_NOTFOUND. The record
  * and its public events of the view's kinds. An entity without a public
  * view (or none: ent NULL) answers and counts as a wrong pair. */

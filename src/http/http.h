@@ -121,6 +121,13 @@ const char *http_request_header(struct http_req *rq, const char *name);
  * 416 for a range outside the file. */
 enum err_code http_file(struct ctx *cx, struct http_req *rq, struct http_resp *rs, int fd,
                         uint64_t size, const char *content_type);
+/* True when the request came over TLS: on a TLS connection, or — with
+ * --trust-proxy only — when the proxy says so (X-Forwarded-Proto: https). */
+bool http_request_secure(struct http_req *rq);
+/* True when the client's address (the proxy's X-Forwarded-For only with
+ * --trust-proxy) may read /metrics: loopback, or one of the addresses in
+ * SERVITOR_METRICS_ALLOW (separated by commas or spaces). */
+bool http_metrics_allowed(const char *addr);
 
 /* Server. */
 struct server_opts {

@@ -165,6 +165,36 @@ static void resp_release(struct http_resp *rs)
     rs->len = 0;
 }
 
+bool http_request_secure(struct http_req *rq)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_PROTOCOL);
+    if (ci && ci->protocol != 0) /* a TLS session (never, unless built with TLS) */
+        return true;
+    if (!trust_proxy)
+        return false;
+    const char *proto = http_request_header(rq, "X-Forwarded-Proto");
+    return proto && !strncasecmp(proto, "https", 5) && (proto[5] == 0 || proto[5] == ',');
+}
+
+bool http_metrics_allowed(const char *addr)
+{
+    if (!addr)
+        return false;
+    if (!strncmp(addr, "127.", 4) || !strcmp(addr, "::1") || !strncmp(addr, "::ffff:127.", 11))
+        return true;
+    const char *allow = getenv("SERVITOR_METRICS_ALLOW");
+    size_t n = strlen(addr);
+    for (const char *p = allow ? allow : ""; *p;) {
+        p += strspn(p, ", ");
+        size_t len = strcspn(p, ", ");
+        if (len == n && !strncmp(p, addr, n))
+            return true;
+        p += len;
+    }
+    return false;
+}
+
 static void error_response(struct ctx *cx, struct http_resp *rs)
 {
     struct err *e = &cx->err;

@@ -79,3 +79,36 @@ test('size limit, missing request, CSRF and permissions', async () => {
   assert.equal((await fetch(`${srv.base}/api/v1/attachments/9999`, { headers: { cookie: mgr.cookie } })).status, 404);
   assert.equal((await call(srv.base, mgr, 'GET', '/healthz')).status, 200);
 });
+
+test('the same bytes uploaded by many at once: every upload succeeds, one attachment, one intact file', async () => {
+  const other = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Параллельные файлы' })).json;
+  for (let round = 0; round < 15; round++) {
+    // new bytes each round, large enough that writes overlap
+    const bytes = Buffer.concat([Buffer.from(`%PDF-1.4 round ${round} ${Date.now()}\n`), Buffer.alloc(512 * 1024, 0x20 + round)]);
+    const all = await Promise.all(Array.from({ length: 8 }, (_, i) => upload(i % 2 ? eng : mgr, `same-${round}.pdf`, bytes, i < 4 ? req.id : other.id)));
+    for (const r of all) assert.equal(r.status, 201, `round ${round}: ${JSON.stringify(r.json)}`);
+    assert.equal(new Set(all.slice(0, 4).map((r) => r.json.id)).size, 1, 'one attachment per request');
+    const got = await fetch(srv.base + all[7].json.url, { headers: { cookie: mgr.cookie } });
+    assert.deepEqual(Buffer.from(await got.arrayBuffer()), bytes, `round ${round}: the stored file is whole`);
+  }
+  const list = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${other.id}/attachments`)).json.items;
+  assert.equal(list.length, 15);
+});
+
+test('bidirectional controls are taken out of file names; a deleted request has no attachment list', async () => {
+  // "счет<RLO>fdp.exe" would read as "счетexe.pdf"
+  const names = { 'счет\u202Efdp.exe': 'счетfdp.exe', '\u2067a\u2069\u200Fb\u061C.txt': 'ab.txt' };
+  for (const [given, kept] of Object.entries(names)) {
+    const r = await upload(mgr, given, Buffer.from(`text for ${kept}`));
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.equal(r.json.file_name, kept);
+  }
+  assert.equal((await upload(mgr, '\u202E\u202C', Buffer.from('only controls'))).json.error.fields.name, 'invalid');
+  const admin = await login(srv.base, 'admin', 'admin12345', '10.97.0.9');
+  const gone = (await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Будет удалена' })).json;
+  assert.equal((await upload(mgr, 'a.pdf', pdf, gone.id)).status, 201);
+  assert.equal((await call(srv.base, admin, 'DELETE', `/api/v1/requests/${gone.id}`)).status, 204);
+  const list = await call(srv.base, mgr, 'GET', `/api/v1/requests/${gone.id}/attachments`);
+  assert.equal(list.status, 404, list.text);
+  assert.equal((await call(srv.base, mgr, 'GET', '/api/v1/requests/999999/attachments')).status, 404);
+});

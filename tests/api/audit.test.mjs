@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useServer, assertError, uid, runCli, ISO_TIME, todayUTC, PG, walk } from './harness.mjs';
 
@@ -241,6 +243,173 @@ test('audit verify notices a deleted last entry, and a deleted middle one', { sk
   assert.match(r2.stderr, /\bentry 7\b/);
 });
 
+// ---- keys and anchors: what someone with write access to the database cannot do ----
+
+/** SQL on the test database, whichever it is; rows as objects. */
+async function sqlRows(db, sql) {
+  if (!PG) return JSON.parse(execFileSync('sqlite3', ['-json', db, sql], { encoding: 'utf8' }) || '[]');
+  const { psql } = await import('../lib.mjs');
+  return JSON.parse(psql(db, `SELECT COALESCE(json_agg(t), '[]') FROM (${sql}) t`));
+}
+async function sqlRun(db, sql) {
+  if (!PG) return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' });
+  const { psql } = await import('../lib.mjs');
+  return psql(db, sql);
+}
+const q = (v) => (v === null ? 'NULL' : `'${String(v).replace(/'/g, "''")}'`);
+
+/** An entry's hash as the server made it before there were keys (plain SHA-256). */
+function sha(prev, e) {
+  const h = createHash('sha256');
+  const part = (v) => (v === null ? h.update('-|') : h.update(`${Buffer.byteLength(String(v))}:`).update(String(v)));
+  for (const v of [prev, e.id, e.at, e.user_id, e.user_login, e.action, e.entity, e.record_id, e.before, e.after]) part(v);
+  return h.digest('hex');
+}
+
+/** What an attacker with the database but not the key does: rewrite entry
+ * `from`, recompute every later hash and the head (key_id as given). */
+async function forge(db, from, keyId) {
+  const rows = await sqlRows(db, `SELECT id, at, user_id, user_login, action, entity, record_id, before, after, prev_hash FROM audit_log WHERE id >= ${from} ORDER BY id`);
+  let prev = rows[0].prev_hash;
+  const sql = [];
+  for (const e of rows) {
+    if (e.id === from) e.after = '{"forged":true}';
+    const hash = sha(prev, e);
+    sql.push(`UPDATE audit_log SET after = ${q(e.after)}, prev_hash = ${q(prev)}, hash = ${q(hash)}${keyId === undefined ? '' : `, key_id = ${keyId}`} WHERE id = ${e.id};`);
+    prev = hash;
+  }
+  sql.push(`UPDATE audit_head SET last_hash = ${q(prev)} WHERE id = 1;`);
+  await sqlRun(db, sql.join('\n'));
+}
+
+/** A database to tamper with: on SQLite a backup copy (its keys beside it);
+ * on PostgreSQL the live one, its log put back afterwards. */
+async function scratch() {
+  if (!PG) {
+    const copy = join(srv.dir, `tamper-${uid()}.db`);
+    assert.equal(runCli(['backup', copy, '--db', srv.db]).status, 0);
+    assert.ok(existsSync(`${copy}.audit-key`), 'backup keeps the audit keys beside the copy');
+    return { db: copy, restore: async () => {} };
+  }
+  const cols = ['id', 'at', 'user_id', 'user_login', 'action', 'entity', 'record_id', 'before', 'after', 'prev_hash', 'hash', 'key_id'];
+  const saved = await sqlRows(srv.db, `SELECT ${cols.join(', ')} FROM audit_log ORDER BY id`);
+  const head = (await sqlRows(srv.db, 'SELECT last_id, last_hash FROM audit_head'))[0];
+  return {
+    db: srv.db,
+    restore: async () => {
+      const sql = ['DELETE FROM audit_log;'];
+      for (const e of saved) sql.push(`INSERT INTO audit_log (${cols.join(', ')}) VALUES (${cols.map((c) => q(e[c])).join(', ')});`);
+      sql.push(`UPDATE audit_head SET last_id = ${head.last_id}, last_hash = ${q(head.last_hash)} WHERE id = 1;`);
+      await sqlRun(srv.db, sql.join('\n'));
+      assert.equal(verify(srv.db).status, 0, 'restored');
+    },
+  };
+}
+
+test('entries are signed with a key outside the database: a rewritten entry with the chain recomputed does not verify', async () => {
+  const rows = await sqlRows(srv.db, 'SELECT COUNT(*) AS n FROM audit_log WHERE key_id = 0');
+  assert.equal(rows[0].n, 0, 'a new database signs every entry');
+  for (const keyId of [undefined, 0]) {
+    const t = await scratch();
+    try {
+      await forge(t.db, 5, keyId);
+      const r = verify(t.db);
+      assert.equal(r.status, 1, `key_id ${keyId}: ${r.stdout}`);
+      assert.match(r.stderr, /\bentry 5\b/, r.stderr);
+    } finally {
+      await t.restore();
+    }
+  }
+});
+
+test('the head kept elsewhere catches a cut-off tail that the chain alone cannot; a changed head row is named', async () => {
+  const admin = await srv.as('admin');
+  const h = runCli(['audit', 'head', '--db', srv.db]);
+  assert.equal(h.status, 0, h.stderr);
+  const [id, hash] = h.stdout.trim().split(':');
+  assert.match(hash, /^[0-9a-f]{64}$/);
+  for (let i = 0; i < 2; i++) assert.equal((await srv.request('POST', '/api/v1/branches', { as: admin, body: { name: `Якорь ${uid()}` } })).status, 201);
+  const ok = runCli(['audit', 'verify', '--db', srv.db, '--head', `${id}:${hash}`]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /kept head/);
+  assert.equal(runCli(['audit', 'verify', '--db', srv.db, '--head', 'nonsense']).status, 2);
+  const t = await scratch();
+  try {
+    // cut the tail from the anchored entry on, and move the head back: the chain is whole
+    const back = await sqlRows(t.db, `SELECT hash FROM audit_log WHERE id = ${Number(id) - 1}`);
+    await sqlRun(t.db, `DELETE FROM audit_log WHERE id >= ${id}; UPDATE audit_head SET last_id = ${Number(id) - 1}, last_hash = ${q(back[0].hash)} WHERE id = 1;`);
+    assert.equal(verify(t.db).status, 0, 'the chain alone cannot tell');
+    const r = runCli(['audit', 'verify', '--db', t.db, '--head', `${id}:${hash}`]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`entry ${id}\\b.*cut off`), r.stderr);
+  } finally {
+    await t.restore();
+  }
+  if (!PG) {
+    const u = await scratch();
+    const last = Number(runCli(['audit', 'head', '--db', u.db]).stdout.split(':')[0]);
+    await sqlRun(u.db, `UPDATE audit_head SET last_hash = '${'0'.repeat(64)}' WHERE id = 1`);
+    const r = verify(u.db);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`broken at entry ${last}:.*head row was altered`), r.stderr);
+  }
+});
+
+test('a rotated key signs new entries; entries of the old key still verify', async () => {
+  const keyFile = PG ? process.env.SERVITOR_AUDIT_KEY_FILE : `${srv.db}.audit-key`;
+  const keysBefore = readFileSync(keyFile, 'utf8').split('\n').filter((l) => /^\d+ [0-9a-f]{64}$/.test(l));
+  const r = runCli(['audit', 'rotate-key', '--db', srv.db]);
+  assert.equal(r.status, 0, r.stderr);
+  const keys = readFileSync(keyFile, 'utf8').split('\n').filter((l) => /^\d+ [0-9a-f]{64}$/.test(l));
+  assert.equal(keys.length, keysBefore.length + 1);
+  assert.deepEqual(keys.slice(0, keysBefore.length), keysBefore, 'the old keys are kept');
+  assert.equal((await import('node:fs')).statSync(keyFile).mode & 0o777, 0o600);
+  const newId = Number(keys.at(-1).split(' ')[0]);
+  // a server started now signs with the new key
+  const other = await srv.serve();
+  const admin = await other.login('admin', 'admin12345');
+  const made = await other.request('POST', '/api/v1/branches', { as: admin, body: { name: `Новый ключ ${uid()}` } });
+  assert.equal(made.status, 201, made.text);
+  const last = await sqlRows(srv.db, 'SELECT key_id FROM audit_log ORDER BY id DESC LIMIT 1');
+  assert.equal(Number(last[0].key_id), newId);
+  const v = verify(srv.db);
+  assert.equal(v.status, 0, v.stderr);
+});
+
+test('a log from before keys verifies; migrate makes the key and signs from then on; an unsigned entry after that is refused', { skip: PG && 'SQLite files only' }, async () => {
+  const copy = join(srv.dir, `legacy-${uid()}.db`);
+  assert.equal(runCli(['backup', copy, '--db', srv.db]).status, 0);
+  // what an older version left: every entry unsigned, no key file
+  rmSync(`${copy}.audit-key`);
+  await forge(copy, 1, 0);
+  await sqlRun(copy, `UPDATE audit_log SET after = (SELECT after FROM audit_log a WHERE a.id = 2) WHERE id = 1`);
+  await forge(copy, 1, 0); // recomputed again: a whole, unsigned chain
+  const n = Number((await sqlRows(copy, 'SELECT MAX(id) AS n FROM audit_log'))[0].n);
+  const first = verify(copy);
+  assert.equal(first.status, 0, `only reading makes no key: ${first.stderr}`);
+  assert.ok(!existsSync(`${copy}.audit-key`));
+  assert.equal(runCli(['migrate', '--db', copy]).status, 0);
+  const keyText = readFileSync(`${copy}.audit-key`, 'utf8');
+  assert.match(keyText, new RegExp(`^from ${n + 1}$`, 'm'));
+  assert.equal(runCli(['user', 'add', '--login', `l${uid()}`, '--role', 'sales', '--password-stdin', '--db', copy], { input: 'long-enough-1\n' }).status, 0);
+  const signed = await sqlRows(copy, `SELECT key_id FROM audit_log WHERE id = ${n + 1}`);
+  assert.equal(Number(signed[0].key_id), 1);
+  assert.equal(verify(copy).status, 0);
+  // with signed entries, a lost key file is not silently replaced
+  const keys = readFileSync(`${copy}.audit-key`);
+  rmSync(`${copy}.audit-key`);
+  const m = runCli(['migrate', '--db', copy]);
+  assert.equal(m.status, 1);
+  assert.match(m.stderr, /audit key file .* is missing/);
+  assert.ok(!existsSync(`${copy}.audit-key`));
+  writeFileSync(`${copy}.audit-key`, keys, { mode: 0o600 });
+  // the new entry rewritten as an old-style one
+  await forge(copy, n + 1, 0);
+  const r = verify(copy);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`entry ${n + 1} is not signed`), r.stderr);
+});
+
 test('audit verify on the live file after the server is stopped: still intact, then an edit is found', { skip: PG && 'SQLite files only' }, async () => {
   await srv.stopServer();
   assert.equal(verify(srv.db).status, 0);
@@ -249,3 +418,4 @@ test('audit verify on the live file after the server is stopped: still intact, t
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /\bentry 5\b/);
 });
+

@@ -212,7 +212,7 @@ test('bearer tokens: made-up tokens are 401; only admins manage tokens; bad inpu
   assertError(await srv.request('POST', '/api/v1/tokens', { as: admin, body: { name: 'x'.repeat(101), user_id: admin.user.id } }), 422, 'validation_failed', { name: 'too_long' });
 });
 
-test('a token of a deactivated user stops working', async () => {
+test('a token of a deactivated user stops working, and reactivation does not bring it back', async () => {
   const admin = await srv.as('admin');
   const u = await newUser('sales');
   const t = await srv.request('POST', '/api/v1/tokens', { as: admin, body: { name: 'интеграция', user_id: u.id } });
@@ -221,39 +221,128 @@ test('a token of a deactivated user stops working', async () => {
   const off = await srv.request('PATCH', `/api/v1/users/${u.id}`, { as: admin, body: { version: u.version, active: false } });
   assert.equal(off.status, 200, off.text);
   assertError(await srv.request('GET', '/api/v1/clients?limit=1', { as: { bearer: t.json.token } }), 401);
+  const on = await srv.request('PATCH', `/api/v1/users/${u.id}`, { as: admin, body: { version: off.json.version, active: true } });
+  assert.equal(on.status, 200, on.text);
+  assertError(await srv.request('GET', '/api/v1/clients?limit=1', { as: { bearer: t.json.token } }), 401);
+  assert.ok(!(await srv.request('GET', '/api/v1/tokens', { as: admin })).json.items.some((x) => x.id === t.json.id), 'the token is gone');
+});
+
+test('a new password ends the user\'s API tokens', async () => {
+  const admin = await srv.as('admin');
+  const u = await newUser('sales');
+  const t = await srv.request('POST', '/api/v1/tokens', { as: admin, body: { name: 'интеграция', user_id: u.id } });
+  assert.equal((await srv.request('GET', '/api/v1/clients?limit=1', { as: { bearer: t.json.token } })).status, 200);
+  const pw = await srv.request('PATCH', `/api/v1/users/${u.id}`, { as: admin, body: { version: u.version, password: 'second-password-2' } });
+  assert.equal(pw.status, 200, pw.text);
+  assertError(await srv.request('GET', '/api/v1/clients?limit=1', { as: { bearer: t.json.token } }), 401);
+  // a name change alone leaves tokens be
+  const t2 = await srv.request('POST', '/api/v1/tokens', { as: admin, body: { name: 'вторая', user_id: u.id } });
+  const renamed = await srv.request('PATCH', `/api/v1/users/${u.id}`, { as: admin, body: { version: pw.json.version, name: 'Новое Имя' } });
+  assert.equal(renamed.status, 200, renamed.text);
+  assert.equal((await srv.request('GET', '/api/v1/clients?limit=1', { as: { bearer: t2.json.token } })).status, 200);
+});
+
+test('a token may expire and may do less than its user: read-only, or named permissions', async () => {
+  const admin = await srv.as('admin');
+  const manager = await srv.as('manager');
+  const mk = async (body) => {
+    const r = await srv.request('POST', '/api/v1/tokens', { as: admin, body: { name: 'узкий', user_id: manager.user.id, ...body } });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const client = { kind: 'person', name: `Клиент ${uid()}` };
+  // read: reads work, writes are 403
+  const ro = await mk({ scope: 'read' });
+  assert.equal(ro.scope, 'read');
+  assert.equal((await srv.request('GET', '/api/v1/clients?limit=1', { as: { bearer: ro.token } })).status, 200);
+  assertError(await srv.request('POST', '/api/v1/clients', { as: { bearer: ro.token }, body: client }), 403, 'forbidden');
+  // named permissions: clients only
+  const named = await mk({ scope: ['clients.read', 'clients.write'] });
+  assert.equal(named.scope, 'clients.read clients.write');
+  assert.equal((await srv.request('POST', '/api/v1/clients', { as: { bearer: named.token }, body: client })).status, 201);
+  assertError(await srv.request('GET', '/api/v1/requests?limit=1', { as: { bearer: named.token } }), 403, 'forbidden');
+  // never more than the user: a manager's token naming tokens.manage still cannot manage tokens
+  const more = await mk({ scope: ['tokens.manage', 'clients.read'] });
+  assertError(await srv.request('GET', '/api/v1/tokens', { as: { bearer: more.token } }), 403, 'forbidden');
+  // expiry: in the future to make; refused after
+  const soon = new Date(Date.now() + 2000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const short = await mk({ expires_at: soon });
+  assert.equal(short.expires_at, soon);
+  assert.equal((await srv.request('GET', '/api/v1/clients?limit=1', { as: { bearer: short.token } })).status, 200);
+  const listed = (await srv.request('GET', '/api/v1/tokens', { as: admin })).json.items.find((x) => x.id === short.id);
+  assert.equal(listed.expires_at, soon);
+  assert.equal(listed.scope, 'full');
+  await new Promise((r) => setTimeout(r, Date.parse(soon) - Date.now() + 1100));
+  const gone = assertError(await srv.request('GET', '/api/v1/clients?limit=1', { as: { bearer: short.token } }), 401);
+  assert.match(gone.message, /expired/);
+  // bad scope or expiry: 422, nothing made
+  const count = (await srv.request('GET', '/api/v1/tokens', { as: admin })).json.items.length;
+  for (const [body, fields] of [
+    [{ scope: 'everything' }, { scope: 'invalid' }],
+    [{ scope: ['clients.read', 'no.such'] }, { scope: 'invalid' }],
+    [{ scope: [] }, { scope: 'invalid' }],
+    [{ scope: 5 }, { scope: 'invalid' }],
+    [{ expires_at: '2001-01-01T00:00:00Z' }, { expires_at: 'invalid' }],
+    [{ expires_at: 'завтра' }, { expires_at: 'invalid_date' }],
+  ]) assertError(await srv.request('POST', '/api/v1/tokens', { as: admin, body: { name: 'x', user_id: manager.user.id, ...body } }), 422, 'validation_failed', fields);
+  assert.equal((await srv.request('GET', '/api/v1/tokens', { as: admin })).json.items.length, count);
+});
+
+test('the session cookie is Secure when the request came over TLS through the (trusted) proxy', async () => {
+  const plain = await srv.login('manager', DEMO_PASSWORD);
+  assert.doesNotMatch(plain.setCookie, /Secure/);
+  const r = await srv.request('POST', '/api/v1/auth/login', { addr: nextAddr(), headers: { 'x-forwarded-proto': 'https' }, body: { login: 'manager', password: DEMO_PASSWORD } });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('set-cookie'), /; Secure/);
+  const out = await srv.request('POST', '/api/v1/auth/logout', { headers: { 'x-forwarded-proto': 'https', cookie: r.headers.get('set-cookie').split(';')[0], 'x-csrf-token': r.json.csrf_token } });
+  assert.equal(out.status, 204);
+  assert.match(out.headers.get('set-cookie'), /Max-Age=0; Secure/);
 });
 
 // ---- the login rate limiter ------------------------------------------------------
 
-test('10 failed logins for one login → the next attempt is 429 with Retry-After, even with the right password', async () => {
+test('10 failed logins for one login from one address → 429 there with Retry-After, even with the right password; the owner elsewhere gets in', async () => {
   const u = await newUser('sales');
   const session = await srv.login(u.login, u.password);
   assert.equal(session.status, 200);
+  const a = nextAddr();
   for (let i = 0; i < 10; i++) {
-    const r = await srv.login(u.login, 'wrong-password');
+    const r = await srv.login(u.login, 'wrong-password', { addr: a });
     assert.equal(r.status, 401, `failure ${i + 1}`);
   }
-  const r = await srv.request('POST', '/api/v1/auth/login', { addr: nextAddr(), body: { login: u.login, password: u.password } });
+  const r = await srv.request('POST', '/api/v1/auth/login', { addr: a, body: { login: u.login, password: u.password } });
   assertError(r, 429, 'rate_limited');
   const retry = Number(r.headers.get('retry-after'));
   assert.ok(Number.isInteger(retry) && retry > 0 && retry <= 300, `Retry-After: ${r.headers.get('retry-after')}`);
   assert.equal(r.headers.get('set-cookie'), null, 'no session');
-  // the block holds for the login on any address, not for other logins
-  assert.equal((await srv.login(u.login, u.password)).status, 429);
-  assert.equal((await srv.login('sales', DEMO_PASSWORD)).status, 200);
+  // not a lever: the right password from another address goes through
+  assert.equal((await srv.login(u.login, u.password, { addr: nextAddr() })).status, 200);
+  // the pair stays blocked; other logins from that address are fine
+  assert.equal((await srv.login(u.login, u.password, { addr: a })).status, 429);
+  assert.equal((await srv.login('sales', DEMO_PASSWORD, { addr: a })).status, 200);
   // sessions made before are not affected
   assert.equal((await srv.request('GET', '/api/v1/auth/me', { as: session })).status, 200);
 });
 
 test('9 failures are not enough to block a login', async () => {
   const u = await newUser('sales');
-  for (let i = 0; i < 9; i++) assert.equal((await srv.login(u.login, 'wrong-password')).status, 401);
-  assert.equal((await srv.login(u.login, u.password)).status, 200);
+  const a = nextAddr();
+  for (let i = 0; i < 9; i++) assert.equal((await srv.login(u.login, 'wrong-password', { addr: a })).status, 401);
+  assert.equal((await srv.login(u.login, u.password, { addr: a })).status, 200);
 });
 
-test('10 failed logins from one address → that address gets 429 for every login; other addresses do not', async () => {
+test('parallel wrong passwords never get more than 10 tries past the limit', async () => {
+  const u = await newUser('sales');
+  const a = nextAddr();
+  const all = await Promise.all(Array.from({ length: 40 }, () => srv.login(u.login, 'wrong-password', { addr: a })));
+  const tried = all.filter((r) => r.status === 401).length;
+  assert.equal(tried, 10, `tries that reached the password check: ${all.map((r) => r.status).join(',')}`);
+  assert.ok(all.every((r) => r.status === 401 || r.status === 429));
+});
+
+test('30 failed logins from one address → that address gets 429 for every login; other addresses do not', async () => {
   const ip = nextAddr();
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 30; i++) {
     const r = await srv.login(`ghost-${uid()}`, 'x-wrong', { addr: ip });
     assert.equal(r.status, 401, `failure ${i + 1}`);
   }
@@ -262,6 +351,21 @@ test('10 failed logins from one address → that address gets 429 for every logi
   assert.equal(r.json.error.code, 'rate_limited');
   assert.ok(Number(r.headers.get('retry-after')) > 0);
   assert.equal((await srv.login('auditor', DEMO_PASSWORD, { addr: nextAddr() })).status, 200);
+});
+
+test('100 failures from many addresses lock a login for addresses that failed; a clean address may still try', async () => {
+  const u = await newUser('sales');
+  const addrs = Array.from({ length: 20 }, () => nextAddr());
+  for (const a of addrs)
+    for (let i = 0; i < 5; i++) assert.equal((await srv.login(u.login, 'wrong-password', { addr: a })).status, 401);
+  // each of those addresses is under its own limit of 10, but the login is locked for them now
+  assert.equal((await srv.login(u.login, u.password, { addr: addrs[0] })).status, 429);
+  // a clean address gets one try: a wrong one then makes it a failed address
+  const guesser = nextAddr();
+  assert.equal((await srv.login(u.login, 'still-wrong', { addr: guesser })).status, 401);
+  assert.equal((await srv.login(u.login, u.password, { addr: guesser })).status, 429);
+  // the owner, from an address with no failures, gets in
+  assert.equal((await srv.login(u.login, u.password, { addr: nextAddr() })).status, 200);
 });
 
 // ---- deactivation and password changes ------------------------------------------------

@@ -51,7 +51,7 @@ test('a new request gets the next number of its year, status new, defaults and a
   assert.equal(a.status, 'new');
   assert.equal(a.priority, 'normal');
   assert.equal(a.type, 'repair');
-  assert.match(a.access_code, /^\d{6}$/);
+  assert.match(a.access_code, /^[0-9A-HJKMNP-TV-Z]{10}$/);
 });
 
 test('status, number and access code cannot be set by hand', async () => {

@@ -66,7 +66,7 @@ function hold(first, { from = '127.0.0.1', port = srv.port } = {}) {
 }
 
 async function metric(name, labels) {
-  const r = await api.request('GET', '/metrics');
+  const r = await api.request('GET', '/metrics', { addr: '127.0.0.1' });
   const line = r.text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }

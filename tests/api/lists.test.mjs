@@ -257,3 +257,24 @@ test('search: punctuation and operators in q are plain text', async () => {
   assert.ok(await finds('"иванов"', 'ivanov'), 'quotes are ignored');
   assert.ok(await finds('иванов,', 'ivanov'), 'punctuation separates words');
 });
+
+test('a search on a resource without searchable fields is a 400, not a 500; a saved view with one is refused', async () => {
+  const meta = (await srv.request('GET', '/api/v1/meta', { as: admin })).json;
+  const plain = meta.entities.filter((e) => e.can_read && !e.fields.some((f) => f.search));
+  // the ones the issue named, so that the list is never empty by mistake
+  for (const name of ['contract_sla_terms', 'sla_policies', 'calendar_days', 'article_models', 'saved_views'])
+    assert.ok(plain.some((e) => e.name === name), name);
+  for (const e of plain) {
+    const r = await srv.request('GET', `/api/v1/${e.name}?q=${encodeURIComponent('принтер')}`, { as: admin });
+    assertError(r, 400, 'malformed');
+    assert.match(r.json.error.message, /cannot be searched/, e.name);
+    // an empty q is no search and still lists
+    assert.equal((await srv.request('GET', `/api/v1/${e.name}?q=`, { as: admin })).status, 200, e.name);
+    const v = await srv.request('POST', '/api/v1/saved_views', { as: admin, body: { resource: e.name, name: `Поиск ${e.name}`, query: 'q=принтер' } });
+    assertError(v, 422, 'validation_failed', { query: 'invalid' });
+  }
+  // a searchable one still searches, and may be saved with its search
+  assert.equal((await srv.request('GET', '/api/v1/clients?q=принтер', { as: admin })).status, 200);
+  const ok = await srv.request('POST', '/api/v1/saved_views', { as: admin, body: { resource: 'clients', name: 'Принтеры', query: 'q=принтер' } });
+  assert.equal(ok.status, 201, ok.text);
+});

@@ -39,7 +39,7 @@ test('a submitted form makes a client with consent and a web_form request; the n
   const r = await submit(form);
   assert.equal(r.status, 201, JSON.stringify(r.json));
   assert.match(r.json.number, /^О-\d{4}-\d{6}$/);
-  assert.match(r.json.access_code, /^\d{6}$/);
+  assert.match(r.json.access_code, /^[0-9A-HJKMNP-TV-Z]{10}$/);
   const found = await call(srv.base, mgr, 'GET', `/api/v1/requests?q=${encodeURIComponent(r.json.number)}`);
   const req = found.json.items[0];
   assert.equal(req.channel, 'web_form');
@@ -111,6 +111,32 @@ test('the status page shows status and public replies, never internal notes; a w
   assert.equal(other.status, 404);
   assert.equal(wrong.json.error.message, other.json.error.message, 'no hint which half was wrong');
   const addr = '10.72.0.1';
-  for (let i = 0; i < 10; i++) assert.equal((await status(made.json.number, String(100000 + i), addr)).status, 404);
+  // one address guessing across numbers (each number's own limit is not reached)
+  for (let i = 0; i < 10; i++) assert.equal((await status(`О-1999-${String(i + 1).padStart(6, '0')}`, '000000', addr)).status, 404);
   assert.equal((await status(made.json.number, made.json.access_code, addr)).status, 429);
+});
+
+test('access codes are 10 characters of base32; typed in lower case with a dash they still work', async () => {
+  const made = await submit({ ...form, description: 'Код доступа' });
+  assert.match(made.json.access_code, /^[0-9A-HJKMNP-TV-Z]{10}$/);
+  const c = made.json.access_code.toLowerCase();
+  const typed = `${c.slice(0, 5)}-${c.slice(5)}`;
+  assert.equal((await status(made.json.number, typed)).status, 200);
+});
+
+test('wrong codes for one number from many addresses make that number wait; right codes do not count', async () => {
+  const made = await submit({ ...form, description: 'Перебор с разных адресов' });
+  const other = await submit({ ...form, description: 'Соседняя заявка' });
+  // the owner looks often: successes are not counted
+  for (let i = 0; i < 12; i++) assert.equal((await status(made.json.number, made.json.access_code)).status, 200);
+  // parallel guesses from 30 addresses: at most 10 reach the lookup
+  const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => status(made.json.number, `GUESS${String(i).padStart(5, '0')}`)));
+  const looked = guesses.filter((r) => r.status === 404).length;
+  assert.equal(looked, 10, guesses.map((r) => r.status).join(','));
+  assert.ok(guesses.every((r) => r.status === 404 || r.status === 429));
+  // now even the right code waits (a fresh address); another number is not affected
+  const wait = await fetch(`${srv.base}/api/v1/public/status?number=${encodeURIComponent(made.json.number)}&code=${made.json.access_code}`, { headers: { 'x-forwarded-for': from() } });
+  assert.equal(wait.status, 429);
+  assert.ok(Number(wait.headers.get('retry-after')) > 0);
+  assert.equal((await status(other.json.number, other.json.access_code)).status, 200);
 });

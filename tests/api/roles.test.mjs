@@ -388,7 +388,8 @@ for (const role of ROLES) {
       const url = concrete(path);
       let as = await srv.as(role);
       if (OWN_SESSION.has(key)) as = await srv.login(ROLE_LOGIN[role], role === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD);
-      const opts = { as };
+      // /metrics answers the monitoring host only (loopback here), whoever asks
+      const opts = { as, addr: key === 'GET /metrics' ? '127.0.0.1' : undefined };
       if (method === 'POST' || method === 'PATCH') opts.body = {};
       const r = await srv.request(method, url, opts);
       if (access === 'permission' && !roleHas[role].has(op['x-permission'])) {
@@ -398,7 +399,7 @@ for (const role of ROLES) {
         assert.ok(r.status < 500, `${role} ${key}: ${r.status} ${r.text.slice(0, 200)}`);
       }
       if (access === 'public') {
-        const anon = await srv.request(method, url, method === 'POST' ? { body: {} } : {});
+        const anon = await srv.request(method, url, { addr: opts.addr, ...(method === 'POST' ? { body: {} } : {}) });
         assert.ok(anon.status !== 401 && anon.status !== 403, `anonymous ${key}: ${anon.status}`);
       } else if (role === 'admin') {
         assertError(await srv.request(method, url, method === 'POST' || method === 'PATCH' ? { body: {} } : {}), 401, 'unauthenticated');

@@ -13,7 +13,7 @@ const clock = (body) => testClock(srv.base, body);
 const me = (s, via = srv) => via.request('GET', '/api/v1/auth/me', { as: s });
 
 async function groupCounters() {
-  const text = (await srv.request('GET', '/metrics')).text;
+  const text = (await srv.request('GET', '/metrics', { addr: '127.0.0.1' })).text;
   const num = (name) => Number((text.match(new RegExp(`^${name} (\\d+)$`, 'm')) || [])[1]);
   return { commits: num('servitor_group_commits_total'), requests: num('servitor_group_requests_total') };
 }

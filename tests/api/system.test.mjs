@@ -45,6 +45,20 @@ test('/metrics: Prometheus text with requests by method, route and status, and a
   assert.doesNotMatch(m, /route="\/api\/v1\/clients/);
 });
 
+test('/metrics answers loopback and the addresses in SERVITOR_METRICS_ALLOW only', async () => {
+  const from = (base, addr) => fetch(base + '/metrics', { headers: { 'x-forwarded-for': addr } });
+  // this server trusts its proxy: the client's address is X-Forwarded-For
+  const out = await from(srv.base, '203.0.113.7');
+  assert.equal(out.status, 403);
+  assert.doesNotMatch(await out.text(), /servitor_http_requests_total/);
+  assert.equal((await from(srv.base, '127.0.0.1')).status, 200);
+  const other = await srv.serve({ env: { SERVITOR_METRICS_ALLOW: '10.9.9.9, 192.0.2.1' } });
+  assert.equal((await from(other.base, '10.9.9.9')).status, 200);
+  assert.equal((await from(other.base, '192.0.2.1')).status, 200);
+  assert.equal((await from(other.base, '10.9.9.99')).status, 403);
+  assert.equal((await from(other.base, '10.9.9')).status, 403);
+});
+
 test('/metrics counts each request: the counter of a route and status goes up', async () => {
   const admin = await srv.as('admin');
   const re = /^servitor_http_requests_total\{method="GET",route="\/api\/v1\/:entity\/:id",status="404"\} (\d+)$/m;

@@ -288,30 +288,32 @@ static void ten_failures_block_the_login_even_for_the_right_password(void **stat
     struct unit_db *f = F_OF(state);
     add_user(f, "target", "верный пароль", "manager");
     struct session s;
-    for (int i = 0; i < 10; i++) {
-        f->cx.remote_addr = arena_printf(&f->a, "198.51.100.%d", i); /* a new address each */
+    f->cx.remote_addr = "198.51.100.1";
+    for (int i = 0; i < 10; i++)
         assert_int_equal(login(f, "target", "угадываю", &s), ERR_AUTH);
-    }
-    f->cx.remote_addr = "198.51.100.200";
     assert_int_equal(login(f, "target", "верный пароль", &s), ERR_LIMITED);
     assert_true(f->cx.err.retry_after >= 1 && f->cx.err.retry_after <= 300);
     assert_int_equal(count_sessions(f), 0);
     /* other logins are not affected */
     add_user(f, "bystander", "верный пароль", "sales");
     assert_int_equal(login(f, "bystander", "верный пароль", &s), ERR_OK);
+    /* the block is for that address: the owner elsewhere is let in */
+    f->cx.remote_addr = "198.51.100.200";
+    assert_int_equal(login(f, "target", "верный пароль", &s), ERR_OK);
     /* the block ends */
+    f->cx.remote_addr = "198.51.100.1";
     err_clear(&f->cx.err);
     db_run(f->cx.db, &f->cx.err, "UPDATE rate_limits SET blocked_until = $1", "i", time_now() - 1);
     assert_int_equal(login(f, "target", "верный пароль", &s), ERR_OK);
 }
 
-static void ten_failures_from_one_address_block_the_address(void **state)
+static void thirty_failures_from_one_address_block_the_address(void **state)
 {
     struct unit_db *f = F_OF(state);
     add_user(f, "victim", "верный пароль", "manager");
     struct session s;
     f->cx.remote_addr = "203.0.113.9";
-    for (int i = 0; i < 10; i++)
+    for (int i = 0; i < 30; i++)
         assert_int_equal(login(f, arena_printf(&f->a, "guess%d", i), "x", &s), ERR_AUTH);
     assert_int_equal(login(f, "victim", "верный пароль", &s), ERR_LIMITED);
     f->cx.remote_addr = "203.0.113.10";
@@ -356,7 +358,7 @@ static void api_token_finds_its_user_until_the_user_is_deactivated(void **state)
     const char *token;
     err_clear(&f->cx.err);
     assert_int_equal(db_begin_write(f->cx.db, &f->cx.err), ERR_OK);
-    assert_int_equal(auth_token_create(&f->cx, "1С", rec->id, &id, &token), ERR_OK);
+    assert_int_equal(auth_token_create(&f->cx, "1С", rec->id, "full", 0, &id, &token), ERR_OK);
     assert_int_equal(db_commit(f->cx.db, &f->cx.err), ERR_OK);
     assert_memory_equal(token, "svt_", 4);
     char digest[65];
@@ -565,7 +567,7 @@ static void audit_verify_detects_an_entry_added_behind_the_heads_back(void **sta
     int64_t checked, bad;
     assert_int_equal(verify(f, &checked, &bad), ERR_CONFLICT);
     assert_int_equal(checked, 7); /* the chain itself is whole… */
-    assert_int_equal(bad, 8);     /* …but the head names entry 6 */
+    assert_int_equal(bad, 7);     /* …but the head names entry 6: 7 is not covered */
 }
 
 static void audit_appends_continue_the_chain_after_verification(void **state)
@@ -746,7 +748,7 @@ int main(void)
         DB_TEST(a_session_of_an_inactive_user_is_refused),
         DB_TEST(users_cannot_lock_themselves_out),
         DB_TEST(ten_failures_block_the_login_even_for_the_right_password),
-        DB_TEST(ten_failures_from_one_address_block_the_address),
+        DB_TEST(thirty_failures_from_one_address_block_the_address),
         DB_TEST(nine_failures_are_not_yet_a_block),
         DB_TEST(a_successful_login_forgets_the_logins_failures),
         DB_TEST(api_token_finds_its_user_until_the_user_is_deactivated),

@@ -115,6 +115,14 @@ function App() {
     navigate('', null, true);
   };
 
+  if (route.bad) {
+    return (
+      <div class="page" data-page="bad-link">
+        <ErrorBanner>{t('bad_link_page')}</ErrorBanner>
+        <a href="#/">{t('bad_link_home')}</a>
+      </div>
+    );
+  }
   // pages for clients: no login
   if (route.parts[0] === 'public') {
     if (route.parts[1] === 'status') return <PublicStatus lang={lang} setLang={setLang} query={route.query} />;

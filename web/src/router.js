@@ -1,7 +1,18 @@
 // Hash routing: #/clients, #/clients/12, #/clients?q=abc&kind=company
 import { useEffect, useState } from 'preact/hooks';
 
+// A link cut or mangled on the way (`%E0%A4`) cannot be decoded: the route
+// says so ({ bad: true }) and the app shows an error page instead of none.
 export function parseHash(hash) {
+  try {
+    return parseHashOrThrow(hash);
+  } catch (e) {
+    if (!(e instanceof URIError)) throw e;
+    return { parts: [], query: {}, bad: true };
+  }
+}
+
+function parseHashOrThrow(hash) {
   const h = (hash || '').replace(/^#\/?/, '');
   const qi = h.indexOf('?');
   const path = qi >= 0 ? h.slice(0, qi) : h;

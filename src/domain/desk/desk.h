@@ -61,12 +61,19 @@ enum err_code request_recount_job(struct ctx *cx);
  * there under "requests.open_by.<user>". $1 is the branch, $2 the user. */
 extern const char request_branch_counts_sql[];
 
+/* The one rule for who may be a request's assignee — on create, on assign,
+ * by routing rules and by escalation: an active user whose role may work on
+ * requests (requests.work). *ok tells; *name (arena, may be NULL) is the
+ * user's name when found. */
+enum err_code request_may_take(struct ctx *cx, int64_t user_id, bool *ok, const char **name);
+
 /* "О-2026-000123: subject", for notifications (arena). */
 const char *request_title(struct ctx *cx, struct record *rec);
 
 /* Adds an event to a request's timeline (timeline_add, in the caller's
  * transaction): kind created, reply, client_reply, note, status, assigned,
- * sla, attachment, attachment_skipped; *event_id may be NULL. */
+ * not_assigned (the person a rule or escalation named may not take
+ * requests), sla, file, attachment_skipped; *event_id may be NULL. */
 enum err_code request_event_add(struct ctx *cx, int64_t request_id, const char *kind,
                                 bool public_event, const char *body, const char *from,
                                 const char *to, int64_t *event_id);

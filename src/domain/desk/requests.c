@@ -99,14 +99,24 @@ static enum err_code owner_of(struct ctx *cx, const char *sql, int64_t id, int64
     return rc;
 }
 
-static enum err_code active_user(struct ctx *cx, int64_t id, bool *ok)
+enum err_code request_may_take(struct ctx *cx, int64_t user_id, bool *ok, const char **name)
 {
-    int64_t active;
-    bool found;
-    enum err_code rc = db_get_i64(cx->db, &cx->err, &active, &found,
-                                  "SELECT active FROM users WHERE id = $1", "i", id);
-    *ok = found && active;
-    return rc;
+    *ok = false;
+    if (name)
+        *name = NULL;
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err, "SELECT active, role, name FROM users WHERE id = $1", "i", user_id);
+    if (!st)
+        return cx->err.code;
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        const struct role *role = role_find(db_col_text(st, 1));
+        *ok = db_col_i64(st, 0) != 0 && role && perms_has(&role->perms, P_REQUESTS_WORK);
+        if (name)
+            *name = arena_strdup(cx->a, db_col_text(st, 2));
+    }
+    db_done(st);
+    return rc == DB_FAIL ? cx->err.code : ERR_OK;
 }
 
 /* The local date of an instant in the time zone of the request's branch
@@ -222,11 +232,15 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
     const struct value *assignee = rec_get(rec, REQ_ASSIGNEE_ID);
     bool assignee_changed = !old || assignee->i != rec_get(old, REQ_ASSIGNEE_ID)->i;
     if (!is_null(rec, REQ_ASSIGNEE_ID) && assignee_changed) {
+        /* naming someone else on a new request is assigning it (the
+         * transitions and escalation have their own permission) */
+        if (!old && !ctx_can(cx, P_REQUESTS_ASSIGN) && (!cx->user || assignee->i != cx->user->id))
+            return ctx_fail(cx, ERR_FORBIDDEN, "your role may not assign requests");
         bool ok;
-        if ((rc = active_user(cx, assignee->i, &ok)) != ERR_OK)
+        if ((rc = request_may_take(cx, assignee->i, &ok, NULL)) != ERR_OK)
             return rc;
         if (!ok)
-            err_field(&cx->err, "assignee_id", "not_found");
+            err_field(&cx->err, "assignee_id", "cannot_take");
     }
     if (cx->err.nfields)
         return ERR_INVALID;
@@ -329,6 +343,13 @@ static enum err_code request_after_write(struct ctx *cx, const struct record *re
     const struct value *a = rec_get(r, REQ_ASSIGNEE_ID);
     if (rc == ERR_OK && a->set && !a->null)
         rc = notify(cx, a->i, "assigned", "requests", rec->id, request_title(cx, r));
+    struct value *rule = record_value(r, "routed_rule_id");
+    if (rc == ERR_OK && (!a->set || a->null) && rule->set && !rule->null) {
+        const char *who;
+        rc = routing_not_taken(cx, rule->i, &who);
+        if (rc == ERR_OK && who)
+            rc = request_event_add(cx, rec->id, "not_assigned", false, who, NULL, NULL, NULL);
+    }
     return rc;
 }
 

@@ -44,8 +44,8 @@ static const struct field rule_fields[] = {
 /* clang-format on */
 _Static_assert(FIELDS_COUNT_OK(rule_fields, RULE__COUNT), "one entry per value of enum rule_field");
 
-/* "user" needs the person; the others must not name one. A rule for
- * requests without a contract cannot name one. */
+/* "user" needs the person, one who may take requests (request_may_take).
+ * A rule for requests without a contract cannot name one. */
 static enum err_code rule_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
     (void)old;
@@ -54,6 +54,15 @@ static enum err_code rule_check(struct ctx *cx, struct record *rec, const struct
     bool has_user = user->set && !user->null;
     if (!strcmp(mode->s, "user") && !has_user)
         err_field(&cx->err, "assign_user_id", "required");
+    const struct value *was = old ? rec_get(old, RULE_ASSIGN_USER_ID) : NULL;
+    if (has_user && (!was || was->null || was->i != user->i)) {
+        bool ok;
+        enum err_code rc = request_may_take(cx, user->i, &ok, NULL);
+        if (rc != ERR_OK)
+            return rc;
+        if (!ok)
+            err_field(&cx->err, "assign_user_id", "cannot_take");
+    }
     const struct value *cond = rec_get(rec, RULE_COND_CONTRACT);
     const struct value *contract = rec_get(rec, RULE_COND_CONTRACT_ID);
     if (cond->set && !cond->null && !strcmp(cond->s, "none") && contract->set && !contract->null)
@@ -270,6 +279,7 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
     db_done(st);
     if (step == DB_FAIL)
         return cx->err.code;
+    bool skipped = false; /* a rule's person could not take it: said on the timeline */
     for (int i = 0; i < nhits; i++) {
         if (hits[i].queue)
             set_text(rec, REQ_QUEUE, hits[i].queue);
@@ -278,15 +288,28 @@ enum err_code routing_apply(struct ctx *cx, struct record *rec)
             f.priority = hits[i].priority;
         }
         int64_t user = 0;
-        if (!strcmp(hits[i].mode, "user"))
+        bool assigned = value_id(rec, REQ_ASSIGNEE_ID) != 0;
+        if (!strcmp(hits[i].mode, "user") && !assigned) {
+            /* saved for someone who may since have been deactivated */
+            bool ok;
             user = hits[i].assign_user;
-        else if ((rc = pick(cx, hits[i].mode, hits[i].id, hits[i].last, &f, &user)) != ERR_OK)
+            if ((rc = request_may_take(cx, user, &ok, NULL)) != ERR_OK)
+                return rc;
+            if (!ok) {
+                user = 0;
+                skipped = true;
+                set_id(rec, REQ_ROUTED_RULE_ID, hits[i].id);
+                continue;
+            }
+        } else if ((rc = pick(cx, hits[i].mode, hits[i].id, hits[i].last, &f, &user)) != ERR_OK) {
             return rc;
-        if (user && !value_id(rec, REQ_ASSIGNEE_ID)) {
+        }
+        if (user && !assigned) {
             set_id(rec, REQ_ASSIGNEE_ID, user);
             set_text(rec, REQ_STATUS, request_state_name(RS_ASSIGNED));
         }
-        set_id(rec, REQ_ROUTED_RULE_ID, hits[i].id);
+        if (!skipped || (user && !assigned))
+            set_id(rec, REQ_ROUTED_RULE_ID, hits[i].id);
     }
     return ERR_OK;
 }
@@ -329,4 +352,26 @@ enum err_code routing_workload(struct ctx *cx, struct workload **out, int *n)
     *out = w;
     *n = count;
     return ERR_OK;
+}
+
+enum err_code routing_not_taken(struct ctx *cx, int64_t rule_id, const char **name)
+{
+    *name = NULL;
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT assign_user_id FROM routing_rules\n"
+                              "WHERE id = $1 AND assign_mode = 'user'",
+                              "i", rule_id);
+    if (!st)
+        return cx->err.code;
+    int rc = db_step(st);
+    int64_t user = rc == DB_ROW ? col_id(st, 0) : 0;
+    db_done(st);
+    if (rc == DB_FAIL)
+        return cx->err.code;
+    bool ok = true;
+    const char *who = NULL;
+    enum err_code ec = user ? request_may_take(cx, user, &ok, &who) : ERR_OK;
+    if (ec == ERR_OK && !ok)
+        *name = who ? who : arena_printf(cx->a, "#%lld", (long long)user);
+    return ec;
 }

@@ -16,6 +16,11 @@ extern const struct entity entity_routing_rules;
  * A request created with an assignee is not routed. */
 enum err_code routing_apply(struct ctx *cx, struct record *rec);
 
+/* When the rule a new request was routed by names a person who may not take
+ * requests (deactivated since the rule was saved), *name is that person's
+ * name (arena) — the request was left unassigned; else NULL. */
+enum err_code routing_not_taken(struct ctx *cx, int64_t rule_id, const char **name);
+
 /* The workload board: per person who may work on requests, open requests,
  * those overdue, and the business minutes left to the nearest deadline. */
 struct workload {

@@ -97,6 +97,22 @@ const struct entity entity_calendar_days = {
     .perm_delete = P_DESK_SETTINGS,
 };
 
+/* The person escalation hands requests to must be one who may take them. */
+static enum err_code policy_check(struct ctx *cx, struct record *rec, const struct record *old)
+{
+    struct value *to = record_value(rec, "escalate_to_id");
+    struct value *was = old ? record_value((struct record *)old, "escalate_to_id") : NULL;
+    if (!to->set || to->null || (was && !was->null && was->i == to->i))
+        return ERR_OK;
+    bool ok;
+    enum err_code rc = request_may_take(cx, to->i, &ok, NULL);
+    if (rc != ERR_OK)
+        return rc;
+    if (!ok)
+        err_field(&cx->err, "escalate_to_id", "cannot_take");
+    return ok ? ERR_OK : ERR_INVALID;
+}
+
 const struct entity entity_sla_policies = {
     .name = "sla_policies",
     .table = "sla_policies",
@@ -106,6 +122,7 @@ const struct entity entity_sla_policies = {
     .perm_read = P_REQUESTS_READ,
     .perm_write = P_DESK_SETTINGS,
     .perm_delete = P_DESK_SETTINGS,
+    .check = policy_check,
 };
 
 /* ---- calendars -------------------------------------------------------- */
@@ -419,9 +436,8 @@ static enum err_code escalate(struct ctx *cx, struct record *req)
 {
     const char *prio = rec_get(req, REQ_PRIORITY)->s;
     struct db_stmt *st = db_q(cx->db, &cx->err,
-                              "SELECT p.escalate_raise_priority, p.escalate_to_id, u.name\n"
+                              "SELECT p.escalate_raise_priority, p.escalate_to_id\n"
                               "FROM sla_policies p\n"
-                              "LEFT JOIN users u ON u.id = p.escalate_to_id AND u.active = 1\n"
                               "WHERE p.priority = $1",
                               "t", prio);
     if (!st)
@@ -432,18 +448,30 @@ static enum err_code escalate(struct ctx *cx, struct record *req)
     int rc = db_step(st);
     if (rc == DB_ROW) {
         raise = db_col_i64(st, 0) != 0;
-        if (!db_col_null(st, 2)) {
-            to = db_col_i64(st, 1);
-            to_name = arena_strdup(cx->a, db_col_text(st, 2));
-        }
+        to = db_col_null(st, 1) ? 0 : db_col_i64(st, 1);
     }
     db_done(st);
     if (rc == DB_FAIL)
         return cx->err.code;
+    const char *not_taken = NULL; /* the policy's person may no longer take requests */
+    if (to) {
+        bool ok;
+        enum err_code ec = request_may_take(cx, to, &ok, &to_name);
+        if (ec != ERR_OK)
+            return ec;
+        if (!ok)
+            not_taken = to_name, to = 0;
+    }
     struct record *patch = record_new(cx, &entity_requests);
     const char *higher = raise ? raised(prio) : NULL;
     const struct value *a = rec_get(req, REQ_ASSIGNEE_ID);
     bool reassign = to && (!a->set || a->null || a->i != to);
+    if (not_taken) {
+        enum err_code ec =
+            request_event_add(cx, req->id, "not_assigned", false, not_taken, NULL, NULL, NULL);
+        if (ec != ERR_OK)
+            return ec;
+    }
     if (!higher && !reassign)
         return ERR_OK;
     struct buf what = {0};

@@ -91,7 +91,8 @@ static void branch_scope_check(struct ctx *cx, struct record *rec, const struct 
     }
 }
 
-/* A deactivated user or a changed password ends the user's sessions. */
+/* A deactivated user or a changed password ends the user's sessions and
+ * API tokens (deleted: reactivation does not bring them back). */
 static enum err_code user_after_write(struct ctx *cx, const struct record *rec,
                                       const struct record *old)
 {
@@ -100,9 +101,12 @@ static enum err_code user_after_write(struct ctx *cx, const struct record *rec,
     struct record *r = (struct record *)rec;
     bool deactivated = !rec_get(r, USER_ACTIVE)->i;
     bool password = rec_get(r, USER_PASSWORD)->set;
+    enum err_code rc = ERR_OK;
     if (deactivated || password)
-        return auth_end_sessions(cx, rec->id);
-    return ERR_OK;
+        rc = auth_end_sessions(cx, rec->id);
+    if (rc == ERR_OK && (deactivated || password))
+        rc = auth_end_tokens(cx, rec->id);
+    return rc;
 }
 
 const struct entity entity_users = {

@@ -28,6 +28,7 @@ export function TimelineList({ items, res }) {
             <strong>
               {e.kind === 'status' ? t('timeline.status', { from: st(e.from), to: st(e.to) })
                 : e.kind === 'assigned' ? t('timeline.assigned', { name: e.body })
+                : e.kind === 'not_assigned' ? t('timeline.not_assigned', { name: e.body })
                   : e.kind === 'sla' ? t('timeline.sla', { state: enumLabel(field('sla_state') || {}, e.body) })
                     : e.kind === 'escalated' && e.to ? t('timeline.escalated_priority', { from: pr(e.from), to: pr(e.to) })
                       : t('timeline.' + e.kind)}

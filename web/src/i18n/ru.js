@@ -187,6 +187,8 @@ export default {
   'history.empty': 'История пуста',
   'forbidden_page': 'Недостаточно прав для просмотра этого раздела.',
   'not_found_page': 'Страница не найдена.',
+  'bad_link_page': 'Ссылка повреждена: её не удаётся прочитать. Откройте её заново или начните с главной страницы.',
+  'bad_link_home': 'На главную',
 
   // client page
   'client.contacts': 'Контактные лица',
@@ -207,6 +209,10 @@ export default {
   'tokens.create': 'Создать токен',
   'tokens.created_once': 'Токен создан. Скопируйте его сейчас — больше он показан не будет.',
   'tokens.user': 'От имени пользователя',
+  'tokens.scope': 'Права',
+  'tokens.scope_full': 'Все права пользователя',
+  'tokens.scope_read': 'Только чтение',
+  'tokens.expires_at': 'Действует до',
   'tokens.revoke': 'Отозвать',
   'tokens.confirm_revoke': 'Отозвать токен «{name}»? Интеграции, использующие его, перестанут работать.',
 
@@ -245,6 +251,7 @@ export default {
   'err.invalid_kpp': 'Неверный КПП (9 символов)',
   'err.duplicate': 'Такое значение уже есть у другой записи',
   'err.not_found': 'Связанная запись не найдена',
+  'err.cannot_take': 'Этот сотрудник не может вести обращения (отключён или у его роли нет такого права)',
   'err.unknown_field': 'Неизвестное поле',
   'err.read_only': 'Поле только для чтения',
   'err.stale': 'Запись изменена другим пользователем',
@@ -324,6 +331,7 @@ export default {
   "timeline.created": "Обращение создано",
   "timeline.status": "Статус: {from} → {to}",
   "timeline.assigned": "Назначено: {name}",
+  "timeline.not_assigned": "Не назначено: {name} не может вести обращения (отключён или нет права)",
   "timeline.reply": "Ответ клиенту",
   "timeline.note": "Заметка",
   "timeline.empty": "Событий пока нет",
