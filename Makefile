@@ -1,6 +1,7 @@
 # Servitor — build, test and run.
 #   make            build build/servitor (and the web UI when npm is there)
 #   make test       every test: unit, API, browser, fuzz smoke, sanitizer
+#   make attack     the long attack sweep (tests/attack/run.sh)
 #   make demo       build, fill data/servitor.db with demo data, serve on :8080
 #   make asan       build build-asan/servitor with ASan + UBSan
 
@@ -22,7 +23,7 @@ MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 WEB_SRC  := $(shell find web/src -type f 2>/dev/null) web/build.mjs
 WEB_FILES = $(wildcard web/dist/*.html web/dist/*.js web/dist/*.css web/dist/*.svg)
 
-.PHONY: all test unit api api-pg pg e2e fuzz asan demo web clean style
+.PHONY: all test unit api api-pg pg e2e fuzz asan demo web clean style attack
 all: $(BUILD)/servitor
 
 $(BUILD)/servitor: $(BUILD)/src/cli/main.o $(BUILD)/libservitor.a
@@ -93,6 +94,10 @@ e2e: $(BUILD)/servitor
 
 fuzz:
 	tests/fuzz/run.sh
+
+# the long attack sweep, on demand (docs/operations.md, "Attack sweep")
+attack: $(BUILD)/servitor
+	SERVITOR_BIN=$(abspath $(BUILD)/servitor) tests/attack/run.sh
 
 asan:
 	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined" all unit-bins

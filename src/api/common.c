@@ -31,7 +31,8 @@ enum err_code api_body(struct ctx *cx, struct http_req *rq, json_t **out)
 enum err_code api_path_id(struct ctx *cx, struct http_req *rq, int i, int64_t *id)
 {
     const char *s = i < rq->nargs ? rq->args[i] : "";
-    if (!parse_i64(s, strlen(s), id) || *id < 1)
+    /* digits only: "+1" is not record 1 */
+    if (*s == '+' || !parse_i64(s, strlen(s), id) || *id < 1)
         return ctx_fail(cx, ERR_NOTFOUND, "no such record");
     return ERR_OK;
 }

@@ -46,6 +46,15 @@ API_HANDLER(api_consultation)
         json_decref(body);
         return ctx_fail(cx, ERR_INVALID, "unexpected field or type: %s", je.text);
     }
+    /* a reference given is a record: 0 or below is none of them, not "no client" */
+    if ((json_object_get(body, "client_id") && client < 1) ||
+        (json_object_get(body, "unit_id") && unit < 1)) {
+        err_field(&cx->err,
+                  client < 1 && json_object_get(body, "client_id") ? "client_id" : "unit_id",
+                  "not_found");
+        json_decref(body);
+        return ctx_fail(cx, ERR_INVALID, "no such record");
+    }
     c.channel = arena_strdup(cx->a, c.channel);
     c.question = arena_strdup(cx->a, c.question);
     c.answer = arena_strdup(cx->a, c.answer);

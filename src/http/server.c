@@ -610,6 +610,38 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     guard_connection(c, socket_context, toe == MHD_CONNECTION_NOTIFY_CLOSED);
 }
 
+/* Decodes %XX in the path and the query arguments, as MHD would, except %00:
+ * a NUL would end the C string there, so "/clients/1%00x" would reach the
+ * handler as "/clients/1" and "?name=a%00b.txt" as "a". It stays as the three
+ * characters, which no id and no file name accepts. */
+static int hex_digit(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
+        return (ch | 0x20) - 'a' + 10;
+    return -1;
+}
+
+static size_t on_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    char *w = s;
+    for (const char *r = s; *r;) {
+        int hi = r[0] == '%' ? hex_digit(r[1]) : -1;
+        int lo = hi >= 0 ? hex_digit(r[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *w++ = (char)(hi * 16 + lo);
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = 0;
+    return (size_t)(w - s);
+}
+
 static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *c)
 {
     (void)cls;
@@ -662,7 +694,7 @@ int server_run(const struct server_opts *opts)
         (unsigned)setting_int(SET_ADDRESS_CONNECTIONS), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_URI_LOG_CALLBACK,
-        on_request_line, NULL, MHD_OPTION_END);
+        on_request_line, NULL, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "servitor: cannot listen on %s:%d (in use?)\n", opts->listen_host,
                 opts->port);

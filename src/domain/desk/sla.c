@@ -210,6 +210,9 @@ enum err_code sla_calendar_load(struct ctx *cx, int64_t calendar_id, const char 
         if (!t1 || !date_parse(line, &y, &m, &d) || !bizcal_kind(t1 + 1))
             return ctx_fail(cx, ERR_INVALID, "line %d: expected DATE<TAB>KIND<TAB>NOTE", lineno);
         const char *note = t2 && utf8_valid(t2 + 1, strlen(t2 + 1)) ? t2 + 1 : NULL;
+        if (note && utf8_count(note, strlen(note)) > (size_t)day_fields[DAY_NOTE].max)
+            return ctx_fail(cx, ERR_INVALID, "line %d: the note is longer than %lld characters",
+                            lineno, (long long)day_fields[DAY_NOTE].max);
         enum err_code rc = db_run(cx->db, &cx->err,
                                   "DELETE FROM calendar_days WHERE calendar_id = $1 AND date = $2",
                                   "it", calendar_id, line);
