@@ -30,7 +30,7 @@ export function TimelineList({ items, res }) {
             <span class="muted"> · {e.user_name || e.author || '—'} · {fmtDateTime(e.at)}</span>
           </div>
           {(e.kind === 'reply' || e.kind === 'note' || (e.kind === 'client_reply' && e.body)) && <div class="ev-body">{e.body}</div>}
-          {(e.kind === 'attachment' || e.kind === 'attachment_skipped') && <div class="muted">{e.body}</div>}
+          {(e.kind === 'attachment' || e.kind === 'attachment_skipped' || e.kind === 'message') && <div class="muted">{e.body}</div>}
         </li>
       ))}
     </ol>
