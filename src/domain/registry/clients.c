@@ -30,8 +30,7 @@ static const struct field client_fields[] = {
      * language of those sent */
     [CLIENT_MESSAGES_OPT_OUT] = {"messages_opt_out", F_BOOL, F_FILTER, 0, "client.messages_opt_out",
                                  .def = "false"},
-    [CLIENT_LANG] = {"lang", F_ENUM, F_REQUIRED, 0, "client.lang", .enums = client_langs,
-                     .def = "ru"},
+    [CLIENT_LANG] = {"lang", F_ENUM, 0, 0, "client.lang", .enums = client_langs, .def = "ru"},
     {0},
 };
 _Static_assert(FIELDS_COUNT_OK(client_fields, CLIENT__COUNT),
@@ -61,6 +60,12 @@ static enum err_code client_check(struct ctx *cx, struct record *rec, const stru
     } else if (consent->null || !consent->i) {
         date->set = true;
         date->null = true;
+    }
+    struct value *lang = rec_set(rec, CLIENT_LANG);
+    if (lang->null) { /* no language said: Russian */
+        lang->set = true;
+        lang->null = false;
+        lang->s = "ru";
     }
     return cx->err.nfields ? ERR_INVALID : ERR_OK;
 }

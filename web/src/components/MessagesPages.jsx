@@ -30,12 +30,13 @@ export function CompanyPage() {
     <div class="page">
       <div class="page-head"><h1>{t('entity.company')}</h1></div>
       <ErrorBanner error={error} />
-      <form class="card form" onSubmit={save} data-testid="company-form">
-        <label class="field"><span>{t('company.name')}</span><input value={rec.name} onInput={set('name')} required />{fe('name')}</label>
-        <label class="field"><span>{t('company.requisites')}</span><textarea rows="3" value={rec.requisites} onInput={set('requisites')} />{fe('requisites')}</label>
-        <label class="field"><span>{t('company.public_url')}</span><input value={rec.public_url} onInput={set('public_url')} placeholder="https://service.example.ru" />
+      <form class="card" onSubmit={save} data-testid="company-form"><div class="form-grid">
+        <label class="form-row form-row-wide"><span class="form-label">{t('company.name')}</span><input class="input" value={rec.name} onInput={set('name')} required />{fe('name')}</label>
+        <label class="form-row form-row-wide"><span class="form-label">{t('company.requisites')}</span><textarea class="input" rows="3" value={rec.requisites} onInput={set('requisites')} />{fe('requisites')}</label>
+        <label class="form-row form-row-wide"><span class="form-label">{t('company.public_url')}</span><input class="input" value={rec.public_url} onInput={set('public_url')} placeholder="https://service.example.ru" />
           <small class="muted">{t('company.public_url_hint')}</small>{fe('public_url')}</label>
-        <label class="check"><input type="checkbox" checked={rec.sla_apologies} onChange={set('sla_apologies')} /> {t('company.sla_apologies')}</label>
+        <label class="check-label form-row-wide"><input type="checkbox" checked={rec.sla_apologies} onChange={set('sla_apologies')} /> {t('company.sla_apologies')}</label>
+        </div>
         <div class="form-actions"><button type="submit" class="btn btn-primary" disabled={saving}>{t('save')}</button></div>
       </form>
     </div>
@@ -78,18 +79,19 @@ export function TemplatePage({ id }) {
       </div>
       <ErrorBanner error={error} />
       <div class="template-edit">
-        <form class="card form" onSubmit={save} data-testid="template-form">
-          <label class="check"><input type="checkbox" checked={rec.active} onChange={set('active')} /> {t('template.active')}</label>
-          {email && <label class="field"><span>{t('template.subject')}</span><input name="subject" value={rec.subject || ''} onInput={set('subject')} />{fe('subject')}</label>}
-          <label class="field"><span>{t('template.body')}</span><textarea name="body" rows="12" value={rec.body} onInput={set('body')} />{fe('body')}</label>
+        <form class="card" onSubmit={save} data-testid="template-form"><div class="form-grid">
+          <label class="check-label form-row-wide"><input type="checkbox" checked={rec.active} onChange={set('active')} /> {t('template.active')}</label>
+          {email && <label class="form-row form-row-wide"><span class="form-label">{t('template.subject')}</span><input class="input" name="subject" value={rec.subject || ''} onInput={set('subject')} />{fe('subject')}</label>}
+          <label class="form-row form-row-wide"><span class="form-label">{t('template.body')}</span><textarea class="input" name="body" rows="12" value={rec.body} onInput={set('body')} />{fe('body')}</label>
+          </div>
           <div class="form-actions"><button type="submit" class="btn btn-primary">{t('save')}</button></div>
         </form>
         <div class="card">
-          <h2>{t('template.placeholders')}</h2>
+          <h2 class="card-title">{t('template.placeholders')}</h2>
           <ul class="placeholders" data-testid="placeholders">
             {names.map((n) => <li><code>{'{' + n + '}'}</code> — {t('placeholder.' + n)}</li>)}
           </ul>
-          <h2>{t('template.preview')}</h2>
+          <h2 class="card-title">{t('template.preview')}</h2>
           {previewError ? (
             <div class="banner banner-error" role="alert">
               {previewError.fields && (previewError.fields.body || previewError.fields.subject)
@@ -99,7 +101,7 @@ export function TemplatePage({ id }) {
           ) : preview && (
             <div class="preview" data-testid="preview">
               {email && <div><strong>{preview.subject}</strong></div>}
-              <pre class="preview-body">{preview.body}</pre>
+              <pre class="preview-body" style="white-space: pre-wrap">{preview.body}</pre>
             </div>
           )}
         </div>
