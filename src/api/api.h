@@ -64,6 +64,11 @@ API_HANDLER(api_attachment_get);
 API_HANDLER(api_notifications);
 API_HANDLER(api_notifications_read);
 API_HANDLER(api_mail_intake);
+API_HANDLER(api_outbox_list);
+API_HANDLER(api_outbox_resend);
+API_HANDLER(api_company_get);
+API_HANDLER(api_company_update);
+API_HANDLER(api_template_preview);
 API_HANDLER(api_test_clock);
 API_HANDLER(api_test_job_run);
 

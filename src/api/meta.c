@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/outbox.h"
 #include "core/perm.h"
 #include "domain/domain.h"
 #include "domain/registry/registry.h"
@@ -109,7 +110,12 @@ API_HANDLER(api_meta)
                                         "permissions", held, "branch_scoped_default",
                                         r->branch_scoped_default, "company_wide", r->company_wide));
     }
-    http_json(rs, 200,
-              json_pack("{s:o,s:o,s:o}", "entities", ents, "roles", rl, "permissions", pl));
+    json_t *meta = json_pack("{s:o,s:o,s:o}", "entities", ents, "roles", rl, "permissions", pl);
+    /* what a message template may say */
+    json_t *ph = json_array();
+    for (int i = 0; outbox_placeholder_names[i]; i++)
+        json_array_append_new(ph, json_string(outbox_placeholder_names[i]));
+    json_object_set_new(meta, "message_placeholders", ph);
+    http_json(rs, 200, meta);
     return ERR_OK;
 }

@@ -54,7 +54,10 @@ void settings_print(FILE *out)
     for (int i = 0; i < SET__COUNT; i++) {
         const struct setting_def *d = &defs[i];
         const char *env = getenv(d->var);
-        fprintf(out, "%-32s %-12s (default %s%s) %s\n", d->var, env && *env ? env : d->def, d->def,
+        const char *value = env && *env ? env : d->def;
+        if (env && *env && strstr(d->var, "PASSWORD"))
+            value = "(set)"; /* a secret is never printed */
+        fprintf(out, "%-32s %-12s (default %s%s) %s\n", d->var, value, d->def,
                 d->min <= d->max ? "" : ", text", d->help);
     }
 }

@@ -24,7 +24,32 @@
     X(BODY_MIN_RATE, "SERVITOR_BODY_MIN_RATE", "4096", 0, 1073741824,                              \
       "bytes per second a body must average after its first HEAD_TIMEOUT seconds (0: no minimum)") \
     X(BODY_MEMORY, "SERVITOR_BODY_MEMORY", "128", 2, 65536,                                        \
-      "MiB that JSON bodies being received may hold together; over it: 503")
+      "MiB that JSON bodies being received may hold together; over it: 503")                       \
+    X(MAIL_FROM, "SERVITOR_MAIL_FROM", "", 1, 0,                                                   \
+      "our e-mail addresses, comma-separated: the first is the From of messages to clients; "      \
+      "mail from any of them is never taken as a request")                                         \
+    X(SMTP_URL, "SERVITOR_SMTP_URL", "", 1, 0,                                                     \
+      "where e-mail is sent: smtp://relay:587 (STARTTLS), smtps://relay:465, smtp://127.0.0.1:25 " \
+      "(a local MTA); empty: messages wait in the outbox")                                         \
+    X(SMTP_USER, "SERVITOR_SMTP_USER", "", 1, 0, "login at the relay (empty: none)")               \
+    X(SMTP_PASSWORD, "SERVITOR_SMTP_PASSWORD", "", 1, 0, "password at the relay (never printed)")  \
+    X(SMTP_TLS, "SERVITOR_SMTP_TLS", "auto", 1, 0,                                                 \
+      "auto: STARTTLS required with a login, tried without; none: plain text (tests only)")        \
+    X(SMTP_CA, "SERVITOR_SMTP_CA", "", 1, 0, "a CA file to trust for the relay (empty: system's)") \
+    X(SMS_URL, "SERVITOR_SMS_URL", "", 1, 0,                                                       \
+      "the SMS gateway's HTTP(S) address a message is POSTed to; empty: SMS wait in the outbox")   \
+    X(SMS_USER, "SERVITOR_SMS_USER", "", 1, 0,                                                     \
+      "login at the SMS gateway (HTTP Basic; empty: none)")                                        \
+    X(SMS_PASSWORD, "SERVITOR_SMS_PASSWORD", "", 1, 0,                                             \
+      "password or token at the SMS gateway (never printed)")                                      \
+    X(SMS_BODY, "SERVITOR_SMS_BODY", "{\"to\":\"{phone}\",\"text\":\"{text}\"}", 1, 0,             \
+      "the body POSTed to the gateway; {phone} and {text} are put in JSON-escaped")                \
+    X(SMS_CONTENT_TYPE, "SERVITOR_SMS_CONTENT_TYPE", "application/json", 1, 0,                     \
+      "the Content-Type of that body")                                                             \
+    X(OUTBOX_ATTEMPTS, "SERVITOR_OUTBOX_ATTEMPTS", "8", 1, 100,                                    \
+      "attempts to send a message before it becomes a dead letter")                                \
+    X(OUTBOX_BACKOFF, "SERVITOR_OUTBOX_BACKOFF", "60", 1, 86400,                                   \
+      "seconds before the second attempt; doubled after each failure, at most 6 hours")
 
 enum setting {
 #define X(id, var, def, lo, hi, help) SET_##id,

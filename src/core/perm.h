@@ -30,8 +30,10 @@
     X(REQUESTS_WORK, "requests.work")                                                              \
     X(CONTRACTS_READ, "contracts.read")                                                            \
     X(CONTRACTS_WRITE, "contracts.write")                                                          \
-    X(DESK_SETTINGS, "desk.settings") /* SLA policies, business calendars */                       \
-    X(DESK_ROUTING, "desk.routing")   /* routing rules */
+    X(DESK_SETTINGS, "desk.settings")         /* SLA policies, business calendars */               \
+    X(DESK_ROUTING, "desk.routing")           /* routing rules */                                  \
+    X(MESSAGES_SETTINGS, "messages.settings") /* message templates, the company's details */       \
+    X(MESSAGES_OUTBOX, "messages.outbox")     /* messages to clients: the list, resending */
 
 enum perm {
     P_NONE = 0, /* nothing needed: any signed-in user */

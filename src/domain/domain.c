@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "domain/desk/desk.h"
+#include "core/outbox.h"
 #include "domain/desk/knowledge.h"
 #include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
 #include "domain/desk/views.h"
+#include "domain/messages/messages.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
 #include "domain/testing/testing.h"
@@ -24,7 +26,9 @@
     &entity_contracts, &entity_contract_sla_terms, \
     /* desk */ \
     &entity_requests, &entity_sla_policies, &entity_business_calendars, &entity_calendar_days, \
-    &entity_articles, &entity_article_models, &entity_routing_rules, &entity_saved_views
+    &entity_articles, &entity_article_models, &entity_routing_rules, &entity_saved_views, \
+    /* messages */ \
+    &entity_message_templates
 
 const struct entity *const domain_entities[] = {PRODUCT_ENTITIES, NULL};
 /* the same and the entities of the tests (src/domain/testing) */
@@ -37,6 +41,7 @@ const struct job_kind domain_jobs[] = {
     {"sessions.cleanup", 3600, jobs_sessions_cleanup},
     {"sla.scan", 60, sla_scan},
     {"counters.recount", 86400, request_recount_job},
+    {"outbox.send", 60, outbox_send_job},
     {0},
 };
 

@@ -43,6 +43,11 @@ const struct route routes[] = {
     {"GET",    "/api/v1/desk/sla-report",               api_sla_report,    P_REQUESTS_READ, 0},
     {"GET",    "/api/v1/attachments/:id",               api_request_attachment_get, P_REQUESTS_READ, 0},
     {"POST",   "/api/v1/intake/email",                  api_mail_intake,   P_REQUESTS_ASSIGN, R_UPLOAD},
+    {"GET",    "/api/v1/outbox",                        api_outbox_list,   P_MESSAGES_OUTBOX, 0},
+    {"POST",   "/api/v1/outbox/:id/resend",             api_outbox_resend, P_MESSAGES_OUTBOX, 0},
+    {"GET",    "/api/v1/company",                       api_company_get,   0,               0},
+    {"PATCH",  "/api/v1/company",                       api_company_update, P_MESSAGES_SETTINGS, 0},
+    {"POST",   "/api/v1/message_templates/preview",     api_template_preview, P_MESSAGES_SETTINGS, 0},
     /* only with SERVITOR_TEST_CLOCK=1 (tests): absent otherwise */
     {"POST",   "/test/clock",                           api_test_clock,    0,               R_PUBLIC | R_TEST},
     {"POST",   "/test/jobs/run",                        api_test_job_run,  0,               R_PUBLIC | R_TEST},

@@ -10,7 +10,7 @@ const srv = useServer();
 const ROLE_PERMS = {
   manager: ['branches.read', 'clients.read', 'clients.write', 'clients.delete', 'equipment.read', 'equipment.write',
     'equipment.delete', 'users.read', 'requests.read', 'requests.write', 'requests.assign', 'requests.work',
-    'contracts.read', 'contracts.write', 'desk.routing'],
+    'contracts.read', 'contracts.write', 'desk.routing', 'messages.settings'],
   auditor: ['branches.read', 'clients.read', 'equipment.read', 'users.read', 'audit.read', 'requests.read',
     'contracts.read'],
 };

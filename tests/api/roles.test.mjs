@@ -25,6 +25,8 @@ const ROLE_TABLE = `
 | contracts and their SLA terms read / write, delete | rw | rw | r | r | rw | r |
 | SLA policies, business calendars: write (desk.settings) | yes | — | — | — | — | — |
 | routing rules: write (desk.routing) | yes | yes | — | — | — | — |
+| message templates, the company's details: read / write (messages.settings) | yes | yes | — | — | — | — |
+| messages to clients: the outbox, resending dead letters (messages.outbox) | yes | — | — | — | — | — |
 `;
 
 function parseTable(text) {
@@ -374,7 +376,11 @@ test('the role table of docs/api.md is what the server grants', async () => {
   }
   for (const [row, key] of [['SLA policies, business calendars: write (desk.settings)', 'POST /api/v1/sla_policies'],
     ['SLA policies, business calendars: write (desk.settings)', 'POST /api/v1/business_calendars/{id}/days'],
-    ['routing rules: write (desk.routing)', 'POST /api/v1/routing_rules']]) {
+    ['routing rules: write (desk.routing)', 'POST /api/v1/routing_rules'],
+    ['message templates, the company\'s details: read / write (messages.settings)', 'POST /api/v1/message_templates'],
+    ['message templates, the company\'s details: read / write (messages.settings)', 'PATCH /api/v1/company'],
+    ['messages to clients: the outbox, resending dead letters (messages.outbox)', 'GET /api/v1/outbox'],
+    ['messages to clients: the outbox, resending dead letters (messages.outbox)', 'POST /api/v1/outbox/{id}/resend']]) {
     for (const role of ROLES) assert.equal(roleHas[role].has(perm(key)), T[row][role] === 'yes', `${role} ${key}`);
   }
 });

@@ -111,7 +111,7 @@ test('/api/v1/meta: every resource with its fields and what this user may do', a
   }
   const clients = r.json.entities.find((e) => e.name === 'clients');
   const field = (n) => clients.fields.find((f) => f.name === n);
-  assert.deepEqual(clients.fields.map((f) => f.name), ['kind', 'name', 'phone', 'email', 'inn', 'kpp', 'address', 'branch_id', 'pd_consent', 'pd_consent_date', 'notes']);
+  assert.deepEqual(clients.fields.map((f) => f.name), ['kind', 'name', 'phone', 'email', 'inn', 'kpp', 'address', 'branch_id', 'pd_consent', 'pd_consent_date', 'notes', 'messages_opt_out', 'lang']);
   assert.deepEqual(field('kind').enum, ['person', 'company']);
   assert.equal(field('kind').required, true);
   assert.equal(field('name').max, 300);

@@ -156,6 +156,7 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
     equipment_units: async () => ({ model_id: await anyId('equipment_models') }),
     contracts: () => ({ number: 'АТК-' + uid(), starts_on: '2026-01-01' }),
     routing_rules: () => ({ active: false }), // never routes the sweep's requests
+    message_templates: () => ({ subject: 'Атака {number}' }), // an e-mail template needs a subject
   };
   async function validBody(entity) {
     const e = entities[entity];

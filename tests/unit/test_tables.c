@@ -21,6 +21,7 @@
 #include "domain/desk/sla.h"
 #include "domain/desk/views.h"
 #include "domain/domain.h"
+#include "domain/messages/messages.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
 
@@ -176,6 +177,7 @@ static void every_field_enum_covers_its_table(void **state)
         {&entity_branches, BRANCH__COUNT},        {&entity_users, USER__COUNT},
         {&entity_clients, CLIENT__COUNT},         {&entity_contacts, CONTACT__COUNT},
         {&entity_equipment_models, MODEL__COUNT}, {&entity_equipment_units, UNIT__COUNT},
+        {&entity_message_templates, TPL__COUNT},
     };
     for (size_t i = 0; i < sizeof(enums) / sizeof(enums[0]); i++) {
         if (entity_nfields(enums[i].ent) != enums[i].count)

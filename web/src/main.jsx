@@ -12,6 +12,7 @@ import { ContractPage } from './components/ContractPage.jsx';
 import { AppCtx } from './components/ctx.js';
 import { DetailPage, FormPage } from './components/Detail.jsx';
 import { ListView } from './components/ListView.jsx';
+import { CompanyPage, OutboxPage, TemplatePage } from './components/MessagesPages.jsx';
 import { Login } from './components/Login.jsx';
 import { SearchPage } from './components/SearchPage.jsx';
 import { Shell } from './components/Shell.jsx';
@@ -33,6 +34,8 @@ function specialPages(session) {
     consultation: perms.includes('requests.work'),
     workload: perms.includes('requests.read'),
     audit: any('audit') || (!perms.length && (role === 'admin' || role === 'auditor')),
+    company: perms.includes('messages.settings'),
+    outbox: perms.includes('messages.outbox'),
   };
 }
 
@@ -48,6 +51,8 @@ function Page({ route, meta, special }) {
   if (a === 'consultation') return special.consultation ? <ConsultationPage /> : <Forbidden />;
   if (a === 'tokens') return special.tokens ? <TokensPage /> : <Forbidden />;
   if (a === 'audit') return special.audit ? <AuditPage query={q} /> : <Forbidden />;
+  if (a === 'company') return special.company ? <CompanyPage /> : <Forbidden />;
+  if (a === 'outbox') return special.outbox ? <OutboxPage query={q} /> : <Forbidden />;
   const res = meta.byName[a];
   if (!res) return <div class="page"><ErrorBanner>{t('not_found_page')}</ErrorBanner></div>;
   if (!res.can_read) return <Forbidden />;
@@ -59,6 +64,7 @@ function Page({ route, meta, special }) {
   if (a === 'articles') return <ArticlePage key={b} res={res} id={b} query={q} />;
   if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
   if (a === 'requests') return <RequestPage key={b} res={res} id={b} query={q} />;
+  if (a === 'message_templates') return <TemplatePage key={b} id={b} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;
 }
 

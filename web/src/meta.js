@@ -58,7 +58,8 @@ export function normaliseMeta(data) {
   else arr = Object.entries(list || {}).filter(([, v]) => v && typeof v === 'object').map(([n, r]) => normResource(r, n));
   const byName = {};
   for (const r of arr) byName[r.name] = r;
-  return { list: arr, byName };
+  // what message templates may say (GET /api/v1/meta's message_placeholders)
+  return { list: arr, byName, message_placeholders: (data && data.message_placeholders) || [] };
 }
 
 export function resourceTitle(res) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/settings.h"
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -89,7 +90,7 @@ static const char *robot(struct ctx *cx, const struct mail_msg *m)
     if (same_ci(from, local, "mailer-daemon", 13) || same_ci(from, local, "postmaster", 10))
         return arena_printf(cx->a, "sent by %s", from);
     /* our own out-going address: a loop through an auto-forward */
-    const char *own = getenv("SERVITOR_MAIL_FROM");
+    const char *own = setting_text(SET_MAIL_FROM);
     for (const char *p = own; p && *p;) {
         p += strspn(p, ", ;\t");
         size_t n = strcspn(p, ", ;\t");
@@ -135,14 +136,31 @@ int mail_subject_numbers(struct arena *a, const char *s, const char **out, int m
     return n;
 }
 
-/* The request this message answers: a number in its subject whose client
- * is the sender (the client's own address or one of its contacts'). A
- * number of someone else's request counts for nothing. */
+/* The request this message answers: one whose letter it answers
+ * (In-Reply-To, References), else a number in its subject whose client is
+ * the sender (the client's own address or one of its contacts'). A number
+ * of someone else's request counts for nothing. */
 static enum err_code find_thread(struct ctx *cx, const struct mail_msg *m, int64_t *id)
 {
     const char *numbers[4];
     int n = mail_subject_numbers(cx->a, m->subject, numbers, 4);
     *id = 0;
+    /* an answer to one of our letters: In-Reply-To or References name its
+     * Message-ID (random, so whoever quotes it had the letter) */
+    for (const char *p = m->references; p && *p && !*id;) {
+        size_t len = strcspn(p, " ");
+        bool found;
+        enum err_code rc = db_get_i64(cx->db, &cx->err, id, &found,
+                                      "SELECT o.record_id FROM outbox o\n"
+                                      "JOIN requests r ON r.id = o.record_id\n"
+                                      "WHERE o.message_id = $1 AND o.entity = 'requests'",
+                                      "t", arena_strndup(cx->a, p, len));
+        if (rc != ERR_OK)
+            return rc;
+        if (!found)
+            *id = 0;
+        p += len + (p[len] == ' ');
+    }
     for (int i = 0; i < n && !*id; i++) {
         bool found;
         enum err_code rc = db_get_i64(

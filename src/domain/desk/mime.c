@@ -133,6 +133,38 @@ static char *one_line(struct arena *a, const char *s)
     return c;
 }
 
+/* The Message-IDs of In-Reply-To, then of References (without <>),
+ * space-separated; "" when none. At most 20, none with odd bytes. */
+static const char *thread_ids(struct arena *a, GMimeMessage *msg)
+{
+    struct buf b = BUF_INIT;
+    int n = 0;
+    const char *in_reply_to = g_mime_object_get_header(GMIME_OBJECT(msg), "In-Reply-To");
+    const char *references = g_mime_object_get_header(GMIME_OBJECT(msg), "References");
+    GMimeReferences *lists[2] = {
+        in_reply_to ? g_mime_references_parse(NULL, in_reply_to) : NULL,
+        references ? g_mime_references_parse(NULL, references) : NULL,
+    };
+    for (int l = 0; l < 2; l++) {
+        for (int i = 0; lists[l] && i < g_mime_references_length(lists[l]) && n < 20; i++) {
+            const char *id = g_mime_references_get_message_id(lists[l], i);
+            bool ok = id && *id && strlen(id) <= 400;
+            for (const char *p = id; ok && *p; p++)
+                ok = *p > 0x20 && *p < 0x7f && *p != '<' && *p != '>';
+            if (ok) {
+                buf_printf(&b, "%s%s", n ? " " : "", id);
+                n++;
+            }
+        }
+    }
+    for (int l = 0; l < 2; l++)
+        if (lists[l])
+            g_mime_references_free(lists[l]);
+    const char *out = arena_strdup(a, b.p ? b.p : "");
+    buf_release(&b);
+    return out;
+}
+
 /* ---- HTML to text -------------------------------------------------------- */
 
 static const struct {
@@ -616,6 +648,7 @@ enum err_code mail_parse(struct arena *a, const char *raw, size_t len, struct ma
         out->subject = one_line(a, g_mime_message_get_subject(msg));
         const char *mid = g_mime_message_get_message_id(msg);
         out->message_id = mid && *one_line(a, mid) ? one_line(a, mid) : NULL;
+        out->references = thread_ids(a, msg);
         out->automatic = automatic(a, msg);
         out->parts = arena_alloc(a, sizeof(*out->parts) * MAIL_MAX_PARTS);
         struct walker w = {.a = a, .m = out, .body = BUF_INIT};

@@ -34,6 +34,8 @@ struct mail_msg {
     const char *from_addr;  /* the address as written (never NULL) */
     const char *subject;    /* "" when none */
     const char *message_id; /* without the angle brackets; NULL when none */
+    const char *references; /* In-Reply-To's and References' Message-IDs, without <>,
+                               space-separated ("" when none) */
     const char *body;       /* plain text, LF line ends, "" when none */
     bool body_from_html;    /* the body was converted from text/html */
     const char *automatic;  /* why the message is machine-made ("Auto-Submitted:

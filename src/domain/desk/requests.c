@@ -14,6 +14,7 @@
 #include "core/audit.h"
 #include "core/counters.h"
 #include "core/notify.h"
+#include "domain/desk/notices.h"
 #include "core/perm.h"
 #include "core/record.h"
 #include "core/timeline.h"
@@ -350,6 +351,8 @@ static enum err_code request_after_write(struct ctx *cx, const struct record *re
         if (rc == ERR_OK && who)
             rc = request_event_add(cx, rec->id, "not_assigned", false, who, NULL, NULL, NULL);
     }
+    if (rc == ERR_OK)
+        rc = notice_request(cx, rec, "created", NULL); /* the client's acknowledgement */
     return rc;
 }
 
@@ -572,7 +575,6 @@ static enum err_code reopen_effect(struct ctx *cx, const struct record *rec,
 static enum err_code after_transition(struct ctx *cx, const struct record *before,
                                       const struct record *now, const struct transition *t)
 {
-    (void)t;
     enum err_code rc = ERR_OK;
     int ai;
     if (entity_field(&entity_requests, "assignee_id", &ai) && now->v[ai].i != before->v[ai].i &&
@@ -581,6 +583,8 @@ static enum err_code after_transition(struct ctx *cx, const struct record *befor
     if (rc == ERR_OK && now->v[ai].i != before->v[ai].i && !now->v[ai].null)
         rc = notify(cx, now->v[ai].i, "assigned", "requests", now->id,
                     request_title(cx, (struct record *)now));
+    if (rc == ERR_OK && t->to == RS_RESOLVED)
+        rc = notice_request(cx, now, "resolved", NULL);
     return rc;
 }
 
@@ -636,6 +640,8 @@ static enum err_code request_on_comment(struct ctx *cx, struct record *req, bool
         rc = notify(cx, a->i, "reply", "requests", req->id, title);
     if (rc == ERR_OK)
         rc = notify_mentions(cx, body, "requests", req->id, title);
+    if (rc == ERR_OK && public_reply)
+        rc = notice_request(cx, req, "reply", body); /* the reply goes to the client */
     if (rc == ERR_OK && public_reply) {
         char now[ISO_TIME_LEN];
         time_now_iso(now);

@@ -14,6 +14,7 @@
 #include "core/perm.h"
 #include "domain/domain.h"
 #include "domain/desk/desk.h"
+#include "domain/desk/notices.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
 #include "base/banned.h"
@@ -527,6 +528,9 @@ static enum err_code mark_one(struct ctx *cx, int64_t id, const char *what)
     /* escalation: a breach is also told to the managers of the branch */
     if (ec == ERR_OK && !strcmp(what, "breached"))
         ec = notify_managers(cx, out);
+    /* the client's apology, when the company sends them */
+    if (ec == ERR_OK && !strcmp(what, "breached"))
+        ec = notice_request(cx, out, "sla_breach", NULL);
     if (ec == ERR_OK && !strcmp(what, "breached")) {
         /* one request that cannot be changed (its unit moved to another
          * client since, say) must not stop the scan for all: it stays

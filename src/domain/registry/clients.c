@@ -9,6 +9,7 @@
 #include "base/banned.h"
 
 static const char *const client_kinds[] = {"person", "company", NULL};
+static const char *const client_langs[] = {"ru", "en", NULL};
 
 static const struct field client_fields[] = {
     /* name           type       flags                                     max   label */
@@ -25,6 +26,11 @@ static const struct field client_fields[] = {
     [CLIENT_PD_CONSENT] = {"pd_consent", F_BOOL, F_FILTER, 0, "client.pd_consent", .def = "false"},
     [CLIENT_PD_CONSENT_DATE] = {"pd_consent_date", F_DATE, 0, 0, "client.pd_consent_date"},
     [CLIENT_NOTES] = {"notes", F_TEXT, F_SEARCH | F_MULTILINE, 4000, "client.notes"},
+    /* no messages at all (acknowledgements, replies, apologies); the
+     * language of those sent */
+    [CLIENT_MESSAGES_OPT_OUT] = {"messages_opt_out", F_BOOL, F_FILTER, 0, "client.messages_opt_out",
+                                 .def = "false"},
+    [CLIENT_LANG] = {"lang", F_ENUM, 0, 0, "client.lang", .enums = client_langs, .def = "ru"},
     {0},
 };
 _Static_assert(FIELDS_COUNT_OK(client_fields, CLIENT__COUNT),
@@ -54,6 +60,12 @@ static enum err_code client_check(struct ctx *cx, struct record *rec, const stru
     } else if (consent->null || !consent->i) {
         date->set = true;
         date->null = true;
+    }
+    struct value *lang = rec_set(rec, CLIENT_LANG);
+    if (lang->null) { /* no language said: Russian */
+        lang->set = true;
+        lang->null = false;
+        lang->s = "ru";
     }
     return cx->err.nfields ? ERR_INVALID : ERR_OK;
 }

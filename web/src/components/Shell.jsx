@@ -21,8 +21,8 @@ const GROUPS = [
   { key: 'clients', items: ['clients', 'contacts'] },
   { key: 'sales', items: ['contracts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
-  { key: 'settings', items: ['routing_rules', 'sla_policies', 'business_calendars', 'calendar_days'] },
-  { key: 'admin', items: ['branches', 'users', 'tokens', 'audit'] },
+  { key: 'settings', items: ['routing_rules', 'sla_policies', 'business_calendars', 'calendar_days', 'message_templates', 'company'] },
+  { key: 'admin', items: ['branches', 'users', 'tokens', 'audit', 'outbox'] },
 ];
 
 export function navGroups(meta, special) {
