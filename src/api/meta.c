@@ -109,7 +109,13 @@ API_HANDLER(api_meta)
                                         "permissions", held, "branch_scoped_default",
                                         r->branch_scoped_default, "company_wide", r->company_wide));
     }
+    /* the reports the caller may see: what the reports section draws */
+    json_t *reps = json_array();
+    for (int i = 0; domain_reports[i]; i++)
+        if (ctx_can(cx, P_REPORTS_READ) && ctx_can(cx, domain_reports[i]->perm))
+            json_array_append_new(reps, api_report_meta(domain_reports[i]));
     http_json(rs, 200,
-              json_pack("{s:o,s:o,s:o}", "entities", ents, "roles", rl, "permissions", pl));
+              json_pack("{s:o,s:o,s:o,s:o}", "entities", ents, "roles", rl, "permissions", pl,
+                        "reports", reps));
     return ERR_OK;
 }

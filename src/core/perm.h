@@ -31,7 +31,8 @@
     X(CONTRACTS_READ, "contracts.read")                                                            \
     X(CONTRACTS_WRITE, "contracts.write")                                                          \
     X(DESK_SETTINGS, "desk.settings") /* SLA policies, business calendars */                       \
-    X(DESK_ROUTING, "desk.routing")   /* routing rules */
+    X(DESK_ROUTING, "desk.routing")   /* routing rules */                                          \
+    X(REPORTS_READ, "reports.read")   /* the reports section, exports of reports */
 
 enum perm {
     P_NONE = 0, /* nothing needed: any signed-in user */

@@ -23,6 +23,7 @@ const struct route routes[] = {
     {"POST",   "/api/v1/public/requests",               api_public_request, 0,              R_PUBLIC},
     {"GET",    "/api/v1/public/status",                 api_public_status, 0,               R_PUBLIC},
     {"GET",    "/api/v1/public/:entity/status",         api_public_view,   0,               R_PUBLIC},
+    {"POST",   "/api/v1/public/requests/rating",        api_public_rating, 0,               R_PUBLIC},
     {"POST",   "/api/v1/auth/login",                    api_login,         0,               R_PUBLIC | R_SAME_ORIGIN},
     {"POST",   "/api/v1/auth/logout",                   api_logout,        0,               0},
     {"GET",    "/api/v1/auth/me",                       api_me,            0,               0},
@@ -43,6 +44,7 @@ const struct route routes[] = {
     {"POST",   "/api/v1/requests/:id/attachments",      api_attachment_upload, P_REQUESTS_WRITE, R_UPLOAD},
     {"GET",    "/api/v1/requests/:id/attachments",      api_attachment_list, P_REQUESTS_READ, 0},
     {"GET",    "/api/v1/attachments/:id",               api_attachment_get, P_REQUESTS_READ, 0},
+    {"GET",    "/api/v1/reports/:name",                 api_report,        P_REPORTS_READ,  0},
     {"POST",   "/api/v1/intake/email",                  api_mail_intake,   P_REQUESTS_ASSIGN, R_UPLOAD},
     /* only with SERVITOR_TEST_CLOCK=1 (tests): absent otherwise */
     {"POST",   "/test/clock",                           api_test_clock,    0,               R_PUBLIC | R_TEST},

@@ -25,6 +25,7 @@ const ROLE_TABLE = `
 | contracts and their SLA terms read / write, delete | rw | rw | r | r | rw | r |
 | SLA policies, business calendars: write (desk.settings) | yes | — | — | — | — | — |
 | routing rules: write (desk.routing) | yes | yes | — | — | — | — |
+| reports and their exports (reports.read) | yes | yes | — | — | — | yes |
 `;
 
 function parseTable(text) {
@@ -319,7 +320,8 @@ const OWN = {
 };
 // x-access "public": answered without a session
 const PUBLIC = new Set(['GET /healthz', 'GET /ping', 'GET /metrics', 'GET /api/v1/openapi.json',
-  'POST /api/v1/public/requests', 'GET /api/v1/public/status', 'GET /api/v1/public/{entity}/status', 'POST /api/v1/auth/login']);
+  'POST /api/v1/public/requests', 'GET /api/v1/public/status', 'GET /api/v1/public/{entity}/status', 'POST /api/v1/auth/login',
+  'POST /api/v1/public/requests/rating']);
 // would end the shared session: run with a session of its own
 const OWN_SESSION = new Set(['POST /api/v1/auth/logout']);
 
@@ -338,6 +340,7 @@ function concrete(path) {
   return path.replace(/\{(\w+)\}/g, (_, p) => {
     if (p === 'id') return String(MISSING);
     if (p === 'entity') return 'requests'; // the public page of an entity that has one
+    if (p === 'name') return 'sla'; // a report (reports.test.mjs covers each)
     throw new Error(`${path}: no case for the parameter {${p}}`);
   });
 }
@@ -374,7 +377,8 @@ test('the role table of docs/api.md is what the server grants', async () => {
   }
   for (const [row, key] of [['SLA policies, business calendars: write (desk.settings)', 'POST /api/v1/sla_policies'],
     ['SLA policies, business calendars: write (desk.settings)', 'POST /api/v1/business_calendars/{id}/days'],
-    ['routing rules: write (desk.routing)', 'POST /api/v1/routing_rules']]) {
+    ['routing rules: write (desk.routing)', 'POST /api/v1/routing_rules'],
+    ['reports and their exports (reports.read)', 'GET /api/v1/reports/{name}']]) {
     for (const role of ROLES) assert.equal(roleHas[role].has(perm(key)), T[row][role] === 'yes', `${role} ${key}`);
   }
 });
