@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "base/settings.h"
 #include "core/perm.h"
 #include "domain/domain.h"
 #include "domain/registry/registry.h"
@@ -115,7 +116,7 @@ API_HANDLER(api_meta)
         if (ctx_can(cx, P_REPORTS_READ) && ctx_can(cx, domain_reports[i]->perm))
             json_array_append_new(reps, api_report_meta(domain_reports[i]));
     http_json(rs, 200,
-              json_pack("{s:o,s:o,s:o,s:o}", "entities", ents, "roles", rl, "permissions", pl,
-                        "reports", reps));
+              json_pack("{s:o,s:o,s:o,s:o,s:s}", "entities", ents, "roles", rl, "permissions", pl,
+                        "reports", reps, "company_name", setting_text(SET_COMPANY_NAME)));
     return ERR_OK;
 }

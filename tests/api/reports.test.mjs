@@ -6,7 +6,7 @@
 // cell; the cap on exports; the client's rating and its bad input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { unzipSync, strFromU8 } from 'fflate';
+import { readXlsx } from '../xlsx.mjs';
 import { testDb, run, serve, login, call, roundTheClockBranch, testClock, TEST_CLOCK_ENV } from '../lib.mjs';
 
 let db, srv, admin, mgr, eng, branch;
@@ -18,29 +18,6 @@ async function download(session, path) {
   const r = await fetch(srv.base + path, { headers: { cookie: session.cookie } });
   return { status: r.status, type: r.headers.get('content-type'), disposition: r.headers.get('content-disposition'), bytes: new Uint8Array(await r.arrayBuffer()) };
 }
-
-/** The cells of an XLSX file's first sheet, row by row (inline and shared strings, numbers). */
-export function readXlsx(bytes) {
-  const files = unzipSync(bytes);
-  const shared = files['xl/sharedStrings.xml'] ? [...strFromU8(files['xl/sharedStrings.xml']).matchAll(/<si>(.*?)<\/si>/gs)].map((m) => unescape(m[1].replace(/<[^>]+>/g, ''))) : [];
-  const sheet = strFromU8(files['xl/worksheets/sheet1.xml']);
-  const rows = [];
-  for (const row of sheet.matchAll(/<row [^>]*>(.*?)<\/row>/gs)) {
-    const cells = [];
-    for (const c of row[1].matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>(.*?)<\/c>)/gs)) {
-      const col = [...c[1]].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-      const attrs = c[2], inner = c[3] || '';
-      let v = null;
-      if (/t="inlineStr"/.test(attrs)) v = unescape(inner.replace(/<[^>]+>/g, ''));
-      else if (/t="s"/.test(attrs)) v = shared[Number(inner.match(/<v>(.*?)<\/v>/)[1])];
-      else if (/<v>/.test(inner)) v = Number(inner.match(/<v>(.*?)<\/v>/)[1]);
-      cells[col] = v;
-    }
-    rows.push(cells);
-  }
-  return rows;
-}
-const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
 /** RFC 4180 CSV (after the byte-order mark) → rows of strings. */
 function readCsv(bytes) {

@@ -58,7 +58,8 @@ export function normaliseMeta(data) {
   else arr = Object.entries(list || {}).filter(([, v]) => v && typeof v === 'object').map(([n, r]) => normResource(r, n));
   const byName = {};
   for (const r of arr) byName[r.name] = r;
-  return { list: arr, byName };
+  // the reports the user may see (ReportsPage) and the company's name (print)
+  return { list: arr, byName, reports: (data && data.reports) || [], company: (data && data.company_name) || '' };
 }
 
 export function resourceTitle(res) {
