@@ -63,7 +63,7 @@ function Chart({ rep, group, rows }) {
         { values: (u, splits) => splits.map((i) => (Number.isInteger(i) && xs[i] !== undefined ? String(xs[i]) : '')), gap: 4, size: 40 },
         { size: 50 },
       ],
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { show: true, points: { show: !bars } },
       series: [{ label: '' }].concat(data.map((_, i) => ({
         label: names[i],
