@@ -7,7 +7,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libcurl
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libcurl xlsxwriter
 OPT     ?= -O2 -g
 CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Isrc -I$(BUILD)/gen \
            $(shell pkg-config --cflags $(PKGS))

@@ -21,6 +21,10 @@ int64_t api_request_version(struct http_req *rq);
 /* A field type's name as /api/v1/meta gives it: "text", "enum"… */
 const char *api_field_type(enum field_type t);
 
+struct report;
+/* What /api/v1/meta publishes of a report (reports.c). */
+json_t *api_report_meta(const struct report *rep);
+
 #define API_HANDLER(name)                                                                          \
     enum err_code name(struct ctx *cx, struct http_req *rq, struct http_resp *rs)
 
@@ -69,6 +73,8 @@ API_HANDLER(api_outbox_resend);
 API_HANDLER(api_company_get);
 API_HANDLER(api_company_update);
 API_HANDLER(api_template_preview);
+API_HANDLER(api_report);
+API_HANDLER(api_public_rating);
 API_HANDLER(api_test_clock);
 API_HANDLER(api_test_job_run);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/export.h"
 #include "core/record.h"
 #include "core/workflow.h"
 #include "domain/domain.h"
@@ -39,6 +40,30 @@ static void send_record(struct http_resp *rs, int status, const struct record *r
     http_json(rs, status, record_to_json(rec));
 }
 
+/* ?format=csv|xlsx: the whole list as a file, written page by page to disk
+ * (core/export.h), capped at SERVITOR_EXPORT_MAX_ROWS rows. */
+static enum err_code list_export(struct ctx *cx, struct http_req *rq, struct http_resp *rs,
+                                 const struct entity *ent, struct listq *lq, const char *format)
+{
+    enum export_format fmt = export_format_of(format);
+    if (fmt == EXPORT_NONE)
+        return ctx_fail(cx, ERR_MALFORMED, "format is csv or xlsx");
+    struct export ex;
+    int fd;
+    uint64_t size;
+    enum err_code rc = export_open(cx, fmt, ent->name, &ex);
+    if (rc == ERR_OK)
+        rc = export_list(cx, ent, lq, &ex);
+    if (rc == ERR_OK)
+        rc = export_finish(cx, &ex, &fd, &size);
+    if (rc != ERR_OK)
+        return rc;
+    http_header(
+        cx, rs, "Content-Disposition",
+        arena_printf(cx->a, "attachment; filename=\"%s.%s\"", ent->name, export_extension(fmt)));
+    return http_file(cx, rq, rs, fd, size, export_content_type(fmt));
+}
+
 API_HANDLER(api_entity_list)
 {
     const struct entity *ent = NULL;
@@ -46,8 +71,12 @@ API_HANDLER(api_entity_list)
     if (rc != ERR_OK)
         return rc;
     struct listq lq;
-    if ((rc = listq_parse(cx, ent, rq->params, rq->nparams, NULL, &lq)) != ERR_OK)
+    static const char *const extra[] = {"format", NULL};
+    if ((rc = listq_parse(cx, ent, rq->params, rq->nparams, extra, &lq)) != ERR_OK)
         return rc;
+    const char *format = api_param(rq, "format");
+    if (format)
+        return list_export(cx, rq, rs, ent, &lq, format);
     struct record **items;
     int n;
     const char *next;

@@ -110,7 +110,17 @@ API_HANDLER(api_meta)
                                         "permissions", held, "branch_scoped_default",
                                         r->branch_scoped_default, "company_wide", r->company_wide));
     }
-    json_t *meta = json_pack("{s:o,s:o,s:o}", "entities", ents, "roles", rl, "permissions", pl);
+    /* the reports the caller may see: what the reports section draws */
+    json_t *reps = json_array();
+    for (int i = 0; domain_reports[i]; i++)
+        if (ctx_can(cx, P_REPORTS_READ) && ctx_can(cx, domain_reports[i]->perm))
+            json_array_append_new(reps, api_report_meta(domain_reports[i]));
+    /* the company's name heads printed pages */
+    struct company co;
+    const char *company = company_get(cx, &co) == ERR_OK && co.name ? co.name : "";
+    err_clear(&cx->err);
+    json_t *meta = json_pack("{s:o,s:o,s:o,s:o,s:s}", "entities", ents, "roles", rl, "permissions",
+                             pl, "reports", reps, "company_name", company);
     /* what a message template may say */
     json_t *ph = json_array();
     for (int i = 0; outbox_placeholder_names[i]; i++)

@@ -33,7 +33,8 @@
     X(DESK_SETTINGS, "desk.settings")         /* SLA policies, business calendars */               \
     X(DESK_ROUTING, "desk.routing")           /* routing rules */                                  \
     X(MESSAGES_SETTINGS, "messages.settings") /* message templates, the company's details */       \
-    X(MESSAGES_OUTBOX, "messages.outbox")     /* messages to clients: the list, resending */
+    X(MESSAGES_OUTBOX, "messages.outbox")     /* messages to clients: the list, resending */       \
+    X(REPORTS_READ, "reports.read")           /* the reports section, exports of reports */
 
 enum perm {
     P_NONE = 0, /* nothing needed: any signed-in user */

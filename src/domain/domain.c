@@ -45,6 +45,18 @@ const struct job_kind domain_jobs[] = {
     {0},
 };
 
+const struct report *const domain_reports[] = {
+    &report_sla, &report_intake, &report_backlog, &report_times, &report_ratings, NULL,
+};
+
+const struct report *domain_report(const char *name)
+{
+    for (int i = 0; domain_reports[i]; i++)
+        if (!strcmp(domain_reports[i]->name, name))
+            return domain_reports[i];
+    return NULL;
+}
+
 static const struct workflow *const workflows[] = {&request_workflow, &test_order_workflow, NULL};
 
 const struct entity *const *domain_all(void)

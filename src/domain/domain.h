@@ -5,6 +5,7 @@
 
 #include "core/entity.h"
 #include "core/jobs.h"
+#include "core/report.h"
 #include "core/workflow.h"
 
 /* NULL-terminated. */
@@ -22,6 +23,10 @@ const struct entity *domain_entity(const char *name);
 extern const struct job_kind domain_jobs[];
 /* The tables that have a search index, NULL-terminated (for migrate_run). */
 const char *const *domain_search_tables(void);
+/* Every report (core/report.h), NULL-terminated, in the order the UI
+ * lists them; and a report by name, or NULL. */
+extern const struct report *const domain_reports[];
+const struct report *domain_report(const char *name);
 /* The workflow of an entity, or NULL. */
 const struct workflow *domain_workflow(const struct entity *ent);
 

@@ -10,9 +10,9 @@ const srv = useServer();
 const ROLE_PERMS = {
   manager: ['branches.read', 'clients.read', 'clients.write', 'clients.delete', 'equipment.read', 'equipment.write',
     'equipment.delete', 'users.read', 'requests.read', 'requests.write', 'requests.assign', 'requests.work',
-    'contracts.read', 'contracts.write', 'desk.routing', 'messages.settings'],
+    'contracts.read', 'contracts.write', 'desk.routing', 'messages.settings', 'reports.read'],
   auditor: ['branches.read', 'clients.read', 'equipment.read', 'users.read', 'audit.read', 'requests.read',
-    'contracts.read'],
+    'contracts.read', 'reports.read'],
 };
 
 async function countBranches(as) {

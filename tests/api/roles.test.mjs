@@ -27,6 +27,7 @@ const ROLE_TABLE = `
 | routing rules: write (desk.routing) | yes | yes | — | — | — | — |
 | message templates, the company's details: read / write (messages.settings) | yes | yes | — | — | — | — |
 | messages to clients: the outbox, resending dead letters (messages.outbox) | yes | — | — | — | — | — |
+| reports and their exports (reports.read) | yes | yes | — | — | — | yes |
 `;
 
 function parseTable(text) {
@@ -321,7 +322,8 @@ const OWN = {
 };
 // x-access "public": answered without a session
 const PUBLIC = new Set(['GET /healthz', 'GET /ping', 'GET /metrics', 'GET /api/v1/openapi.json',
-  'POST /api/v1/public/requests', 'GET /api/v1/public/status', 'GET /api/v1/public/{entity}/status', 'GET /api/v1/public/{entity}/files/{file}', 'POST /api/v1/auth/login']);
+  'POST /api/v1/public/requests', 'GET /api/v1/public/status', 'GET /api/v1/public/{entity}/status', 'GET /api/v1/public/{entity}/files/{file}', 'POST /api/v1/auth/login',
+  'POST /api/v1/public/requests/rating']);
 // would end the shared session: run with a session of its own
 const OWN_SESSION = new Set(['POST /api/v1/auth/logout']);
 
@@ -340,6 +342,7 @@ function concrete(path) {
   return path.replace(/\{(\w+)\}/g, (_, p) => {
     if (p === 'id' || p === 'file') return String(MISSING); // a record's attachment too
     if (p === 'entity') return 'requests'; // the public page of an entity that has one
+    if (p === 'name') return 'sla'; // a report (reports.test.mjs covers each)
     throw new Error(`${path}: no case for the parameter {${p}}`);
   });
 }
@@ -380,7 +383,8 @@ test('the role table of docs/api.md is what the server grants', async () => {
     ['message templates, the company\'s details: read / write (messages.settings)', 'POST /api/v1/message_templates'],
     ['message templates, the company\'s details: read / write (messages.settings)', 'PATCH /api/v1/company'],
     ['messages to clients: the outbox, resending dead letters (messages.outbox)', 'GET /api/v1/outbox'],
-    ['messages to clients: the outbox, resending dead letters (messages.outbox)', 'POST /api/v1/outbox/{id}/resend']]) {
+    ['messages to clients: the outbox, resending dead letters (messages.outbox)', 'POST /api/v1/outbox/{id}/resend'],
+    ['reports and their exports (reports.read)', 'GET /api/v1/reports/{name}']]) {
     for (const role of ROLES) assert.equal(roleHas[role].has(perm(key)), T[row][role] === 'yes', `${role} ${key}`);
   }
 });

@@ -20,6 +20,7 @@ import { TokensPage } from './components/TokensPage.jsx';
 import { ConsultationPage } from './components/ConsultationPage.jsx';
 import { ViewsBar } from './components/ViewsBar.jsx';
 import { WorkloadPage } from './components/WorkloadPage.jsx';
+import { ReportsPage } from './components/ReportsPage.jsx';
 import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
@@ -33,6 +34,7 @@ function specialPages(session) {
     tokens: any('tokens') || (!perms.length && role === 'admin'),
     consultation: perms.includes('requests.work'),
     workload: perms.includes('requests.read'),
+    reports: perms.includes('reports.read'),
     audit: any('audit') || (!perms.length && (role === 'admin' || role === 'auditor')),
     company: perms.includes('messages.settings'),
     outbox: perms.includes('messages.outbox'),
@@ -48,6 +50,7 @@ function Page({ route, meta, special }) {
   }
   if (a === 'search') return <SearchPage query={q} />;
   if (a === 'workload') return special.workload ? <WorkloadPage /> : <Forbidden />;
+  if (a === 'reports') return special.reports ? <ReportsPage name={b} query={q} /> : <Forbidden />;
   if (a === 'consultation') return special.consultation ? <ConsultationPage /> : <Forbidden />;
   if (a === 'tokens') return special.tokens ? <TokensPage /> : <Forbidden />;
   if (a === 'audit') return special.audit ? <AuditPage query={q} /> : <Forbidden />;

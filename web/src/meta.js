@@ -58,8 +58,13 @@ export function normaliseMeta(data) {
   else arr = Object.entries(list || {}).filter(([, v]) => v && typeof v === 'object').map(([n, r]) => normResource(r, n));
   const byName = {};
   for (const r of arr) byName[r.name] = r;
-  // what message templates may say (GET /api/v1/meta's message_placeholders)
-  return { list: arr, byName, message_placeholders: (data && data.message_placeholders) || [] };
+  // what message templates may say (GET /api/v1/meta's message_placeholders), the
+  // reports the user may see (ReportsPage) and the company's name (print)
+  return {
+    list: arr, byName,
+    message_placeholders: (data && data.message_placeholders) || [],
+    reports: (data && data.reports) || [], company: (data && data.company_name) || '',
+  };
 }
 
 export function resourceTitle(res) {

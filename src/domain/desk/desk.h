@@ -128,7 +128,30 @@ enum request_field {
     REQ_SLA_PAUSED_MINUTES,
     REQ_DURATION_MINUTES,
     REQ_ROUTED_RULE_ID,
+    REQ_RATING,
+    REQ_RATING_COMMENT,
+    REQ_RATED_AT,
     REQ__COUNT
 };
+
+/* ---- customer satisfaction (ratings.c) ---- */
+
+/* A rating at or below this is low: the branch's managers are told. */
+#define REQUEST_LOW_RATING 2
+
+/* A client's rating (1–5) of their resolved (or closed) request, found by its
+ * number and access code as on the status page, with an optional comment
+ * (at most 2000 characters), in its own write transaction: kept on the
+ * request (versioned, audited), a public "rating" event on its timeline, and
+ * a low rating told to the managers. ERR_NOTFOUND for a wrong pair (counted
+ * with the status page's wrong pairs: ten per ten minutes from one address,
+ * then ERR_LIMITED), ERR_CONFLICT when the request is not resolved yet or
+ * was rated already, ERR_INVALID for a rating outside 1–5 or a bad comment. */
+enum err_code request_rate(struct ctx *cx, const char *number, const char *code, int64_t rating,
+                           const char *comment, struct record **out);
+
+/* The desk's reports (reports.c). */
+extern const struct report report_sla, report_intake, report_backlog;
+extern const struct report report_times, report_ratings;
 
 #endif

@@ -77,6 +77,9 @@ static const struct field request_fields[] = {
     [REQ_SLA_PAUSED_MINUTES] = {"sla_paused_minutes", F_INT,      F_READONLY,                                 0,    "request.sla_paused_minutes", .def = "0"},
     [REQ_DURATION_MINUTES] =   {"duration_minutes",   F_INT,      F_READONLY | F_SORT,                        600,  "request.duration_minutes"},
     [REQ_ROUTED_RULE_ID] =     {"routed_rule_id",     F_REF,      F_READONLY | F_FILTER,                      0,    "request.routed_rule", .ref = &entity_routing_rules},
+    [REQ_RATING] =             {"rating",             F_INT,      F_READONLY | F_FILTER | F_SORT,             5,    "request.rating", .min = 1},
+    [REQ_RATING_COMMENT] =     {"rating_comment",     F_TEXT,     F_READONLY,                                 2000, "request.rating_comment"},
+    [REQ_RATED_AT] =           {"rated_at",           F_DATETIME, F_READONLY | F_SORT,                        0,    "request.rated_at"},
     {0},
 };
 /* clang-format on */
@@ -357,8 +360,9 @@ static enum err_code request_after_write(struct ctx *cx, const struct record *re
 }
 
 /* The status page: the number, status and subject, and every public event
- * (created, status changes, replies, the client's own replies). */
-static const char *const public_fields[] = {"number", "status", "subject", NULL};
+ * (created, status changes, replies, the client's own replies); the rating
+ * the client gave, if any (the page offers to rate a resolved request). */
+static const char *const public_fields[] = {"number", "status", "subject", "rating", NULL};
 static const struct public_view request_public_view = {
     .number_field = "number",
     .code_field = "access_code",

@@ -68,6 +68,7 @@ export function RecordHead({ res, rec, children }) {
         <h1>{title}</h1>
         <div class="actions">
           {children}
+          <button type="button" class="btn" data-action="print" onClick={() => window.print()}>{t('print')}</button>
           {res.can_write && <a class="btn" href={href(`${res.name}/${rec.id}/edit`)}>{t('edit')}</a>}
           {res.can_delete && <button type="button" class="btn btn-danger-outline" onClick={() => setConfirm(true)}>{t('delete')}</button>}
         </div>

@@ -121,7 +121,7 @@ export function PublicStatus({ lang, setLang, query, entity }) {
   const fields = (data && data.fields) || [];
   const statusField = fields.find((f) => f.name === 'status') || { name: 'status' };
   const st = (v) => enumLabel(statusField, v);
-  const others = fields.filter((f) => f.name !== 'number' && f.name !== 'status' && f.name !== 'subject');
+  const others = fields.filter((f) => f.name !== 'number' && f.name !== 'status' && f.name !== 'subject' && f.name !== 'rating');
   return (
     <Frame lang={lang} setLang={setLang} title={t('public.status_title')}>
       <form class="card public-form inline" onSubmit={(e) => { e.preventDefault(); navigate(path, { number, code }, true); look(number, code); }}>
@@ -140,11 +140,14 @@ export function PublicStatus({ lang, setLang, query, entity }) {
               {others.map((f) => <div class="field"><dt>{t(f.label)}</dt><dd data-field={f.name}>{f.type === 'enum' ? enumLabel(f, data[f.name]) : f.type === 'datetime' ? fmtDateTime(data[f.name]) : String(data[f.name] ?? '—')}</dd></div>)}
             </dl>
           )}
+          {(!entity || entity === 'requests') && fields.some((f) => f.name === 'rating') && (
+            <RateBox data={data} number={data.number} code={code || query.code} onDone={() => look(data.number, code || query.code)} />
+          )}
           <ol class="req-timeline">
             {data.timeline.map((e) => (
               <li class={'ev ev-' + e.kind} data-kind={e.kind}>
                 <div class="ev-head">
-                  <strong>{e.kind === 'status' ? t('timeline.status', { from: st(e.from), to: st(e.to) }) : t('timeline.' + e.kind)}</strong>
+                  <strong>{e.kind === 'status' ? t('timeline.status', { from: st(e.from), to: st(e.to) }) : t('timeline.' + e.kind, { n: e.to })}</strong>
                   <span class="muted"> · {fmtDateTime(e.at)}</span>
                 </div>
                 {e.kind === 'file' && e.attachment ? (
@@ -159,5 +162,45 @@ export function PublicStatus({ lang, setLang, query, entity }) {
         </div>
       )}
     </Frame>
+  );
+}
+
+// Customer satisfaction: a resolved request asks its client for a rating
+// (1–5 and a comment), once; after that the page shows the rating given.
+function RateBox({ data, number, code, onDone }) {
+  const [stars, setStars] = useState(0);
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  if (data.rating) {
+    return <p class="rating-given" data-rating={data.rating}>{t('rating.given')} <span class="stars">{'★'.repeat(data.rating)}{'☆'.repeat(5 - data.rating)}</span></p>;
+  }
+  if (data.status !== 'resolved' && data.status !== 'closed') return null;
+  const send = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('public/requests/rating', { number, code, rating: stars, ...(comment.trim() ? { comment: comment.trim() } : {}) }, { noAuthRedirect: true });
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="rate-box" onSubmit={send}>
+      <div class="card-title">{t('rating.ask')}</div>
+      <div class="stars-input" role="radiogroup" aria-label={t('rating.ask')}>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <button type="button" role="radio" aria-checked={stars === n ? 'true' : 'false'} data-stars={n} title={t('rating.n', { n })}
+            class={n <= stars ? 'on' : ''} onClick={() => setStars(n)}>★</button>
+        ))}
+      </div>
+      <textarea class="input" name="rating_comment" rows={2} maxLength={2000} placeholder={t('rating.comment')} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+      {error && <ErrorBanner error={error} />}
+      <div class="form-actions"><button type="submit" class="btn btn-primary" disabled={busy || !stars}>{t('rating.send')}</button></div>
+    </form>
   );
 }

@@ -177,6 +177,7 @@ export function RequestPage({ res, id }) {
       <RecordHead res={res} rec={rec}>
         {rec.channel === 'email' && <span class="badge channel-email" data-channel="email" title={t('request.by_email_hint')}>✉ {t('request.by_email')}</span>}
         <SlaSource rec={rec} /><SlaClock res={res} rec={rec} /><StatusBadge res={res} rec={rec} />
+        {rec.rating && <span class="badge rating" data-rating={rec.rating} title={rec.rating_comment || ''}>★ {rec.rating}/5</span>}
       </RecordHead>
       <div class="req-actions" role="toolbar" aria-label={t('actions')}>
         {transitions.length === 0 && <span class="muted">{t('request.no_transitions')}</span>}

@@ -17,7 +17,7 @@ export function LangSwitch({ lang, setLang }) {
 }
 
 const GROUPS = [
-  { key: 'desk', items: ['requests', 'workload', 'consultation', 'articles'] },
+  { key: 'desk', items: ['requests', 'workload', 'consultation', 'articles', 'reports'] },
   { key: 'clients', items: ['clients', 'contacts'] },
   { key: 'sales', items: ['contracts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
@@ -81,7 +81,10 @@ export function Shell({ session, meta, special, current, lang, setLang, onLogout
         ))}
       </nav>
       <div class="nav-scrim" onClick={() => setNavOpen(false)} />
-      <main class="main">{children}</main>
+      <main class="main">
+        <div class="print-only print-header">{meta.company || 'Servitor'}</div>
+        {children}
+      </main>
     </div>
   );
 }

@@ -31,11 +31,11 @@ export function TimelineList({ items, res }) {
                 : e.kind === 'not_assigned' ? t('timeline.not_assigned', { name: e.body })
                   : e.kind === 'sla' ? t('timeline.sla', { state: enumLabel(field('sla_state') || {}, e.body) })
                     : e.kind === 'escalated' && e.to ? t('timeline.escalated_priority', { from: pr(e.from), to: pr(e.to) })
-                      : t('timeline.' + e.kind)}
+                      : t('timeline.' + e.kind, { n: e.to })}
             </strong>
             <span class="muted"> · {e.user_name || e.author || '—'} · {fmtDateTime(e.at)}</span>
           </div>
-          {(e.kind === 'reply' || e.kind === 'note' || (e.kind === 'client_reply' && e.body)) && <div class="ev-body">{e.body}</div>}
+          {(e.kind === 'reply' || e.kind === 'note' || ((e.kind === 'client_reply' || e.kind === 'rating') && e.body)) && <div class="ev-body">{e.body}</div>}
           {e.kind === 'file' && e.attachment && (
             <div class="ev-filelink">
               <a href={e.attachment.url} download={e.body} data-file={e.attachment.id}>{e.body}</a>
