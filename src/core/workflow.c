@@ -103,6 +103,15 @@ enum err_code workflow_run(struct ctx *cx, const struct workflow *wf, int64_t id
         return ctx_fail(cx, ERR_NOTFOUND, "no transition '%s'", name);
     if (!ctx_can(cx, t->perm))
         return ctx_fail(cx, ERR_FORBIDDEN, "your role may not '%s'", name);
+    for (int i = 0; input && wf->ent->fields[i].name; i++) {
+        bool taken = false;
+        for (const int *p = t->params; p && *p >= 0 && !taken; p++)
+            taken = *p == i;
+        if (input->v[i].set && !taken)
+            err_field(&cx->err, wf->ent->fields[i].name, "not_taken");
+    }
+    if (cx->err.nfields)
+        return ctx_fail(cx, ERR_INVALID, "'%s' takes no such field", name);
     bool own;
     enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
     if (rc != ERR_OK)

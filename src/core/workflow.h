@@ -42,6 +42,10 @@ struct transition {
      * notifications). NULL: nothing. */
     enum err_code (*after)(struct ctx *cx, const struct record *before, const struct record *now,
                            const struct transition *t);
+    /* The fields it takes from the input (the effect's), ending with -1;
+     * NULL: none. Any other field sent is refused (422 not_taken), never
+     * silently ignored. */
+    const int *params;
 };
 
 struct workflow {

@@ -225,3 +225,18 @@ test('32 parallel creates get unique, gapless numbers', async () => {
   const nums = made.map((r) => Number(r.json.number.slice(-6))).sort((a, b) => a - b);
   for (let i = 1; i < nums.length; i++) assert.equal(nums[i], nums[i - 1] + 1, 'consecutive');
 });
+
+test('a transition refuses the fields it does not take (never ignores them) and changes nothing', async () => {
+  const r = await newRequest();
+  const bad = await take(mgr, r, 'start', { subject: 'подменённая тема', queue: 'x'.repeat(400) });
+  assert.equal(bad.status, 422, bad.text);
+  assert.deepEqual(bad.json.error.fields, { subject: 'not_taken', queue: 'not_taken' });
+  const after = (await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json;
+  assert.equal(after.version, r.version);
+  assert.equal(after.status, 'new');
+  assert.equal(after.subject, r.subject);
+  // what a transition takes goes through: assign takes the assignee
+  const ok = await take(mgr, r, 'assign', { assignee_id: eng.user.id });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.assignee_id, eng.user.id);
+});

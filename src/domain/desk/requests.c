@@ -599,9 +599,11 @@ static enum err_code after_transition(struct ctx *cx, const struct record *befor
 #define WAITING            (S(WAITING_CLIENT) | S(WAITING_PARTS))
 
 /* clang-format off */
+static const int assign_params[] = {REQ_ASSIGNEE_ID, -1};
+
 static const struct transition request_transitions[] = {
-    /* name          from                      to                 perm               label                      guard       effect          after */
-    {"assign",      OPEN,                     RS_ASSIGNED,       P_REQUESTS_ASSIGN, "transition.assign",       NULL,       assign_effect,  after_transition},
+    /* name          from                      to                 perm               label                      guard       effect          after             takes */
+    {"assign",      OPEN,                     RS_ASSIGNED,       P_REQUESTS_ASSIGN, "transition.assign",       NULL,       assign_effect,  after_transition, assign_params},
     {"start",       S(NEW) | S(ASSIGNED),     RS_IN_PROGRESS,    P_REQUESTS_WORK,   "transition.start",        may_work,   start_effect,   after_transition},
     {"wait_client", S(IN_PROGRESS),           RS_WAITING_CLIENT, P_REQUESTS_WORK,   "transition.wait_client",  may_work,   NULL,           after_transition},
     {"wait_parts",  S(IN_PROGRESS),           RS_WAITING_PARTS,  P_REQUESTS_WORK,   "transition.wait_parts",   may_work,   NULL,           after_transition},
