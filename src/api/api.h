@@ -21,6 +21,16 @@ int64_t api_request_version(struct http_req *rq);
 /* A field type's name as /api/v1/meta gives it: "text", "enum"… */
 const char *api_field_type(enum field_type t);
 
+/* What a route does, for openapi.json (route_docs.c): the summary and
+ * description of "METHOD pattern" (patterns of fixed routes in their openapi
+ * form, "/api/v1/tokens/{id}"; generic ones as in the table, "{entity}" and
+ * "{transition}" in their summary standing for the resource and the
+ * transition). NULL when undocumented. */
+struct route_doc {
+    const char *method, *pattern, *summary, *description;
+};
+const struct route_doc *route_doc(const char *method, const char *pattern);
+
 #define API_HANDLER(name)                                                                          \
     enum err_code name(struct ctx *cx, struct http_req *rq, struct http_resp *rs)
 

@@ -99,14 +99,22 @@ static enum err_code owner_of(struct ctx *cx, const char *sql, int64_t id, int64
     return rc;
 }
 
-static enum err_code active_user(struct ctx *cx, int64_t id, bool *ok)
+/* Whether a user may be given a request: active, and of a role that works
+ * on requests (requests.work). *why is the field error code when not. */
+static enum err_code assignable_user(struct ctx *cx, int64_t id, const char **why)
 {
-    int64_t active;
-    bool found;
-    enum err_code rc = db_get_i64(cx->db, &cx->err, &active, &found,
-                                  "SELECT active FROM users WHERE id = $1", "i", id);
-    *ok = found && active;
-    return rc;
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err, "SELECT active, role FROM users WHERE id = $1", "i", id);
+    if (!st)
+        return cx->err.code;
+    int rc = db_step(st);
+    *why = "not_found";
+    if (rc == DB_ROW && db_col_i64(st, 0)) {
+        const struct role *r = role_find(db_col_text(st, 1));
+        *why = r && perms_has(&r->perms, P_REQUESTS_WORK) ? NULL : "cannot_work";
+    }
+    db_done(st);
+    return rc == DB_FAIL ? cx->err.code : ERR_OK;
 }
 
 /* The local date of an instant in the time zone of the request's branch
@@ -193,7 +201,7 @@ static enum err_code request_contract(struct ctx *cx, struct record *rec, const 
 
 /* A contact and a unit belong to the request's client (who is taken from
  * them when not given), and so does the contract (request_contract); the
- * assignee is an active user; a new request is "assigned" when created with
+ * assignee is an active user who works on requests; a new request is "assigned" when created with
  * an assignee (its access code comes with its public view). */
 static enum err_code request_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
@@ -222,11 +230,11 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
     const struct value *assignee = rec_get(rec, REQ_ASSIGNEE_ID);
     bool assignee_changed = !old || assignee->i != rec_get(old, REQ_ASSIGNEE_ID)->i;
     if (!is_null(rec, REQ_ASSIGNEE_ID) && assignee_changed) {
-        bool ok;
-        if ((rc = active_user(cx, assignee->i, &ok)) != ERR_OK)
+        const char *why;
+        if ((rc = assignable_user(cx, assignee->i, &why)) != ERR_OK)
             return rc;
-        if (!ok)
-            err_field(&cx->err, "assignee_id", "not_found");
+        if (why)
+            err_field(&cx->err, "assignee_id", why);
     }
     if (cx->err.nfields)
         return ERR_INVALID;
@@ -286,7 +294,18 @@ static const char *open_key(struct ctx *cx, const struct record *r)
                                       : NULL;
 }
 
-/* Moves the status, SLA and per-assignee counters from what was to what is
+/* The overdue counter a record adds to: open and past its deadline. */
+static const char *overdue_key(struct ctx *cx, const struct record *r)
+{
+    if (!r || !workflow_state_open(&request_workflow, rec_get(r, REQ_STATUS)->s))
+        return NULL;
+    const struct value *sla = rec_get(r, REQ_SLA_STATE);
+    return sla->set && !sla->null && sla->s && !strcmp(sla->s, "breached")
+               ? counter_name(cx, REQUEST_COUNTER_OVERDUE, "open")
+               : NULL;
+}
+
+/* Moves the status, SLA, overdue and per-assignee counters from what was to what is
  * (NULL: none). */
 static enum err_code count_change(struct ctx *cx, const struct record *was,
                                   const struct record *now)
@@ -294,11 +313,14 @@ static enum err_code count_change(struct ctx *cx, const struct record *was,
     static const int keys[] = {REQ_STATUS, REQ_SLA_STATE};
     static const char *const groups[] = {REQUEST_COUNTER_STATUS, REQUEST_COUNTER_SLA_STATE};
     enum err_code rc = ERR_OK;
-    for (int k = 0; k < 3 && rc == ERR_OK; k++) {
+    for (int k = 0; k < 4 && rc == ERR_OK; k++) {
         const char *a, *b;
         if (k < 2) {
             a = was ? counter_name(cx, groups[k], rec_get(was, keys[k])->s) : NULL;
             b = now ? counter_name(cx, groups[k], rec_get(now, keys[k])->s) : NULL;
+        } else if (k == 2) {
+            a = overdue_key(cx, was);
+            b = overdue_key(cx, now);
         } else {
             a = open_key(cx, was);
             b = open_key(cx, now);
@@ -677,6 +699,10 @@ enum err_code request_recount(struct ctx *cx)
                               "SELECT assignee_id, COUNT(*) FROM requests\n"
                               "WHERE assignee_id IS NOT NULL AND status IN (" REQUEST_OPEN_SQL ")\n"
                               "GROUP BY assignee_id");
+    if (rc == ERR_OK)
+        rc = counters_recount(cx, REQUEST_COUNTER_OVERDUE,
+                              "SELECT 'open', COUNT(*) FROM requests\n"
+                              "WHERE sla_state = 'breached' AND status IN (" REQUEST_OPEN_SQL ")");
     return rc;
 }
 
@@ -686,6 +712,9 @@ const char request_branch_counts_sql[] =
     "UNION ALL\n"
     "SELECT '" REQUEST_COUNTER_SLA_STATE ".' || COALESCE(sla_state, ''), COUNT(*) FROM requests\n"
     "WHERE branch_id = $1 GROUP BY COALESCE(sla_state, '')\n"
+    "UNION ALL\n"
+    "SELECT '" REQUEST_COUNTER_OVERDUE ".open', COUNT(*) FROM requests\n"
+    "WHERE branch_id = $1 AND sla_state = 'breached' AND status IN (" REQUEST_OPEN_SQL ")\n"
     "UNION ALL\n"
     "SELECT '" REQUEST_COUNTER_OPEN_BY ".' || CAST(assignee_id AS TEXT), COUNT(*) FROM requests\n"
     "WHERE branch_id = $1 AND assignee_id = $2 AND status IN (" REQUEST_OPEN_SQL ")\n"
