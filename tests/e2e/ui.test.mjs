@@ -361,19 +361,23 @@ test('a contract with an SLA term, made from the client page; a request for the 
   // a term for urgent requests
   await page.click('#terms button.btn-small');
   await page.selectOption('.modal select[name=priority]', 'urgent');
+  // terms are typed in minutes, hours or days (hours unless chosen) and kept in minutes
+  await page.selectOption('.modal select[name=first_response_minutes-unit]', '1');
   await page.fill('.modal input[name=first_response_minutes]', '15');
-  await page.fill('.modal input[name=resolution_minutes]', '120');
+  await page.fill('.modal input[name=resolution_minutes]', '2');
   await page.click('.modal button[type=submit]');
   await page.waitForSelector('#terms td:has-text("Срочный")');
-  assert.equal(await page.locator('#terms td:has-text("120")').count(), 1);
+  assert.equal(await page.locator('#terms td:has-text("2 ч")').count(), 1);
+  assert.equal(await page.locator('#terms td:has-text("15 мин")').count(), 1);
   // a term for low ones, added after, is listed below: the most urgent first, in the
   // order of the priorities the server publishes
   await page.click('#terms button.btn-small');
   await page.selectOption('.modal select[name=priority]', 'low');
-  await page.fill('.modal input[name=first_response_minutes]', '240');
-  await page.fill('.modal input[name=resolution_minutes]', '2880');
+  await page.fill('.modal input[name=first_response_minutes]', '4');
+  await page.selectOption('.modal select[name=resolution_minutes-unit]', '1440');
+  await page.fill('.modal input[name=resolution_minutes]', '2');
   await page.click('.modal button[type=submit]');
-  await page.waitForSelector('#terms td:has-text("2880")');
+  await page.waitForSelector('#terms td:has-text("2 дн")');
   const firstCells = await page.locator('#terms tbody tr td:first-child').allTextContents();
   assert.equal(firstCells.length, 2);
   assert.match(firstCells[0], /Срочный/);

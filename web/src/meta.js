@@ -58,7 +58,8 @@ export function normaliseMeta(data) {
   else arr = Object.entries(list || {}).filter(([, v]) => v && typeof v === 'object').map(([n, r]) => normResource(r, n));
   const byName = {};
   for (const r of arr) byName[r.name] = r;
-  return { list: arr, byName };
+  const roles = (data && Array.isArray(data.roles)) ? data.roles : [];
+  return { list: arr, byName, roles };
 }
 
 export function resourceTitle(res) {
@@ -120,4 +121,15 @@ export function hasPerm(session, p) {
   if (perms.includes(p) || perms.includes('*')) return true;
   const [area] = p.split('.');
   return perms.some((x) => x === area + '.*');
+}
+
+// The roles whose people may be given a request (requests.work): what an
+// assignee picker offers.
+export function workerRoles(meta) {
+  return ((meta && meta.roles) || []).filter((r) => (r.permissions || []).includes('requests.work')).map((r) => r.name);
+}
+
+// The states of a resource's workflow in a category ("open", "closed").
+export function statesOf(res, category) {
+  return ((res && res.workflow && res.workflow.states) || []).filter((s) => s.category === category).map((s) => s.name);
 }
