@@ -16,7 +16,7 @@ export default {
   'login.session_expired': 'Сессия завершена. Войдите снова.',
 
   // shell
-  'shell.search': 'Поиск по клиентам, оборудованию…',
+  'shell.search': 'Поиск по обращениям, клиентам, оборудованию…',
   'shell.search_hint': 'Нажмите / для поиска',
   'shell.logout': 'Выйти',
   'shell.menu': 'Меню',
@@ -138,6 +138,19 @@ export default {
   'enum.action.create': 'Создание',
   'enum.action.update': 'Изменение',
   'enum.action.delete': 'Удаление',
+  'enum.action.demo': 'Демо-данные',
+  'enum.action.reply': 'Ответ клиенту',
+  'enum.action.note': 'Заметка',
+  'enum.action.assign': 'Назначение',
+  'enum.action.start': 'Взято в работу',
+  'enum.action.wait_client': 'Ожидание клиента',
+  'enum.action.wait_parts': 'Ожидание запчастей',
+  'enum.action.resume': 'Продолжено',
+  'enum.action.resolve': 'Решено',
+  'enum.action.close': 'Закрыто',
+  'enum.action.reopen': 'Открыто снова',
+  'enum.action.cancel': 'Отменено',
+  'enum.action.escalate': 'Эскалация',
 
   // common
   'yes': 'Да',
