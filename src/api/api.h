@@ -24,6 +24,15 @@ const char *api_field_type(enum field_type t);
 struct report;
 /* What /api/v1/meta publishes of a report (reports.c). */
 json_t *api_report_meta(const struct report *rep);
+/* What a route does, for openapi.json (route_docs.c): the summary and
+ * description of "METHOD pattern" (patterns of fixed routes in their openapi
+ * form, "/api/v1/tokens/{id}"; generic ones as in the table, "{entity}" and
+ * "{transition}" in their summary standing for the resource and the
+ * transition). NULL when undocumented. */
+struct route_doc {
+    const char *method, *pattern, *summary, *description;
+};
+const struct route_doc *route_doc(const char *method, const char *pattern);
 
 #define API_HANDLER(name)                                                                          \
     enum err_code name(struct ctx *cx, struct http_req *rq, struct http_resp *rs)

@@ -17,17 +17,22 @@ static json_t *json_or_null(const char *s)
     return j ? j : json_string(s);
 }
 
+/* An entry; user_name is the person's name now (NULL for the system and
+ * for a user deleted since: user_login stays as it was written). */
 static json_t *entry_json(struct db_stmt *st)
 {
-    return json_pack("{s:I,s:s,s:I,s:s?,s:s,s:s,s:I,s:o,s:o,s:s}", "id",
+    return json_pack("{s:I,s:s,s:I,s:s?,s:s?,s:s,s:s,s:I,s:o,s:o,s:s}", "id",
                      (json_int_t)db_col_i64(st, 0), "at", db_col_text(st, 1), "user_id",
-                     (json_int_t)db_col_i64(st, 2), "user_login", db_col_text(st, 3), "action",
-                     db_col_text(st, 4), "entity", db_col_text(st, 5), "record_id",
-                     (json_int_t)db_col_i64(st, 6), "before", json_or_null(db_col_text(st, 7)),
-                     "after", json_or_null(db_col_text(st, 8)), "hash", db_col_text(st, 9));
+                     (json_int_t)db_col_i64(st, 2), "user_login", db_col_text(st, 3), "user_name",
+                     db_col_null(st, 10) ? NULL : db_col_text(st, 10), "action", db_col_text(st, 4),
+                     "entity", db_col_text(st, 5), "record_id", (json_int_t)db_col_i64(st, 6),
+                     "before", json_or_null(db_col_text(st, 7)), "after",
+                     json_or_null(db_col_text(st, 8)), "hash", db_col_text(st, 9));
 }
 
-#define ENTRY_COLS "id, at, user_id, user_login, action, entity, record_id, before, after, hash"
+#define ENTRY_COLS                                                                                 \
+    "id, at, user_id, user_login, action, entity, record_id, before, after, hash,\n"               \
+    "(SELECT u.name FROM users u WHERE u.id = audit_log.user_id)"
 
 API_HANDLER(api_audit_list)
 {

@@ -71,6 +71,13 @@ API_HANDLER(api_consultation)
     return ERR_OK;
 }
 
+/* The weeks of the workload's trend, the current one last. */
+#define WORKLOAD_WEEKS 8
+
+/* The workload board: each person's open requests (in all and by status),
+ * the overdue ones, the nearest deadline, and the requests they resolved in
+ * each of the last weeks (week 0 the oldest; a week ends at the moment of
+ * asking). */
 API_HANDLER(api_workload)
 {
     struct workload *w;
@@ -78,13 +85,74 @@ API_HANDLER(api_workload)
     enum err_code rc = routing_workload(cx, &w, &n);
     if (rc != ERR_OK)
         return rc;
+    json_t **by_status = arena_alloc(cx->a, sizeof(json_t *) * (size_t)(n ? n : 1));
+    json_t **weeks = arena_alloc(cx->a, sizeof(json_t *) * (size_t)(n ? n : 1));
+    int64_t(*resolved)[WORKLOAD_WEEKS] =
+        arena_alloc(cx->a, sizeof(*resolved) * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        by_status[i] = json_object();
+        for (int k = 0; k < WORKLOAD_WEEKS; k++)
+            resolved[i][k] = 0;
+    }
+    int64_t now = time_now(), since = now - (int64_t)WORKLOAD_WEEKS * 7 * 86400;
+    char since_iso[ISO_TIME_LEN];
+    time_iso(since, since_iso);
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT assignee_id, status, COUNT(*) FROM requests\n"
+                              "WHERE assignee_id IS NOT NULL AND status IN (" REQUEST_OPEN_SQL ")\n"
+                              "  AND (CAST($1 AS BIGINT) = 0 OR branch_id = $1)\n"
+                              "GROUP BY assignee_id, status",
+                              "i", ctx_branch(cx));
+    int step = DB_FAIL;
+    if (st) {
+        while ((step = db_step(st)) == DB_ROW)
+            for (int i = 0; i < n; i++)
+                if (w[i].user_id == db_col_i64(st, 0))
+                    json_object_set_new(by_status[i], db_col_text(st, 1),
+                                        json_integer(db_col_i64(st, 2)));
+        db_done(st);
+    }
+    /* by day in SQL (a few rows a person), into weeks here */
+    if (step != DB_FAIL &&
+        (st = db_q(cx->db, &cx->err,
+                   "SELECT assignee_id, SUBSTR(resolved_at, 1, 10), COUNT(*) FROM requests\n"
+                   "WHERE assignee_id IS NOT NULL AND resolved_at >= $2\n"
+                   "  AND (CAST($1 AS BIGINT) = 0 OR branch_id = $1)\n"
+                   "GROUP BY assignee_id, SUBSTR(resolved_at, 1, 10)",
+                   "it", ctx_branch(cx), since_iso))) {
+        while ((step = db_step(st)) == DB_ROW) {
+            int64_t day;
+            const char *d = db_col_text(st, 1);
+            if (!d || !time_parse(arena_printf(cx->a, "%sT12:00:00Z", d), &day))
+                continue;
+            int64_t k = (day - since) / (7 * 86400);
+            if (k < 0)
+                k = 0;
+            if (k >= WORKLOAD_WEEKS)
+                k = WORKLOAD_WEEKS - 1;
+            for (int i = 0; i < n; i++)
+                if (w[i].user_id == db_col_i64(st, 0))
+                    resolved[i][k] += db_col_i64(st, 2);
+        }
+        db_done(st);
+    }
+    if (step == DB_FAIL) {
+        for (int i = 0; i < n; i++)
+            json_decref(by_status[i]);
+        return cx->err.code;
+    }
     json_t *a = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:I,s:s?}", "user_id",
+    for (int i = 0; i < n; i++) {
+        weeks[i] = json_array();
+        for (int k = 0; k < WORKLOAD_WEEKS; k++)
+            json_array_append_new(weeks[i], json_integer(resolved[i][k]));
+        json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:I,s:s?,s:o,s:o}", "user_id",
                                            (json_int_t)w[i].user_id, "name", w[i].name, "open",
                                            (json_int_t)w[i].open, "overdue",
-                                           (json_int_t)w[i].overdue, "next_due", w[i].next_due));
-    http_json(rs, 200, json_pack("{s:o}", "items", a));
+                                           (json_int_t)w[i].overdue, "next_due", w[i].next_due,
+                                           "by_status", by_status[i], "resolved_weeks", weeks[i]));
+    }
+    http_json(rs, 200, json_pack("{s:o,s:i}", "items", a, "weeks", WORKLOAD_WEEKS));
     return ERR_OK;
 }
 
@@ -158,22 +226,23 @@ API_HANDLER(api_sla_report)
     return ERR_OK;
 }
 
-/* The desk's badge counters: requests by status and by SLA state, and the
- * caller's own open requests — of the caller's branch when they work in one
- * (counted then, not read from the company-wide counters). */
+/* The desk's badge counters: requests by status and by SLA state, the open
+ * ones past their deadline (overdue), and the caller's own open requests — of the caller's branch
+ * when they work in one (counted then, not read from the company-wide counters). */
 API_HANDLER(api_desk_counters)
 {
     const char *mine = counter_name(cx, REQUEST_COUNTER_OPEN_BY,
                                     arena_printf(cx->a, "%lld", (long long)cx->user->id));
-    json_int_t mine_n = 0;
+    const char *overdue = counter_name(cx, REQUEST_COUNTER_OVERDUE, "open");
+    json_int_t mine_n = 0, overdue_n = 0;
     struct db_stmt *st =
         ctx_branch(cx)
             ? db_q(cx->db, &cx->err, request_branch_counts_sql, "ii", ctx_branch(cx), cx->user->id)
             : db_q(cx->db, &cx->err,
                    "SELECT name, value FROM counters\n"
-                   "WHERE name LIKE $2 OR name LIKE $3 OR name = $1",
-                   "ttt", mine, counter_name(cx, REQUEST_COUNTER_STATUS, "%"),
-                   counter_name(cx, REQUEST_COUNTER_SLA_STATE, "%"));
+                   "WHERE name LIKE $2 OR name LIKE $3 OR name = $1 OR name = $4",
+                   "tttt", mine, counter_name(cx, REQUEST_COUNTER_STATUS, "%"),
+                   counter_name(cx, REQUEST_COUNTER_SLA_STATE, "%"), overdue);
     if (!st)
         return cx->err.code;
     json_t *status = json_object(), *sla = json_object();
@@ -188,6 +257,8 @@ API_HANDLER(api_desk_counters)
             json_object_set_new(sla, value, json_integer(v));
         else if (!strcmp(name, mine))
             mine_n = v;
+        else if (!strcmp(name, overdue))
+            overdue_n = v;
     }
     db_done(st);
     if (step == DB_FAIL) {
@@ -196,6 +267,7 @@ API_HANDLER(api_desk_counters)
         return cx->err.code;
     }
     http_json(rs, 200,
-              json_pack("{s:o,s:o,s:I}", "status", status, "sla_state", sla, "mine_open", mine_n));
+              json_pack("{s:o,s:o,s:I,s:I}", "status", status, "sla_state", sla, "mine_open",
+                        mine_n, "overdue", overdue_n));
     return ERR_OK;
 }

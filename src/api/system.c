@@ -148,6 +148,26 @@ static void set_access(json_t *op, const struct route *rt, const struct entity *
         json_object_set_new(op, "x-branch-scope", json_true());
 }
 
+/* s with {entity} and {transition} replaced. */
+static const char *doc_text(struct ctx *cx, const char *s, const char *ent, const char *transition)
+{
+    struct buf b = BUF_INIT;
+    while (*s) {
+        if (!strncmp(s, "{entity}", 8)) {
+            buf_adds(&b, ent ? ent : "records");
+            s += 8;
+        } else if (!strncmp(s, "{transition}", 12)) {
+            buf_adds(&b, transition ? transition : "a transition");
+            s += 12;
+        } else {
+            buf_add(&b, s++, 1);
+        }
+    }
+    const char *out = arena_strdup(cx->a, b.p ? b.p : "");
+    buf_release(&b);
+    return out;
+}
+
 static void add_operation(struct ctx *cx, json_t *paths, const struct route *rt,
                           const struct entity *ent, const char *transition, enum perm perm)
 {
@@ -177,6 +197,17 @@ static void add_operation(struct ctx *cx, json_t *paths, const struct route *rt,
         json_object_set_new(
             op, "responses",
             json_pack("{s:{s:s}}", "default", "description", "the answer, or the one error shape"));
+    /* what it does (route_docs.c); a route without a line there says so */
+    const struct route_doc *doc = route_doc(rt->method, rt->flags & R_GENERIC ? rt->pattern : oa);
+    if (doc) {
+        const char *name = ent ? ent->name : NULL;
+        json_object_set_new(op, "summary",
+                            json_string(doc_text(cx, doc->summary, name, transition)));
+        json_object_set_new(op, "description",
+                            json_string(doc_text(cx, doc->description, name, transition)));
+    } else {
+        json_object_set_new(op, "x-undocumented", json_true());
+    }
     set_access(op, rt, ent, perm);
 }
 

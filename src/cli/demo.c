@@ -17,6 +17,7 @@
 #include "core/numbering.h"
 #include "domain/desk/desk.h"
 #include "domain/desk/knowledge.h"
+#include "domain/desk/routing.h"
 #include "domain/desk/sla.h"
 #include "core/record.h"
 #include "domain/registry/registry.h"
@@ -437,38 +438,53 @@ static const struct subject subjects[] = {
     {"other", "Счёт на оплату", "Выставить счёт на юрлицо"},
 };
 
-/* status distribution of demo requests, in percent (sums to 100) */
-static const struct {
-    const char *status;
-    int percent;
-} demo_statuses[] = {
-    {"new", 8},           {"assigned", 10}, {"in_progress", 15}, {"waiting_client", 5},
-    {"waiting_parts", 5}, {"resolved", 10}, {"closed", 44},      {"cancelled", 3}};
+/* The open states of the day's requests, in turn. */
+static const char *const today_states[] = {"new",           "assigned",       "in_progress",
+                                           "in_progress",   "waiting_client", "assigned",
+                                           "waiting_parts", "in_progress",    "new"};
 
 /* Requests of the past year, oldest first (so that numbers follow time),
- * each from a random equipment unit and its owner, with its timeline. */
+ * each from a random equipment unit and its owner, with its timeline. What
+ * is older than a few days was dealt with (closed, a few cancelled, the last
+ * days' resolved); the last ones are a working day's open requests in
+ * several states spread over the technicians, a few of them older and past
+ * their deadline. Nothing happens after now, and each SLA outcome follows
+ * from the times: met when resolved by the deadline. */
 static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
 {
     struct db *db = cx->db;
-    int64_t umin = 0, umax = 0, staff[2] = {0, 0};
+    int64_t umin = 0, umax = 0, staff[8];
+    int nstaff = 0;
     bool found;
     enum err_code rc;
     *made = 0;
     if ((rc = db_get_i64(db, &cx->err, &umin, &found, "SELECT MIN(id) FROM equipment_units", "")) !=
             ERR_OK ||
         (rc = db_get_i64(db, &cx->err, &umax, &found, "SELECT MAX(id) FROM equipment_units", "")) !=
-            ERR_OK ||
-        (rc = db_get_i64(db, &cx->err, &staff[0], &found,
-                         "SELECT id FROM users WHERE login = 'engineer'", "")) != ERR_OK ||
-        (rc = db_get_i64(db, &cx->err, &staff[1], &found,
-                         "SELECT id FROM users WHERE login = 'manager'", "")) != ERR_OK)
+            ERR_OK)
         return rc;
     if (!umax || n == 0)
+        return ERR_OK;
+    /* who works on requests: the technicians, then the manager */
+    struct db_stmt *us = db_q(db, &cx->err,
+                              "SELECT id FROM users WHERE active = 1 AND login IN\n"
+                              "  ('engineer', 'engineer2', 'engineer3', 'manager')\n"
+                              "ORDER BY role DESC, id LIMIT 8",
+                              "");
+    if (!us)
+        return cx->err.code;
+    int step;
+    while ((step = db_step(us)) == DB_ROW)
+        staff[nstaff++] = db_col_i64(us, 0);
+    db_done(us);
+    if (step == DB_FAIL)
+        return cx->err.code;
+    if (!nstaff)
         return ERR_OK;
     /* clients under contract call more often than the rest: a share of the
      * requests comes from their equipment */
     int64_t contract_units[64];
-    int ncu = 0, step;
+    int ncu = 0;
     struct db_stmt *cu = db_q(db, &cx->err,
                               "SELECT u.id FROM equipment_units u\n"
                               "WHERE u.client_id IN (SELECT client_id FROM contracts\n"
@@ -483,15 +499,33 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
     db_done(cu);
     if (step == DB_FAIL)
         return cx->err.code;
-    int64_t t0 = time_now() - 365 * 86400;
-    char created_now[ISO_TIME_LEN];
-    time_now_iso(created_now);
+    int64_t now = time_now();
+    /* the day's open requests: a third of a few, up to twenty */
+    int64_t today = n < 6 ? n / 2 : n / 3 < 20 ? n / 3 : 20;
+    int64_t older = n - today;
+    int64_t t0 = now - 365 * 86400, t1 = now - 4 * 86400;
     for (int64_t done = 0; done < n;) {
         arena_reset(cx->a);
         if ((rc = db_begin_write(db, &cx->err)) != ERR_OK)
             return rc;
         for (int b = 0; b < BATCH && done < n; b++, done++) {
-            int64_t at = t0 + (int64_t)((double)done / (double)n * 365 * 86400);
+            bool recent = done >= older;
+            int64_t k = done - older; /* the k-th of the day's */
+            int64_t at;
+            const char *status;
+            if (!recent) {
+                at = t0 + (int64_t)((double)done / (double)(older ? older : 1) * (double)(t1 - t0));
+                status = now - at < 10 * 86400 && rn(3) ? "resolved"
+                         : rn(25)                       ? "closed"
+                                                        : "cancelled";
+            } else if (k < 3 && today > 6) {
+                /* a few older ones still open: past their deadline by now */
+                at = now - (7 - k) * 86400 - rn(4 * 3600);
+                status = k == 2 ? "waiting_parts" : "in_progress";
+            } else {
+                at = now - 9 * 3600 + (int64_t)((double)k / (double)today * 8.5 * 3600);
+                status = today_states[k % (int64_t)ARRAY_LEN(today_states)];
+            }
             char created[ISO_TIME_LEN];
             time_iso(at, created);
             int year = (created[0] - '0') * 1000 + (created[1] - '0') * 100 +
@@ -513,24 +547,29 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                     return rc;
             }
             const struct subject *sj = &subjects[rn((int)ARRAY_LEN(subjects))];
-            int roll = rn(100), acc = 0;
-            const char *status = "closed";
-            for (size_t k = 0; k < ARRAY_LEN(demo_statuses); k++)
-                if (roll < (acc += demo_statuses[k].percent)) {
-                    status = demo_statuses[k].status;
-                    break;
-                }
-            /* what was opened weeks ago has long been dealt with */
-            if (at < time_now() - 10 * 86400 && strcmp(status, "resolved") &&
-                strcmp(status, "cancelled"))
-                status = rn(20) ? "closed" : "cancelled";
             bool assigned = strcmp(status, "new") != 0;
             bool done_state = !strcmp(status, "resolved") || !strcmp(status, "closed");
+            bool cancelled = !strcmp(status, "cancelled");
+            /* resolved some hours to days after, closed a day or more after
+             * that: never after now (then it is still resolved) */
+            int64_t resolved_t = 0, closed_t = 0;
+            if (done_state) {
+                resolved_t = at + 3600 * (2 + rn(rn(4) ? 30 : 96));
+                if (resolved_t > now - 3600)
+                    resolved_t = at + (now - 3600 - at) / 2;
+                if (!strcmp(status, "closed")) {
+                    closed_t = resolved_t + 3600 * (24 + rn(48));
+                    if (closed_t > now - 600)
+                        closed_t = 0, status = "resolved";
+                }
+            }
             char resolved[ISO_TIME_LEN] = "", closed[ISO_TIME_LEN] = "";
-            if (done_state)
-                time_iso(at + 3600 * (2 + rn(96)), resolved);
-            if (!strcmp(status, "closed"))
-                time_iso(at + 3600 * (100 + rn(48)), closed);
+            if (resolved_t)
+                time_iso(resolved_t, resolved);
+            if (closed_t)
+                time_iso(closed_t, closed);
+            else if (cancelled)
+                time_iso(at + 3600 * (1 + rn(24)), closed);
             int64_t num;
             if ((rc = number_next(cx, "О", year, &num)) != ERR_OK)
                 return rc;
@@ -541,7 +580,11 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                                                 "email", "web_form", "api"};
             char code[8];
             snprintf(code, sizeof(code), "%06d", rn(1000000));
-            int pi = rn(6);
+            /* a question is never urgent */
+            const char *prio = !strcmp(sj->type, "consultation") ? prios[rn(4)]
+                               : recent && k < 3 && today > 6    ? "high"
+                                                                 : prios[rn(6)];
+            int64_t who = assigned ? staff[(recent ? k : rn(nstaff)) % nstaff] : 0;
             struct db_stmt *st = db_q(
                 db, &cx->err,
                 "INSERT INTO requests (version, created_at, updated_at, number, status, channel,\n"
@@ -549,42 +592,64 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                 "    access_code, resolved_at, closed_at, contract_id)\n"
                 "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)\n"
                 "RETURNING id",
-                "ttttttttIIItttI", created, number, status, chans[rn(6)], sj->type, prios[pi],
-                sj->subject, sj->description, client, unit, assigned ? staff[rn(2)] : (int64_t)0,
-                code, *resolved ? resolved : NULL, *closed ? closed : NULL, contract);
+                "ttttttttIIItttI", created, number, status, chans[rn(6)], sj->type, prio,
+                sj->subject, sj->description, client, unit, who, code, *resolved ? resolved : NULL,
+                *closed ? closed : NULL, contract);
             bool ok;
             int64_t id = st ? insert_id(cx, st, &ok) : (ok = false, 0);
             if (!ok)
                 return cx->err.code;
-            /* the SLA clock as the desk would have set it */
+            /* the SLA clock as the desk would have set it, and its outcome
+             * from the times */
             struct record *sla = record_new(cx, &entity_requests);
-            setv(sla, REQ_PRIORITY, prios[pi]);
+            setv(sla, REQ_PRIORITY, prio);
             struct value *cv = rec_set(sla, REQ_CONTRACT_ID);
             cv->set = true, cv->null = contract == 0, cv->i = contract;
             if ((rc = sla_apply(cx, sla, at)) != ERR_OK)
                 return rc;
             const char *sla_state = rec_get(sla, REQ_SLA_STATE)->s;
-            if (done_state && strcmp(sla_state, "none"))
-                sla_state = rn(10) ? "met" : "breached";
-            else if (!done_state && strcmp(status, "cancelled") && strcmp(sla_state, "none") &&
-                     rec_get(sla, REQ_RESOLUTION_DUE)->s &&
-                     strcmp(rec_get(sla, REQ_RESOLUTION_DUE)->s, created_now) < 0)
-                sla_state = "breached";
-            if ((rc = db_run(
-                     db, &cx->err,
-                     "UPDATE requests SET sla_policy_id = $2, first_response_due = $3,\n"
-                     "    resolution_due = $4, sla_warning_at = $5, sla_state = $6,\n"
-                     "    first_response_at = $7, sla_source = $8\n"
-                     "WHERE id = $1",
-                     "iItttttt", id,
-                     rec_get(sla, REQ_SLA_POLICY_ID)->null ? (int64_t)0
-                                                           : rec_get(sla, REQ_SLA_POLICY_ID)->i,
-                     rec_get(sla, REQ_FIRST_RESPONSE_DUE)->s, rec_get(sla, REQ_RESOLUTION_DUE)->s,
-                     rec_get(sla, REQ_SLA_WARNING_AT)->s, sla_state,
-                     assigned ? rec_get(sla, REQ_FIRST_RESPONSE_DUE)->s : NULL,
-                     rec_get(sla, REQ_SLA_SOURCE)->null ? NULL
-                                                        : rec_get(sla, REQ_SLA_SOURCE)->s)) !=
-                ERR_OK)
+            const char *due_s = rec_get(sla, REQ_RESOLUTION_DUE)->s;
+            const char *warn_s = rec_get(sla, REQ_SLA_WARNING_AT)->s;
+            const char *first_s = rec_get(sla, REQ_FIRST_RESPONSE_DUE)->s;
+            int64_t due = 0, warn = 0, first_due = 0;
+            bool clocked = strcmp(sla_state, "none") && due_s && time_parse(due_s, &due);
+            if (clocked && (!warn_s || !time_parse(warn_s, &warn)))
+                warn = due;
+            if (clocked && (!first_s || !time_parse(first_s, &first_due)))
+                first_due = due;
+            if (clocked) {
+                if (done_state)
+                    sla_state = resolved_t <= due ? "met" : "breached";
+                else if (cancelled)
+                    sla_state = "none";
+                else
+                    sla_state = now > due ? "breached" : now > warn ? "warning" : "ok";
+            }
+            /* answered within the first-response term, or a bit late */
+            char first_at[ISO_TIME_LEN] = "";
+            if (assigned && !cancelled) {
+                int64_t ft = at + 600 + rn(3000);
+                if (clocked && rn(8) && ft > first_due)
+                    ft = first_due - 60 > at ? first_due - 60 : at + 60;
+                if (ft > now)
+                    ft = now;
+                if (resolved_t && ft > resolved_t)
+                    ft = resolved_t;
+                time_iso(ft, first_at);
+            }
+            if ((rc = db_run(db, &cx->err,
+                             "UPDATE requests SET sla_policy_id = $2, first_response_due = $3,\n"
+                             "    resolution_due = $4, sla_warning_at = $5, sla_state = $6,\n"
+                             "    first_response_at = $7, sla_source = $8\n"
+                             "WHERE id = $1",
+                             "iItttttt", id,
+                             rec_get(sla, REQ_SLA_POLICY_ID)->null
+                                 ? (int64_t)0
+                                 : rec_get(sla, REQ_SLA_POLICY_ID)->i,
+                             first_s, due_s, warn_s, sla_state, *first_at ? first_at : NULL,
+                             rec_get(sla, REQ_SLA_SOURCE)->null
+                                 ? NULL
+                                 : rec_get(sla, REQ_SLA_SOURCE)->s)) != ERR_OK)
                 return rc;
             struct record *rec = record_new(cx, &entity_requests);
             setv(rec, REQ_NUMBER, number);
@@ -597,17 +662,62 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                              "VALUES ('requests', $1, $2, 'created', 1, 'new')",
                              "it", id, created)) != ERR_OK)
                 return rc;
+            /* the last move: to where it is now */
+            const char *moved = *closed     ? closed
+                                : *resolved ? resolved
+                                : *first_at ? first_at
+                                            : created;
             if (assigned &&
                 (rc = db_run(db, &cx->err,
                              "INSERT INTO events (entity, record_id, at, kind, public,\n"
                              "                    from_state, to_state)\n"
                              "VALUES ('requests', $1, $2, 'status', 1, 'new', $3)",
-                             "itt", id, *resolved ? resolved : created, status)) != ERR_OK)
+                             "itt", id, moved, status)) != ERR_OK)
                 return rc;
             (*made)++;
         }
         if ((rc = db_commit(db, &cx->err)) != ERR_OK)
             return rc;
+    }
+    return ERR_OK;
+}
+
+/* A few routing rules as a service desk keeps them (made with the demo
+ * requests: a base without requests gets none). */
+static enum err_code demo_rules(struct ctx *cx, int64_t *made)
+{
+    static const struct {
+        const char *name, *type, *channel, *words, *queue, *priority;
+        int position;
+    } rules[] = {
+        {"Претензии — в отдел качества", "complaint", NULL, NULL, "Качество", "high", 900},
+        {"Кассовая техника", NULL, NULL, "касса ККТ фискальный чек", "ККТ", NULL, 910},
+        {"Заявки с сайта", NULL, "web_form", NULL, "Входящие с сайта", NULL, 920},
+    };
+    *made = 0;
+    for (size_t i = 0; i < ARRAY_LEN(rules); i++) {
+        int64_t one;
+        bool found;
+        enum err_code rc =
+            db_get_i64(cx->db, &cx->err, &one, &found,
+                       "SELECT 1 FROM routing_rules WHERE name = $1", "t", rules[i].name);
+        if (rc != ERR_OK)
+            return rc;
+        if (found)
+            continue;
+        struct record *in = record_new(cx, &entity_routing_rules), *out;
+        setv(in, RULE_NAME, rules[i].name);
+        setv(in, RULE_COND_TYPE, rules[i].type);
+        setv(in, RULE_COND_CHANNEL, rules[i].channel);
+        setv(in, RULE_COND_WORDS, rules[i].words);
+        setv(in, RULE_SET_QUEUE, rules[i].queue);
+        setv(in, RULE_SET_PRIORITY, rules[i].priority);
+        setv(in, RULE_ASSIGN_MODE, "none");
+        struct value *pos = rec_set(in, RULE_POSITION);
+        pos->set = true, pos->null = false, pos->i = rules[i].position;
+        if ((rc = entity_create(cx, &entity_routing_rules, in, &out)) != ERR_OK)
+            return rc;
+        (*made)++;
     }
     return ERR_OK;
 }
@@ -662,6 +772,10 @@ int cmd_demo(int argc, char **argv)
                     &c) != ERR_OK ||
         ensure_user(&cx, "engineer", "Пётр Иванович Ковалёв", "technician", "demo12345",
                     branches[0], &c) != ERR_OK ||
+        ensure_user(&cx, "engineer2", "Сергей Викторович Орлов", "technician", "demo12345",
+                    branches[0], &c) != ERR_OK ||
+        ensure_user(&cx, "engineer3", "Алексей Николаевич Жуков", "technician", "demo12345",
+                    branches[2], &c) != ERR_OK ||
         ensure_user(&cx, "store", "Мария Олеговна Лисицына", "storekeeper", "demo12345",
                     branches[0], &c) != ERR_OK ||
         ensure_user(&cx, "sales", "Денис Алексеевич Рябов", "sales", "demo12345", branches[1],
@@ -711,8 +825,20 @@ int cmd_demo(int argc, char **argv)
                     name = arena_printf(&a, "ИП %s", pn);
                     make_inn12(inn);
                 } else {
-                    name = arena_printf(&a, "%s «%s%s»", form, PICK(company_words),
-                                        rn(3) ? "" : arena_printf(&a, "-%d", 1 + rn(99)));
+                    const char *word = PICK(company_words);
+                    name = arena_printf(&a, "%s «%s»", form, word);
+                    /* a name taken: the company gets its own (each name once) */
+                    for (int tries = 0; tries < 50; tries++) {
+                        int64_t one;
+                        bool taken;
+                        if (db_get_i64(db, &cx.err, &one, &taken,
+                                       "SELECT 1 FROM clients WHERE name = $1", "t",
+                                       name) != ERR_OK)
+                            return fail(&cx, db);
+                        if (!taken)
+                            break;
+                        name = arena_printf(&a, "%s «%s-%d»", form, word, 2 + rn(998));
+                    }
                     make_inn10(inn);
                     snprintf(kpp, sizeof(kpp), "%04d01001", 7700 + rn(99));
                 }
@@ -725,8 +851,13 @@ int cmd_demo(int argc, char **argv)
             const char *email = rn(3) ? arena_printf(&a, "client%lld@%s", (long long)(done + 1),
                                                      company ? "company.ru" : "mail.ru")
                                       : NULL;
-            const char *addr = arena_printf(&a, "г. %s, %s, д. %d, кв. %d", PICK(cities),
-                                            PICK(streets), 1 + rn(120), 1 + rn(300));
+            /* people live in flats; companies have an office or a building */
+            const char *addr =
+                company ? arena_printf(&a, "г. %s, %s, д. %d%s", PICK(cities), PICK(streets),
+                                       1 + rn(120),
+                                       rn(2) ? arena_printf(&a, ", офис %d", 1 + rn(400)) : "")
+                        : arena_printf(&a, "г. %s, %s, д. %d, кв. %d", PICK(cities), PICK(streets),
+                                       1 + rn(120), 1 + rn(300));
             const char *note = PICK(notes);
             bool consent = rn(10) < 8;
             char consent_date[ISO_DATE_LEN] = "";
@@ -828,8 +959,11 @@ int cmd_demo(int argc, char **argv)
     if (db_begin_write(db, &cx.err) != ERR_OK ||
         demo_articles(&cx, model_ids, &narticles) != ERR_OK || db_commit(db, &cx.err) != ERR_OK)
         return fail(&cx, db);
-    int64_t nrequests = 0;
+    int64_t nrequests = 0, nrules = 0;
     if (demo_requests(&cx, nreq, &nrequests) != ERR_OK)
+        return fail(&cx, db);
+    if (nreq > 0 && (db_begin_write(db, &cx.err) != ERR_OK || demo_rules(&cx, &nrules) != ERR_OK ||
+                     db_commit(db, &cx.err) != ERR_OK))
         return fail(&cx, db);
     /* the rows went in directly: count them once */
     if (db_begin_write(db, &cx.err) != ERR_OK || request_recount(&cx) != ERR_OK ||
@@ -850,7 +984,7 @@ int cmd_demo(int argc, char **argv)
            (long long)narticles, (long long)nrequests, (double)(time_now_ms() - t0) / 1000.0);
     if (admin_created)
         printf("servitor: log in as admin / admin12345 (other demo users: manager, engineer, "
-               "store, sales, auditor — password demo12345)\n");
+               "engineer2, engineer3, store, sales, auditor — password demo12345)\n");
     arena_free(&a);
     db_close(db);
     return 0;

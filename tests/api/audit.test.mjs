@@ -27,7 +27,7 @@ test('create, update and delete each add one entry with who, when, before and af
   assert.deepEqual(log.map((e) => e.action), ['delete', 'update', 'create'], 'newest first');
   const [del, upd, cre] = log;
   for (const e of log) {
-    assert.deepEqual(Object.keys(e).sort(), ['action', 'after', 'at', 'before', 'entity', 'hash', 'id', 'record_id', 'user_id', 'user_login'].sort());
+    assert.deepEqual(Object.keys(e).sort(), ['action', 'after', 'at', 'before', 'entity', 'hash', 'id', 'record_id', 'user_id', 'user_login', 'user_name'].sort());
     assert.equal(e.entity, 'clients');
     assert.equal(e.record_id, c.json.id);
     assert.equal(e.user_login, 'manager');

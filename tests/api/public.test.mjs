@@ -64,7 +64,7 @@ test('the same phone finds the same client', async () => {
 test('validation: name, description, a contact and consent are required; bad phone and e-mail', async () => {
   const r = await submit({ consent: false });
   assert.equal(r.status, 422);
-  assert.deepEqual(r.json.error.fields, { name: 'required', description: 'required', phone: 'required', consent: 'required' });
+  assert.deepEqual(r.json.error.fields, { name: 'required', description: 'required', phone: 'phone_or_email', email: 'phone_or_email', consent: 'required' });
   const r2 = await submit({ ...form, phone: 'позвоните мне', email: 'nope' });
   assert.deepEqual(r2.json.error.fields, { phone: 'invalid_phone', email: 'invalid_email' });
   const r3 = await submit({ ...form, extra: 1 });

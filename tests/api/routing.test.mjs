@@ -14,8 +14,12 @@ before(async () => {
   admin = await login(srv.base, 'admin', 'admin12345', '10.90.0.1');
   mgr = await login(srv.base, 'manager', 'demo12345', '10.90.0.2');
   sales = await login(srv.base, 'sales', 'demo12345', '10.90.0.3');
-  eng = (await call(srv.base, admin, 'GET', '/api/v1/users?q=engineer')).json.items[0];
-  mgrUser = (await call(srv.base, admin, 'GET', '/api/v1/users?q=manager')).json.items[0];
+  const users = (await call(srv.base, admin, 'GET', '/api/v1/users?limit=50')).json.items;
+  eng = users.find((u) => u.login === 'engineer');
+  mgrUser = users.find((u) => u.login === 'manager');
+  // two candidates (the engineer and the manager): the demo's other technicians step aside
+  for (const u of users.filter((x) => x.login === 'engineer2' || x.login === 'engineer3'))
+    assert.equal((await call(srv.base, admin, 'PATCH', `/api/v1/users/${u.id}`, { version: u.version, active: false })).status, 200);
 });
 
 after(async () => {

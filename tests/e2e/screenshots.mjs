@@ -15,7 +15,11 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 
 // a request with a history to show
 const s = await login(srv.base, 'manager', 'demo12345');
-const req = (await call(srv.base, s, 'POST', '/api/v1/requests', { subject: 'Не печатает, мнёт бумагу', description: 'Kyocera ECOSYS M2040dn зажёвывает бумагу на выходе, ошибка J-0511.', priority: 'high', client_id: 5 })).json;
+// a company client with a unit and a contact (a request page with all of its summary)
+const unitOf5 = (await call(srv.base, s, 'GET', '/api/v1/equipment_units?limit=200')).json.items.find((u) => u.client_id);
+const contactOf = (await call(srv.base, s, 'GET', `/api/v1/contacts?client_id=${unitOf5.client_id}`)).json.items[0];
+const req = (await call(srv.base, s, 'POST', '/api/v1/requests', { subject: 'Не печатает, мнёт бумагу', description: 'Kyocera ECOSYS M2040dn зажёвывает бумагу на выходе, ошибка J-0511.', priority: 'high', client_id: unitOf5.client_id, unit_id: unitOf5.id, ...(contactOf ? { contact_id: contactOf.id } : {}) })).json;
+await call(srv.base, s, 'POST', '/api/v1/requests', { subject: 'Плановое ТО', priority: 'normal', client_id: unitOf5.client_id });
 const eng = (await call(srv.base, s, 'GET', '/api/v1/users?q=engineer')).json.items[0];
 const assigned = (await call(srv.base, s, 'POST', `/api/v1/requests/${req.id}/transitions/assign`, { version: req.version, assignee_id: eng.id })).json;
 await call(srv.base, s, 'POST', `/api/v1/requests/${req.id}/comments`, { body: 'Здравствуйте! Привезите аппарат в сервис, диагностика бесплатно.', public: true });
@@ -28,7 +32,13 @@ const screens = [
   ['requests', '#/requests'],
   ['request', `#/requests/${req.id}`],
   ['clients', '#/clients'],
-  ['client', '#/clients/5'],
+  ['client', `#/clients/${unitOf5.client_id}`],
+  ['equipment-unit', `#/equipment_units/${unitOf5.id}`],
+  ['requests-filters', '#/requests', async (p) => { await p.click('.filters-btn'); await p.selectOption('select[name=filter-priority]', 'high'); await p.waitForSelector('.chip-filter'); }],
+  ['search', `#/search?q=${encodeURIComponent(req.number.split('-').pop())}`],
+  ['shortcuts', '#/requests', async (p) => { await p.keyboard.press('Shift+Slash'); await p.waitForSelector('[data-shortcuts]'); }],
+  ['request-note', `#/requests/${req.id}`, async (p) => { await p.click('.reply-box .seg button:nth-child(2)'); }],
+  ['request-new-picker', `#/requests/new?client_id=${unitOf5.client_id}`, async (p) => { await p.click('#f-requests-unit_id'); await p.waitForSelector('.ref-list [data-show-all]'); }],
   ['client-form-errors', '#/clients/new', async (p) => { await p.fill('input[name=inn]', '123'); await p.click('button[type=submit]'); await p.waitForSelector('[aria-invalid=true]'); }],
   ['contracts', '#/contracts'],
   ['contract', '#/contracts/1'],
@@ -53,11 +63,12 @@ const screens = [
   }],
   ['articles', '#/articles'],
   ['article', '#/articles/4'],
-  ['requests-overdue', '#/requests?sla_state=breached'],
+  ['requests-overdue', '#/requests?sla_state=breached&status=new,assigned,in_progress,waiting_client,waiting_parts'],
+  ['requests-all', '#/requests?all=1'],
 ];
 
 for (const lang of ['ru', 'en']) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await ctx.newPage();
   await page.goto(srv.base + '/');
   await page.evaluate((l) => localStorage.setItem('servitor.lang', l), lang);
@@ -86,6 +97,7 @@ for (const lang of ['ru', 'en']) {
     if (act) await act(page);
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(out, `${lang}-${name}.png`) });
+    await page.keyboard.press('Escape');
   }
   await ctx.close();
 }

@@ -154,12 +154,14 @@ test('a phone call from a new client: taken on one form, routed by a rule, answe
   await page.check('#f-requests-client-consent');
   await page.click('button[type=submit]');
   await page.waitForURL(/#\/requests\/\d+$/);
-  await page.waitForSelector('dd[data-field=client_id]:has-text("Соколова Вера")');
+  await page.waitForSelector('[data-summary=client]:has-text("Соколова Вера")');
+  // the rule and the queue are among the details, folded until asked for
+  await page.click('[data-details] > summary');
   await page.waitForSelector('dd[data-field=routed_rule_id]:has-text("Кофемашины — Ковалёву")');
   await page.waitForSelector('dd[data-field=queue]:has-text("Кофе")');
-  await page.waitForSelector('dd[data-field=assignee_id]:has-text("Ковалёв")');
+  await page.waitForSelector('[data-summary=work]:has-text("Ковалёв")');
   await page.waitForSelector('.badge.status-assigned');
-  const number = (await page.locator('dd[data-field=number]').textContent()).trim();
+  const number = (await page.locator('h1').textContent()).trim();
   const code = (await page.locator('dd[data-field=access_code]').textContent()).trim();
   assert.match(number, /^О-\d{4}-\d{6}$/);
   assert.match(code, /^[0-9A-HJKMNP-TV-Z]{10}$/);
@@ -361,19 +363,23 @@ test('a contract with an SLA term, made from the client page; a request for the 
   // a term for urgent requests
   await page.click('#terms button.btn-small');
   await page.selectOption('.modal select[name=priority]', 'urgent');
+  // terms are typed in minutes, hours or days (hours unless chosen) and kept in minutes
+  await page.selectOption('.modal select[name=first_response_minutes-unit]', '1');
   await page.fill('.modal input[name=first_response_minutes]', '15');
-  await page.fill('.modal input[name=resolution_minutes]', '120');
+  await page.fill('.modal input[name=resolution_minutes]', '2');
   await page.click('.modal button[type=submit]');
   await page.waitForSelector('#terms td:has-text("Срочный")');
-  assert.equal(await page.locator('#terms td:has-text("120")').count(), 1);
+  assert.equal(await page.locator('#terms td:has-text("2 ч")').count(), 1);
+  assert.equal(await page.locator('#terms td:has-text("15 мин")').count(), 1);
   // a term for low ones, added after, is listed below: the most urgent first, in the
   // order of the priorities the server publishes
   await page.click('#terms button.btn-small');
   await page.selectOption('.modal select[name=priority]', 'low');
-  await page.fill('.modal input[name=first_response_minutes]', '240');
-  await page.fill('.modal input[name=resolution_minutes]', '2880');
+  await page.fill('.modal input[name=first_response_minutes]', '4');
+  await page.selectOption('.modal select[name=resolution_minutes-unit]', '1440');
+  await page.fill('.modal input[name=resolution_minutes]', '2');
   await page.click('.modal button[type=submit]');
-  await page.waitForSelector('#terms td:has-text("2880")');
+  await page.waitForSelector('#terms td:has-text("2 дн")');
   const firstCells = await page.locator('#terms tbody tr td:first-child').allTextContents();
   assert.equal(firstCells.length, 2);
   assert.match(firstCells[0], /Срочный/);

@@ -59,9 +59,10 @@ export function normaliseMeta(data) {
   const byName = {};
   for (const r of arr) byName[r.name] = r;
   // what message templates may say (GET /api/v1/meta's message_placeholders), the
-  // reports the user may see (ReportsPage) and the company's name (print)
+  // reports the user may see (ReportsPage), the company's name (print), the roles
+  const roles = (data && Array.isArray(data.roles)) ? data.roles : [];
   return {
-    list: arr, byName,
+    list: arr, byName, roles,
     message_placeholders: (data && data.message_placeholders) || [],
     reports: (data && data.reports) || [], company: (data && data.company_name) || '',
   };
@@ -126,4 +127,15 @@ export function hasPerm(session, p) {
   if (perms.includes(p) || perms.includes('*')) return true;
   const [area] = p.split('.');
   return perms.some((x) => x === area + '.*');
+}
+
+// The roles whose people may be given a request (requests.work): what an
+// assignee picker offers.
+export function workerRoles(meta) {
+  return ((meta && meta.roles) || []).filter((r) => (r.permissions || []).includes('requests.work')).map((r) => r.name);
+}
+
+// The states of a resource's workflow in a category ("open", "closed").
+export function statesOf(res, category) {
+  return ((res && res.workflow && res.workflow.states) || []).filter((s) => s.category === category).map((s) => s.name);
 }

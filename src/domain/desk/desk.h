@@ -45,10 +45,13 @@ static inline int request_state(const char *status)
 #define request_state_name(state) (request_workflow.states[state])
 
 /* The groups of request counters (core/counters.h): by status, by SLA
- * state, and each assignee's open requests (the value is the user's id). */
+ * state, the overdue open ones, and each assignee's open requests (the value is the user's id). */
 #define REQUEST_COUNTER_STATUS    "requests.status"
 #define REQUEST_COUNTER_SLA_STATE "requests.sla_state"
 #define REQUEST_COUNTER_OPEN_BY   "requests.open_by"
+/* open requests past their resolution deadline: one counter,
+ * "requests.overdue.open" (closed breached ones stay in sla_state.breached) */
+#define REQUEST_COUNTER_OVERDUE "requests.overdue"
 
 /* Sets the request counters (by status, by SLA state) from scratch, in the
  * caller's write transaction; the job version opens its own. */
@@ -57,7 +60,8 @@ enum err_code request_recount_job(struct ctx *cx);
 
 /* The same counts for one branch, counted now (the badges of a
  * branch-scoped user; the counters table is company-wide): rows of (name,
- * value) named as in the counters table, and the open requests of `user`
+ * value) named as in the counters table (the overdue open ones too), and
+ * the open requests of `user`
  * there under "requests.open_by.<user>". $1 is the branch, $2 the user. */
 extern const char request_branch_counts_sql[];
 

@@ -102,8 +102,11 @@ enum err_code desk_intake(struct ctx *cx, const struct intake *in, struct record
         err_field(&cx->err, "phone", "invalid_phone");
     if (has_email && !email_valid(in->email))
         err_field(&cx->err, "email", "invalid_email");
-    if (!has_phone && !has_email)
-        err_field(&cx->err, "phone", "required");
+    if (!has_phone && !has_email) {
+        /* either will do: both fields say so */
+        err_field(&cx->err, "phone", "phone_or_email");
+        err_field(&cx->err, "email", "phone_or_email");
+    }
     if (!in->consent)
         err_field(&cx->err, "consent", "required");
     if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)

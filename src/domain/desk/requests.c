@@ -207,7 +207,7 @@ static enum err_code request_contract(struct ctx *cx, struct record *rec, const 
 
 /* A contact and a unit belong to the request's client (who is taken from
  * them when not given), and so does the contract (request_contract); the
- * assignee is an active user; a new request is "assigned" when created with
+ * assignee is an active user who works on requests; a new request is "assigned" when created with
  * an assignee (its access code comes with its public view). */
 static enum err_code request_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
@@ -304,7 +304,18 @@ static const char *open_key(struct ctx *cx, const struct record *r)
                                       : NULL;
 }
 
-/* Moves the status, SLA and per-assignee counters from what was to what is
+/* The overdue counter a record adds to: open and past its deadline. */
+static const char *overdue_key(struct ctx *cx, const struct record *r)
+{
+    if (!r || !workflow_state_open(&request_workflow, rec_get(r, REQ_STATUS)->s))
+        return NULL;
+    const struct value *sla = rec_get(r, REQ_SLA_STATE);
+    return sla->set && !sla->null && sla->s && !strcmp(sla->s, "breached")
+               ? counter_name(cx, REQUEST_COUNTER_OVERDUE, "open")
+               : NULL;
+}
+
+/* Moves the status, SLA, overdue and per-assignee counters from what was to what is
  * (NULL: none). */
 static enum err_code count_change(struct ctx *cx, const struct record *was,
                                   const struct record *now)
@@ -312,11 +323,14 @@ static enum err_code count_change(struct ctx *cx, const struct record *was,
     static const int keys[] = {REQ_STATUS, REQ_SLA_STATE};
     static const char *const groups[] = {REQUEST_COUNTER_STATUS, REQUEST_COUNTER_SLA_STATE};
     enum err_code rc = ERR_OK;
-    for (int k = 0; k < 3 && rc == ERR_OK; k++) {
+    for (int k = 0; k < 4 && rc == ERR_OK; k++) {
         const char *a, *b;
         if (k < 2) {
             a = was ? counter_name(cx, groups[k], rec_get(was, keys[k])->s) : NULL;
             b = now ? counter_name(cx, groups[k], rec_get(now, keys[k])->s) : NULL;
+        } else if (k == 2) {
+            a = overdue_key(cx, was);
+            b = overdue_key(cx, now);
         } else {
             a = open_key(cx, was);
             b = open_key(cx, now);
@@ -710,6 +724,10 @@ enum err_code request_recount(struct ctx *cx)
                               "SELECT assignee_id, COUNT(*) FROM requests\n"
                               "WHERE assignee_id IS NOT NULL AND status IN (" REQUEST_OPEN_SQL ")\n"
                               "GROUP BY assignee_id");
+    if (rc == ERR_OK)
+        rc = counters_recount(cx, REQUEST_COUNTER_OVERDUE,
+                              "SELECT 'open', COUNT(*) FROM requests\n"
+                              "WHERE sla_state = 'breached' AND status IN (" REQUEST_OPEN_SQL ")");
     return rc;
 }
 
@@ -719,6 +737,9 @@ const char request_branch_counts_sql[] =
     "UNION ALL\n"
     "SELECT '" REQUEST_COUNTER_SLA_STATE ".' || COALESCE(sla_state, ''), COUNT(*) FROM requests\n"
     "WHERE branch_id = $1 GROUP BY COALESCE(sla_state, '')\n"
+    "UNION ALL\n"
+    "SELECT '" REQUEST_COUNTER_OVERDUE ".open', COUNT(*) FROM requests\n"
+    "WHERE branch_id = $1 AND sla_state = 'breached' AND status IN (" REQUEST_OPEN_SQL ")\n"
     "UNION ALL\n"
     "SELECT '" REQUEST_COUNTER_OPEN_BY ".' || CAST(assignee_id AS TEXT), COUNT(*) FROM requests\n"
     "WHERE branch_id = $1 AND assignee_id = $2 AND status IN (" REQUEST_OPEN_SQL ")\n"

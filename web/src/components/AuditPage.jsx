@@ -32,6 +32,13 @@ export function diffRows(before, after) {
   return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((k) => ({ k, b: b[k], a: a[k] }));
 }
 
+// Who made a change: the person's name; the system (demo data, jobs) as such.
+function auditWho(entry) {
+  if (entry.user_name) return entry.user_name;
+  if (!entry.user_id || entry.user_login === 'system') return t('audit.system');
+  return entry.user_login || '#' + entry.user_id;
+}
+
 export function AuditEntry({ entry, open: openInit, showRecord }) {
   const { meta } = useApp();
   const [open, setOpen] = useState(!!openInit);
@@ -51,7 +58,7 @@ export function AuditEntry({ entry, open: openInit, showRecord }) {
       <div class="audit-line">
         <span class="nowrap audit-at">{fmtDateTime(entry.at)}</span>
         <span class={'tag tag-' + entry.action}>{enumLabel({ name: 'action' }, entry.action)}</span>
-        {showRecord && (
+        {showRecord && entry.action === 'demo' ? <span>{t('audit.demo_loaded')}</span> : showRecord && (
           <span>
             {res ? resourceOne(entry.entity) : entry.entity}{' '}
             {res && res.can_read && entry.action !== 'delete'
@@ -59,7 +66,7 @@ export function AuditEntry({ entry, open: openInit, showRecord }) {
               : <span>#{entry.record_id}</span>}
           </span>
         )}
-        <span class="muted">{entry.user_login || (entry.user_id ? '#' + entry.user_id : '')}</span>
+        <span class="muted audit-who" title={entry.user_login || ''}>{auditWho(entry)}</span>
         <button type="button" class="btn btn-link btn-small" aria-expanded={open ? 'true' : 'false'} onClick={() => setOpen(!open)}>
           {open ? t('audit.hide') : t('audit.show')} ({rows.length})
         </button>

@@ -7,6 +7,7 @@ import { href } from '../router.js';
 import { useApp } from './ctx.js';
 import { RecordPage } from './Detail.jsx';
 import { RecordForm } from './RecordForm.jsx';
+import { RequestsCard } from './RequestHistory.jsx';
 import { Confirm, ErrorBanner, FieldValue, Modal, Spinner } from './ui.jsx';
 
 export function useChildren(resName, params, enabled) {
@@ -148,6 +149,8 @@ export function ClientPage({ res, id }) {
     <RecordPage res={res} id={id}
       side={(rec) => (
         <>
+          <RequestsCard id="client-requests" params={{ client_id: rec.id }} title={t('client.requests')}
+            newHref={href('requests/new', { client_id: rec.id, back: `clients/${rec.id}` })} />
           <Contacts client={rec} />
           <Contracts client={rec} />
           <Units client={rec} />

@@ -2,16 +2,29 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { t } from '../i18n/index.js';
-import { enumLabel as enumLabelOf, fieldLabel, listColumns, newTitle, resourceTitle } from '../meta.js';
+import { enumLabel as enumLabelOf, fieldLabel, listColumns, newTitle, resourceTitle, statesOf } from '../meta.js';
 import { href, navigate } from '../router.js';
-import { isTyping } from './ctx.js';
+import { isTyping, shortcutKey } from './ctx.js';
 import { ErrorBanner, FieldValue, RefPicker, Spinner } from './ui.jsx';
 
 const PAGE = 50;
 
+// The column of when a record was made (a system field, not in meta's list).
+const CREATED = { name: 'created_at', type: 'datetime', label: 'field.created_at', sort: true };
+
+// The list a resource opens with when nothing is asked: requests show the
+// open ones (the states of the workflow's "open" category); ?all=1 shows all.
+export function defaultParams(res, query) {
+  if (res.name !== 'requests' || query.all || query.status || query.q) return {};
+  const open = statesOf(res, 'open');
+  return open.length ? { status: open.join(',') } : {};
+}
+
 export function ListView({ res, query }) {
-  const cols = listColumns(res);
+  const base = listColumns(res);
+  const cols = res.name === 'requests' ? [base[0], CREATED, ...base.slice(1)] : base;
   const filterFields = res.fields.filter((f) => f.filter && ['enum', 'bool', 'ref'].includes(f.type));
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const [items, setItems] = useState([]);
   const [cursor, setCursor] = useState(null);
   const [loading, setLoading] = useState(true);
@@ -24,7 +37,7 @@ export function ListView({ res, query }) {
   const seq = useRef(0);
   const qTimer = useRef();
 
-  const params = {};
+  const params = { ...defaultParams(res, query) };
   if (query.q) params.q = query.q;
   if (query.sort) params.sort = query.sort;
   for (const f of filterFields) if (query[f.name] !== undefined && query[f.name] !== '') params[f.name] = query[f.name];
@@ -65,10 +78,11 @@ export function ListView({ res, query }) {
         if (e.key === 'ArrowDown' && e.target === searchRef.current && items.length) { e.preventDefault(); setSel(0); e.target.blur(); }
         return;
       }
-      if (e.key === '/') { e.preventDefault(); e.stopPropagation(); searchRef.current && searchRef.current.focus(); }
-      else if ((e.key === 'n' || e.key === 'c') && res.can_write) { e.preventDefault(); navigate(res.name + '/new'); }
-      else if (e.key === 'j' || e.key === 'ArrowDown') { e.preventDefault(); setSel((s) => Math.min(s + 1, items.length - 1)); }
-      else if (e.key === 'k' || e.key === 'ArrowUp') { e.preventDefault(); setSel((s) => Math.max(s - 1, 0)); }
+      const k = shortcutKey(e);
+      if (k === '/') { e.preventDefault(); e.stopPropagation(); searchRef.current && searchRef.current.focus(); }
+      else if ((k === 'n' || k === 'c') && res.can_write) { e.preventDefault(); navigate(res.name + '/new'); }
+      else if (k === 'j' || e.key === 'ArrowDown') { e.preventDefault(); setSel((s) => Math.min(s + 1, items.length - 1)); }
+      else if (k === 'k' || e.key === 'ArrowUp') { e.preventDefault(); setSel((s) => Math.max(s - 1, 0)); }
       else if (e.key === 'Enter' && sel >= 0 && items[sel]) { e.preventDefault(); navigate(res.name + '/' + items[sel].id); }
     };
     window.addEventListener('keydown', onKey, true);
@@ -98,6 +112,19 @@ export function ListView({ res, query }) {
   };
 
   const hasFilters = filterFields.some((f) => query[f.name]) || query.q;
+  const activeFilters = filterFields.filter((f) => query[f.name]);
+  // a chip's text: the value's label, several values joined; a reference by its label
+  const filterText = (f) => {
+    const v = String(query[f.name]);
+    if (f.type === 'enum') {
+      const open = statesOf(res, 'open');
+      if (f.name === 'status' && open.length && v === open.join(',')) return t('filters.open_states');
+      return v.split(',').map((x) => enumLabelOf(f, x)).join(', ');
+    }
+    if (f.type === 'bool') return v === 'true' ? t('yes') : t('no');
+    if (f.type === 'ref') return refLabels[f.name + ':' + v] || (items[0] && String(items[0][f.name]) === v && items[0][f.name + '_label']) || '#' + v;
+    return v;
+  };
 
   return (
     <div class="page">
@@ -113,39 +140,59 @@ export function ListView({ res, query }) {
             aria-label={t('search')} value={qText} onInput={(e) => onSearch(e.currentTarget.value)}
             onKeyDown={(e) => { if (e.key === 'Enter') { clearTimeout(qTimer.current); setQuery({ q: qText.trim() }); } if (e.key === 'Escape') e.currentTarget.blur(); }} />
         </div>
-        {filterFields.map((f) => (
-          <label class="filter">
-            <span>{fieldLabel(f)}</span>
-            {f.type === 'enum' && (
-              <select class="input" value={query[f.name] || ''} onChange={(e) => setQuery({ [f.name]: e.currentTarget.value })}>
-                <option value="">{t('any')}</option>
-                {(f.enum || []).map((v) => <option value={v}>{enumLabelOf(f, v)}</option>)}
-              </select>
-            )}
-            {f.type === 'bool' && (
-              <select class="input" value={query[f.name] || ''} onChange={(e) => setQuery({ [f.name]: e.currentTarget.value })}>
-                <option value="">{t('any')}</option>
-                <option value="true">{t('yes')}</option>
-                <option value="false">{t('no')}</option>
-              </select>
-            )}
-            {f.type === 'ref' && (
-              <RefPicker field={f} placeholder={t('any')}
-                value={query[f.name] ? { id: query[f.name], label: refLabels[f.name + ':' + query[f.name]] || '#' + query[f.name] } : null}
-                onChange={(v) => {
-                  if (v) setRefLabels((m) => ({ ...m, [f.name + ':' + v.id]: v.label }));
-                  setQuery({ [f.name]: v ? v.id : '' });
-                }} />
-            )}
-          </label>
-        ))}
-        {hasFilters && <button type="button" class="btn btn-link" onClick={() => navigate(res.name, query.sort ? { sort: query.sort } : {}, true)}>{t('reset_filters')}</button>}
+        {filterFields.length > 0 && (
+          <button type="button" class={'btn btn-small filters-btn' + (filtersOpen ? ' active' : '')} aria-expanded={filtersOpen ? 'true' : 'false'}
+            onClick={() => setFiltersOpen(!filtersOpen)}>
+            {t('filters')}{activeFilters.length ? <span class="chip-count">{activeFilters.length}</span> : null}
+          </button>
+        )}
+        <div class="filter-chips" aria-label={t('filters.active')}>
+          {activeFilters.map((f) => (
+            <span class="chip chip-filter" data-filter={f.name}>
+              <span class="chip-label">{fieldLabel(f)}: {filterText(f)}</span>
+              <button type="button" class="chip-x" aria-label={t('filters.remove', { name: fieldLabel(f) })} title={t('filters.remove', { name: fieldLabel(f) })}
+                onClick={() => setQuery({ [f.name]: '' })}>×</button>
+            </span>
+          ))}
+        </div>
+        {hasFilters && <button type="button" class="btn btn-link btn-small" onClick={() => navigate(res.name, query.sort ? { sort: query.sort } : {}, true)}>{t('reset_filters')}</button>}
       </div>
+      {filtersOpen && (
+        <div class="toolbar filters-panel">
+          {filterFields.map((f) => (
+            <label class="filter">
+              <span>{fieldLabel(f)}</span>
+              {f.type === 'enum' && (
+                <select class="input" name={'filter-' + f.name} value={query[f.name] || ''} onChange={(e) => setQuery({ [f.name]: e.currentTarget.value })}>
+                  <option value="">{t('any')}</option>
+                  {query[f.name] && !(f.enum || []).includes(query[f.name]) && <option value={query[f.name]}>{filterText(f)}</option>}
+                  {(f.enum || []).map((v) => <option value={v}>{enumLabelOf(f, v)}</option>)}
+                </select>
+              )}
+              {f.type === 'bool' && (
+                <select class="input" name={'filter-' + f.name} value={query[f.name] || ''} onChange={(e) => setQuery({ [f.name]: e.currentTarget.value })}>
+                  <option value="">{t('any')}</option>
+                  <option value="true">{t('yes')}</option>
+                  <option value="false">{t('no')}</option>
+                </select>
+              )}
+              {f.type === 'ref' && (
+                <RefPicker field={f} placeholder={t('any')}
+                  value={query[f.name] ? { id: query[f.name], label: refLabels[f.name + ':' + query[f.name]] || '#' + query[f.name] } : null}
+                  onChange={(v) => {
+                    if (v) setRefLabels((m) => ({ ...m, [f.name + ':' + v.id]: v.label }));
+                    setQuery({ [f.name]: v ? v.id : '' });
+                  }} />
+              )}
+            </label>
+          ))}
+        </div>
+      )}
 
       <ErrorBanner error={error} onRetry={error ? () => load(false) : null} />
 
       <div class="table-wrap" ref={tableRef}>
-        <table class="table table-hover">
+        <table class={'table table-hover' + (res.name === 'requests' ? ' table-compact' : '')}>
           <thead>
             <tr>
               {cols.map((f) => {
@@ -164,7 +211,7 @@ export function ListView({ res, query }) {
             {items.map((rec, i) => (
               <tr class={i === sel ? 'selected' : ''} onClick={() => navigate(res.name + '/' + rec.id)} data-id={rec.id}>
                 {cols.map((f, ci) => (
-                  <td class={'col-' + f.type}>
+                  <td class={'col-' + f.type + (f.name === 'subject' ? ' col-text' : '')} title={f.type === 'ref' ? rec[f.name + '_label'] || undefined : f.name === 'subject' ? rec.subject : undefined}>
                     {ci === 0
                       ? <a href={href(res.name + '/' + rec.id)} onClick={(e) => e.stopPropagation()}><FieldValue field={f} record={rec} link={false} /></a>
                       : <FieldValue field={f} record={rec} />}

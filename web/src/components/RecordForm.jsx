@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { t } from '../i18n/index.js';
-import { fieldLabel, formFields } from '../meta.js';
+import { fieldLabel, formFields, workerRoles } from '../meta.js';
+import { useApp } from './ctx.js';
 import { ErrorBanner, FieldInput, errorText, fieldErrorText } from './ui.jsx';
 
 function toFormValue(f, rec) {
@@ -86,15 +87,30 @@ function InlineClient({ value, onChange, errors }) {
 
 // What a reference picker may offer given the current values: a request's
 // contract is one of its client's active contracts.
-function refParams(res, f, values) {
+function refParams(res, f, values, meta) {
   if (res.name === 'requests' && f.name === 'contract_id') {
     const c = values.client_id;
     return { status: 'active', ...(c && c.id ? { client_id: c.id } : {}) };
+  }
+  // only people who work on requests can be given one
+  if (f.ref === 'users' && (f.name === 'assignee_id' || f.name === 'assign_user_id')) {
+    return { role: workerRoles(meta).join(','), active: 'true' };
+  }
+  return undefined;
+}
+
+// The chosen client's own records first (others on demand): a request's
+// contact and unit.
+function refScope(res, f, values) {
+  const c = values.client_id;
+  if (res.name === 'requests' && (f.name === 'contact_id' || f.name === 'unit_id') && c && c.id) {
+    return { params: { client_id: c.id }, label: t('ref.of_client', { name: c.label || '#' + c.id }) };
   }
   return undefined;
 }
 
 export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onCancel, onReload, autoFocus = true }) {
+  const { meta } = useApp();
   const isEdit = !!(record && record.id);
   const fields = formFields(res).filter((f) => !(f.name in fixed));
   const initial = {};
@@ -112,7 +128,15 @@ export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onC
   if (newClient) for (const k of ['client', ...CLIENT_FIELDS.map((c) => 'client.' + c)]) ids[k] = 'f-requests-' + k.replace('.', '-');
 
   const set = (name, v) => {
-    setValues((s) => ({ ...s, [name]: v }));
+    setValues((s) => {
+      const next = { ...s, [name]: v };
+      // a unit or a contact chosen: its client comes with it (when none is chosen yet)
+      if (res.name === 'requests' && (name === 'unit_id' || name === 'contact_id') && v && v.rec && v.rec.client_id &&
+          'client_id' in s && !(s.client_id && s.client_id.id)) {
+        next.client_id = { id: v.rec.client_id, label: v.rec.client_id_label || '#' + v.rec.client_id };
+      }
+      return next;
+    });
     if (errors[name]) setErrors((e) => { const n = { ...e }; delete n[name]; return n; });
   };
 
@@ -161,7 +185,7 @@ export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onC
       const unknown = [];
       for (const [k, code] of Object.entries(fe)) {
         if (ids[k]) known[k] = code;
-        else if (k !== 'version') unknown.push(`${k}: ${fieldErrorText(code)}`);
+        else if (k !== 'version') unknown.push(`${k}: ${fieldErrorText(code, k)}`);
       }
       setErrors(known);
       if (err.status === 409 || fe.version === 'stale') {
@@ -222,10 +246,10 @@ export function RecordForm({ res, record, fixed = {}, prefill = {}, onSaved, onC
                     {(f.required && !(isEdit && f.type === 'password')) && <span class="req" title={t('required_mark')}> *</span>}
                   </label>
                   <FieldInput field={f} id={ids[f.name]} value={values[f.name]} onChange={(v) => set(f.name, v)} error={err} autoFocus={autoFocus && i === 0}
-                    params={refParams(res, f, values)} />
+                    params={refParams(res, f, values, meta)} scope={refScope(res, f, values)} />
                 </>
               )}
-              {err && <div class="field-error" id={ids[f.name] + '-err'}>{fieldErrorText(err)}</div>}
+              {err && <div class="field-error" id={ids[f.name] + '-err'}>{fieldErrorText(err, f.name)}</div>}
             </div>
           );
         })}

@@ -3,13 +3,17 @@
 // the timeline with its reply box (Timeline.jsx, as on any record page).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, request } from '../api.js';
-import { t, fmtDateTime } from '../i18n/index.js';
-import { enumLabel } from '../meta.js';
+import { t, fmtDate, fmtDateTime } from '../i18n/index.js';
+import { enumLabel, fieldLabel, recordLabel, workerRoles } from '../meta.js';
 import { href } from '../router.js';
 import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
-import { isTyping, useApp } from './ctx.js';
+import { isTyping, shortcutKey, useApp } from './ctx.js';
+import { RequestsCard } from './RequestHistory.jsx';
 import { TimelineCard } from './Timeline.jsx';
-import { ErrorBanner, Modal, RefPicker, Spinner, errorText } from './ui.jsx';
+import { ErrorBanner, FieldValue, Modal, RefPicker, Spinner, errorText, fmtPhone } from './ui.jsx';
+
+// How often the page asks whether someone else changed the request.
+const POLL_MS = 15000;
 
 function StatusBadge({ res, rec }) {
   const f = res.fields.find((x) => x.name === 'status');
@@ -119,12 +123,13 @@ function Attachments({ id, canWrite, onChange }) {
 }
 
 function AssignDialog({ res, onCancel, onOk }) {
+  const { meta } = useApp();
   const field = res.fields.find((f) => f.name === 'assignee_id');
   const [who, setWho] = useState(null);
   return (
     <Modal title={t('transition.assign')} onClose={onCancel}>
       <label class="label" for="assign-to">{t('request.assign_to')}</label>
-      <RefPicker field={field} value={who} onChange={setWho} id="assign-to" />
+      <RefPicker field={field} value={who} onChange={setWho} id="assign-to" params={{ role: workerRoles(meta).join(','), active: 'true' }} />
       <div class="form-actions">
         <button type="button" class="btn" onClick={onCancel}>{t('cancel')}</button>
         <button type="button" class="btn btn-primary" disabled={!who} onClick={() => onOk({ assignee_id: who.id })}>{t('transition.assign')}</button>
@@ -132,6 +137,89 @@ function AssignDialog({ res, onCancel, onOk }) {
     </Modal>
   );
 }
+
+// A record a request refers to, read for the summary (null until read or
+// when there is none or it cannot be read).
+function useLinked(resName, id, meta) {
+  const [rec, setRec] = useState(null);
+  useEffect(() => {
+    setRec(null);
+    const res = meta.byName[resName];
+    if (!id || !res || !res.can_read) return;
+    api.get(`${resName}/${id}`).then(setRec).catch(() => setRec(null));
+  }, [resName, id]);
+  return rec;
+}
+
+// «на гарантии до 12.03.2027» / «гарантия истекла 01.02.2025».
+export function Warranty({ until }) {
+  if (!until) return <span class="muted small" data-warranty="unknown">{t('warranty.unknown')}</span>;
+  const today = new Date().toISOString().slice(0, 10);
+  const on = until >= today;
+  return (
+    <span class={'badge badge-sm ' + (on ? 'warranty-on' : 'warranty-off')} data-warranty={on ? 'on' : 'off'}>
+      {t(on ? 'warranty.until' : 'warranty.expired', { date: fmtDate(until) })}
+    </span>
+  );
+}
+
+// What matters first: the client and how to reach them, the unit and its
+// warranty, who works on it and the deadline.
+function Summary({ res, rec }) {
+  const { meta } = useApp();
+  const client = useLinked('clients', rec.client_id, meta);
+  const contact = useLinked('contacts', rec.contact_id, meta);
+  const unit = useLinked('equipment_units', rec.unit_id, meta);
+  const field = (n) => res.fields.find((f) => f.name === n);
+  const phone = (contact && contact.phone) || (client && client.phone);
+  const email = (contact && contact.email) || (client && client.email);
+  return (
+    <section class="card req-summary">
+      <div class="summary-grid">
+        <div class="summary-block" data-summary="client">
+          <div class="summary-label">{t('request.client')}</div>
+          {rec.client_id ? (
+            <>
+              <a class="summary-main" href={href(`clients/${rec.client_id}`)}>{rec.client_id_label || '#' + rec.client_id}</a>
+              {rec.contact_id && <div class="small">{rec.contact_id_label}{contact && contact.position ? ' · ' + contact.position : ''}</div>}
+              <div class="contact-links">
+                {phone && <a class="contact-link" data-contact="phone" href={'tel:' + phone}>☎ {fmtPhone(phone)}</a>}
+                {email && <a class="contact-link" data-contact="email" href={'mailto:' + email}>✉ {email}</a>}
+                {client && !phone && !email && <span class="muted small">{t('request.no_contacts')}</span>}
+              </div>
+            </>
+          ) : <span class="muted">{t('none')}</span>}
+        </div>
+        <div class="summary-block" data-summary="unit">
+          <div class="summary-label">{t('request.unit')}</div>
+          {rec.unit_id ? (
+            <>
+              <a class="summary-main" href={href(`equipment_units/${rec.unit_id}`)}>{unit ? recordLabel('equipment_units', unit) : rec.unit_id_label}</a>
+              {unit && <div><Warranty until={unit.warranty_until} /></div>}
+            </>
+          ) : <span class="muted">{t('none')}</span>}
+        </div>
+        <div class="summary-block" data-summary="work">
+          <div class="summary-label">{fieldLabel(field('assignee_id'))}</div>
+          <div class="summary-main">{rec.assignee_id ? rec.assignee_id_label : <span class="muted">{t('request.unassigned')}</span>}</div>
+          <div class="small">
+            <FieldValue field={field('priority')} record={rec} /> · {enumLabel(field('type'), rec.type)}
+          </div>
+        </div>
+        <div class="summary-block" data-summary="due">
+          <div class="summary-label">{fieldLabel(field('resolution_due'))}</div>
+          <div class="summary-main">{rec.resolution_due ? fmtDateTime(rec.resolution_due) : <span class="muted">{t('none')}</span>}</div>
+          <div class="small muted">{t('request.created_via', { date: fmtDateTime(rec.created_at), channel: enumLabel(field('channel'), rec.channel) })}</div>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+// Fields shown in the summary, the description card or the header: not
+// repeated among the details.
+const SHOWN = new Set(['number', 'status', 'subject', 'description', 'client_id', 'contact_id', 'unit_id', 'assignee_id',
+  'priority', 'type', 'channel', 'resolution_due', 'sla_state']);
 
 export function RequestPage({ res, id }) {
   const { toast } = useApp();
@@ -141,24 +229,47 @@ export function RequestPage({ res, id }) {
   const [actionError, setActionError] = useState(null);
   const [evTick, setEvTick] = useState(0);
   const [insert, setInsert] = useState(null);
+  const [changed, setChanged] = useState(false);
   const box = useRef();
+  const version = useRef(0);
+  if (rec) version.current = Math.max(version.current, rec.version);
   const loadEvents = () => setEvTick((n) => n + 1);
+  useEffect(() => { version.current = 0; setChanged(false); }, [id]);
   useEffect(() => {
     const onKey = (e) => {
-      if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key === 'r' && box.current) { e.preventDefault(); box.current.focus(); }
-      if (e.key === 'a' && document.querySelector('[data-transition=assign]')) { e.preventDefault(); setAssigning(true); }
+      if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('.modal')) return;
+      const k = shortcutKey(e);
+      if (k === 'r' && box.current) { e.preventDefault(); box.current.focus(); }
+      if (k === 'a' && document.querySelector('[data-transition=assign]')) { e.preventDefault(); setAssigning(true); }
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
+  // someone else changed it: say so and show the new state (a reply being
+  // typed stays; actions then carry the new version)
+  useEffect(() => {
+    const poll = setInterval(() => {
+      if (document.hidden) return;
+      api.get(`requests/${id}`).then((r) => {
+        if (r && r.version > version.current) {
+          version.current = r.version;
+          setRec(r);
+          setChanged(true);
+          loadEvents();
+        }
+      }).catch(() => {});
+    }, window.__servitorPollMs || POLL_MS);
+    return () => clearInterval(poll);
+  }, [id]);
 
   const run = async (name, params = {}) => {
     setBusy(true);
     setActionError(null);
     try {
       const r = await api.post(`requests/${id}/transitions/${name}`, { version: rec.version, ...params });
+      version.current = r.version;
       setRec(r);
+      setChanged(false);
       toast(t('request.transition_done', { name: t('transition.' + name) }));
       loadEvents();
     } catch (e) {
@@ -172,13 +283,20 @@ export function RequestPage({ res, id }) {
   if (loading && !rec) return <div class="page"><Spinner /></div>;
   if (error) return <div class="page"><ErrorBanner error={error} onRetry={reload} /></div>;
   const transitions = rec.transitions || [];
+  const details = { ...res, fields: res.fields.filter((f) => !SHOWN.has(f.name)) };
   return (
-    <div class="page">
+    <div class="page page-request">
       <RecordHead res={res} rec={rec}>
         {rec.channel === 'email' && <span class="badge channel-email" data-channel="email" title={t('request.by_email_hint')}>✉ {t('request.by_email')}</span>}
         <SlaSource rec={rec} /><SlaClock res={res} rec={rec} /><StatusBadge res={res} rec={rec} />
         {rec.rating && <span class="badge rating" data-rating={rec.rating} title={rec.rating_comment || ''}>★ {rec.rating}/5</span>}
       </RecordHead>
+      {changed && (
+        <div class="banner banner-info" role="status" data-changed-by-other>
+          <span>{t('request.changed_by_other')}</span>
+          <button type="button" class="btn btn-small" onClick={() => setChanged(false)}>{t('ok')}</button>
+        </div>
+      )}
       <div class="req-actions" role="toolbar" aria-label={t('actions')}>
         {transitions.length === 0 && <span class="muted">{t('request.no_transitions')}</span>}
         {transitions.map((tr) => (
@@ -190,17 +308,27 @@ export function RequestPage({ res, id }) {
         ))}
       </div>
       {actionError && <ErrorBanner error={actionError} />}
+      <Summary res={res} rec={rec} />
       <div class="req-layout">
-        <section class="card">
-          <h2 class="card-title">{rec.subject}</h2>
-          {rec.description && <p class="req-description">{rec.description}</p>}
-          <FieldsGrid res={{ ...res, fields: res.fields.filter((f) => f.name !== 'subject' && f.name !== 'description') }} rec={rec} />
-          <RecordMeta rec={rec} />
-        </section>
+        <div class="req-main">
+          <section class="card req-description-card">
+            <h2 class="card-title">{rec.subject}</h2>
+            {rec.description ? <p class="req-description">{rec.description}</p> : <p class="muted">{t('request.no_description')}</p>}
+          </section>
+          <TimelineCard res={res} id={id} reload={evTick} box={box} insert={insert} />
+        </div>
         <div class="req-side">
-        <Attachments id={id} canWrite={res.can_write} onChange={loadEvents} />
-        <Articles id={id} onInsert={(body) => setInsert((x) => ({ text: body, n: (x ? x.n : 0) + 1 }))} />
-        <TimelineCard res={res} id={id} reload={evTick} box={box} insert={insert} />
+          {rec.client_id && (
+            <RequestsCard id="client-open" params={{ client_id: rec.client_id }} open exclude={rec.id} limit={5}
+              title={t('request.client_open')} />
+          )}
+          <Attachments id={id} canWrite={res.can_write} onChange={loadEvents} />
+          <Articles id={id} onInsert={(body) => setInsert((x) => ({ text: body, n: (x ? x.n : 0) + 1 }))} />
+          <details class="card req-details" data-details>
+            <summary class="card-title">{t('request.details')}</summary>
+            <FieldsGrid res={details} rec={rec} />
+            <RecordMeta rec={rec} />
+          </details>
         </div>
       </div>
       {assigning && <AssignDialog res={res} onCancel={() => setAssigning(false)} onOk={(p) => { setAssigning(false); run('assign', p); }} />}

@@ -4,7 +4,8 @@ import { t } from '../i18n/index.js';
 import { resourceTitle } from '../meta.js';
 import { href, navigate } from '../router.js';
 import { Bell } from './Bell.jsx';
-import { isTyping } from './ctx.js';
+import { isTyping, shortcutKey } from './ctx.js';
+import { Modal } from './ui.jsx';
 
 export function LangSwitch({ lang, setLang }) {
   return (
@@ -35,16 +36,36 @@ export function navGroups(meta, special) {
   return groups.filter((g) => g.items.length);
 }
 
+// The shortcuts, by physical key: they work on the Russian layout too.
+const SHORTCUTS = [['/', 'keys.search'], ['n', 'keys.new'], ['j', 'keys.down'], ['k', 'keys.up'], ['Enter', 'keys.open'],
+  ['r', 'keys.reply'], ['a', 'keys.assign'], ['?', 'keys.help'], ['Esc', 'keys.close']];
+
+function ShortcutsHelp({ onClose }) {
+  return (
+    <Modal title={t('keys.title')} onClose={onClose}>
+      <table class="table shortcuts" data-shortcuts>
+        <tbody>
+          {SHORTCUTS.map(([k, label]) => <tr><td><kbd class="kbd">{k}</kbd></td><td>{t(label)}</td></tr>)}
+        </tbody>
+      </table>
+      <p class="muted small">{t('keys.layout_note')}</p>
+    </Modal>
+  );
+}
+
 export function Shell({ session, meta, special, current, lang, setLang, onLogout, children, searchText }) {
   const [navOpen, setNavOpen] = useState(false);
+  const [help, setHelp] = useState(false);
   const [q, setQ] = useState(searchText || '');
   const searchRef = useRef();
   useEffect(() => setQ(searchText || ''), [searchText]);
-  useEffect(() => setNavOpen(false), [current]);
+  useEffect(() => { setNavOpen(false); setHelp(false); }, [current]);
   useEffect(() => {
     const onKey = (e) => {
       if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e) || document.querySelector('.modal')) return;
-      if (e.key === '/') { e.preventDefault(); searchRef.current && searchRef.current.focus(); }
+      const k = shortcutKey(e);
+      if (k === '?') { e.preventDefault(); setHelp(true); }
+      else if (k === '/') { e.preventDefault(); searchRef.current && searchRef.current.focus(); }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -61,6 +82,7 @@ export function Shell({ session, meta, special, current, lang, setLang, onLogout
             value={q} onInput={(e) => setQ(e.currentTarget.value)} onKeyDown={(e) => { if (e.key === 'Escape') e.currentTarget.blur(); }} />
           <kbd class="kbd">/</kbd>
         </form>
+        <button type="button" class="icon-btn keys-btn" aria-label={t('keys.title')} title={t('keys.title') + ' (?)'} onClick={() => setHelp(true)}>?</button>
         <div class="topbar-right">
           <Bell />
           <LangSwitch lang={lang} setLang={setLang} />
@@ -85,6 +107,7 @@ export function Shell({ session, meta, special, current, lang, setLang, onLogout
         <div class="print-only print-header">{meta.company || 'Servitor'}</div>
         {children}
       </main>
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
     </div>
   );
 }

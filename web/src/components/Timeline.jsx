@@ -129,7 +129,7 @@ export function TimelineCard({ res, id, reload = 0, box, insert, upload = false 
       {error ? <ErrorBanner error={error} onRetry={load} /> : events ? <TimelineList items={events} res={res} /> : <Spinner />}
       {sendError && <ErrorBanner error={sendError} />}
       {res.can_write && (
-        <form class="reply-box" onSubmit={send}>
+        <form class={'reply-box ' + (isPublic ? 'reply-public' : 'reply-note')} data-mode={isPublic ? 'reply' : 'note'} onSubmit={send}>
           <div class="seg" role="group">
             <button type="button" class={isPublic ? 'active' : ''} aria-pressed={isPublic ? 'true' : 'false'} onClick={() => setPublic(true)}>{t('request.reply')}</button>
             <button type="button" class={!isPublic ? 'active' : ''} aria-pressed={!isPublic ? 'true' : 'false'} onClick={() => setPublic(false)}>{t('request.note')}</button>
@@ -138,8 +138,8 @@ export function TimelineCard({ res, id, reload = 0, box, insert, upload = false 
             value={text} onInput={(e) => setText(e.currentTarget.value)}
             onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e); }} />
           <div class="form-actions">
-            <span class="muted small">{t('request.public_hint')}</span>
-            <button type="submit" class="btn btn-primary" disabled={busy || !text.trim()}>{t('request.send')}</button>
+            <span class="small reply-mode-hint">{t(isPublic ? 'request.reply_hint' : 'request.note_hint')}</span>
+            <button type="submit" class="btn btn-primary" disabled={busy || !text.trim()}>{t(isPublic ? 'request.send_reply' : 'request.send_note')}</button>
           </div>
         </form>
       )}

@@ -5,6 +5,8 @@ import { t, fmtDateTime } from '../i18n/index.js';
 import { href, navigate } from '../router.js';
 import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
 import { AuditEntry } from './AuditPage.jsx';
+import { RequestsCard } from './RequestHistory.jsx';
+import { Warranty } from './RequestPage.jsx';
 import { ErrorBanner, Spinner } from './ui.jsx';
 
 function History({ id }) {
@@ -26,16 +28,20 @@ export function UnitPage({ res, id, query }) {
   const setTab = (x) => navigate(`${res.name}/${id}`, x === 'history' ? { tab: x } : {}, true);
   return (
     <div class="page">
-      <RecordHead res={res} rec={rec} />
+      <RecordHead res={res} rec={rec}><Warranty until={rec.warranty_until} /></RecordHead>
       <div class="tabs" role="tablist">
         <button type="button" role="tab" aria-selected={tab === 'details' ? 'true' : 'false'} class={tab === 'details' ? 'tab active' : 'tab'} onClick={() => setTab('details')}>{t('details')}</button>
         <button type="button" role="tab" aria-selected={tab === 'history' ? 'true' : 'false'} class={tab === 'history' ? 'tab active' : 'tab'} onClick={() => setTab('history')}>{t('history')}</button>
       </div>
       {tab === 'details' ? (
-        <section class="card">
-          <FieldsGrid res={res} rec={rec} />
-          <RecordMeta rec={rec} />
-        </section>
+        <>
+          <section class="card">
+            <FieldsGrid res={res} rec={rec} />
+            <RecordMeta rec={rec} />
+          </section>
+          <RequestsCard id="unit-requests" params={{ unit_id: rec.id }} title={t('unit.requests')}
+            newHref={href('requests/new', { unit_id: rec.id, ...(rec.client_id ? { client_id: rec.client_id } : {}), back: `equipment_units/${rec.id}` })} />
+        </>
       ) : (
         <section class="card"><History id={id} /></section>
       )}

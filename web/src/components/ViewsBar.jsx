@@ -35,18 +35,24 @@ export function ViewsBar({ res, query }) {
   const me = session.user && session.user.id;
   // the open states come from the workflow in /api/v1/meta
   const open = ((res.workflow && res.workflow.states) || []).filter((s) => s.category === 'open').map((s) => s.name).join(',');
+  // requests open with the open ones (ListView's default); "all" shows every state
+  const openCount = counts ? ((res.workflow && res.workflow.states) || []).filter((s) => s.category === 'open')
+    .reduce((n, s) => n + (counts.status[s.name] || 0), 0) : null;
   const presets = res.name === 'requests' ? [
-    { name: t('views.mine'), query: { assignee_id: me, status: open }, count: counts && counts.mine_open },
-    { name: t('views.new'), query: { status: 'new' }, count: counts && counts.status.new },
-    { name: t('views.overdue'), query: { sla_state: 'breached' }, count: counts && counts.sla_state.breached },
-    { name: t('views.waiting_client'), query: { status: 'waiting_client' }, count: counts && counts.status.waiting_client },
+    { key: 'mine', name: t('views.mine'), query: { assignee_id: me, status: open }, count: counts && counts.mine_open },
+    { key: 'new', name: t('views.new'), query: { status: 'new' }, count: counts && counts.status.new },
+    { key: 'overdue', name: t('views.overdue'), query: { sla_state: 'breached', status: open }, count: counts && counts.overdue, hot: true },
+    { key: 'waiting_client', name: t('views.waiting_client'), query: { status: 'waiting_client' }, count: counts && counts.status.waiting_client },
   ] : [];
+  const first = res.name === 'requests'
+    ? [{ key: 'open', name: t('views.open'), query: {}, count: openCount }, { key: 'all', name: t('views.all'), query: { all: '1' } }]
+    : [{ key: 'all', name: t('views.all'), query: {} }];
   const chip = (v, extra) => {
     const q = typeof v.query === 'string' ? v.query : queryString(v.query);
     return (
-      <span class={'chip' + (q === current ? ' active' : '')}>
+      <span class={'chip' + (q === current ? ' active' : '')} data-view={v.key}>
         <button type="button" onClick={() => navigate(res.name, typeof v.query === 'string' ? parse(v.query) : v.query)}>
-          {v.name}{v.count ? <span class="chip-count">{v.count}</span> : null}
+          {v.name}{v.count ? <span class={'chip-count' + (v.hot ? ' chip-count-hot' : '')}>{v.count}</span> : null}
         </button>
         {extra}
       </span>
@@ -65,7 +71,7 @@ export function ViewsBar({ res, query }) {
   };
   return (
     <div class="views-bar" role="toolbar" aria-label={t('views.title')}>
-      {chip({ name: t('views.all'), query: {} })}
+      {first.map((p) => chip(p))}
       {presets.map((p) => chip(p))}
       {saved.map((v) => chip(v, (
         <button type="button" class="chip-x" aria-label={t('delete')} title={t('delete')}
@@ -77,7 +83,7 @@ export function ViewsBar({ res, query }) {
             onKeyDown={(e) => { if (e.key === 'Escape') setNaming(false); }} />
           <button type="submit" class="btn btn-small btn-primary" disabled={!name.trim()}>{t('save')}</button>
         </form>
-      ) : current && <button type="button" class="btn btn-small btn-ghost" onClick={() => setNaming(true)}>+ {t('views.save')}</button>}
+      ) : current && <button type="button" class="btn btn-small views-save" onClick={() => setNaming(true)}>+ {t('views.save')}</button>}
     </div>
   );
 }

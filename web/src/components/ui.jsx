@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { t, has, fmtDate, fmtDateTime } from '../i18n/index.js';
-import { enumLabel, fieldLabel, recordLabel } from '../meta.js';
+import { enumLabel, fieldLabel, recordLabel, resourceTitle } from '../meta.js';
 import { href } from '../router.js';
 
 export function errorText(err) {
@@ -12,8 +12,11 @@ export function errorText(err) {
   return err.message || String(err);
 }
 
-export function fieldErrorText(code) {
+// A field's error: "err.<field>.<code>" when the field has its own wording
+// (a unit of another client), else "err.<code>".
+export function fieldErrorText(code, field) {
   if (!code) return '';
+  if (field && has('err.' + field + '.' + code)) return t('err.' + field + '.' + code);
   return has('err.' + code) ? t('err.' + code) : String(code);
 }
 
@@ -53,6 +56,16 @@ export function Modal({ title, onClose, children, wide }) {
   );
 }
 
+// Why a delete was refused: the records that still refer to it, by kind.
+function conflictText(error) {
+  const refs = Object.entries(error.fields || {}).filter(([, c]) => c === 'refers').map(([k]) => resourceTitle(k));
+  const n = /\((.*)\)$/.exec(error.message || '');
+  if (!refs.length) return t('conflict.delete');
+  const counts = {};
+  if (n) for (const part of n[1].split(', ')) { const [k, v] = part.split(': '); counts[resourceTitle(k)] = v; }
+  return t('conflict.delete_refs', { list: refs.map((r) => (counts[r] ? `${r} (${counts[r]})` : r)).join(', ') });
+}
+
 export function Confirm({ title, text, okLabel, onOk, onCancel, danger = true }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
@@ -64,7 +77,7 @@ export function Confirm({ title, text, okLabel, onOk, onCancel, danger = true })
   return (
     <Modal title={title} onClose={onCancel}>
       <p>{text}</p>
-      {error && <ErrorBanner>{error.status === 409 ? t('conflict.delete') : errorText(error)}</ErrorBanner>}
+      {error && <ErrorBanner>{error.status === 409 ? conflictText(error) : errorText(error)}</ErrorBanner>}
       <div class="form-actions">
         <button type="button" class={'btn ' + (danger ? 'btn-danger' : 'btn-primary')} disabled={busy} onClick={ok}>{okLabel || t('delete')}</button>
         <button type="button" class="btn" onClick={onCancel}>{t('cancel')}</button>
@@ -78,6 +91,49 @@ export function fmtPhone(s) {
   return m ? `+7 ${m[1]} ${m[2]}-${m[3]}-${m[4]}` : s;
 }
 
+// SLA terms are kept in minutes and shown in hours and days.
+export const isTerm = (f) => /^(first_response|resolution|duration)_minutes$/.test(f.name);
+
+// A term typed in minutes, hours or days; the value stays minutes (a string
+// as the form keeps it).
+function TermInput({ value, onChange, common, field }) {
+  const n = value === '' || value == null ? null : Number(value);
+  const guess = n && n % 1440 === 0 ? 1440 : n && n % 60 === 0 ? 60 : n ? 1 : 60;
+  const [unit, setUnit] = useState(guess);
+  const shown = n === null || !Number.isFinite(n) ? (value ?? '') : String(+(n / unit).toFixed(2));
+  const put = (v, u) => {
+    if (v === '') return onChange('');
+    const x = Number(String(v).replace(',', '.'));
+    onChange(Number.isFinite(x) ? String(Math.round(x * u)) : v);
+  };
+  return (
+    <span class="term-input">
+      <input type="number" inputMode="decimal" step="any" min="0" {...common} value={shown}
+        onInput={(e) => put(e.currentTarget.value, unit)} />
+      <select class="input" aria-label={t('unit.term_unit')} name={field.name + '-unit'} value={unit}
+        onChange={(e) => { const u = Number(e.currentTarget.value); setUnit(u); }}>
+        <option value={1}>{t('unit.minutes_short')}</option>
+        <option value={60}>{t('unit.hours_short')}</option>
+        <option value={1440}>{t('unit.days_short')}</option>
+      </select>
+    </span>
+  );
+}
+
+// A term in minutes as people say it: "4 ч", "2 дн 4 ч", "45 мин" (the API
+// keeps minutes).
+export function fmtMinutes(m) {
+  const n = Number(m);
+  if (!Number.isFinite(n)) return String(m);
+  if (n === 0) return '0';
+  const d = Math.floor(n / 1440), h = Math.floor((n % 1440) / 60), mm = n % 60;
+  const parts = [];
+  if (d) parts.push(d + ' ' + t('unit.days_short'));
+  if (h) parts.push(h + ' ' + t('unit.hours_short'));
+  if (mm) parts.push(mm + ' ' + t('unit.minutes_short'));
+  return parts.join(' ');
+}
+
 // Displays one field value of a record.
 export function FieldValue({ field, record, link = true }) {
   const v = record[field.name];
@@ -87,6 +143,10 @@ export function FieldValue({ field, record, link = true }) {
     case 'bool':
       return v ? <span class="tag tag-yes">{t('yes')}</span> : <span class="tag tag-no">{t('no')}</span>;
     case 'enum':
+      if (field.name === 'status' || field.name === 'priority' || field.name === 'sla_state') {
+        const cls = field.name === 'status' ? 'status-' : field.name === 'priority' ? 'prio-' : 'sla-';
+        return <span class={'badge badge-sm ' + cls + v}>{enumLabel(field, v)}</span>;
+      }
       return <span>{enumLabel(field, v)}</span>;
     case 'date':
       return <span class="nowrap">{fmtDate(v)}</span>;
@@ -98,6 +158,9 @@ export function FieldValue({ field, record, link = true }) {
       const label = record[field.name + '_label'] || '#' + v;
       return link && field.ref ? <a href={href(field.ref + '/' + v)} onClick={(e) => e.stopPropagation()}>{label}</a> : <span>{label}</span>;
     }
+    case 'int':
+      if (isTerm(field)) return <span class="nowrap" title={t('unit.minutes_n', { n: v })}>{fmtMinutes(v)}</span>;
+      return <span>{String(v)}</span>;
     default:
       if (field.name === 'phone' || /phone/.test(field.type)) return <span class="nowrap">{fmtPhone(String(v))}</span>;
       if (typeof v === 'object') return <span>{JSON.stringify(v)}</span>;
@@ -109,7 +172,7 @@ let uid = 0;
 export const nextId = (p) => `${p}-${++uid}`;
 
 // One input for a field; value is the form's string/bool representation.
-export function FieldInput({ field, value, onChange, error, id, autoFocus, params }) {
+export function FieldInput({ field, value, onChange, error, id, autoFocus, params, scope }) {
   const common = {
     id,
     name: field.name,
@@ -133,12 +196,13 @@ export function FieldInput({ field, value, onChange, error, id, autoFocus, param
     case 'date':
       return <input type="date" {...common} value={value ?? ''} onInput={(e) => onChange(e.currentTarget.value)} />;
     case 'int': case 'money': case 'quantity':
+      if (isTerm(field)) return <TermInput value={value} onChange={onChange} common={common} field={field} />;
       return (
         <input type="number" inputMode="numeric" step="1" {...common} value={value ?? ''}
           min={field.min} max={field.max} onInput={(e) => onChange(e.currentTarget.value)} />
       );
     case 'ref':
-      return <RefPicker field={field} value={value} onChange={onChange} error={error} id={id} params={params} />;
+      return <RefPicker field={field} value={value} onChange={onChange} error={error} id={id} params={params} scope={scope} />;
     case 'password':
       return <input type="password" autoComplete="new-password" {...common} value={value ?? ''} onInput={(e) => onChange(e.currentTarget.value)} />;
     default: {
@@ -150,22 +214,52 @@ export function FieldInput({ field, value, onChange, error, id, autoFocus, param
   }
 }
 
-// Searchable picker for a reference: value is {id, label} or null; params
-// narrow the choice (a client's contracts: {client_id}).
-export function RefPicker({ field, value, onChange, error, id, placeholder, params }) {
+// What tells two records of the same name apart in a picker: a client's INN,
+// city or address and phone; a contact's or a unit's client; a user's role.
+export function refDetails(ref, rec) {
+  const bits = [];
+  if (ref === 'clients') {
+    if (rec.inn) bits.push(t('client.inn_short') + ' ' + rec.inn);
+    if (rec.address) bits.push(rec.address.replace(/,?\s*(кв|офис)\.?\s*\d+.*$/i, ''));
+    if (rec.phone) bits.push(fmtPhone(rec.phone));
+  } else if (ref === 'contacts') {
+    if (rec.client_id_label) bits.push(rec.client_id_label);
+    if (rec.position) bits.push(rec.position);
+    if (rec.phone) bits.push(fmtPhone(rec.phone));
+  } else if (ref === 'equipment_units') {
+    if (rec.client_id_label) bits.push(rec.client_id_label);
+  } else if (ref === 'users') {
+    if (rec.role) bits.push(t('enum.role.' + rec.role));
+  } else if (ref === 'contracts') {
+    if (rec.client_id_label) bits.push(rec.client_id_label);
+    if (rec.title) bits.push(rec.title);
+  }
+  return bits.join(' · ');
+}
+
+// Searchable picker for a reference: value is {id, label} or null (onChange
+// also gets the record chosen: {id, label, rec}); params narrow the choice
+// (a client's contracts: {client_id}); scope ({params, label}) offers some
+// records first — a client's own units — and the rest on demand.
+export function RefPicker({ field, value, onChange, error, id, placeholder, params, scope }) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState([]);
   const [busy, setBusy] = useState(false);
   const [active, setActive] = useState(0);
+  const [everyone, setEveryone] = useState(false);
   const seq = useRef(0);
   const timer = useRef();
   const boxRef = useRef();
+  const scoped = scope && !everyone;
+  const scopeKey = scope ? JSON.stringify(scope.params) : '';
+  useEffect(() => setEveryone(false), [scopeKey]);
 
-  const load = (q) => {
+  const load = (q, all = everyone) => {
     const my = ++seq.current;
     setBusy(true);
-    api.get(field.ref, { ...(params || {}), q: q || undefined, limit: 20 }).then((d) => {
+    const narrow = scope && !all ? scope.params : {};
+    api.get(field.ref, { ...(params || {}), ...narrow, q: q || undefined, limit: 20 }).then((d) => {
       if (my !== seq.current) return;
       setItems((d && d.items) || []);
       setActive(0);
@@ -188,10 +282,11 @@ export function RefPicker({ field, value, onChange, error, id, placeholder, para
     timer.current = setTimeout(() => load(v), 200);
   };
   const choose = (rec) => {
-    onChange({ id: rec.id, label: recordLabel(field.ref, rec) });
+    onChange({ id: rec.id, label: recordLabel(field.ref, rec), rec });
     setText('');
     setOpen(false);
   };
+  const showAll = () => { setEveryone(true); load(text, true); };
   const onKey = (e) => {
     if (e.key === 'ArrowDown') { e.preventDefault(); if (!open) openList(); else setActive((a) => Math.min(a + 1, items.length - 1)); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); setActive((a) => Math.max(a - 1, 0)); }
@@ -214,15 +309,22 @@ export function RefPicker({ field, value, onChange, error, id, placeholder, para
       </div>
       {open && (
         <ul class="ref-list" role="listbox">
+          {scoped && <li class="ref-scope muted small" data-scope>{scope.label}</li>}
           {busy && !items.length && <li class="ref-empty">{t('loading')}</li>}
           {!busy && !items.length && <li class="ref-empty">{t('ref.nothing')}</li>}
-          {items.map((rec, i) => (
-            <li role="option" aria-selected={i === active ? 'true' : 'false'} class={i === active ? 'active' : ''}
-              onMouseDown={(e) => { e.preventDefault(); choose(rec); }} onMouseEnter={() => setActive(i)}>
-              {recordLabel(field.ref, rec)}
-              {field.ref === 'contracts' && <span class="muted small"> · {rec.client_id_label}{rec.title ? ' · ' + rec.title : ''}</span>}
-            </li>
-          ))}
+          {items.map((rec, i) => {
+            const details = refDetails(field.ref, rec);
+            return (
+              <li role="option" aria-selected={i === active ? 'true' : 'false'} class={i === active ? 'active' : ''}
+                onMouseDown={(e) => { e.preventDefault(); choose(rec); }} onMouseEnter={() => setActive(i)}>
+                <span class="ref-name">{recordLabel(field.ref, rec)}</span>
+                {details && <span class="ref-details muted small">{details}</span>}
+              </li>
+            );
+          })}
+          {scoped && (
+            <li class="ref-more" data-show-all onMouseDown={(e) => { e.preventDefault(); showAll(); }}>{t('ref.show_all')}</li>
+          )}
         </ul>
       )}
     </div>
