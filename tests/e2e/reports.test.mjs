@@ -29,6 +29,12 @@ before(async () => {
   const named = await call(srv.base, mgr, 'PATCH', '/api/v1/company', { version: co.json.version, name: 'ООО «Сервис-Центр Демо»' });
   assert.equal(named.status, 200, named.text);
   // resolved requests with their access codes; the first few rated by their clients
+  // resolve some open requests first: the demo closes most of what it resolved
+  const open = await call(srv.base, mgr, 'GET', '/api/v1/requests?status=assigned,in_progress,waiting_client,waiting_parts&limit=8');
+  for (const r of open.json.items) {
+    const x = await call(srv.base, mgr, 'POST', `/api/v1/requests/${r.id}/transitions/resolve`, { version: r.version });
+    assert.equal(x.status, 200, x.text);
+  }
   const list = await call(srv.base, mgr, 'GET', '/api/v1/requests?status=resolved&limit=20');
   resolved = [];
   for (const r of list.json.items) resolved.push((await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.id}`)).json);
