@@ -1,14 +1,15 @@
 /* forecast.h — demand forecasting and replenishment arithmetic (domain layer).
  *
- * Pure functions over numbers, no I/O and no global state (safe from any
- * thread). The input is a part's weekly consumption at one warehouse, oldest
- * week first, in thousandths of the unit (the API's quantities). Several
- * models forecast it; a rolling-origin backtest over the last weeks scores
- * each one and picks the most accurate; the chosen forecast, its measured
- * accuracy and its error spread then give a safety stock, a reorder point and
- * an order quantity rounded to the supplier's minimum order and pack size.
- * docs/architecture.md ("Forecasting and replenishment") has the formulas and
- * the references.
+ * Pure functions over numbers, no I/O, no allocation and no global state
+ * (safe from any thread; a call uses about 50 KB of stack). The input is a
+ * part's weekly consumption at one warehouse, oldest week first, in
+ * thousandths of the unit (the API's quantities). Several models forecast
+ * it; a rolling-origin backtest over the last weeks scores each one and
+ * picks the most accurate; the chosen forecast, its measured accuracy and
+ * its error spread then give a safety stock, a reorder point and an order
+ * quantity rounded to the supplier's minimum order and pack size.
+ * docs/architecture.md ("Forecasting and replenishment") has the formulas
+ * and the references.
  *
  * Quantities stay integers (int64 thousandths) at the edges; inside, sums
  * and forecasts are doubles in thousandths (exact up to 2^53, far above the
