@@ -11,7 +11,7 @@ PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libcurl xlsxwriter
 OPT     ?= -O2 -g
 CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Isrc -I$(BUILD)/gen \
            $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS) gmime-3.0) -lpthread -lz
+LDLIBS  += $(shell pkg-config --libs $(PKGS) gmime-3.0) -lpthread -lz -lm
 # GMime (and the glib under it) is seen by one file only: the MIME wrapper
 MIME_CFLAGS := $(shell pkg-config --cflags gmime-3.0)
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
@@ -23,7 +23,7 @@ MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 WEB_SRC  := $(shell find web/src -type f 2>/dev/null) web/build.mjs
 WEB_FILES = $(wildcard web/dist/*.html web/dist/*.js web/dist/*.css web/dist/*.svg)
 
-.PHONY: all test unit api api-pg pg e2e fuzz asan demo web clean style attack
+.PHONY: all test unit bench-forecast api api-pg pg e2e fuzz asan demo web clean style attack
 all: $(BUILD)/servitor
 
 $(BUILD)/servitor: $(BUILD)/src/cli/main.o $(BUILD)/libservitor.a
@@ -74,6 +74,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libservitor.a
 # sees where passwords are hashed (never inside a write transaction)
 # (not LDFLAGS: `make asan` sets that on the command line, which would drop it)
 $(BUILD)/tests/test_lifecycle: TEST_LDFLAGS = -Wl,--wrap=auth_password_hash
+
+# the replenishment run's cost: model selection for 100 000 parts (not in `make test`)
+$(BUILD)/bench/forecast: bench/forecast.c $(BUILD)/libservitor.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libservitor.a $(LDFLAGS) $(LDLIBS)
+
+bench-forecast: $(BUILD)/bench/forecast
+	$(BUILD)/bench/forecast
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; SERVITOR_PWHASH=fast $$t; done
