@@ -175,6 +175,10 @@ export async function xssSweep({ base, browser, full = false, adminPassword = 'a
     await page.goto(`${base}/#/${hash}`);
     await page.waitForSelector(ready, { timeout: 10000 }).catch(() => {});
     await page.waitForLoadState('networkidle').catch(() => {});
+    // parts of a page load after it (the timeline, the files): give them time
+    // to show what they hold before looking, on a busy machine too
+    await page.waitForFunction((marks) => marks.every((m) => document.body.innerText.includes(m)),
+      expectMarks.map(({ value }) => value.trim().replace(/\s+/g, ' ').slice(0, 40)), { timeout: 10000 }).catch(() => {});
     // hover and click over whatever carries a mark: handlers that need a user
     const probe = await page.evaluate((marks) => {
       const text = document.body.innerText;
