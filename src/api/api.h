@@ -24,6 +24,9 @@ const char *api_field_type(enum field_type t);
 struct report;
 /* What /api/v1/meta publishes of a report (reports.c). */
 json_t *api_report_meta(const struct report *rep);
+/* What /api/v1/meta publishes of an entity's printed documents the user
+ * may make (documents.c): [{name, label, url}], NULL when none. */
+json_t *api_documents_meta(struct ctx *cx, const struct entity *ent);
 
 #define API_HANDLER(name)                                                                          \
     enum err_code name(struct ctx *cx, struct http_req *rq, struct http_resp *rs)
@@ -65,6 +68,7 @@ API_HANDLER(api_attachment_list);
 API_HANDLER(api_request_attachment_get);
 API_HANDLER(api_public_file);
 API_HANDLER(api_attachment_get);
+API_HANDLER(api_document);
 API_HANDLER(api_notifications);
 API_HANDLER(api_notifications_read);
 API_HANDLER(api_mail_intake);
