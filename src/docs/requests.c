@@ -134,12 +134,13 @@ static const char *client_name(const struct req_doc *d)
     return n ? n : d->req->labels[REQ_CLIENT_ID];
 }
 
-/* "+79161234567" → "+7 916 123-45-67"; other numbers as stored. */
+/* "+79161234567" → "+7 916 123-45-67", with no-break spaces (never split
+ * at a line's end); other numbers as stored. */
 static const char *phone(struct ctx *cx, const char *s)
 {
     if (!s || strlen(s) != 12 || strncmp(s, "+7", 2) != 0)
         return s;
-    return arena_printf(cx->a, "+7 %.3s %.3s-%.2s-%.2s", s + 2, s + 5, s + 8, s + 10);
+    return arena_printf(cx->a, "+7\u00a0%.3s\u00a0%.3s-%.2s-%.2s", s + 2, s + 5, s + 8, s + 10);
 }
 
 static const char *client_phone(struct ctx *cx, const struct req_doc *d)
@@ -304,6 +305,7 @@ static enum err_code render_intake_act(struct ctx *cx, struct pdf *p, struct rec
     pdf_field(p, "Предварительная стоимость", optional(rec, "estimate"), 1);
     pdf_field(p, "Срок выполнения", optional(rec, "due_date"), 1);
 
+    pdf_space(p, 6);
     struct company co;
     const char *code = text_of(rec, REQ_ACCESS_CODE);
     if (company_get(cx, &co) != ERR_OK)
