@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/settings.h"
+#include "base/util.h"
 #include "base/text.h"
 #include "base/banned.h"
 
@@ -41,8 +42,11 @@
 
 #define PDF_MAX_COLS 12
 
+struct haru;
+
 struct pdf {
     struct arena *a;
+    struct haru *h; /* the thread's libharu document and fonts */
     HPDF_Doc doc;
     HPDF_Font font[2]; /* regular, bold */
     HPDF_Page pages[PDF_MAX_PAGES];
@@ -99,16 +103,84 @@ static bool blank(const char *s) { return !s || text_blank(s); }
 
 /* ---- errors ---------------------------------------------------------------- */
 
+/* libharu keeps the fonts a document loaded across HPDF_NewDoc (only
+ * HPDF_FreeDocAll drops them), so each thread keeps one libharu document
+ * with the two fonts loaded — read and parsed once — and every PDF it makes
+ * is a new document in it. One that saw an error is freed whole and made
+ * again for the next. Freed when the thread ends. */
+struct haru {
+    HPDF_Doc doc;
+    char font[2][128]; /* the fonts' names in it */
+    struct pdf *cur;   /* the PDF being made: where errors go */
+    bool broken;       /* an error outside any PDF (while loading the fonts) */
+    unsigned long code;
+};
+
+static pthread_once_t haru_once = PTHREAD_ONCE_INIT;
+static pthread_key_t haru_key;
+
+static void haru_free(void *v)
+{
+    struct haru *h = v;
+    if (h && h->doc)
+        HPDF_Free(h->doc);
+    free(h);
+}
+
+static void haru_key_make(void) { pthread_key_create(&haru_key, haru_free); }
+
 /* libharu calls this on each error and then returns an error status from
- * the call; nothing jumps. The first error is kept, drawing stops. */
+ * the call; nothing jumps. The first error of a PDF is kept, its drawing
+ * stops. */
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *data)
 {
-    struct pdf *p = data;
-    if (!p->failed) {
+    struct haru *h = data;
+    struct pdf *p = h->cur;
+    if (!p) {
+        h->broken = true;
+        h->code = (unsigned long)code;
+    } else if (!p->failed) {
         p->failed = true;
         p->code = (unsigned long)code;
         p->detail = (unsigned long)detail;
     }
+}
+
+/* This thread's libharu document with the fonts loaded, or NULL (the
+ * libharu error in *code). */
+static struct haru *haru_get(unsigned long *code)
+{
+    pthread_once(&haru_once, haru_key_make);
+    struct haru *h = pthread_getspecific(haru_key);
+    if (!h) {
+        h = xcalloc(1, sizeof(*h));
+        pthread_setspecific(haru_key, h);
+    }
+    if (h->doc)
+        return h;
+    h->cur = NULL;
+    h->broken = false;
+    h->doc = HPDF_New(on_error, h);
+    if (!h->doc) {
+        *code = 0;
+        return NULL;
+    }
+    HPDF_SetCompressionMode(h->doc, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(h->doc);
+    for (int i = 0; i < 2 && !h->broken; i++) {
+        const char *name = HPDF_LoadTTFontFromFile(h->doc, font_path[i], HPDF_TRUE);
+        if (name)
+            snprintf(h->font[i], sizeof(h->font[i]), "%s", name);
+        else
+            h->broken = true;
+    }
+    if (h->broken) {
+        *code = h->code;
+        HPDF_Free(h->doc);
+        h->doc = NULL;
+        return NULL;
+    }
+    return h;
 }
 
 /* ---- text ------------------------------------------------------------------ */
@@ -313,26 +385,29 @@ enum err_code pdf_begin(struct ctx *cx, const char *title, struct pdf **out)
     enum err_code rc = pdf_fonts_check(&cx->err);
     if (rc != ERR_OK)
         return rc;
+    unsigned long code = 0;
+    struct haru *h = haru_get(&code);
+    if (!h)
+        return ctx_fail(cx, ERR_INTERNAL,
+                        "cannot load the fonts into a PDF document (libharu error 0x%04lX)", code);
     struct pdf *p = arena_alloc(cx->a, sizeof(*p));
     memset(p, 0, sizeof(*p));
     p->a = cx->a;
+    p->h = h;
     p->title = arena_strdup(cx->a, title ? title : "");
-    p->doc = HPDF_New(on_error, p);
-    if (!p->doc)
-        return ctx_fail(cx, ERR_INTERNAL, "cannot start a PDF document");
-    HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(p->doc);
+    p->doc = h->doc;
+    h->cur = p;
+    if (HPDF_NewDoc(p->doc) != HPDF_OK && !p->failed)
+        p->failed = true;
     HPDF_SetCurrentEncoder(p->doc, "UTF-8");
     HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR, "Servitor");
-    for (int i = 0; i < 2 && !p->failed; i++) {
-        const char *name = HPDF_LoadTTFontFromFile(p->doc, font_path[i], HPDF_TRUE);
-        p->font[i] = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
-    }
+    for (int i = 0; i < 2 && !p->failed; i++)
+        p->font[i] = HPDF_GetFont(p->doc, h->font[i], "UTF-8");
     if (!p->failed)
         new_page(p);
     if (p->failed || !p->font[0] || !p->font[1]) {
-        unsigned long code = p->code;
-        HPDF_Free(p->doc);
+        code = p->code;
+        pdf_abort(p);
         return ctx_fail(cx, ERR_INTERNAL, "cannot start a PDF document (libharu error 0x%04lX)",
                         code);
     }
@@ -342,10 +417,17 @@ enum err_code pdf_begin(struct ctx *cx, const char *title, struct pdf **out)
 
 void pdf_abort(struct pdf *p)
 {
-    if (p && p->doc)
-        HPDF_Free(p->doc);
-    if (p)
-        p->doc = NULL;
+    if (!p || !p->doc)
+        return;
+    struct haru *h = p->h;
+    h->cur = NULL;
+    if (p->failed && !p->too_many) { /* not to be trusted again */
+        HPDF_Free(h->doc);
+        h->doc = NULL;
+    } else {
+        HPDF_FreeDoc(h->doc); /* the document's objects; the fonts stay */
+    }
+    p->doc = NULL;
 }
 
 /* ---- blocks ---------------------------------------------------------------- */

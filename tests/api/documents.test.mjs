@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useServer, assertError, uid } from './harness.mjs';
+import { useServer, assertError, uid, ADMIN_PASSWORD } from './harness.mjs';
 
 const srv = useServer({ requests: 0 });
 const PASSWORD = 'password-123';
@@ -241,4 +241,15 @@ test('a page renders to an image (pdftoppm) the size of A4', async () => {
   // A4 at 50 dpi: 8.27 × 11.69 in → 414 × 585 px
   assert.equal(png.readUInt32BE(16), 414);
   assert.equal(png.readUInt32BE(20), 585);
+});
+
+test('without PT Sans the server says so at start and serves the rest; documents answer 503 with what to install', async () => {
+  const other = await srv.serve({ env: { SERVITOR_FONT_DIR: join(dir, 'no-fonts-here') } });
+  assert.match(other.log(), /warning: PDF documents are off: .*no-fonts-here\/PTS55F\.ttf.*install fonts-paratype/);
+  const s = await other.login('admin', ADMIN_PASSWORD);
+  assert.equal(s.status, 200, s.text);
+  const r = await other.request('GET', docPath(req.id, 'card'), { as: s });
+  assertError(r, 503, 'unavailable');
+  assert.match(r.json.error.message, /fonts-paratype/);
+  assert.equal((await other.request('GET', `/api/v1/requests/${req.id}`, { as: s })).status, 200);
 });
