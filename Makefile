@@ -11,7 +11,8 @@ PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libcurl xlsxwriter
 OPT     ?= -O2 -g
 CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Isrc -I$(BUILD)/gen \
            $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS) gmime-3.0) -lpthread -lz -lm
+# libharu (libhpdf-dev) has no pkg-config file: linked by name
+LDLIBS  += $(shell pkg-config --libs $(PKGS) gmime-3.0) -lhpdf -lpthread -lz -lm
 # GMime (and the glib under it) is seen by one file only: the MIME wrapper
 MIME_CFLAGS := $(shell pkg-config --cflags gmime-3.0)
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)

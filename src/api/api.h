@@ -33,6 +33,9 @@ struct route_doc {
     const char *method, *pattern, *summary, *description;
 };
 const struct route_doc *route_doc(const char *method, const char *pattern);
+/* What /api/v1/meta publishes of an entity's printed documents the user
+ * may make (documents.c): [{name, label, url}], NULL when none. */
+json_t *api_documents_meta(struct ctx *cx, const struct entity *ent);
 
 #define API_HANDLER(name)                                                                          \
     enum err_code name(struct ctx *cx, struct http_req *rq, struct http_resp *rs)
@@ -74,6 +77,7 @@ API_HANDLER(api_attachment_list);
 API_HANDLER(api_request_attachment_get);
 API_HANDLER(api_public_file);
 API_HANDLER(api_attachment_get);
+API_HANDLER(api_document);
 API_HANDLER(api_notifications);
 API_HANDLER(api_notifications_read);
 API_HANDLER(api_mail_intake);

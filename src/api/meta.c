@@ -93,6 +93,10 @@ API_HANDLER(api_meta)
         const struct workflow *wf = domain_workflow(e);
         if (wf)
             json_object_set_new(ej, "workflow", workflow_json(wf));
+        /* its printed documents the caller may make: the UI's «Печать» buttons */
+        json_t *docs = api_documents_meta(cx, e);
+        if (docs)
+            json_object_set_new(ej, "documents", docs);
         json_array_append_new(ents, ej);
     }
     /* the permission table: every permission, and what each role holds */

@@ -58,6 +58,7 @@ static const struct route_doc docs[] = {
     {"POST", "/api/v1/:entity/:id/attachments", "attach a file to a record of {entity}", "The body is the file (name in ?name=, ?public=1 to show it to the client); size and type are checked."},
     {"GET", "/api/v1/:entity/:id/attachments", "the files of a record of {entity}", "Name, size, type and who attached each file."},
     {"GET", "/api/v1/:entity/:id/attachments/:file", "download a file of a record of {entity}", "The file with its stored type, as an attachment; Range gives a part."},
+    {"GET", "/api/v1/:entity/:id/documents/:doc.pdf", "a printed document of a record of {entity}", "A PDF of the record (its documents are listed in /api/v1/meta): the request card, the equipment intake act."},
     {0},
 };
 /* clang-format on */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "docs/docs.h"
 #include "base/embed.h"
 #include "domain/domain.h"
 #include "domain/registry/registry.h"
@@ -115,11 +116,16 @@ static void route_path(struct ctx *cx, const char *pattern, const char *ent, con
         size_t n = strcspn(s + 1, "/") + 1;
         if (s[1] == ':') {
             const char *arg = arena_strndup(cx->a, s + 2, n - 2);
+            /* ":doc.pdf": {doc}.pdf */
+            char *dot = strchr(arg, '.');
+            const char *suffix = dot ? arena_strdup(cx->a, dot) : "";
+            if (dot)
+                *dot = 0;
             const char *v = !strcmp(arg, "entity") && ent  ? ent
                             : !strcmp(arg, "name") && name ? name
                                                            : NULL;
-            buf_printf(&o, v ? "/%s" : "/{%s}", v ? v : arg);
-            buf_printf(&p, "/%s", v ? v : "1");
+            buf_printf(&o, v ? "/%s%s" : "/{%s}%s", v ? v : arg, suffix);
+            buf_printf(&p, "/%s%s", v ? v : "1", suffix);
         } else {
             buf_add(&o, s, n);
             buf_add(&p, s, n);
@@ -285,6 +291,8 @@ API_HANDLER(api_openapi)
             const struct workflow *wf = domain_workflow(e);
             if (on_timeline && !e->timeline)
                 continue; /* routed, but 404: the entity keeps no timeline */
+            if (strstr(rt->pattern, "/documents/") && !document_any(e->name))
+                continue; /* routed, but 404: the entity has no documents */
             if (!by_transition) {
                 add_operation(cx, paths, rt, e, NULL, route_perm(rt, e, NULL));
                 continue;

@@ -23,6 +23,8 @@
       "seconds from a request's first line to the end of its headers")                             \
     X(EXPORT_MAX_ROWS, "SERVITOR_EXPORT_MAX_ROWS", "100000", 1, 10000000,                          \
       "rows one CSV or XLSX export of a list or report may hold; over it: 413")                    \
+    X(FONT_DIR, "SERVITOR_FONT_DIR", "/usr/share/fonts/truetype/paratype", 1, 0,                   \
+      "where PT Sans is (PTS55F.ttf, PTS75F.ttf from fonts-paratype): the font of PDF documents")  \
     X(BODY_MIN_RATE, "SERVITOR_BODY_MIN_RATE", "4096", 0, 1073741824,                              \
       "bytes per second a body must average after its first HEAD_TIMEOUT seconds (0: no minimum)") \
     X(BODY_MEMORY, "SERVITOR_BODY_MEMORY", "128", 2, 65536,                                        \

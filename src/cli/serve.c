@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "core/files.h"
+#include "docs/pdf.h"
 #include "http/http.h"
 #include "base/banned.h"
 
@@ -56,6 +57,9 @@ int cmd_serve(int argc, char **argv)
         time_test_enable();
         fprintf(stderr, "servitor: test clock on: /test/* are routed (never in production)\n");
     }
+    struct err fe = {0}; /* PDF documents answer 503 without their fonts; said at start */
+    if (pdf_fonts_check(&fe) != ERR_OK)
+        fprintf(stderr, "servitor: warning: PDF documents are off: %s\n", fe.message);
     char spool[600]; /* uploads being received: on the files' disk, not in /tmp (tmpfs) */
     snprintf(spool, sizeof(spool), "%s/.incoming", files);
     struct server_opts opts = {

@@ -66,6 +66,7 @@ const struct route routes[] = {
     {"POST",   "/api/v1/:entity/:id/attachments",       api_attachment_upload, 0,           R_GENERIC | R_WRITE | R_UPLOAD},
     {"GET",    "/api/v1/:entity/:id/attachments",       api_attachment_list, 0,             R_GENERIC},
     {"GET",    "/api/v1/:entity/:id/attachments/:file", api_attachment_get, 0,              R_GENERIC},
+    {"GET",    "/api/v1/:entity/:id/documents/:doc.pdf", api_document,    0,               R_GENERIC},
 };
 /* clang-format on */
 
@@ -88,10 +89,14 @@ static bool match(const char *pattern, const char *path, struct http_req *rq, ch
         size_t pl = pe ? (size_t)(pe - p) : strlen(p);
         size_t sl = se ? (size_t)(se - s) : strlen(s);
         if (pl && *p == ':') {
-            if (sl == 0 || nargs >= HTTP_MAX_ARGS)
+            /* ":doc.pdf": the segment must end in ".pdf", captured without it */
+            const char *dot = memchr(p, '.', pl);
+            size_t suffix = dot ? pl - (size_t)(dot - p) : 0;
+            if (sl <= suffix || nargs >= HTTP_MAX_ARGS ||
+                memcmp(s + sl - suffix, p + pl - suffix, suffix) != 0)
                 return false;
-            memcpy(out, s, sl);
-            out[sl] = 0;
+            memcpy(out, s, sl - suffix);
+            out[sl - suffix] = 0;
             rq->args[nargs++] = out;
             out += sl + 1;
         } else if (pl != sl || memcmp(p, s, pl) != 0) {

@@ -343,6 +343,7 @@ function concrete(path) {
     if (p === 'id' || p === 'file') return String(MISSING); // a record's attachment too
     if (p === 'entity') return 'requests'; // the public page of an entity that has one
     if (p === 'name') return 'sla'; // a report (reports.test.mjs covers each)
+    if (p === 'doc') return 'card'; // a printed document (documents.test.mjs covers each)
     throw new Error(`${path}: no case for the parameter {${p}}`);
   });
 }

@@ -332,6 +332,31 @@ test('a file attached on the request page is listed and downloadable', async () 
 });
 
 
+test('the request page offers its printed documents (meta), each a PDF; a storekeeper gets only the card', async () => {
+  const { page, errors, ctx } = await open('manager', 'demo12345');
+  await page.goto(srv.base + '/#/requests/new');
+  await page.fill('input[name=subject]', 'На печать');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('a[data-document=intake_act]');
+  assert.match(await page.locator('a[data-document=card]').innerText(), /Карточка обращения/);
+  assert.match(await page.locator('a[data-document=intake_act]').innerText(), /Акт приёма/);
+  const id = /#\/requests\/(\d+)/.exec(page.url())[1];
+  for (const name of ['card', 'intake_act']) {
+    const href = await page.locator(`a[data-document=${name}]`).getAttribute('href');
+    assert.equal(href, `/api/v1/requests/${id}/documents/${name}.pdf`);
+    const got = await page.evaluate((h) => fetch(h).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'),
+      head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) })), href);
+    assert.deepEqual(got, { status: 200, type: 'application/pdf', head: '%PDF-' });
+  }
+  assert.deepEqual(errors, []);
+  await ctx.close();
+  const store = await open('store', 'demo12345');
+  await store.page.goto(`${srv.base}/#/requests/${id}`);
+  await store.page.waitForSelector('a[data-document=card]');
+  assert.equal(await store.page.locator('a[data-document=intake_act]').count(), 0);
+  await store.ctx.close();
+});
+
 test('a contract with an SLA term, made from the client page; a request for the client runs "SLA по договору"', async () => {
   const { page, errors, ctx } = await open('sales', 'demo12345');
   await page.goto(srv.base + '/#/clients/new');

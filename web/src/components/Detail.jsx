@@ -5,6 +5,7 @@ import { t, fmtDateTime } from '../i18n/index.js';
 import { fieldLabel, newTitle, recordLabel, resourceOne, resourceTitle } from '../meta.js';
 import { href, navigate } from '../router.js';
 import { useApp } from './ctx.js';
+import { DocumentLinks } from './Documents.jsx';
 import { RecordForm } from './RecordForm.jsx';
 import { TimelineCard } from './Timeline.jsx';
 import { TransitionBar } from './Workflow.jsx';
@@ -68,6 +69,7 @@ export function RecordHead({ res, rec, children }) {
         <h1>{title}</h1>
         <div class="actions">
           {children}
+          <DocumentLinks res={res} rec={rec} />
           <button type="button" class="btn" data-action="print" onClick={() => window.print()}>{t('print')}</button>
           {res.can_write && <a class="btn" href={href(`${res.name}/${rec.id}/edit`)}>{t('edit')}</a>}
           {res.can_delete && <button type="button" class="btn btn-danger-outline" onClick={() => setConfirm(true)}>{t('delete')}</button>}
