@@ -102,21 +102,22 @@ int cmd_user(int argc, char **argv)
         return 2;
     }
     password[strcspn(password, "\r\n")] = 0;
-    struct db *db = cli_open_db(cli_db_url(argc, argv));
-    if (!db)
-        return 1;
     struct arena a;
     arena_init(&a, 0);
-    struct ctx cx = {.a = &a, .db = db};
-    err_clear(&cx.err);
-    struct record *in = record_new(&cx, &entity_users), *out;
+    struct ctx cx = {.a = &a};
+    if (!cli_begin(&cx, cli_db_url(argc, argv), CTX_WRITE)) {
+        arena_free(&a);
+        return 1;
+    }
+    struct record *in = record_new(&cx, &entity_users), *out = NULL;
     struct value *v;
     (v = rec_set(in, USER_LOGIN))->set = true, v->s = login;
     (v = rec_set(in, USER_NAME))->set = true, v->s = name ? name : login;
     (v = rec_set(in, USER_ROLE))->set = true, v->s = role;
     (v = rec_set(in, USER_PASSWORD))->set = true, v->s = password;
+    enum err_code rc = cli_end(&cx, entity_create(&cx, &entity_users, in, &out));
     int status = 0;
-    if (entity_create(&cx, &entity_users, in, &out) != ERR_OK) {
+    if (rc != ERR_OK) {
         fprintf(stderr, "servitor: cannot add the user: %s", cx.err.message);
         for (int i = 0; i < cx.err.nfields; i++)
             fprintf(stderr, "%s %s: %s", i ? "," : ":", cx.err.fields[i].name,
@@ -127,7 +128,6 @@ int cmd_user(int argc, char **argv)
         printf("servitor: added user %s (%s), id %lld\n", login, role, (long long)out->id);
     }
     arena_free(&a);
-    db_close(db);
     return status;
 }
 
@@ -143,20 +143,21 @@ int cmd_backup(int argc, char **argv)
         fprintf(stderr, "servitor: %s exists already; choose a new file\n", argv[1]);
         return 1;
     }
-    struct db *db = cli_open_db(cli_db_url(argc, argv));
-    if (!db)
+    struct arena a;
+    arena_init(&a, 0);
+    struct ctx cx = {.a = &a};
+    if (!cli_begin(&cx, cli_db_url(argc, argv), CTX_READ)) {
+        arena_free(&a);
         return 1;
-    struct err e;
-    err_clear(&e);
-    int status = 0;
-    if (db_backup(db, argv[1], &e) != ERR_OK) {
-        fprintf(stderr, "servitor: %s\n", e.message);
-        status = 1;
-    } else {
-        printf("servitor: backed up to %s\n", argv[1]);
     }
-    db_close(db);
-    return status;
+    /* SQLite copies in one step, under the snapshot the unit reads in */
+    enum err_code rc = cli_end(&cx, db_backup(cx.db, argv[1], &cx.err));
+    if (rc != ERR_OK)
+        fprintf(stderr, "servitor: %s\n", cx.err.message);
+    else
+        printf("servitor: backed up to %s\n", argv[1]);
+    arena_free(&a);
+    return rc == ERR_OK ? 0 : 1;
 }
 
 int cmd_audit(int argc, char **argv)
@@ -165,19 +166,16 @@ int cmd_audit(int argc, char **argv)
         fprintf(stderr, "servitor: usage: servitor audit verify [--db PATH]\n");
         return 2;
     }
-    struct db *db = cli_open_db(cli_db_url(argc, argv));
-    if (!db)
-        return 1;
     struct arena a;
     arena_init(&a, 0);
-    struct ctx cx = {.a = &a, .db = db};
-    err_clear(&cx.err);
-    int64_t checked, bad;
+    struct ctx cx = {.a = &a};
+    if (!cli_begin(&cx, cli_db_url(argc, argv), CTX_READ)) { /* one snapshot */
+        arena_free(&a);
+        return 1;
+    }
+    int64_t checked, bad = 0;
     int status = 0;
-    if (db_begin_read(db, &cx.err) != ERR_OK) {
-        fprintf(stderr, "servitor: %s\n", cx.err.message);
-        status = 1;
-    } else if (audit_verify(&cx, &checked, &bad) != ERR_OK) {
+    if (cli_end(&cx, audit_verify(&cx, &checked, &bad)) != ERR_OK) {
         if (bad)
             fprintf(stderr, "servitor: audit log broken at entry %lld: %s\n", (long long)bad,
                     cx.err.message);
@@ -187,8 +185,6 @@ int cmd_audit(int argc, char **argv)
     } else {
         printf("servitor: audit log intact: %lld entries verified\n", (long long)checked);
     }
-    db_rollback(db);
     arena_free(&a);
-    db_close(db);
     return status;
 }

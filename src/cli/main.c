@@ -165,3 +165,30 @@ struct db *cli_open_db(const char *url)
         fprintf(stderr, "servitor: applied %d migration(s) to %s\n", applied, url);
     return db;
 }
+
+bool cli_begin(struct ctx *cx, const char *url, enum ctx_mode mode)
+{
+    struct db *db = cli_open_db(url); /* migrated before any unit of work */
+    if (!db)
+        return false;
+    db_close(db);
+    err_clear(&cx->err);
+    if (ctx_setup(url, NULL, &cx->err) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", cx->err.message);
+        return false;
+    }
+    if (ctx_begin(cx, mode) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", cx->err.message);
+        ctx_teardown();
+        return false;
+    }
+    return true;
+}
+
+enum err_code cli_end(struct ctx *cx, enum err_code rc)
+{
+    rc = ctx_end(cx, rc);
+    ctx_teardown();
+    cx->db = NULL;
+    return rc;
+}
