@@ -112,6 +112,8 @@ style:
 	@! grep -rnE '\b(sprintf|strcpy|strcat|gets|atoi|strtok)\s*\(' src --include=*.c | grep -v banned.h
 	@# the server never sees the database: a request's lifecycle is the core's (ctx_begin/ctx_end)
 	@! grep -rnE '#include\s*"db/|\bdb_[a-z_]+\s*\(' src/http
+	@# handlers write no SQL: queries and transactions are core's or the domain's
+	@! grep -nE '#include\s*"db/|\bdb_[a-z_]+\s*\(' src/api/*.c
 
 clean:
 	rm -rf build build-asan

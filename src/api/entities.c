@@ -7,7 +7,6 @@
 #include "core/record.h"
 #include "core/workflow.h"
 #include "domain/domain.h"
-#include "domain/registry/registry.h"
 #include "base/banned.h"
 
 /* Finds the entity named in the path; the server checked its permission
@@ -212,8 +211,6 @@ API_HANDLER(api_entity_delete)
     enum err_code rc = entity_of(cx, rq, &ent);
     if (rc == ERR_OK)
         rc = api_path_id(cx, rq, 1, &id);
-    if (rc == ERR_OK && ent == &entity_users && cx->user->id == id)
-        rc = ctx_fail(cx, ERR_CONFLICT, "you cannot delete your own account");
     if (rc == ERR_OK)
         rc = entity_delete(cx, ent, id, api_request_version(rq));
     if (rc != ERR_OK)
@@ -267,8 +264,7 @@ API_HANDLER(api_entity_bulk)
             rc = ctx_fail(cx, ERR_INVALID, "each item is {\"id\", \"version\"}");
         else
             rc = workflow_run(cx, wf, id, version, rq->args[1], input, &out);
-        if (db_in_tx(cx->db))
-            db_rollback(cx->db);
+        ctx_rollback(cx);
         if (rc == ERR_OK)
             done++;
         json_array_append_new(

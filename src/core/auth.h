@@ -9,6 +9,7 @@
 #define SERVITOR_AUTH_H
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/ctx.h"
@@ -50,9 +51,16 @@ enum err_code auth_logout(struct ctx *cx, const char *token);
 enum err_code auth_end_sessions(struct ctx *cx, int64_t user_id);
 /* Finds the user of an API token (Authorization: Bearer). */
 enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user);
-/* Makes a new API token for a user; the token text is returned once. */
+/* Makes a new API token for an active user (ERR_INVALID with a user_id
+ * field error when there is none), audited, in the caller's transaction or
+ * its own; the token text is returned once. */
 enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id, int64_t *id,
                                 const char **token);
+/* The API tokens, newest first, as JSON objects (id, name, user_id,
+ * user_login, prefix, created_at) in a new array. */
+enum err_code auth_tokens_list(struct ctx *cx, json_t **items);
+/* Revokes a token (audited); ERR_NOTFOUND when there is none. */
+enum err_code auth_token_delete(struct ctx *cx, int64_t id);
 
 /* Loads a user by id with their role's permissions. */
 enum err_code auth_user_load(struct ctx *cx, int64_t id, struct user **user);

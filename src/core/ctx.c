@@ -93,6 +93,12 @@ enum err_code ctx_sync(struct ctx *cx)
     return db_group_finish(cx->db, &cx->err);
 }
 
+void ctx_rollback(struct ctx *cx)
+{
+    if (cx->db && db_in_tx(cx->db))
+        db_rollback(cx->db);
+}
+
 enum err_code ctx_end(struct ctx *cx, enum err_code rc)
 {
     if (!cx->db)

@@ -680,7 +680,10 @@ enum err_code request_recount(struct ctx *cx)
     return rc;
 }
 
-const char request_branch_counts_sql[] =
+/* The counts of one branch, counted now: rows of (name, value) named as in
+ * the counters table, and the open requests of user $2 there under
+ * "requests.open_by.<user>". $1 is the branch. */
+static const char branch_counts_sql[] =
     "SELECT '" REQUEST_COUNTER_STATUS ".' || status, COUNT(*) FROM requests\n"
     "WHERE branch_id = $1 GROUP BY status\n"
     "UNION ALL\n"
@@ -690,6 +693,46 @@ const char request_branch_counts_sql[] =
     "SELECT '" REQUEST_COUNTER_OPEN_BY ".' || CAST(assignee_id AS TEXT), COUNT(*) FROM requests\n"
     "WHERE branch_id = $1 AND assignee_id = $2 AND status IN (" REQUEST_OPEN_SQL ")\n"
     "GROUP BY assignee_id";
+
+enum err_code request_badges(struct ctx *cx, json_t **by_status, json_t **by_sla_state,
+                             int64_t *mine_open)
+{
+    const char *mine = counter_name(cx, REQUEST_COUNTER_OPEN_BY,
+                                    arena_printf(cx->a, "%lld", (long long)cx->user->id));
+    *mine_open = 0;
+    struct db_stmt *st =
+        ctx_branch(cx)
+            ? db_q(cx->db, &cx->err, branch_counts_sql, "ii", ctx_branch(cx), cx->user->id)
+            : db_q(cx->db, &cx->err,
+                   "SELECT name, value FROM counters\n"
+                   "WHERE name LIKE $2 OR name LIKE $3 OR name = $1",
+                   "ttt", mine, counter_name(cx, REQUEST_COUNTER_STATUS, "%"),
+                   counter_name(cx, REQUEST_COUNTER_SLA_STATE, "%"));
+    if (!st)
+        return cx->err.code;
+    json_t *status = json_object(), *sla = json_object();
+    int step;
+    while ((step = db_step(st)) == DB_ROW) {
+        const char *name = db_col_text(st, 0);
+        json_int_t v = db_col_i64(st, 1);
+        const char *value;
+        if ((value = counter_value_of(name, REQUEST_COUNTER_STATUS)))
+            json_object_set_new(status, value, json_integer(v));
+        else if ((value = counter_value_of(name, REQUEST_COUNTER_SLA_STATE)))
+            json_object_set_new(sla, value, json_integer(v));
+        else if (!strcmp(name, mine))
+            *mine_open = v;
+    }
+    db_done(st);
+    if (step == DB_FAIL) {
+        json_decref(status);
+        json_decref(sla);
+        return cx->err.code;
+    }
+    *by_status = status;
+    *by_sla_state = sla;
+    return ERR_OK;
+}
 
 enum err_code request_recount_job(struct ctx *cx)
 {
