@@ -153,7 +153,7 @@ static void add_operation(struct ctx *cx, json_t *paths, const struct route *rt,
     /* a fixed route owns its path: a generic one under it never runs */
     struct http_req rq = {0};
     bool other;
-    if (route_match(rt->method, probe, &rq, &other) != rt)
+    if (route_match(rt->method, probe, &rq, cx->a, &other) != rt)
         return;
     json_t *item = json_object_get(paths, oa);
     if (!item) {

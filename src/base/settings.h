@@ -24,7 +24,34 @@
     X(BODY_MIN_RATE, "SERVITOR_BODY_MIN_RATE", "4096", 0, 1073741824,                              \
       "bytes per second a body must average after its first HEAD_TIMEOUT seconds (0: no minimum)") \
     X(BODY_MEMORY, "SERVITOR_BODY_MEMORY", "128", 2, 65536,                                        \
-      "MiB that JSON bodies being received may hold together; over it: 503")
+      "MiB that JSON bodies being received may hold together; over it: 503")                       \
+    X(DB, "SERVITOR_DB", "data/servitor.db", 1, 0,                                                 \
+      "the database when --db is not given: a SQLite file or a postgresql:// URL")                 \
+    X(LISTEN, "SERVITOR_LISTEN", "127.0.0.1:8080", 1, 0,                                           \
+      "HOST:PORT the server listens on when --listen is not given")                                \
+    X(TRUST_PROXY, "SERVITOR_TRUST_PROXY", "0", 0, 1,                                              \
+      "1: the client's address is taken from X-Forwarded-For (as --trust-proxy)")                  \
+    X(SESSION_IDLE, "SERVITOR_SESSION_IDLE", "43200", 1, 31536000,                                 \
+      "seconds a session may go unused before it ends")                                            \
+    X(SESSION_MAX, "SERVITOR_SESSION_MAX", "604800", 1, 31536000,                                  \
+      "seconds a session lasts at most, used or not")                                              \
+    X(REOPEN_DAYS, "SERVITOR_REOPEN_DAYS", "14", 0, 3650,                                          \
+      "days after closing in which a request may be reopened")                                     \
+    X(MAIL_FROM, "SERVITOR_MAIL_FROM", "", 1, 0,                                                   \
+      "our own out-going addresses, separated by commas: mail from them is never taken")           \
+    X(SEARCH_WINDOW, "SERVITOR_SEARCH_WINDOW", "2000", 1, 1000000,                                 \
+      "PostgreSQL: the newest rows a search looks at before it asks the index")                    \
+    X(GROUP_COMMIT, "SERVITOR_GROUP_COMMIT", "1", 0, 1,                                            \
+      "SQLite: 0 gives each writing request its own commit (for measuring)")                       \
+    X(JOB_TICK, "SERVITOR_JOB_TICK", "30", 1, 3600, "seconds between the jobs thread's rounds")    \
+    X(JOB_PERIOD, "SERVITOR_JOB_PERIOD", "0", 0, 86400,                                            \
+      "tests: seconds that replace the period of hourly and more frequent jobs (0: their own)")    \
+    X(PWHASH, "SERVITOR_PWHASH", "interactive", 1, 0,                                              \
+      "tests only: fast makes password hashing weak and quick")                                    \
+    X(TEST_CLOCK, "SERVITOR_TEST_CLOCK", "0", 0, 1,                                                \
+      "tests only: 1 routes /test/clock and /test/jobs/run and allows test-run-job")               \
+    X(TEST_ENTITIES, "SERVITOR_TEST_ENTITIES", "0", 0, 1,                                          \
+      "tests only: 1 serves the test-only entities")
 
 enum setting {
 #define X(id, var, def, lo, hi, help) SET_##id,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/settings.h"
 #include "cli/cli.h"
 #include "core/auth.h"
 #include "db/migrate.h"
@@ -127,9 +128,7 @@ bool cli_flag(int argc, char **argv, const char *name)
 const char *cli_db_url(int argc, char **argv)
 {
     const char *db = cli_opt(argc, argv, "--db");
-    if (!db)
-        db = getenv("SERVITOR_DB");
-    return db && *db ? db : "data/servitor.db";
+    return db && *db ? db : setting_text(SET_DB);
 }
 
 const char *cli_files_dir(int argc, char **argv, const char *db_url, char *buf, size_t n)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/settings.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "core/audit.h"
@@ -26,27 +27,19 @@ static int64_t session_max = 7 * 24 * 3600;
 static sem_t hash_slots; /* each Argon2id hash holds 64 MiB: two at once */
 static char dummy_hash[AUTH_HASH_LEN];
 
-static int64_t env_seconds(const char *name, int64_t def)
-{
-    const char *s = getenv(name);
-    int64_t v;
-    return s && parse_i64(s, strlen(s), &v) && v > 0 ? v : def;
-}
-
 bool auth_init(void)
 {
     if (sodium_init() < 0)
         return false;
-    const char *cost = getenv("SERVITOR_PWHASH");
-    if (cost && strcmp(cost, "fast") == 0) {
+    if (strcmp(setting_text(SET_PWHASH), "fast") == 0) {
         pw_ops = crypto_pwhash_OPSLIMIT_MIN;
         pw_mem = crypto_pwhash_MEMLIMIT_MIN;
     } else {
         pw_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
         pw_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
     }
-    session_idle = env_seconds("SERVITOR_SESSION_IDLE", session_idle);
-    session_max = env_seconds("SERVITOR_SESSION_MAX", session_max);
+    session_idle = setting_int(SET_SESSION_IDLE);
+    session_max = setting_int(SET_SESSION_MAX);
     sem_init(&hash_slots, 0, 2);
     auth_password_hash("not a password of anyone", dummy_hash);
     return true;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/settings.h"
 #include "domain/desk/desk.h"
 #include "domain/desk/knowledge.h"
 #include "domain/desk/routing.h"
@@ -44,8 +45,7 @@ static const struct workflow *const workflows[] = {&request_workflow, &test_orde
 
 const struct entity *const *domain_all(void)
 {
-    const char *t = getenv("SERVITOR_TEST_ENTITIES");
-    return t && !strcmp(t, "1") ? with_tests : domain_entities;
+    return setting_int(SET_TEST_ENTITIES) ? with_tests : domain_entities;
 }
 
 const struct entity *domain_entity(const char *name)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/settings.h"
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -89,7 +90,7 @@ static const char *robot(struct ctx *cx, const struct mail_msg *m)
     if (same_ci(from, local, "mailer-daemon", 13) || same_ci(from, local, "postmaster", 10))
         return arena_printf(cx->a, "sent by %s", from);
     /* our own out-going address: a loop through an auto-forward */
-    const char *own = getenv("SERVITOR_MAIL_FROM");
+    const char *own = setting_text(SET_MAIL_FROM);
     for (const char *p = own; p && *p;) {
         p += strspn(p, ", ;\t");
         size_t n = strcspn(p, ", ;\t");

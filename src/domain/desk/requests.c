@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/settings.h"
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -462,12 +463,7 @@ static enum err_code may_work(struct ctx *cx, const struct record *rec)
     return ctx_fail(cx, ERR_FORBIDDEN, "the request is assigned to someone else");
 }
 
-static int64_t reopen_days(void)
-{
-    const char *s = getenv("SERVITOR_REOPEN_DAYS");
-    int64_t v;
-    return s && parse_i64(s, strlen(s), &v) && v >= 0 ? v : 14;
-}
+static int64_t reopen_days(void) { return setting_int(SET_REOPEN_DAYS); }
 
 /* A closed request may be reopened within SERVITOR_REOPEN_DAYS (14). */
 static enum err_code may_reopen(struct ctx *cx, const struct record *rec)
