@@ -5,11 +5,15 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/settings.h"
+#include "base/timeutil.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "core/audit.h"
+#include "core/jobs.h"
 #include "core/record.h"
 #include "db/migrate.h"
+#include "domain/domain.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
@@ -75,6 +79,44 @@ int cmd_test_sql(int argc, char **argv)
     }
     db_close(db);
     buf_release(&b);
+    return status;
+}
+
+/* `servitor test-run-job NAME [--now TIME]` (not in the help): runs one job
+ * of the jobs thread now, in one unit of work, at the time given (the test
+ * clock); refused unless SERVITOR_TEST_CLOCK=1, like the /test routes. */
+int cmd_test_run_job(int argc, char **argv)
+{
+    if (!setting_int(SET_TEST_CLOCK)) {
+        fprintf(stderr, "servitor: test-run-job is for tests: set SERVITOR_TEST_CLOCK=1\n");
+        return 2;
+    }
+    if (argc < 2 || argv[1][0] == '-') {
+        fprintf(stderr, "servitor: usage: servitor test-run-job NAME [--now TIME] [--db PATH]\n");
+        return 2;
+    }
+    time_test_enable();
+    const char *now = cli_opt(argc, argv, "--now");
+    int64_t t;
+    if (now && (!time_parse(now, &t) || !time_test_set(t))) {
+        fprintf(stderr, "servitor: --now takes a time: YYYY-MM-DDTHH:MM:SSZ\n");
+        return 2;
+    }
+    struct arena a;
+    arena_init(&a, 0);
+    struct ctx cx = {.a = &a};
+    if (!cli_begin(&cx, cli_db_url(argc, argv), CTX_WRITE)) {
+        arena_free(&a);
+        return 1;
+    }
+    int status = 0;
+    if (cli_end(&cx, jobs_run_now(&cx, domain_jobs, argv[1])) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", cx.err.message);
+        status = cx.err.code == ERR_NOTFOUND ? 2 : 1;
+    } else {
+        printf("servitor: ran %s\n", argv[1]);
+    }
+    arena_free(&a);
     return status;
 }
 

@@ -40,6 +40,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_mail_intake(int argc, char **argv);
 int cmd_test_sql(int argc, char **argv);
+int cmd_test_run_job(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
 
 #endif

@@ -61,6 +61,9 @@ static const struct command commands[] = {
      "names the first bad entry and exits with 1."},
     /* hidden: for tests */
     {"test-sql", cmd_test_sql, NULL, "Runs the SQL on standard input (tests only)."},
+    {"test-run-job", cmd_test_run_job, NULL,
+     "test-run-job NAME [--now YYYY-MM-DDTHH:MM:SSZ] [--db PATH]: runs one job now, as\n"
+     "POST /test/jobs/run does (tests only: refused unless SERVITOR_TEST_CLOCK=1)."},
 };
 
 static void usage(FILE *out)
