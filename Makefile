@@ -111,13 +111,13 @@ style:
 	clang-format --dry-run --Werror $$(find src tools -name '*.c' -o -name '*.h')
 	@! grep -rnE '\b(sprintf|strcpy|strcat|gets|atoi|strtok)\s*\(' src --include=*.c | grep -v banned.h
 	@# the server never sees the database: a request's lifecycle is the core's (ctx_begin/ctx_end)
-	@! grep -rnE '#include\s*"db/|\bdb_[a-z_]+\s*\(' src/http
+	@! grep -rnE '#include\s*"db/|\bdb_[a-z0-9_]+\s*\(' src/http
 	@# settings are read in one place, and each is in docs/operations.md
 	@! grep -rn 'getenv' src --include=*.c | grep -v '^src/base/settings.c:'
 	@for v in $$(grep -oE '"SERVITOR_[A-Z_]+"' src/base/settings.h | tr -d '"'); do \
 		grep -q "\`$$v\`" docs/operations.md || { echo "docs/operations.md does not list $$v"; exit 1; }; done
 	@# handlers write no SQL: queries and transactions are core's or the domain's
-	@! grep -nE '#include\s*"db/|\bdb_[a-z_]+\s*\(' src/api/*.c
+	@! grep -nE '#include\s*"db/|\bdb_[a-z0-9_]+\s*\(' src/api/*.c
 
 clean:
 	rm -rf build build-asan

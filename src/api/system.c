@@ -13,9 +13,7 @@ extern const struct embedded_file web_files[];
 
 API_HANDLER(api_healthz)
 {
-    int64_t one;
-    bool found;
-    if (db_get_i64(cx->db, &cx->err, &one, &found, "SELECT 1", "") != ERR_OK)
+    if (ctx_ping(cx) != ERR_OK)
         return ctx_fail(cx, ERR_UNAVAILABLE, "the database does not answer");
     http_json(rs, 200, json_pack("{s:s,s:s}", "status", "ok", "version", SERVITOR_VERSION));
     return ERR_OK;

@@ -50,6 +50,9 @@
       "tests only: fast makes password hashing weak and quick")                                    \
     X(TEST_CLOCK, "SERVITOR_TEST_CLOCK", "0", 0, 1,                                                \
       "tests only: 1 routes /test/clock and /test/jobs/run and allows test-run-job")               \
+    X(TEST_NOW, "SERVITOR_TEST_NOW", "", 1, 0,                                                     \
+      "tests only: with TEST_CLOCK=1, the time a command's clock stands at "                       \
+      "(YYYY-MM-DDTHH:MM:SSZ)")                                                                    \
     X(TEST_ENTITIES, "SERVITOR_TEST_ENTITIES", "0", 0, 1,                                          \
       "tests only: 1 serves the test-only entities")
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/settings.h"
+#include "base/timeutil.h"
 #include "cli/cli.h"
 #include "core/auth.h"
 #include "db/migrate.h"
@@ -94,6 +95,16 @@ int main(int argc, char **argv)
             printf("Usage: servitor %s\n\n%s\n",
                    commands[i].usage ? commands[i].usage : commands[i].name, commands[i].help);
             return 0;
+        }
+        const char *test_now = setting_text(SET_TEST_NOW);
+        if (setting_int(SET_TEST_CLOCK) && *test_now) {
+            /* tests: this command runs at that time (each process has its clock) */
+            int64_t t;
+            time_test_enable();
+            if (!time_parse(test_now, &t) || !time_test_set(t)) {
+                fprintf(stderr, "servitor: SERVITOR_TEST_NOW takes YYYY-MM-DDTHH:MM:SSZ\n");
+                return 2;
+            }
         }
         if (!auth_init()) {
             fprintf(stderr, "servitor: cannot initialise libsodium\n");

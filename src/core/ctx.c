@@ -93,6 +93,13 @@ enum err_code ctx_sync(struct ctx *cx)
     return db_group_finish(cx->db, &cx->err);
 }
 
+enum err_code ctx_ping(struct ctx *cx)
+{
+    int64_t one;
+    bool found;
+    return db_get_i64(cx->db, &cx->err, &one, &found, "SELECT 1", "");
+}
+
 void ctx_rollback(struct ctx *cx)
 {
     if (cx->db && db_in_tx(cx->db))

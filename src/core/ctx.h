@@ -74,6 +74,8 @@ enum err_code ctx_begin(struct ctx *cx, enum ctx_mode mode);
  * was committed so far durable and gives the group's writer back, so that
  * others write between its steps. Returns ERR_OK or the batch's error. */
 enum err_code ctx_sync(struct ctx *cx);
+/* ERR_OK when the unit's database answers a query (/healthz). */
+enum err_code ctx_ping(struct ctx *cx);
 /* Undoes a transaction the work left open — one failed step of a bulk
  * operation — and keeps what the unit committed before it. */
 void ctx_rollback(struct ctx *cx);

@@ -160,12 +160,26 @@ enum err_code jobs_run_now(struct ctx *cx, const struct job_kind *kinds, const c
     return k->run(cx);
 }
 
+static void worker_name(char *worker, size_t n)
+{
+    char host[256] = "?";
+    gethostname(host, sizeof(host));
+    host[sizeof(host) - 1] = 0;
+    snprintf(worker, n, "%.255s:%d", host, (int)getpid());
+}
+
+enum err_code jobs_tick_now(struct ctx *cx, const struct job_kind *kinds, int *ran)
+{
+    char worker[300];
+    worker_name(worker, sizeof(worker));
+    return jobs_tick(cx, worker, kinds, ran);
+}
+
 void jobs_loop(const struct job_kind *kinds, volatile sig_atomic_t *stop)
 {
     int64_t tick = setting_int(SET_JOB_TICK);
-    char worker[300], host[256] = "?";
-    gethostname(host, sizeof(host));
-    snprintf(worker, sizeof(worker), "%.255s:%d", host, (int)getpid());
+    char worker[300];
+    worker_name(worker, sizeof(worker));
     struct arena a;
     arena_init(&a, 0);
     for (bool last = false;; last = *stop) {
