@@ -19,8 +19,8 @@ const char *cli_db_url(int argc, char **argv);
 struct db *cli_open_db(const char *url);
 /* A command's work on the database is one unit of work, as a request's or a
  * job's (core/ctx.h): cli_begin migrates url, makes it the process's
- * database (ctx_setup) and begins the unit (ctx_begin with mode) on cx, whose
- * arena the caller set; it prints the error and returns false when the
+ * database (ctx_setup_single: one unit at a time, no group commit) and begins the unit (ctx_begin
+ * with mode) on cx, whose arena the caller set; it prints the error and returns false when the
  * database cannot be reached. cli_end ends the unit (ctx_end: a transaction
  * left open is rolled back, what was committed is durable when it returns)
  * and closes the database; it returns rc or the commit's error (in

@@ -186,7 +186,7 @@ bool cli_begin(struct ctx *cx, const char *url, enum ctx_mode mode)
         return false;
     db_close(db);
     err_clear(&cx->err);
-    if (ctx_setup(url, NULL, &cx->err) != ERR_OK) {
+    if (ctx_setup_single(url, &cx->err) != ERR_OK) {
         fprintf(stderr, "servitor: %s\n", cx->err.message);
         return false;
     }

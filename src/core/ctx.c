@@ -35,6 +35,16 @@ enum err_code ctx_setup(const char *url, const char *read_url, struct err *e)
     return db_group_open(url, &group, e);
 }
 
+enum err_code ctx_setup_single(const char *url, struct err *e)
+{
+    (void)e;
+    pthread_once(&keys_once, make_keys);
+    db_url = url;
+    db_read_url = NULL;
+    group = NULL;
+    return ERR_OK;
+}
+
 void ctx_teardown(void)
 {
     db_close(thread_db);
