@@ -75,6 +75,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libservitor.a
 # sees where passwords are hashed (never inside a write transaction)
 # (not LDFLAGS: `make asan` sets that on the command line, which would drop it)
 $(BUILD)/tests/test_lifecycle: TEST_LDFLAGS = -Wl,--wrap=auth_password_hash
+# holds a group member back after it was woken (the result ring's test)
+$(BUILD)/tests/test_group: TEST_LDFLAGS = -Wl,--wrap=pthread_cond_wait
 
 # the replenishment run's cost: model selection for 100 000 parts (not in `make test`)
 $(BUILD)/bench/forecast: bench/forecast.c $(BUILD)/libservitor.a
@@ -124,7 +126,13 @@ style:
 	clang-format --dry-run --Werror $$(find src tools -name '*.c' -o -name '*.h')
 	@! grep -rnE '\b(sprintf|strcpy|strcat|gets|atoi|strtok)\s*\(' src --include=*.c | grep -v banned.h
 	@# the server never sees the database: a request's lifecycle is the core's (ctx_begin/ctx_end)
-	@! grep -rnE '#include\s*"db/|\bdb_[a-z_]+\s*\(' src/http
+	@! grep -rnE '#include\s*"db/|\bdb_[a-z0-9_]+\s*\(' src/http
+	@# settings are read in one place, and each is in docs/operations.md
+	@! grep -rn 'getenv' src --include=*.c | grep -v '^src/base/settings.c:'
+	@for v in $$(grep -oE '"SERVITOR_[A-Z_]+"' src/base/settings.h | tr -d '"'); do \
+		grep -q "\`$$v\`" docs/operations.md || { echo "docs/operations.md does not list $$v"; exit 1; }; done
+	@# handlers write no SQL: queries and transactions are core's or the domain's
+	@! grep -nE '#include\s*"db/|\bdb_[a-z0-9_]+\s*\(' src/api/*.c
 
 clean:
 	rm -rf build build-asan

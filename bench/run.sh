@@ -30,14 +30,21 @@ csrf=$(curl -s -c "$work/cj" -H "Content-Type: application/json" -X POST $base/a
 mgr=$(curl -s -b "$work/cj" "$base/api/v1/users?q=manager" | sed 's/.*"id":\([0-9]*\).*"login":"manager".*/\1/')
 export TOKEN=$(curl -s -b "$work/cj" -H "X-CSRF-Token: $csrf" -H "Content-Type: application/json" -X POST $base/api/v1/tokens -d "{\"name\":\"bench\",\"user_id\":$mgr}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
 export MAXID=$requests MAXCLIENT=$clients
+hz=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$srv/stat"; } # the server's utime + stime
 run() { # name, wrk args…
   local name=$1; shift
+  local t0; t0=$(cpu_ticks)
   local out; out=$(wrk -t2 -c"${conns:-32}" -d"${secs}s" --latency "$@" 2>&1)
-  local rps p99
+  local t1; t1=$(cpu_ticks)
+  local rps p99 n us
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  # the server's CPU time per request served (user + system, from /proc)
+  us=$(awk -v d=$((t1 - t0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.0f", n ? d / hz * 1e6 / n : 0}')
   local errs; errs=$(grep -Eo 'Non-2xx or 3xx responses: [0-9]+' <<<"$out" || true)
-  printf '%-28s %10s req/s   p99 %8s  %s\n' "$name" "$rps" "$p99" "$errs"
+  printf '%-28s %10s req/s   p99 %8s   cpu %5s us/req  %s\n' "$name" "$rps" "$p99" "$us" "$errs"
   eval "RPS_$(tr -c 'a-z0-9\n' _ <<<"$name" | tr -d '\n')=$rps"
 }
 echo

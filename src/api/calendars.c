@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "core/audit.h"
 #include "domain/desk/sla.h"
 #include "base/banned.h"
 
@@ -29,13 +28,7 @@ API_HANDLER(api_calendar_load)
     tsv = arena_strdup(cx->a, tsv);
     json_decref(body);
     int loaded = 0;
-    if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)
-        return rc;
-    rc = sla_calendar_load(cx, id, tsv, &loaded);
-    if (rc == ERR_OK)
-        rc = audit_append(cx, "load_days", "business_calendars", id, NULL,
-                          arena_printf(cx->a, "{\"days\":%d}", loaded));
-    if ((rc = db_end_own(cx->db, &cx->err, true, rc)) != ERR_OK)
+    if ((rc = sla_calendar_import(cx, id, tsv, &loaded)) != ERR_OK)
         return rc;
     http_json(rs, 200, json_pack("{s:i}", "loaded", loaded));
     return ERR_OK;

@@ -8,7 +8,6 @@
 #include "core/record.h"
 #include "core/workflow.h"
 #include "domain/domain.h"
-#include "domain/registry/registry.h"
 #include "base/banned.h"
 
 /* Finds the entity named in the path; the server checked its permission
@@ -234,53 +233,6 @@ API_HANDLER(api_entity_update)
     return ERR_OK;
 }
 
-/* After a delete refused for the records that refer to it: which ones, and
- * how many — "requests: 3, equipment_units: 2" in the message and each
- * resource as a field with the code "refers" (the UI names them). Only
- * resources the caller reads are named; the rest are "other records". */
-static enum err_code name_references(struct ctx *cx, const struct entity *ent, int64_t id)
-{
-    struct err saved = cx->err;
-    char list[200] = "";
-    size_t used = 0;
-    int named = 0;
-    err_clear(&cx->err);
-    for (const struct entity *const *e = domain_all(); *e; e++) {
-        if (!(*e)->table || !ctx_can(cx, (*e)->perm_read))
-            continue;
-        int64_t total = 0;
-        for (int k = 0; (*e)->fields[k].name; k++) {
-            const struct field *f = &(*e)->fields[k];
-            if (f->type != F_REF || f->ref != ent)
-                continue;
-            int64_t count = 0;
-            bool found;
-            if (db_get_i64(cx->db, &cx->err, &count, &found,
-                           arena_printf(cx->a, "SELECT COUNT(*) FROM %s WHERE %s = $1", (*e)->table,
-                                        f->name),
-                           "i", id) != ERR_OK) {
-                cx->err = saved;
-                return saved.code;
-            }
-            total += count;
-        }
-        if (!total)
-            continue;
-        err_field(&saved, (*e)->name, "refers");
-        int w = snprintf(list + used, sizeof(list) - used, "%s%s: %lld", named ? ", " : "",
-                         (*e)->name, (long long)total);
-        if (w > 0 && (size_t)w < sizeof(list) - used)
-            used += (size_t)w;
-        named++;
-    }
-    cx->err = saved;
-    if (named)
-        snprintf(cx->err.message, sizeof(cx->err.message),
-                 "%s %lld is referenced by other records and cannot be deleted (%s)", ent->name,
-                 (long long)id, list);
-    return cx->err.code;
-}
-
 API_HANDLER(api_entity_delete)
 {
     const struct entity *ent = NULL;
@@ -288,12 +240,10 @@ API_HANDLER(api_entity_delete)
     enum err_code rc = entity_of(cx, rq, &ent);
     if (rc == ERR_OK)
         rc = api_path_id(cx, rq, 1, &id);
-    if (rc == ERR_OK && ent == &entity_users && cx->user->id == id)
-        rc = ctx_fail(cx, ERR_CONFLICT, "you cannot delete your own account");
     if (rc == ERR_OK)
         rc = entity_delete(cx, ent, id, api_request_version(rq));
     if (rc == ERR_CONFLICT && strstr(cx->err.message, "referenced by other records"))
-        rc = name_references(cx, ent, id);
+        rc = domain_name_references(cx, ent, id);
     if (rc != ERR_OK)
         return rc;
     rs->status = 204;
@@ -345,8 +295,7 @@ API_HANDLER(api_entity_bulk)
             rc = ctx_fail(cx, ERR_INVALID, "each item is {\"id\", \"version\"}");
         else
             rc = workflow_run(cx, wf, id, version, rq->args[1], input, &out);
-        if (db_in_tx(cx->db))
-            db_rollback(cx->db);
+        ctx_rollback(cx);
         if (rc == ERR_OK)
             done++;
         json_array_append_new(

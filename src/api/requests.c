@@ -5,11 +5,11 @@
 
 #include "api/api.h"
 #include "base/timeutil.h"
-#include "core/counters.h"
 #include "core/record.h"
 #include "domain/desk/desk.h"
 #include "domain/desk/knowledge.h"
 #include "domain/desk/routing.h"
+#include "domain/desk/sla.h"
 #include "base/banned.h"
 
 API_HANDLER(api_request_articles)
@@ -71,9 +71,6 @@ API_HANDLER(api_consultation)
     return ERR_OK;
 }
 
-/* The weeks of the workload's trend, the current one last. */
-#define WORKLOAD_WEEKS 8
-
 /* The workload board: each person's open requests (in all and by status),
  * the overdue ones, the nearest deadline, and the requests they resolved in
  * each of the last weeks (week 0 the oldest; a week ends at the moment of
@@ -94,52 +91,10 @@ API_HANDLER(api_workload)
         for (int k = 0; k < WORKLOAD_WEEKS; k++)
             resolved[i][k] = 0;
     }
-    int64_t now = time_now(), since = now - (int64_t)WORKLOAD_WEEKS * 7 * 86400;
-    char since_iso[ISO_TIME_LEN];
-    time_iso(since, since_iso);
-    struct db_stmt *st = db_q(cx->db, &cx->err,
-                              "SELECT assignee_id, status, COUNT(*) FROM requests\n"
-                              "WHERE assignee_id IS NOT NULL AND status IN (" REQUEST_OPEN_SQL ")\n"
-                              "  AND (CAST($1 AS BIGINT) = 0 OR branch_id = $1)\n"
-                              "GROUP BY assignee_id, status",
-                              "i", ctx_branch(cx));
-    int step = DB_FAIL;
-    if (st) {
-        while ((step = db_step(st)) == DB_ROW)
-            for (int i = 0; i < n; i++)
-                if (w[i].user_id == db_col_i64(st, 0))
-                    json_object_set_new(by_status[i], db_col_text(st, 1),
-                                        json_integer(db_col_i64(st, 2)));
-        db_done(st);
-    }
-    /* by day in SQL (a few rows a person), into weeks here */
-    if (step != DB_FAIL &&
-        (st = db_q(cx->db, &cx->err,
-                   "SELECT assignee_id, SUBSTR(resolved_at, 1, 10), COUNT(*) FROM requests\n"
-                   "WHERE assignee_id IS NOT NULL AND resolved_at >= $2\n"
-                   "  AND (CAST($1 AS BIGINT) = 0 OR branch_id = $1)\n"
-                   "GROUP BY assignee_id, SUBSTR(resolved_at, 1, 10)",
-                   "it", ctx_branch(cx), since_iso))) {
-        while ((step = db_step(st)) == DB_ROW) {
-            int64_t day;
-            const char *d = db_col_text(st, 1);
-            if (!d || !time_parse(arena_printf(cx->a, "%sT12:00:00Z", d), &day))
-                continue;
-            int64_t k = (day - since) / (7 * 86400);
-            if (k < 0)
-                k = 0;
-            if (k >= WORKLOAD_WEEKS)
-                k = WORKLOAD_WEEKS - 1;
-            for (int i = 0; i < n; i++)
-                if (w[i].user_id == db_col_i64(st, 0))
-                    resolved[i][k] += db_col_i64(st, 2);
-        }
-        db_done(st);
-    }
-    if (step == DB_FAIL) {
+    if ((rc = routing_workload_trend(cx, w, n, by_status, resolved)) != ERR_OK) {
         for (int i = 0; i < n; i++)
             json_decref(by_status[i]);
-        return cx->err.code;
+        return rc;
     }
     json_t *a = json_array();
     for (int i = 0; i < n; i++) {
@@ -167,55 +122,28 @@ API_HANDLER(api_sla_report)
         if (!strcmp(k, "from") && time_parse(v, &t))
             from = v;
         else if (!strcmp(k, "to") && time_parse(v, &t))
-            to = strlen(v) == 10 ? arena_printf(cx->a, "%sT23:59:59Z", v) : v;
+            to = v;
         else if (!strcmp(k, "by") && (!strcmp(v, "assignee") || !strcmp(v, "queue")))
             by = v;
         else
             return ctx_fail(cx, ERR_MALFORMED,
                             "report takes from, to (dates) and by=assignee|queue");
     }
-    bool queue = !strcmp(by, "queue");
-    const char *sql = queue ? "SELECT COALESCE(r.queue, ''), COALESCE(r.queue, ''),\n"
-                              "  SUM(CASE WHEN r.sla_state = 'met' THEN 1 ELSE 0 END),\n"
-                              "  SUM(CASE WHEN r.sla_state = 'breached' THEN 1 ELSE 0 END)\n"
-                              "FROM requests r\n"
-                              "WHERE r.resolved_at >= $1 AND r.resolved_at <= $2\n"
-                              "  AND r.sla_state IN ('met', 'breached')\n"
-                              "  AND (CAST($3 AS BIGINT) = 0 OR r.branch_id = $3)\n"
-                              "GROUP BY COALESCE(r.queue, '')\n"
-                              "ORDER BY 1"
-                            : "SELECT COALESCE(r.assignee_id, 0), COALESCE(u.name, ''),\n"
-                              "  SUM(CASE WHEN r.sla_state = 'met' THEN 1 ELSE 0 END),\n"
-                              "  SUM(CASE WHEN r.sla_state = 'breached' THEN 1 ELSE 0 END)\n"
-                              "FROM requests r\n"
-                              "LEFT JOIN users u ON u.id = r.assignee_id\n"
-                              "WHERE r.resolved_at >= $1 AND r.resolved_at <= $2\n"
-                              "  AND r.sla_state IN ('met', 'breached')\n"
-                              "  AND (CAST($3 AS BIGINT) = 0 OR r.branch_id = $3)\n"
-                              "GROUP BY COALESCE(r.assignee_id, 0), COALESCE(u.name, '')\n"
-                              "ORDER BY 2";
-    struct db *rdb = ctx_read_db(cx);
-    struct db_stmt *st = rdb ? db_q(rdb, &cx->err, sql, "tti", from ? from : "0000",
-                                    to ? to : "9999", ctx_branch(cx))
-                             : NULL;
-    if (!st)
-        return rdb ? cx->err.code : ERR_UNAVAILABLE;
+    struct sla_report_row *r;
+    int n;
+    enum err_code rc =
+        sla_report(cx, !strcmp(by, "queue") ? SLA_BY_QUEUE : SLA_BY_ASSIGNEE, from, to, &r, &n);
+    if (rc != ERR_OK)
+        return rc;
     json_t *rows = json_array();
-    int step;
     int64_t met_all = 0, breached_all = 0;
-    while ((step = db_step(st)) == DB_ROW) {
-        int64_t met = db_col_i64(st, 2), breached = db_col_i64(st, 3);
+    for (int i = 0; i < n; i++) {
+        int64_t met = r[i].met, breached = r[i].breached;
         met_all += met, breached_all += breached;
         json_array_append_new(
-            rows, json_pack("{s:s,s:s,s:I,s:I,s:f}", "key", db_col_text(st, 0), "label",
-                            db_col_text(st, 1), "met", (json_int_t)met, "breached",
-                            (json_int_t)breached, "percent",
+            rows, json_pack("{s:s,s:s,s:I,s:I,s:f}", "key", r[i].key, "label", r[i].label, "met",
+                            (json_int_t)met, "breached", (json_int_t)breached, "percent",
                             met + breached ? 100.0 * (double)met / (double)(met + breached) : 0.0));
-    }
-    db_done(st);
-    if (step == DB_FAIL) {
-        json_decref(rows);
-        return cx->err.code;
     }
     http_json(rs, 200,
               json_pack("{s:s,s:o,s:{s:I,s:I,s:f}}", "by", by, "rows", rows, "total", "met",
@@ -227,47 +155,17 @@ API_HANDLER(api_sla_report)
 }
 
 /* The desk's badge counters: requests by status and by SLA state, the open
- * ones past their deadline (overdue), and the caller's own open requests — of the caller's branch
- * when they work in one (counted then, not read from the company-wide counters). */
+ * ones past their deadline (overdue), and the caller's own open requests (of
+ * the caller's branch when they work in one). */
 API_HANDLER(api_desk_counters)
 {
-    const char *mine = counter_name(cx, REQUEST_COUNTER_OPEN_BY,
-                                    arena_printf(cx->a, "%lld", (long long)cx->user->id));
-    const char *overdue = counter_name(cx, REQUEST_COUNTER_OVERDUE, "open");
-    json_int_t mine_n = 0, overdue_n = 0;
-    struct db_stmt *st =
-        ctx_branch(cx)
-            ? db_q(cx->db, &cx->err, request_branch_counts_sql, "ii", ctx_branch(cx), cx->user->id)
-            : db_q(cx->db, &cx->err,
-                   "SELECT name, value FROM counters\n"
-                   "WHERE name LIKE $2 OR name LIKE $3 OR name = $1 OR name = $4",
-                   "tttt", mine, counter_name(cx, REQUEST_COUNTER_STATUS, "%"),
-                   counter_name(cx, REQUEST_COUNTER_SLA_STATE, "%"), overdue);
-    if (!st)
-        return cx->err.code;
-    json_t *status = json_object(), *sla = json_object();
-    int step;
-    while ((step = db_step(st)) == DB_ROW) {
-        const char *name = db_col_text(st, 0);
-        json_int_t v = db_col_i64(st, 1);
-        const char *value;
-        if ((value = counter_value_of(name, REQUEST_COUNTER_STATUS)))
-            json_object_set_new(status, value, json_integer(v));
-        else if ((value = counter_value_of(name, REQUEST_COUNTER_SLA_STATE)))
-            json_object_set_new(sla, value, json_integer(v));
-        else if (!strcmp(name, mine))
-            mine_n = v;
-        else if (!strcmp(name, overdue))
-            overdue_n = v;
-    }
-    db_done(st);
-    if (step == DB_FAIL) {
-        json_decref(status);
-        json_decref(sla);
-        return cx->err.code;
-    }
+    json_t *status, *sla;
+    int64_t mine, overdue;
+    enum err_code rc = request_badges(cx, &status, &sla, &mine, &overdue);
+    if (rc != ERR_OK)
+        return rc;
     http_json(rs, 200,
               json_pack("{s:o,s:o,s:I,s:I}", "status", status, "sla_state", sla, "mine_open",
-                        mine_n, "overdue", overdue_n));
+                        (json_int_t)mine, "overdue", (json_int_t)overdue));
     return ERR_OK;
 }

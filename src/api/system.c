@@ -14,9 +14,7 @@ extern const struct embedded_file web_files[];
 
 API_HANDLER(api_healthz)
 {
-    int64_t one;
-    bool found;
-    if (db_get_i64(cx->db, &cx->err, &one, &found, "SELECT 1", "") != ERR_OK)
+    if (ctx_ping(cx) != ERR_OK)
         return ctx_fail(cx, ERR_UNAVAILABLE, "the database does not answer");
     http_json(rs, 200, json_pack("{s:s,s:s}", "status", "ok", "version", SERVITOR_VERSION));
     return ERR_OK;
@@ -182,7 +180,7 @@ static void add_operation(struct ctx *cx, json_t *paths, const struct route *rt,
     /* a fixed route owns its path: a generic one under it never runs */
     struct http_req rq = {0};
     bool other;
-    if (route_match(rt->method, probe, &rq, &other) != rt)
+    if (route_match(rt->method, probe, &rq, cx->a, &other) != rt)
         return;
     json_t *item = json_object_get(paths, oa);
     if (!item) {

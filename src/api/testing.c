@@ -45,18 +45,28 @@ API_HANDLER(api_test_clock)
     return ERR_OK;
 }
 
-/* {"name": "sla.scan"} runs that job once, now, in this request; the answer
- * comes when what it wrote is durable. */
+/* {"name": "sla.scan"} runs that job once, now, in this request; {"tick":
+ * true} runs one round of the jobs thread (schedule the current slots, claim
+ * and run what is due) as this process. The answer comes when what it wrote
+ * is durable. */
 API_HANDLER(api_test_job_run)
 {
     json_t *body;
     enum err_code rc = api_body(cx, rq, &body);
     if (rc != ERR_OK)
         return rc;
+    if (json_is_true(json_object_get(body, "tick")) && json_object_size(body) == 1) {
+        json_decref(body);
+        int ran = 0;
+        if ((rc = jobs_tick_now(cx, domain_jobs, &ran)) != ERR_OK)
+            return rc;
+        http_json(rs, 200, json_pack("{s:b,s:i}", "tick", 1, "ran", ran));
+        return ERR_OK;
+    }
     json_t *name = json_object_get(body, "name");
     if (!json_is_string(name)) {
         json_decref(body);
-        return ctx_fail(cx, ERR_INVALID, "expected {\"name\": \"job.kind\"}");
+        return ctx_fail(cx, ERR_INVALID, "expected {\"name\": \"job.kind\"} or {\"tick\": true}");
     }
     const char *kind = arena_strdup(cx->a, json_string_value(name));
     json_decref(body);

@@ -5,39 +5,15 @@
 #include "base/buf.h"
 #include "base/text.h"
 #include "base/timeutil.h"
-#include "core/audit.h"
 #include "core/auth.h"
 #include "base/banned.h"
 
 API_HANDLER(api_tokens_list)
 {
-    struct db_stmt *st = db_q(cx->db, &cx->err,
-                              "SELECT k.id, k.name, k.user_id, u.login, k.prefix, k.created_at,\n"
-                              "       k.scope, k.expires_at\n"
-                              "FROM api_tokens k\n"
-                              "JOIN users u ON u.id = k.user_id\n"
-                              "ORDER BY k.id DESC",
-                              "");
-    if (!st)
-        return cx->err.code;
-    json_t *items = json_array();
-    int step;
-    while ((step = db_step(st)) == DB_ROW) {
-        char until[ISO_TIME_LEN] = "";
-        if (!db_col_null(st, 7))
-            time_iso(db_col_i64(st, 7), until);
-        json_array_append_new(
-            items, json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s?}", "id",
-                             (json_int_t)db_col_i64(st, 0), "name", db_col_text(st, 1), "user_id",
-                             (json_int_t)db_col_i64(st, 2), "user_login", db_col_text(st, 3),
-                             "prefix", db_col_text(st, 4), "created_at", db_col_text(st, 5),
-                             "scope", db_col_text(st, 6), "expires_at", *until ? until : NULL));
-    }
-    db_done(st);
-    if (step == DB_FAIL) {
-        json_decref(items);
-        return cx->err.code;
-    }
+    json_t *items;
+    enum err_code rc = auth_tokens_list(cx, &items);
+    if (rc != ERR_OK)
+        return rc;
     http_json(rs, 200, json_pack("{s:o,s:n}", "items", items, "next_cursor"));
     return ERR_OK;
 }
@@ -109,25 +85,10 @@ API_HANDLER(api_tokens_create)
 
     if (cx->err.nfields)
         return ctx_fail(cx, ERR_INVALID, "some fields are invalid");
-    if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)
-        return rc;
-    bool found;
-    int64_t one, id;
+    int64_t id;
     const char *token;
-    rc = db_get_i64(cx->db, &cx->err, &one, &found,
-                    "SELECT 1 FROM users WHERE id = $1 AND active = 1", "i", user_id);
-    if (rc == ERR_OK && !found) {
-        err_field(&cx->err, "user_id", "not_found");
-        rc = ctx_fail(cx, ERR_INVALID, "some fields are invalid");
-    }
-    if (rc == ERR_OK)
-        rc = auth_token_create(cx, name, user_id, scope ? scope : "full", expires_at, &id, &token);
-    if (rc == ERR_OK)
-        rc = db_commit(cx->db, &cx->err);
-    if (rc != ERR_OK) {
-        db_rollback(cx->db);
+    if ((rc = auth_token_create(cx, name, user_id, scope, expires_at, &id, &token)) != ERR_OK)
         return rc;
-    }
     char until[ISO_TIME_LEN] = "";
     if (expires_at)
         time_iso(expires_at, until);
@@ -145,22 +106,8 @@ API_HANDLER(api_tokens_delete)
     enum err_code rc = api_path_id(cx, rq, 0, &id);
     if (rc != ERR_OK)
         return rc;
-    if ((rc = db_begin_write(cx->db, &cx->err)) != ERR_OK)
+    if ((rc = auth_token_delete(cx, id)) != ERR_OK)
         return rc;
-    int64_t gone;
-    bool found;
-    rc = db_get_i64(cx->db, &cx->err, &gone, &found,
-                    "DELETE FROM api_tokens WHERE id = $1 RETURNING id", "i", id);
-    if (rc == ERR_OK && !found)
-        rc = ctx_fail(cx, ERR_NOTFOUND, "no such token");
-    if (rc == ERR_OK)
-        rc = audit_append(cx, "delete", "tokens", id, "{}", NULL);
-    if (rc == ERR_OK)
-        rc = db_commit(cx->db, &cx->err);
-    if (rc != ERR_OK) {
-        db_rollback(cx->db);
-        return rc;
-    }
     rs->status = 204;
     return ERR_OK;
 }

@@ -49,6 +49,12 @@ const char *setting_text(enum setting s)
     return env && *env ? env : defs[s].def;
 }
 
+const char *settings_tmpdir(void)
+{
+    const char *d = getenv("TMPDIR");
+    return d && *d ? d : "/tmp";
+}
+
 void settings_print(FILE *out)
 {
     for (int i = 0; i < SET__COUNT; i++) {

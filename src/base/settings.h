@@ -53,7 +53,39 @@
     X(OUTBOX_ATTEMPTS, "SERVITOR_OUTBOX_ATTEMPTS", "8", 1, 100,                                    \
       "attempts to send a message before it becomes a dead letter")                                \
     X(OUTBOX_BACKOFF, "SERVITOR_OUTBOX_BACKOFF", "60", 1, 86400,                                   \
-      "seconds before the second attempt; doubled after each failure, at most 6 hours")
+      "seconds before the second attempt; doubled after each failure, at most 6 hours")            \
+    X(DB, "SERVITOR_DB", "data/servitor.db", 1, 0,                                                 \
+      "the database when --db is not given: a SQLite file or a postgresql:// URL")                 \
+    X(LISTEN, "SERVITOR_LISTEN", "127.0.0.1:8080", 1, 0,                                           \
+      "HOST:PORT the server listens on when --listen is not given")                                \
+    X(TRUST_PROXY, "SERVITOR_TRUST_PROXY", "0", 0, 1,                                              \
+      "1: the client's address is taken from X-Forwarded-For (as --trust-proxy)")                  \
+    X(SESSION_IDLE, "SERVITOR_SESSION_IDLE", "43200", 1, 31536000,                                 \
+      "seconds a session may go unused before it ends")                                            \
+    X(SESSION_MAX, "SERVITOR_SESSION_MAX", "604800", 1, 31536000,                                  \
+      "seconds a session lasts at most, used or not")                                              \
+    X(REOPEN_DAYS, "SERVITOR_REOPEN_DAYS", "14", 0, 3650,                                          \
+      "days after closing in which a request may be reopened")                                     \
+    X(SEARCH_WINDOW, "SERVITOR_SEARCH_WINDOW", "2000", 1, 1000000,                                 \
+      "PostgreSQL: the newest rows a search looks at before it asks the index")                    \
+    X(GROUP_COMMIT, "SERVITOR_GROUP_COMMIT", "1", 0, 1,                                            \
+      "SQLite: 0 gives each writing request its own commit (for measuring)")                       \
+    X(JOB_TICK, "SERVITOR_JOB_TICK", "30", 1, 3600, "seconds between the jobs thread's rounds")    \
+    X(JOB_PERIOD, "SERVITOR_JOB_PERIOD", "0", 0, 86400,                                            \
+      "tests: seconds that replace the period of hourly and more frequent jobs (0: their own)")    \
+    X(PWHASH, "SERVITOR_PWHASH", "interactive", 1, 0,                                              \
+      "tests only: fast makes password hashing weak and quick")                                    \
+    X(TEST_CLOCK, "SERVITOR_TEST_CLOCK", "0", 0, 1,                                                \
+      "tests only: 1 routes /test/clock and /test/jobs/run and allows test-run-job")               \
+    X(TEST_NOW, "SERVITOR_TEST_NOW", "", 1, 0,                                                     \
+      "tests only: with TEST_CLOCK=1, the time a command's clock stands at "                       \
+      "(YYYY-MM-DDTHH:MM:SSZ)")                                                                    \
+    X(TEST_ENTITIES, "SERVITOR_TEST_ENTITIES", "0", 0, 1,                                          \
+      "tests only: 1 serves the test-only entities")                                               \
+    X(METRICS_ALLOW, "SERVITOR_METRICS_ALLOW", "", 1, 0,                                           \
+      "addresses besides loopback that may read /metrics, separated by commas or spaces")          \
+    X(AUDIT_KEY_FILE, "SERVITOR_AUDIT_KEY_FILE", "", 1, 0,                                         \
+      "the audit log's key file (empty: beside a SQLite file, servitor-audit.key for PostgreSQL)")
 
 enum setting {
 #define X(id, var, def, lo, hi, help) SET_##id,
@@ -66,6 +98,8 @@ enum setting {
 int64_t setting_int(enum setting s);
 /* The value of a text setting (the default when unset). */
 const char *setting_text(enum setting s);
+/* Where temporary files go (exports, documents): $TMPDIR, else /tmp. */
+const char *settings_tmpdir(void);
 /* Every setting: name, value, default and meaning, one per line. */
 void settings_print(FILE *out);
 

@@ -5,11 +5,15 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/settings.h"
+#include "base/timeutil.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "core/audit.h"
+#include "core/jobs.h"
 #include "core/record.h"
 #include "db/migrate.h"
+#include "domain/domain.h"
 #include "domain/registry/registry.h"
 #include "base/banned.h"
 
@@ -78,6 +82,44 @@ int cmd_test_sql(int argc, char **argv)
     return status;
 }
 
+/* `servitor test-run-job NAME [--now TIME]` (not in the help): runs one job
+ * of the jobs thread now, in one unit of work, at the time given (the test
+ * clock); refused unless SERVITOR_TEST_CLOCK=1, like the /test routes. */
+int cmd_test_run_job(int argc, char **argv)
+{
+    if (!setting_int(SET_TEST_CLOCK)) {
+        fprintf(stderr, "servitor: test-run-job is for tests: set SERVITOR_TEST_CLOCK=1\n");
+        return 2;
+    }
+    if (argc < 2 || argv[1][0] == '-') {
+        fprintf(stderr, "servitor: usage: servitor test-run-job NAME [--now TIME] [--db PATH]\n");
+        return 2;
+    }
+    time_test_enable();
+    const char *now = cli_opt(argc, argv, "--now");
+    int64_t t;
+    if (now && (!time_parse(now, &t) || !time_test_set(t))) {
+        fprintf(stderr, "servitor: --now takes a time: YYYY-MM-DDTHH:MM:SSZ\n");
+        return 2;
+    }
+    struct arena a;
+    arena_init(&a, 0);
+    struct ctx cx = {.a = &a};
+    if (!cli_begin(&cx, cli_db_url(argc, argv), CTX_WRITE)) {
+        arena_free(&a);
+        return 1;
+    }
+    int status = 0;
+    if (cli_end(&cx, jobs_run_now(&cx, domain_jobs, argv[1])) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", cx.err.message);
+        status = cx.err.code == ERR_NOTFOUND ? 2 : 1;
+    } else {
+        printf("servitor: ran %s\n", argv[1]);
+    }
+    arena_free(&a);
+    return status;
+}
+
 int cmd_user(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "add") != 0) {
@@ -102,21 +144,22 @@ int cmd_user(int argc, char **argv)
         return 2;
     }
     password[strcspn(password, "\r\n")] = 0;
-    struct db *db = cli_open_db(cli_db_url(argc, argv));
-    if (!db)
-        return 1;
     struct arena a;
     arena_init(&a, 0);
-    struct ctx cx = {.a = &a, .db = db};
-    err_clear(&cx.err);
-    struct record *in = record_new(&cx, &entity_users), *out;
+    struct ctx cx = {.a = &a};
+    if (!cli_begin(&cx, cli_db_url(argc, argv), CTX_WRITE)) {
+        arena_free(&a);
+        return 1;
+    }
+    struct record *in = record_new(&cx, &entity_users), *out = NULL;
     struct value *v;
     (v = rec_set(in, USER_LOGIN))->set = true, v->s = login;
     (v = rec_set(in, USER_NAME))->set = true, v->s = name ? name : login;
     (v = rec_set(in, USER_ROLE))->set = true, v->s = role;
     (v = rec_set(in, USER_PASSWORD))->set = true, v->s = password;
+    enum err_code rc = cli_end(&cx, entity_create(&cx, &entity_users, in, &out));
     int status = 0;
-    if (entity_create(&cx, &entity_users, in, &out) != ERR_OK) {
+    if (rc != ERR_OK) {
         fprintf(stderr, "servitor: cannot add the user: %s", cx.err.message);
         for (int i = 0; i < cx.err.nfields; i++)
             fprintf(stderr, "%s %s: %s", i ? "," : ":", cx.err.fields[i].name,
@@ -127,7 +170,6 @@ int cmd_user(int argc, char **argv)
         printf("servitor: added user %s (%s), id %lld\n", login, role, (long long)out->id);
     }
     arena_free(&a);
-    db_close(db);
     return status;
 }
 
@@ -143,29 +185,29 @@ int cmd_backup(int argc, char **argv)
         fprintf(stderr, "servitor: %s exists already; choose a new file\n", argv[1]);
         return 1;
     }
-    struct db *db = cli_open_db(cli_db_url(argc, argv));
-    if (!db)
+    struct arena a;
+    arena_init(&a, 0);
+    struct ctx cx = {.a = &a};
+    const char *url = cli_db_url(argc, argv);
+    if (!cli_begin(&cx, url, CTX_READ)) {
+        arena_free(&a);
         return 1;
-    struct err e;
-    err_clear(&e);
-    int status = 0;
-    if (db_backup(db, argv[1], &e) != ERR_OK) {
-        fprintf(stderr, "servitor: %s\n", e.message);
-        status = 1;
-    } else {
-        printf("servitor: backed up to %s\n", argv[1]);
     }
+    /* SQLite copies in one step, under the snapshot the unit reads in */
+    enum err_code rc = cli_end(&cx, db_backup(cx.db, argv[1], &cx.err));
+    if (rc != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", cx.err.message);
+        arena_free(&a);
+        return 1;
+    }
+    printf("servitor: backed up to %s\n", argv[1]);
     /* the audit keys go beside the copy (as FILE.audit-key), so that it can
      * be verified — unless one key file is set for every database */
     char from_key[600], to_key[600];
-    const char *url = cli_db_url(argc, argv);
     audit_key_path(url, from_key, sizeof(from_key));
     audit_key_path(argv[1], to_key, sizeof(to_key));
-    struct arena a;
-    arena_init(&a, 0);
-    struct ctx cx = {.a = &a, .db = db};
-    err_clear(&cx.err);
-    if (status == 0 && strcmp(from_key, to_key) != 0) {
+    int status = 0;
+    if (strcmp(from_key, to_key) != 0) {
         if (audit_keys_save(&cx, to_key) != ERR_OK) {
             fprintf(stderr, "servitor: %s\n", cx.err.message);
             status = 1;
@@ -174,7 +216,6 @@ int cmd_backup(int argc, char **argv)
         }
     }
     arena_free(&a);
-    db_close(db);
     return status;
 }
 
@@ -210,18 +251,18 @@ int cmd_audit(int argc, char **argv)
         return 2;
     }
     cli_make_audit_key = rotate; /* reading never makes a key */
-    struct db *db = cli_open_db(cli_db_url(argc, argv));
-    if (!db)
-        return 1;
     struct arena a;
     arena_init(&a, 0);
-    struct ctx cx = {.a = &a, .db = db};
-    err_clear(&cx.err);
-    int64_t checked, bad;
+    struct ctx cx = {.a = &a};
+    if (!cli_begin(&cx, cli_db_url(argc, argv), CTX_READ)) { /* one snapshot */
+        arena_free(&a);
+        return 1;
+    }
+    int64_t checked = 0, bad = 0;
     int status = 0;
     if (rotate) {
         int id;
-        if (audit_keys_rotate(&cx, &id) != ERR_OK) {
+        if (cli_end(&cx, audit_keys_rotate(&cx, &id)) != ERR_OK) {
             fprintf(stderr, "servitor: %s\n", cx.err.message);
             status = 1;
         } else {
@@ -229,19 +270,16 @@ int cmd_audit(int argc, char **argv)
                    "servers restart\n",
                    id);
         }
-    } else if (db_begin_read(db, &cx.err) != ERR_OK) {
-        fprintf(stderr, "servitor: %s\n", cx.err.message);
-        status = 1;
     } else if (head) {
         char hash[AUDIT_HASH_LEN];
-        if (audit_head(&cx, &checked, hash) != ERR_OK) {
+        if (cli_end(&cx, audit_head(&cx, &checked, hash)) != ERR_OK) {
             fprintf(stderr, "servitor: %s\n", cx.err.message);
             status = 1;
         } else {
             printf("%lld:%s\n", (long long)checked, hash);
         }
-    } else if (audit_verify_anchored(&cx, anchor_id, anchor_id ? anchor_hash : NULL, &checked,
-                                     &bad) != ERR_OK) {
+    } else if (cli_end(&cx, audit_verify_anchored(&cx, anchor_id, anchor_id ? anchor_hash : NULL,
+                                                  &checked, &bad)) != ERR_OK) {
         if (bad)
             fprintf(stderr, "servitor: audit log broken at entry %lld: %s\n", (long long)bad,
                     cx.err.message);
@@ -252,8 +290,6 @@ int cmd_audit(int argc, char **argv)
         printf("servitor: audit log intact: %lld entries verified%s\n", (long long)checked,
                anchor_id ? ", the kept head among them" : "");
     }
-    db_rollback(db);
     arena_free(&a);
-    db_close(db);
     return status;
 }

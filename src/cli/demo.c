@@ -154,8 +154,9 @@ static void person_name(struct ctx *cx, const char **out)
 
 static int fail(struct ctx *cx, struct db *db)
 {
+    (void)db;
     fprintf(stderr, "servitor: demo data failed: %s\n", cx->err.message);
-    db_rollback(db);
+    cli_end(cx, cx->err.code != ERR_OK ? cx->err.code : ERR_INTERNAL); /* nothing more kept */
     return 1;
 }
 
@@ -676,7 +677,7 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                 return rc;
             (*made)++;
         }
-        if ((rc = db_commit(db, &cx->err)) != ERR_OK)
+        if ((rc = db_commit(db, &cx->err)) != ERR_OK || (rc = ctx_sync(cx)) != ERR_OK)
             return rc;
     }
     return ERR_OK;
@@ -737,13 +738,14 @@ int cmd_demo(int argc, char **argv)
         return 2;
     }
     const char *url = cli_db_url(argc, argv);
-    struct db *db = cli_open_db(url);
-    if (!db)
-        return 1;
     struct arena a;
     arena_init(&a, 1 << 16);
-    struct ctx cx = {.a = &a, .db = db};
-    err_clear(&cx.err);
+    struct ctx cx = {.a = &a};
+    if (!cli_begin(&cx, url, CTX_WRITE)) {
+        arena_free(&a);
+        return 1;
+    }
+    struct db *db = cx.db;
     rng_state ^= (uint64_t)time_now_ms();
     int64_t t0 = time_now_ms();
 
@@ -946,7 +948,7 @@ int cmd_demo(int argc, char **argv)
                 nunits++;
             }
         }
-        if (db_commit(db, &cx.err) != ERR_OK)
+        if (db_commit(db, &cx.err) != ERR_OK || ctx_sync(&cx) != ERR_OK)
             return fail(&cx, db);
     }
     /* contracts go through the entity layer too: few, and audited */
@@ -978,6 +980,11 @@ int cmd_demo(int argc, char **argv)
                                   (long long)nrequests)) != ERR_OK ||
         db_commit(db, &cx.err) != ERR_OK)
         return fail(&cx, db);
+    if (cli_end(&cx, ERR_OK) != ERR_OK) {
+        fprintf(stderr, "servitor: demo data failed: %s\n", cx.err.message);
+        arena_free(&a);
+        return 1;
+    }
     printf("servitor: demo data in %s: %lld clients, %lld contacts, %lld equipment units, "
            "%lld contracts, %lld articles, %lld requests (%.1f s)\n",
            url, (long long)nclients, (long long)ncontacts, (long long)nunits, (long long)ncontracts,
@@ -986,6 +993,5 @@ int cmd_demo(int argc, char **argv)
         printf("servitor: log in as admin / admin12345 (other demo users: manager, engineer, "
                "engineer2, engineer3, store, sales, auditor — password demo12345)\n");
     arena_free(&a);
-    db_close(db);
     return 0;
 }

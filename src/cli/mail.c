@@ -38,19 +38,19 @@ int cmd_mail_intake(int argc, char **argv)
         return EX_DATAERR;
     }
     const char *url = cli_db_url(argc, argv);
-    struct db *db = cli_open_db(url);
-    if (!db) {
-        buf_release(&raw);
-        return EX_TEMPFAIL;
-    }
     char dir[512];
     files_set_dir(cli_files_dir(argc, argv, url, dir, sizeof(dir)));
     struct arena a;
     arena_init(&a, 0);
-    struct ctx cx = {.a = &a, .db = db};
-    err_clear(&cx.err);
+    struct ctx cx = {.a = &a};
+    if (!cli_begin(&cx, url, CTX_WRITE)) {
+        arena_free(&a);
+        buf_release(&raw);
+        return EX_TEMPFAIL;
+    }
     struct mail_result res;
-    enum err_code rc = mail_intake(&cx, raw.p ? raw.p : "", raw.len, &res);
+    /* what it took is durable before the MTA hears 0 */
+    enum err_code rc = cli_end(&cx, mail_intake(&cx, raw.p ? raw.p : "", raw.len, &res));
     int status = EX_OK;
     if (rc == ERR_OK) {
         const char *outcome = mail_outcome_name(res.outcome);
@@ -71,7 +71,6 @@ int cmd_mail_intake(int argc, char **argv)
         status = EX_TEMPFAIL;
     }
     arena_free(&a);
-    db_close(db);
     buf_release(&raw);
     return status;
 }

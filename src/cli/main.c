@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/settings.h"
+#include "base/timeutil.h"
 #include "cli/cli.h"
 #include "core/audit.h"
 #include "core/auth.h"
@@ -66,6 +68,9 @@ static const struct command commands[] = {
      "in the working directory); the old keys stay for verifying."},
     /* hidden: for tests */
     {"test-sql", cmd_test_sql, NULL, "Runs the SQL on standard input (tests only)."},
+    {"test-run-job", cmd_test_run_job, NULL,
+     "test-run-job NAME [--now YYYY-MM-DDTHH:MM:SSZ] [--db PATH]: runs one job now, as\n"
+     "POST /test/jobs/run does (tests only: refused unless SERVITOR_TEST_CLOCK=1)."},
 };
 
 static void usage(FILE *out)
@@ -96,6 +101,16 @@ int main(int argc, char **argv)
             printf("Usage: servitor %s\n\n%s\n",
                    commands[i].usage ? commands[i].usage : commands[i].name, commands[i].help);
             return 0;
+        }
+        const char *test_now = setting_text(SET_TEST_NOW);
+        if (setting_int(SET_TEST_CLOCK) && *test_now) {
+            /* tests: this command runs at that time (each process has its clock) */
+            int64_t t;
+            time_test_enable();
+            if (!time_parse(test_now, &t) || !time_test_set(t)) {
+                fprintf(stderr, "servitor: SERVITOR_TEST_NOW takes YYYY-MM-DDTHH:MM:SSZ\n");
+                return 2;
+            }
         }
         if (!auth_init()) {
             fprintf(stderr, "servitor: cannot initialise libsodium\n");
@@ -133,9 +148,7 @@ bool cli_flag(int argc, char **argv, const char *name)
 const char *cli_db_url(int argc, char **argv)
 {
     const char *db = cli_opt(argc, argv, "--db");
-    if (!db)
-        db = getenv("SERVITOR_DB");
-    return db && *db ? db : "data/servitor.db";
+    return db && *db ? db : setting_text(SET_DB);
 }
 
 const char *cli_files_dir(int argc, char **argv, const char *db_url, char *buf, size_t n)
@@ -185,4 +198,31 @@ struct db *cli_open_db(const char *url)
         return NULL;
     }
     return db;
+}
+
+bool cli_begin(struct ctx *cx, const char *url, enum ctx_mode mode)
+{
+    struct db *db = cli_open_db(url); /* migrated before any unit of work */
+    if (!db)
+        return false;
+    db_close(db);
+    err_clear(&cx->err);
+    if (ctx_setup_single(url, &cx->err) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", cx->err.message);
+        return false;
+    }
+    if (ctx_begin(cx, mode) != ERR_OK) {
+        fprintf(stderr, "servitor: %s\n", cx->err.message);
+        ctx_teardown();
+        return false;
+    }
+    return true;
+}
+
+enum err_code cli_end(struct ctx *cx, enum err_code rc)
+{
+    rc = ctx_end(cx, rc);
+    ctx_teardown();
+    cx->db = NULL;
+    return rc;
 }

@@ -18,9 +18,7 @@ int cmd_serve(int argc, char **argv)
 {
     const char *listen = cli_opt(argc, argv, "--listen");
     if (!listen)
-        listen = getenv("SERVITOR_LISTEN");
-    if (!listen || !*listen)
-        listen = "127.0.0.1:8080";
+        listen = setting_text(SET_LISTEN);
     const char *colon = strrchr(listen, ':');
     int64_t port;
     if (!colon || !parse_i64(colon + 1, strlen(colon + 1), &port) || port < 0 || port > 65535) {
@@ -51,8 +49,7 @@ int cmd_serve(int argc, char **argv)
     char dir[512];
     const char *files = cli_files_dir(argc, argv, url, dir, sizeof(dir));
     files_set_dir(files);
-    const char *test_clock = getenv("SERVITOR_TEST_CLOCK");
-    if (test_clock && !strcmp(test_clock, "1")) {
+    if (setting_int(SET_TEST_CLOCK)) {
         /* for tests only: the clock can be set and jobs run over HTTP */
         time_test_enable();
         fprintf(stderr, "servitor: test clock on: /test/* are routed (never in production)\n");
@@ -69,9 +66,7 @@ int cmd_serve(int argc, char **argv)
         .db_read_url = cli_opt(argc, argv, "--db-read"),
         .threads = (int)threads,
         .spool_dir = spool,
-        .trust_proxy =
-            cli_flag(argc, argv, "--trust-proxy") ||
-            (getenv("SERVITOR_TRUST_PROXY") && !strcmp(getenv("SERVITOR_TRUST_PROXY"), "1")),
+        .trust_proxy = cli_flag(argc, argv, "--trust-proxy") || setting_int(SET_TRUST_PROXY),
     };
     return server_run(&opts);
 }

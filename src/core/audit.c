@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/settings.h"
+#include "base/buf.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "base/banned.h"
@@ -119,8 +121,8 @@ void audit_hash(const char *prev_hash, int64_t id, const char *at, int64_t user_
 
 const char *audit_key_path(const char *db_url, char *buf, size_t n)
 {
-    const char *env = getenv("SERVITOR_AUDIT_KEY_FILE");
-    if (env && *env)
+    const char *env = setting_text(SET_AUDIT_KEY_FILE);
+    if (*env)
         snprintf(buf, n, "%s", env);
     else if (!strncmp(db_url, "postgres", 8))
         snprintf(buf, n, "servitor-audit.key");
@@ -459,4 +461,132 @@ enum err_code audit_verify_anchored(struct ctx *cx, int64_t anchor_id, const cha
                         (long long)last_id);
     }
     return ERR_OK;
+}
+
+/* ---- reading the log ----------------------------------------------------- */
+
+static json_t *json_or_null(const char *s)
+{
+    if (!s)
+        return json_null();
+    json_t *j = json_loads(s, 0, NULL);
+    return j ? j : json_string(s);
+}
+
+#define ENTRY_COLS                                                                                 \
+    "id, at, user_id, user_login, action, entity, record_id, before, after, hash,\n"               \
+    "(SELECT u.name FROM users u WHERE u.id = audit_log.user_id)"
+
+/* An entry; user_name is the person's name now (NULL for the system and
+ * for a user deleted since: user_login stays as it was written). */
+static json_t *entry_json(struct db_stmt *st)
+{
+    return json_pack("{s:I,s:s,s:I,s:s?,s:s?,s:s,s:s,s:I,s:o,s:o,s:s}", "id",
+                     (json_int_t)db_col_i64(st, 0), "at", db_col_text(st, 1), "user_id",
+                     (json_int_t)db_col_i64(st, 2), "user_login", db_col_text(st, 3), "user_name",
+                     db_col_null(st, 10) ? NULL : db_col_text(st, 10), "action", db_col_text(st, 4),
+                     "entity", db_col_text(st, 5), "record_id", (json_int_t)db_col_i64(st, 6),
+                     "before", json_or_null(db_col_text(st, 7)), "after",
+                     json_or_null(db_col_text(st, 8)), "hash", db_col_text(st, 9));
+}
+
+/* Reads up to limit entries of st into a new array; *more when there was
+ * one more. */
+static enum err_code read_entries(struct ctx *cx, struct db_stmt *st, int limit, const char *kind,
+                                  json_t **items, int64_t *last, bool *more)
+{
+    json_t *a = json_array();
+    int n = 0, step;
+    *more = false;
+    while ((step = db_step(st)) == DB_ROW) {
+        if (n == limit) {
+            *more = true;
+            break;
+        }
+        *last = db_col_i64(st, 0);
+        json_t *e = entry_json(st);
+        if (kind)
+            json_object_set_new(e, "kind", json_string(kind));
+        json_array_append_new(a, e);
+        n++;
+    }
+    db_done(st);
+    if (step == DB_FAIL) {
+        json_decref(a);
+        return cx->err.code;
+    }
+    *items = a;
+    return ERR_OK;
+}
+
+enum err_code audit_list(struct ctx *cx, const struct audit_filter *f, json_t **items,
+                         int64_t *next_cursor)
+{
+    *next_cursor = 0;
+    int limit = f->limit <= 0 ? 50 : f->limit > AUDIT_LIST_MAX ? AUDIT_LIST_MAX : f->limit;
+    const char *to = f->to;
+    if (to && strlen(to) == 10)
+        to = arena_printf(cx->a, "%sT23:59:59Z", to);
+    /* filters present get consecutive parameters (PostgreSQL needs each used) */
+    struct buf sql = BUF_INIT;
+    const char *texts[8];
+    int64_t ints[8];
+    char kinds[8];
+    int np = 0;
+    buf_adds(&sql, "SELECT " ENTRY_COLS "\nFROM audit_log\nWHERE 1 = 1");
+#define FILTER_T(cond, clause, v)                                                                  \
+    if (cond) {                                                                                    \
+        buf_printf(&sql, "\n  AND " clause " $%d", np + 1);                                        \
+        kinds[np] = 't', texts[np] = (v), np++;                                                    \
+    }
+#define FILTER_I(cond, clause, v)                                                                  \
+    if (cond) {                                                                                    \
+        buf_printf(&sql, "\n  AND " clause " $%d", np + 1);                                        \
+        kinds[np] = 'i', ints[np] = (v), np++;                                                     \
+    }
+    FILTER_T(f->entity, "entity =", f->entity)
+    FILTER_I(f->record_id, "record_id =", f->record_id)
+    FILTER_I(f->user_id, "user_id =", f->user_id)
+    FILTER_T(f->from, "at >=", f->from)
+    FILTER_T(to, "at <=", to)
+    FILTER_I(f->cursor, "id <", f->cursor)
+#undef FILTER_T
+#undef FILTER_I
+    buf_printf(&sql, "\nORDER BY id DESC\nLIMIT %d", limit + 1);
+    struct db *rdb = ctx_read_db(cx);
+    struct db_stmt *st = rdb ? db_prepare(rdb, sql.p, &cx->err) : NULL;
+    buf_release(&sql);
+    if (!rdb)
+        return cx->err.code ? cx->err.code : ERR_UNAVAILABLE;
+    if (!st)
+        return cx->err.code;
+    for (int i = 0; i < np; i++) {
+        if (kinds[i] == 't')
+            db_bind_text(st, i + 1, texts[i]);
+        else
+            db_bind_i64(st, i + 1, ints[i]);
+    }
+    int64_t last = 0;
+    bool more;
+    enum err_code rc = read_entries(cx, st, limit, NULL, items, &last, &more);
+    if (rc == ERR_OK && more)
+        *next_cursor = last;
+    return rc;
+}
+
+enum err_code audit_record_history(struct ctx *cx, const char *entity, int64_t record_id,
+                                   json_t **items)
+{
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT " ENTRY_COLS "\n"
+                              "FROM audit_log\n"
+                              "WHERE entity = $1 AND record_id = $2\n"
+                              "ORDER BY id DESC\n"
+                              "LIMIT 200",
+                              "ti", entity, record_id);
+    if (!st)
+        return cx->err.code;
+    int64_t last;
+    bool more;
+    return read_entries(cx, st, 200, "record", items, &last, &more);
 }

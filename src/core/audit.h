@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/ctx.h"
@@ -56,6 +57,30 @@ enum err_code audit_keys_open(struct ctx *cx, const char *path, bool create);
 enum err_code audit_keys_rotate(struct ctx *cx, int *new_id);
 /* Writes the loaded ring to another file (copy to a new database). */
 enum err_code audit_keys_save(struct ctx *cx, const char *path);
+
+/* Which entries audit_list reads (0 / NULL: any). from and to are ISO
+ * times or dates; a date "to" means the whole day. cursor: entries older
+ * than that id. limit: 1..AUDIT_LIST_MAX (0: 50). */
+#define AUDIT_LIST_MAX 200
+struct audit_filter {
+    const char *entity;
+    int64_t record_id, user_id;
+    const char *from, *to;
+    int64_t cursor;
+    int limit;
+};
+
+/* The entries that match, newest first, as JSON objects (id, at, user_id,
+ * user_login, action, entity, record_id, before, after, hash) in a new array
+ * *items; *next_cursor is the id to pass as the next page's cursor, or 0 on
+ * the last page. A report: read from the replica when there is one. */
+enum err_code audit_list(struct ctx *cx, const struct audit_filter *f, json_t **items,
+                         int64_t *next_cursor);
+
+/* The newest 200 entries of one record, from the primary (the caller's own
+ * changes included), each with "kind": "record". */
+enum err_code audit_record_history(struct ctx *cx, const char *entity, int64_t record_id,
+                                   json_t **items);
 
 /* The hash of one entry's fields (exposed for tests). */
 void audit_hash(const char *prev_hash, int64_t id, const char *at, int64_t user_id,

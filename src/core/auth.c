@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/settings.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "core/audit.h"
@@ -64,27 +65,19 @@ static int64_t session_max = 7 * 24 * 3600;
 static sem_t hash_slots; /* each Argon2id hash holds 64 MiB: two at once */
 static char dummy_hash[AUTH_HASH_LEN];
 
-static int64_t env_seconds(const char *name, int64_t def)
-{
-    const char *s = getenv(name);
-    int64_t v;
-    return s && parse_i64(s, strlen(s), &v) && v > 0 ? v : def;
-}
-
 bool auth_init(void)
 {
     if (sodium_init() < 0)
         return false;
-    const char *cost = getenv("SERVITOR_PWHASH");
-    if (cost && strcmp(cost, "fast") == 0) {
+    if (strcmp(setting_text(SET_PWHASH), "fast") == 0) {
         pw_ops = crypto_pwhash_OPSLIMIT_MIN;
         pw_mem = crypto_pwhash_MEMLIMIT_MIN;
     } else {
         pw_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
         pw_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
     }
-    session_idle = env_seconds("SERVITOR_SESSION_IDLE", session_idle);
-    session_max = env_seconds("SERVITOR_SESSION_MAX", session_max);
+    session_idle = setting_int(SET_SESSION_IDLE);
+    session_max = setting_int(SET_SESSION_MAX);
     sem_init(&hash_slots, 0, 2);
     auth_password_hash("not a password of anyone", dummy_hash);
     return true;
@@ -453,22 +446,31 @@ enum err_code auth_bearer(struct ctx *cx, const char *token, struct user **user)
     return step == DB_ROW ? ERR_OK : ctx_fail(cx, ERR_AUTH, "the API token is not valid");
 }
 
-enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id,
-                                const char *scope, int64_t expires_at, int64_t *id,
-                                const char **token)
+static enum err_code token_create_tx(struct ctx *cx, const char *name, int64_t user_id,
+                                     const char *scope, int64_t expires_at, int64_t *id,
+                                     const char **token)
 {
+    bool found;
+    int64_t one;
+    enum err_code rc = db_get_i64(cx->db, &cx->err, &one, &found,
+                                  "SELECT 1 FROM users WHERE id = $1 AND active = 1", "i", user_id);
+    if (rc != ERR_OK)
+        return rc;
+    if (!found) {
+        err_field(&cx->err, "user_id", "not_found");
+        return ctx_fail(cx, ERR_INVALID, "some fields are invalid");
+    }
     char tok[AUTH_TOKEN_LEN], digest[65], now[ISO_TIME_LEN];
     random_token(tok, sizeof(tok), "svt_");
     auth_token_digest(tok, digest);
     time_now_iso(now);
-    bool found;
-    enum err_code rc = db_get_i64(
-        cx->db, &cx->err, id, &found,
-        "INSERT INTO api_tokens (version, created_at, updated_at, name,\n"
-        "                        user_id, token_hash, prefix, scope, expires_at)\n"
-        "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7)\n"
-        "RETURNING id",
-        "ttitttI", now, name, user_id, digest, arena_strndup(cx->a, tok, 8), scope, expires_at);
+    rc = db_get_i64(cx->db, &cx->err, id, &found,
+                    "INSERT INTO api_tokens (version, created_at, updated_at, name,\n"
+                    "                        user_id, token_hash, prefix, scope, expires_at)\n"
+                    "VALUES (1, $1, $1, $2, $3, $4, $5, $6, $7)\n"
+                    "RETURNING id",
+                    "ttitttI", now, name, user_id, digest, arena_strndup(cx->a, tok, 8), scope,
+                    expires_at);
     if (rc != ERR_OK)
         return rc;
     json_t *j = json_pack("{s:s,s:I,s:s,s:s,s:I}", "name", name, "user_id", (json_int_t)user_id,
@@ -482,4 +484,71 @@ enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_i
         return rc;
     *token = arena_strdup(cx->a, tok);
     return ERR_OK;
+}
+
+enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id,
+                                const char *scope, int64_t expires_at, int64_t *id,
+                                const char **token)
+{
+    bool own;
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
+    if (rc != ERR_OK)
+        return rc;
+    return db_end_own(cx->db, &cx->err, own,
+                      token_create_tx(cx, name, user_id, scope, expires_at, id, token));
+}
+
+enum err_code auth_tokens_list(struct ctx *cx, json_t **items)
+{
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT k.id, k.name, k.user_id, u.login, k.prefix, k.created_at,\n"
+                              "       k.scope, k.expires_at\n"
+                              "FROM api_tokens k\n"
+                              "JOIN users u ON u.id = k.user_id\n"
+                              "ORDER BY k.id DESC",
+                              "");
+    if (!st)
+        return cx->err.code;
+    json_t *a = json_array();
+    int step;
+    while ((step = db_step(st)) == DB_ROW) {
+        char until[ISO_TIME_LEN] = "";
+        if (!db_col_null(st, 7))
+            time_iso(db_col_i64(st, 7), until);
+        json_array_append_new(
+            a, json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s?}", "id", (json_int_t)db_col_i64(st, 0),
+                         "name", db_col_text(st, 1), "user_id", (json_int_t)db_col_i64(st, 2),
+                         "user_login", db_col_text(st, 3), "prefix", db_col_text(st, 4),
+                         "created_at", db_col_text(st, 5), "scope", db_col_text(st, 6),
+                         "expires_at", *until ? until : NULL));
+    }
+    db_done(st);
+    if (step == DB_FAIL) {
+        json_decref(a);
+        return cx->err.code;
+    }
+    *items = a;
+    return ERR_OK;
+}
+
+static enum err_code token_delete_tx(struct ctx *cx, int64_t id)
+{
+    int64_t gone;
+    bool found;
+    enum err_code rc = db_get_i64(cx->db, &cx->err, &gone, &found,
+                                  "DELETE FROM api_tokens WHERE id = $1 RETURNING id", "i", id);
+    if (rc == ERR_OK && !found)
+        rc = ctx_fail(cx, ERR_NOTFOUND, "no such token");
+    if (rc == ERR_OK)
+        rc = audit_append(cx, "delete", "tokens", id, "{}", NULL);
+    return rc;
+}
+
+enum err_code auth_token_delete(struct ctx *cx, int64_t id)
+{
+    bool own;
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
+    if (rc != ERR_OK)
+        return rc;
+    return db_end_own(cx->db, &cx->err, own, token_delete_tx(cx, id));
 }

@@ -9,6 +9,7 @@
 #define SERVITOR_AUTH_H
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/ctx.h"
@@ -64,11 +65,18 @@ bool auth_scope_valid(const char *scope);
  * intersection. An invalid scope grants nothing. */
 struct perms auth_scope_perms(struct perms user_perms, const char *scope);
 
-/* Makes a new API token for a user, with a scope (auth_scope_valid) and an
- * expiry (unix seconds, 0: none); the token text is returned once. */
+/* Makes a new API token for an active user (ERR_INVALID with a user_id
+ * field error when there is none), with a scope (auth_scope_valid) and an
+ * expiry (unix seconds, 0: none), audited, in the caller's transaction or
+ * its own; the token text is returned once. */
 enum err_code auth_token_create(struct ctx *cx, const char *name, int64_t user_id,
                                 const char *scope, int64_t expires_at, int64_t *id,
                                 const char **token);
+/* The API tokens, newest first, as JSON objects (id, name, user_id,
+ * user_login, prefix, created_at, scope, expires_at) in a new array. */
+enum err_code auth_tokens_list(struct ctx *cx, json_t **items);
+/* Revokes a token (audited); ERR_NOTFOUND when there is none. */
+enum err_code auth_token_delete(struct ctx *cx, int64_t id);
 
 /* Loads a user by id with their role's permissions. */
 enum err_code auth_user_load(struct ctx *cx, int64_t id, struct user **user);

@@ -35,6 +35,16 @@ enum err_code ctx_setup(const char *url, const char *read_url, struct err *e)
     return db_group_open(url, &group, e);
 }
 
+enum err_code ctx_setup_single(const char *url, struct err *e)
+{
+    (void)e;
+    pthread_once(&keys_once, make_keys);
+    db_url = url;
+    db_read_url = NULL;
+    group = NULL;
+    return ERR_OK;
+}
+
 void ctx_teardown(void)
 {
     db_close(thread_db);
@@ -91,6 +101,19 @@ enum err_code ctx_sync(struct ctx *cx)
     if (db_in_tx(cx->db))
         db_rollback(cx->db); /* not committed: not kept */
     return db_group_finish(cx->db, &cx->err);
+}
+
+enum err_code ctx_ping(struct ctx *cx)
+{
+    int64_t one;
+    bool found;
+    return db_get_i64(cx->db, &cx->err, &one, &found, "SELECT 1", "");
+}
+
+void ctx_rollback(struct ctx *cx)
+{
+    if (cx->db && db_in_tx(cx->db))
+        db_rollback(cx->db);
 }
 
 enum err_code ctx_end(struct ctx *cx, enum err_code rc)

@@ -60,6 +60,10 @@ enum ctx_mode {
  * for ctx_read_db. Opens the group commit's writer (SQLite, unless
  * SERVITOR_GROUP_COMMIT=0). Returns ERR_OK or the error in e. */
 enum err_code ctx_setup(const char *db_url, const char *db_read_url, struct err *e);
+/* The same for a process doing one unit of work at a time (a CLI command):
+ * no group commit — there is nobody to share commits with, and a bulk write
+ * as savepoints of a batch runs at half the speed. */
+enum err_code ctx_setup_single(const char *db_url, struct err *e);
 /* Closes the writer and the calling thread's connections. */
 void ctx_teardown(void);
 /* How many shared commits there were and how many units of work they
@@ -74,6 +78,11 @@ enum err_code ctx_begin(struct ctx *cx, enum ctx_mode mode);
  * was committed so far durable and gives the group's writer back, so that
  * others write between its steps. Returns ERR_OK or the batch's error. */
 enum err_code ctx_sync(struct ctx *cx);
+/* ERR_OK when the unit's database answers a query (/healthz). */
+enum err_code ctx_ping(struct ctx *cx);
+/* Undoes a transaction the work left open — one failed step of a bulk
+ * operation — and keeps what the unit committed before it. */
+void ctx_rollback(struct ctx *cx);
 /* Ends the unit of work begun by ctx_begin: rolls back a transaction left
  * open (a failed unit leaves nothing), then waits until what it committed is
  * durable. Returns rc, or — when rc was ERR_OK — the commit's error (then in

@@ -755,6 +755,8 @@ static enum err_code delete_tx(struct ctx *cx, const struct entity *ent, int64_t
     if (version >= 0 && version != old->version)
         return ctx_fail(cx, ERR_CONFLICT, "%s %lld was changed by someone else", ent->name,
                         (long long)id);
+    if (ent->check_delete && (rc = ent->check_delete(cx, old)) != ERR_OK)
+        return rc;
     /* the version read is part of the DELETE: a change committed since
      * (PostgreSQL reads committed data) leaves no row to delete */
     char sql[160];

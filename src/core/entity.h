@@ -98,6 +98,9 @@ struct entity {
      * after per-field validation; old is NULL on create. Add field errors with
      * err_field() and return ERR_INVALID, or ERR_OK. */
     enum err_code (*check)(struct ctx *cx, struct record *rec, const struct record *old);
+    /* Runs before a delete, in its transaction: a rule that refuses it
+     * returns ERR_CONFLICT with cx->err set (ctx_fail). NULL: none. */
+    enum err_code (*check_delete)(struct ctx *cx, const struct record *rec);
     /* Runs after a successful write, in the same transaction. */
     enum err_code (*after_write)(struct ctx *cx, const struct record *rec,
                                  const struct record *old);
@@ -186,6 +189,12 @@ struct param {
  * bad values are ERR_MALFORMED. Keys in `extra` are skipped (the caller's). */
 enum err_code listq_parse(struct ctx *cx, const struct entity *ent, const struct param *params,
                           int nparams, const char *const *extra, struct listq *out);
+/* The same from a list query kept as text ("status=new&sort=-id", as a saved
+ * view keeps it; %XX and + decoded). More than LISTQ_MAX_PARAMS parameters
+ * is ERR_TOOBIG. */
+#define LISTQ_MAX_PARAMS 32
+enum err_code listq_parse_text(struct ctx *cx, const struct entity *ent, const char *query,
+                               struct listq *out);
 
 /* Folds a user's search text for the driver: words lower-cased, «ё» → «е»;
  * a query that is only a phone number becomes its digits in +7 form. */

@@ -33,18 +33,12 @@ const char *export_extension(enum export_format f) { return f == EXPORT_XLSX ? "
 
 int64_t export_max_rows(void) { return setting_int(SET_EXPORT_MAX_ROWS); }
 
-static const char *tmp_dir(void)
-{
-    const char *d = getenv("TMPDIR");
-    return d && *d ? d : "/tmp";
-}
-
 enum err_code export_open(struct ctx *cx, enum export_format f, const char *sheet,
                           struct export *ex)
 {
     memset(ex, 0, sizeof(*ex));
     ex->format = f;
-    char *path = arena_printf(cx->a, "%s/servitor-export-XXXXXX", tmp_dir());
+    char *path = arena_printf(cx->a, "%s/servitor-export-XXXXXX", settings_tmpdir());
     int fd = mkstemp(path);
     if (fd < 0)
         return ctx_fail(cx, ERR_INTERNAL, "cannot make a temporary file: %s", strerror(errno));
@@ -60,7 +54,7 @@ enum err_code export_open(struct ctx *cx, enum export_format f, const char *shee
     }
     close(fd);
     ex->path = path;
-    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)tmp_dir()};
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)settings_tmpdir()};
     lxw_workbook *wb = workbook_new_opt(path, &opt);
     lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, sheet) : NULL;
     if (!ws) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/settings.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "core/auth.h"
@@ -38,9 +39,8 @@ enum err_code jobs_sessions_cleanup(struct ctx *cx)
  * hide what a test checks. */
 static int period_of(const struct job_kind *k)
 {
-    const char *s = getenv("SERVITOR_JOB_PERIOD");
-    int64_t v;
-    return k->period <= 3600 && s && parse_i64(s, strlen(s), &v) && v > 0 ? (int)v : k->period;
+    int64_t v = setting_int(SET_JOB_PERIOD);
+    return k->period <= 3600 && v > 0 ? (int)v : k->period;
 }
 
 static const struct job_kind *kind_find(const struct job_kind *kinds, const char *name)
@@ -160,15 +160,26 @@ enum err_code jobs_run_now(struct ctx *cx, const struct job_kind *kinds, const c
     return k->run(cx);
 }
 
+static void worker_name(char *worker, size_t n)
+{
+    char host[256] = "?";
+    gethostname(host, sizeof(host));
+    host[sizeof(host) - 1] = 0;
+    snprintf(worker, n, "%.255s:%d", host, (int)getpid());
+}
+
+enum err_code jobs_tick_now(struct ctx *cx, const struct job_kind *kinds, int *ran)
+{
+    char worker[300];
+    worker_name(worker, sizeof(worker));
+    return jobs_tick(cx, worker, kinds, ran);
+}
+
 void jobs_loop(const struct job_kind *kinds, volatile sig_atomic_t *stop)
 {
-    const char *t = getenv("SERVITOR_JOB_TICK");
-    int64_t tick = 30;
-    if (t && (!parse_i64(t, strlen(t), &tick) || tick < 1))
-        tick = 30;
-    char worker[300], host[256] = "?";
-    gethostname(host, sizeof(host));
-    snprintf(worker, sizeof(worker), "%.255s:%d", host, (int)getpid());
+    int64_t tick = setting_int(SET_JOB_TICK);
+    char worker[300];
+    worker_name(worker, sizeof(worker));
     struct arena a;
     arena_init(&a, 0);
     for (bool last = false;; last = *stop) {

@@ -23,6 +23,10 @@ struct job_kind {
  * `worker` names this process (host:pid). *ran counts the jobs run. */
 enum err_code jobs_tick(struct ctx *cx, const char *worker, const struct job_kind *kinds, int *ran);
 
+/* One round of this process's jobs thread now (worker: host:pid): the
+ * test route's {"tick": true}, and each round of jobs_loop. */
+enum err_code jobs_tick_now(struct ctx *cx, const struct job_kind *kinds, int *ran);
+
 /* Runs the job `name` of `kinds` once, now (tests: the test route and
  * command). ERR_NOTFOUND when there is no such job. */
 enum err_code jobs_run_now(struct ctx *cx, const struct job_kind *kinds, const char *name);

@@ -422,3 +422,49 @@ enum err_code entity_list(struct ctx *cx, const struct entity *ent, const struct
     }
     return rc;
 }
+
+static int hex(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+static char *query_decode(struct ctx *cx, const char *s, size_t n)
+{
+    char *out = arena_alloc(cx->a, n + 1), *w = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+            *w++ = (char)(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+            i += 2;
+        } else {
+            *w++ = s[i] == '+' ? ' ' : s[i];
+        }
+    }
+    *w = 0;
+    return out;
+}
+
+enum err_code listq_parse_text(struct ctx *cx, const struct entity *ent, const char *query,
+                               struct listq *out)
+{
+    struct param params[LISTQ_MAX_PARAMS];
+    int n = 0;
+    for (const char *p = query; *p;) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        size_t klen = eq ? (size_t)(eq - p) : len;
+        if (len) {
+            if (n == LISTQ_MAX_PARAMS)
+                return ctx_fail(cx, ERR_TOOBIG, "a list query takes at most %d parameters",
+                                LISTQ_MAX_PARAMS);
+            params[n].key = query_decode(cx, p, klen);
+            params[n].value = eq ? query_decode(cx, eq + 1, len - klen - 1) : "";
+            n++;
+        }
+        p = amp ? amp + 1 : p + len;
+    }
+    return listq_parse(cx, ent, params, n, NULL, out);
+}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "driver.h"
+#include "base/settings.h"
 #include "base/util.h"
 #include "base/banned.h"
 
@@ -43,8 +44,7 @@ struct db_group {
 enum err_code db_group_open(const char *url, struct db_group **out, struct err *e)
 {
     *out = NULL;
-    const char *env = getenv("SERVITOR_GROUP_COMMIT");
-    if (env && !strcmp(env, "0"))
+    if (!setting_int(SET_GROUP_COMMIT))
         return ERR_OK;
     struct db *db;
     enum err_code rc = db_open(url, &db, e);

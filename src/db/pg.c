@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "driver.h"
+#include "base/settings.h"
 #include "base/util.h"
 #include "base/banned.h"
 
@@ -392,12 +393,7 @@ static enum err_code pg_search_delete(struct db *db, const char *table, int64_t 
 
 /* How many of the newest rows a first search looks at (2000; tests make it
  * small to reach the second search with little data). */
-static int search_window(void)
-{
-    const char *s = getenv("SERVITOR_SEARCH_WINDOW");
-    int64_t v;
-    return s && parse_i64(s, strlen(s), &v) && v > 0 && v <= 1000000 ? (int)v : 2000;
-}
+static int search_window(void) { return (int)setting_int(SET_SEARCH_WINDOW); }
 
 static const char *pg_search_clause(struct db *db, struct arena *a, struct buf *sql,
                                     const char *alias, const char *table, int param,

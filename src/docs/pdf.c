@@ -678,12 +678,6 @@ void pdf_signatures(struct pdf *p, const char *left_role, const char *left_name,
 
 /* ---- output ---------------------------------------------------------------- */
 
-static const char *tmp_dir(void)
-{
-    const char *d = getenv("TMPDIR");
-    return d && *d ? d : "/tmp";
-}
-
 enum err_code pdf_finish(struct ctx *cx, struct pdf *p, int *fd, uint64_t *size)
 {
     *fd = -1;
@@ -705,7 +699,7 @@ enum err_code pdf_finish(struct ctx *cx, struct pdf *p, int *fd, uint64_t *size)
         return ctx_fail(cx, ERR_INTERNAL, "the PDF could not be made (libharu error 0x%04lX/%lu)",
                         code, detail);
     }
-    char *path = arena_printf(cx->a, "%s/servitor-pdf-XXXXXX", tmp_dir());
+    char *path = arena_printf(cx->a, "%s/servitor-pdf-XXXXXX", settings_tmpdir());
     int f = mkstemp(path);
     if (f < 0) {
         pdf_abort(p);

@@ -3,8 +3,10 @@
 #include "domain.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "base/settings.h"
 #include "domain/desk/desk.h"
 #include "core/outbox.h"
 #include "domain/desk/knowledge.h"
@@ -61,8 +63,7 @@ static const struct workflow *const workflows[] = {&request_workflow, &test_orde
 
 const struct entity *const *domain_all(void)
 {
-    const char *t = getenv("SERVITOR_TEST_ENTITIES");
-    return t && !strcmp(t, "1") ? with_tests : domain_entities;
+    return setting_int(SET_TEST_ENTITIES) ? with_tests : domain_entities;
 }
 
 const struct entity *domain_entity(const char *name)
@@ -91,4 +92,51 @@ const char *const *domain_search_tables(void)
             tables[n++] = domain_entities[i]->table;
     tables[n] = NULL;
     return tables;
+}
+
+/* After a delete refused for the records that refer to it: which ones, and
+ * how many — "requests: 3, equipment_units: 2" in the message and each
+ * resource as a field with the code "refers" (the UI names them). Only
+ * resources the caller reads are named; the rest are "other records". */
+enum err_code domain_name_references(struct ctx *cx, const struct entity *ent, int64_t id)
+{
+    struct err saved = cx->err;
+    char list[200] = "";
+    size_t used = 0;
+    int named = 0;
+    err_clear(&cx->err);
+    for (const struct entity *const *e = domain_all(); *e; e++) {
+        if (!(*e)->table || !ctx_can(cx, (*e)->perm_read))
+            continue;
+        int64_t total = 0;
+        for (int k = 0; (*e)->fields[k].name; k++) {
+            const struct field *f = &(*e)->fields[k];
+            if (f->type != F_REF || f->ref != ent)
+                continue;
+            int64_t count = 0;
+            bool found;
+            if (db_get_i64(cx->db, &cx->err, &count, &found,
+                           arena_printf(cx->a, "SELECT COUNT(*) FROM %s WHERE %s = $1", (*e)->table,
+                                        f->name),
+                           "i", id) != ERR_OK) {
+                cx->err = saved;
+                return saved.code;
+            }
+            total += count;
+        }
+        if (!total)
+            continue;
+        err_field(&saved, (*e)->name, "refers");
+        int w = snprintf(list + used, sizeof(list) - used, "%s%s: %lld", named ? ", " : "",
+                         (*e)->name, (long long)total);
+        if (w > 0 && (size_t)w < sizeof(list) - used)
+            used += (size_t)w;
+        named++;
+    }
+    cx->err = saved;
+    if (named)
+        snprintf(cx->err.message, sizeof(cx->err.message),
+                 "%s %lld is referenced by other records and cannot be deleted (%s)", ent->name,
+                 (long long)id, list);
+    return cx->err.code;
 }

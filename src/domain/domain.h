@@ -30,4 +30,10 @@ const struct report *domain_report(const char *name);
 /* The workflow of an entity, or NULL. */
 const struct workflow *domain_workflow(const struct entity *ent);
 
+/* After a delete refused for the records that refer to it (ERR_CONFLICT in
+ * cx->err): names them in the message and as fields with the code "refers",
+ * with how many of each — only resources the caller reads. Returns the
+ * error. */
+enum err_code domain_name_references(struct ctx *cx, const struct entity *ent, int64_t id);
+
 #endif

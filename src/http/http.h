@@ -25,6 +25,7 @@
 #define HTTP_UPLOAD_LIMIT  (10 * 1024 * 1024) /* attachments */
 #define HTTP_DISCARD_LIMIT (8 * 1024 * 1024)
 #define HTTP_MAX_ARGS      4
+#define HTTP_MAX_ROUTES    64 /* routes.c asserts the table fits; metrics count each */
 #define HTTP_MAX_HEADERS   8
 
 struct http_req {
@@ -107,10 +108,11 @@ enum err_code route_authorize(struct ctx *cx, const struct route *rt, const stru
  * checks and what /api/v1/openapi.json publishes as x-permission. */
 enum perm route_perm(const struct route *rt, const struct entity *ent, const char *transition);
 
-/* Finds the route of a method and path; fills rq->args. *path_found tells
- * whether another method would have matched (405 rather than 404). */
+/* Finds the route of a method and path; fills rq->args with copies in the
+ * arena a (the request's). *path_found tells whether another method would
+ * have matched (405 rather than 404). */
 const struct route *route_match(const char *method, const char *path, struct http_req *rq,
-                                bool *path_found);
+                                struct arena *a, bool *path_found);
 
 /* Response helpers. The JSON value is consumed (decref'ed). */
 void http_json(struct http_resp *rs, int status, void *json);

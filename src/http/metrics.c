@@ -9,7 +9,7 @@
 #include "http/http.h"
 #include "base/banned.h"
 
-#define MAX_ROUTES 64
+#define MAX_ROUTES HTTP_MAX_ROUTES
 
 static const int statuses[] = {200, 201, 204, 206, 400, 401, 403, 404, 405,
                                409, 413, 415, 416, 422, 429, 500, 503, 0 /* other */};

@@ -71,9 +71,11 @@ const struct route routes[] = {
 /* clang-format on */
 
 const int nroutes = sizeof(routes) / sizeof(routes[0]);
+_Static_assert(sizeof(routes) / sizeof(routes[0]) <= HTTP_MAX_ROUTES,
+               "metrics.c counts HTTP_MAX_ROUTES routes: raise it");
 
-/* Matches one pattern; captures go to rq->args (arena-free: they point into
- * a copy kept by the caller). */
+/* Matches one pattern; captures go to rq->args, pointing into scratch (the
+ * caller copies those of the route it keeps). */
 static bool match(const char *pattern, const char *path, struct http_req *rq, char *scratch)
 {
     int nargs = 0;
@@ -112,9 +114,9 @@ static bool match(const char *pattern, const char *path, struct http_req *rq, ch
 }
 
 const struct route *route_match(const char *method, const char *path, struct http_req *rq,
-                                bool *path_found)
+                                struct arena *a, bool *path_found)
 {
-    static _Thread_local char scratch[4096];
+    char scratch[4096];
     bool fixed_found = false;
     *path_found = false;
     if (strlen(path) >= sizeof(scratch) / 2)
@@ -128,8 +130,11 @@ const struct route *route_match(const char *method, const char *path, struct htt
         if ((routes[i].flags & R_GENERIC) && fixed_found)
             return NULL; /* a fixed route owns this path: wrong method */
         if (strcmp(routes[i].method, method) == 0 ||
-            (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0))
+            (strcmp(method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+            for (int k = 0; k < rq->nargs; k++) /* the request's own, not the scratch's */
+                rq->args[k] = arena_strdup(a, rq->args[k]);
             return &routes[i];
+        }
         *path_found = true;
         fixed_found |= !(routes[i].flags & R_GENERIC);
     }

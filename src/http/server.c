@@ -45,6 +45,11 @@ struct conn_state {
     size_t discarded; /* bytes of an oversized body read and thrown away */
     size_t limit;     /* the body cap of the route */
     double started;
+    /* the route, matched once (on_head) for the whole request */
+    const struct route *route;
+    bool path_found; /* another method would have matched: 405 */
+    const char *args[HTTP_MAX_ARGS];
+    int nargs;
     /* a caller sending a body is known before it is read */
     const struct user *user;
     bool authed;
@@ -183,7 +188,7 @@ bool http_metrics_allowed(const char *addr)
         return false;
     if (!strncmp(addr, "127.", 4) || !strcmp(addr, "::1") || !strncmp(addr, "::ffff:127.", 11))
         return true;
-    const char *allow = getenv("SERVITOR_METRICS_ALLOW");
+    const char *allow = setting_text(SET_METRICS_ALLOW);
     size_t n = strlen(addr);
     for (const char *p = allow ? allow : ""; *p;) {
         p += strspn(p, ", ");
@@ -438,8 +443,10 @@ static enum MHD_Result on_head(struct MHD_Connection *c, struct conn_state *cs, 
                                const char *url)
 {
     struct http_req rq = {.method = method, .path = url, .conn = c};
-    bool other_method;
-    const struct route *rt = route_match(method, url, &rq, &other_method);
+    const struct route *rt = route_match(method, url, &rq, &cs->arena, &cs->path_found);
+    cs->route = rt;
+    memcpy(cs->args, rq.args, sizeof(cs->args));
+    cs->nargs = rq.nargs;
     bool upload = rt && (rt->flags & R_UPLOAD);
     cs->limit = upload                         ? HTTP_UPLOAD_LIMIT
                 : rt && (rt->flags & R_PUBLIC) ? HTTP_PUBLIC_BODY_LIMIT
@@ -456,8 +463,8 @@ static enum MHD_Result on_head(struct MHD_Connection *c, struct conn_state *cs, 
     if (!te && n <= 0)
         return MHD_YES; /* no body: the caller is checked with the request */
     if (!rt)            /* the answer is known already: the body is not read */
-        return refuse(c, cs, other_method ? ERR_METHOD : ERR_NOTFOUND,
-                      other_method ? "method not allowed here" : "no such resource");
+        return refuse(c, cs, cs->path_found ? ERR_METHOD : ERR_NOTFOUND,
+                      cs->path_found ? "method not allowed here" : "no such resource");
     if (rt && !(rt->flags & R_PUBLIC)) {
         struct ctx cx = {.a = &cs->arena};
         err_clear(&cx.err);
@@ -552,8 +559,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rq.user_agent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
     cx.remote_addr = client_address(&cx, c);
 
-    bool path_found = false;
-    const struct route *rt = route_match(method, url, &rq, &path_found);
+    const struct route *rt = cs->route; /* matched in on_head */
+    bool path_found = cs->path_found;
+    memcpy(rq.args, cs->args, sizeof(rq.args));
+    rq.nargs = cs->nargs;
     enum err_code rc;
     if (cs->authed) {
         cx.user = cs->user;

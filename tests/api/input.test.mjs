@@ -261,8 +261,8 @@ test('every error answer has one shape: {"error":{"code","message","fields"}}', 
 test('query strings: repeated, empty and odd parameters do not break lists', async () => {
   const admin = await srv.as('admin');
   const r = await srv.request('GET', '/api/v1/clients?kind=person&kind=company', { as: admin });
-  assert.ok(r.status === 200 || r.status === 400, `repeated filter: ${r.status}`);
-  if (r.status === 200) assert.equal(r.json.items.length, 0, 'both filters apply: nobody is both');
+  assert.equal(r.status, 200, `repeated filter: ${r.text}`);
+  assert.equal(r.json.items.length, 0, 'both filters apply: nobody is both');
   assert.equal((await srv.request('GET', '/api/v1/clients?q=', { as: admin })).status, 200);
   assert.equal((await srv.request('GET', `/api/v1/clients?q=${encodeURIComponent('я'.repeat(200))}`, { as: admin })).status, 200);
   assertError(await srv.request('GET', `/api/v1/clients?q=${'x'.repeat(501)}`, { as: admin }), 400, 'malformed');

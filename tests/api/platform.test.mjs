@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { testDb, tempDir, run, serve, login, call, BIN } from '../lib.mjs';
+import { testDb, tempDir, run, serve, login, call, BIN, testClock, TEST_CLOCK_ENV } from '../lib.mjs';
 
 let db, srv, admin;
 let addr = 0;
@@ -124,11 +124,15 @@ test('30 failed logins from one address block that address for every login', asy
 });
 
 test('an idle session expires (a second server with SERVITOR_SESSION_IDLE=2)', async () => {
-  const idle = await serve(db.url, [], { SERVITOR_SESSION_IDLE: '2' });
+  const idle = await serve(db.url, [], { SERVITOR_SESSION_IDLE: '2', ...TEST_CLOCK_ENV });
   try {
+    // its clock at the real time (the database's other sessions stay valid for its jobs)
+    await testClock(idle.base, { now: new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
     const s = await login(idle.base, 'store', 'demo12345', nextAddr());
     assert.equal((await call(idle.base, s, 'GET', '/api/v1/auth/me')).status, 200);
-    await new Promise((r) => setTimeout(r, 2500));
+    await testClock(idle.base, { advance: 1 });
+    assert.equal((await call(idle.base, s, 'GET', '/api/v1/auth/me')).status, 200, 'not idle yet');
+    await testClock(idle.base, { advance: 3 });
     const r = await call(idle.base, s, 'GET', '/api/v1/auth/me');
     assert.equal(r.status, 401);
     assert.match(r.json.error.message, /expired/);

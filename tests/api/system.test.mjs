@@ -14,7 +14,8 @@ test('/healthz: 200 {"status":"ok"} without a session; the version is the binary
   assert.match(r.headers.get('content-type'), /^application\/json/);
   const j = await r.json();
   assert.equal(j.status, 'ok');
-  if ('version' in j) assert.equal(`servitor ${j.version}`, runCli(['--version']).stdout.trim());
+  assert.equal(typeof j.version, 'string', 'healthz names the version');
+  assert.equal(`servitor ${j.version}`, runCli(['--version']).stdout.trim());
 });
 
 function metric(text, re) {

@@ -32,6 +32,10 @@ test('a saved view belongs to whoever saved it; its query is checked', async () 
   assert.equal((await call(srv.base, eng, 'GET', '/api/v1/saved_views?resource=requests')).json.items.length, 1);
   const bad = await call(srv.base, eng, 'POST', '/api/v1/saved_views', { resource: 'requests', name: 'Плохой', query: 'wat=1' });
   assert.equal(bad.json.error.fields.query, 'invalid');
+  // at most 32 parameters (docs/api.md): a 33rd is refused, not dropped unread
+  const long = await call(srv.base, eng, 'POST', '/api/v1/saved_views', { resource: 'requests', name: 'Длинный', query: `${'status=new&'.repeat(32)}wat=1` });
+  assert.equal(long.status, 422, long.text);
+  assert.equal(long.json.error.fields.query, 'too_many_parameters');
   const hidden = await call(srv.base, sales, 'POST', '/api/v1/saved_views', { resource: 'audit_log', name: 'x', query: 'limit=10' });
   assert.equal(hidden.json.error.fields.resource, 'invalid');
   const users = await call(srv.base, sales, 'POST', '/api/v1/saved_views', { resource: 'users', name: 'x', query: 'limit=10' });

@@ -3,10 +3,11 @@
 // deployment); PostgreSQL restarts are survived; a replica serves reports.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { pgStart, pgReplica, pgCtl, psql, serve, nginx, login, call, run } from '../lib.mjs';
+import { pgStart, pgReplica, pgCtl, psql, serve, nginx, login, call, run, testClock, TEST_CLOCK_ENV } from '../lib.mjs';
 
 let pg, a, b, proxy;
-const jobEnv = { SERVITOR_JOB_TICK: '1', SERVITOR_JOB_PERIOD: '2' };
+// each process has its own test clock; its jobs thread runs a round only when asked
+const jobEnv = TEST_CLOCK_ENV;
 
 before(async () => {
   pg = pgStart();
@@ -65,10 +66,26 @@ test('failed logins counted on one process block the login on the other', async 
 });
 
 test('a scheduled job runs once per slot although both processes poll', async () => {
-  await new Promise(r => setTimeout(r, 5000));
+  // both clocks at the start of the next hour, then an hour on: two slots of
+  // the hourly sessions.cleanup, each polled by both processes at once
+  const hour = Math.floor(Date.now() / 3600_000) + 1;
+  const slotKeys = [];
+  for (let h = hour; h < hour + 2; h++) {
+    const now = new Date(h * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    for (const p of [a, b]) assert.equal((await testClock(p.base, { now })).now, now);
+    const ticks = await Promise.all([a, b].map((p) => call(p.base, null, 'POST', '/test/jobs/run', { tick: true })));
+    for (const t of ticks) assert.equal(t.status, 200, t.text);
+    // the slot's job ran once, on one of them
+    assert.equal(ticks.reduce((n, t) => n + t.json.ran, 0) >= 1, true);
+    slotKeys.push(`sessions.cleanup@${h}`);
+  }
   const rows = psql(pg.url, "SELECT unique_key, attempts, state, locked_by FROM jobs WHERE kind = 'sessions.cleanup' ORDER BY unique_key")
     .split('\n').filter(Boolean).map(l => l.split('|'));
-  assert.ok(rows.length >= 2, `several slots ran: ${rows.length}`);
+  for (const key of slotKeys) {
+    const row = rows.find((r) => r[0] === key);
+    assert.ok(row, `slot ${key} was scheduled: ${rows.map((r) => r[0])}`);
+    assert.equal(row[2], 'done', `${key} ran`);
+  }
   const keys = rows.map(r => r[0]);
   assert.equal(new Set(keys).size, keys.length, 'one row per slot');
   for (const [key, attempts, state] of rows.filter(r => r[2] !== 'pending')) {

@@ -139,10 +139,42 @@ static void version_comes_from_if_match_or_the_query(void **state)
     assert_int_equal(api_request_version(&rq), 4);
 }
 
+/* A route's captures are the request's own (its arena): matching another
+ * request on the same thread leaves them as they were. */
+static void route_captures_belong_to_the_request(void **state)
+{
+    (void)state;
+    struct arena a1, a2;
+    arena_init(&a1, 0);
+    arena_init(&a2, 0);
+    struct http_req r1 = {0}, r2 = {0};
+    bool other;
+    const struct route *rt = route_match("GET", "/api/v1/clients/42", &r1, &a1, &other);
+    assert_non_null(rt);
+    assert_int_equal(r1.nargs, 2);
+    assert_string_equal(r1.args[0], "clients");
+    assert_string_equal(r1.args[1], "42");
+    assert_non_null(
+        route_match("POST", "/api/v1/requests/777/transitions/resolve", &r2, &a2, &other));
+    assert_int_equal(r2.nargs, 3);
+    assert_string_equal(r1.args[0], "clients");
+    assert_string_equal(r1.args[1], "42");
+    assert_string_equal(r2.args[2], "resolve");
+    /* a path with no route, and a wrong method on one that exists */
+    assert_null(route_match("GET", "/api/v2/nothing", &r2, &a2, &other));
+    assert_false(other);
+    assert_null(route_match("PUT", "/api/v1/clients/42", &r2, &a2, &other));
+    assert_true(other);
+    assert_string_equal(r1.args[1], "42");
+    arena_free(&a1);
+    arena_free(&a2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(body_must_be_one_strict_json_object_in_utf8),
+        cmocka_unit_test(route_captures_belong_to_the_request),
         cmocka_unit_test(body_errors_are_valid_utf8),
         cmocka_unit_test(path_id_is_a_positive_whole_number),
         cmocka_unit_test(version_comes_from_if_match_or_the_query),

@@ -1,8 +1,14 @@
 /* test_group.c — group commit on a real SQLite file: a request's work is
  * durable when leave returns, a failed request undoes only its own work,
- * concurrent requests share commits, and a commit that fails reaches every
- * request of its batch. */
+ * concurrent requests share commits, a commit that fails reaches every
+ * request of its batch, and a slow waiter reads its own batch's result
+ * however many batches were committed meanwhile.
+ *
+ * Linked with -Wl,--wrap=pthread_cond_wait (Makefile): the wrapper below
+ * lets a test hold one thread back after it was woken, and see another
+ * block, without timing. */
 #include <pthread.h>
+#include <semaphore.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -274,6 +280,162 @@ static void a_batch_rolled_back_underneath_fails_its_members(void **state)
     assert_int_equal(committed_rows(f->path, "who = 72"), 1);
 }
 
+/* ---- the result ring ----------------------------------------------------- */
+
+/* What the wrapper of pthread_cond_wait does on the calling thread. */
+enum role { ROLE_NONE, ROLE_SLOW, ROLE_JOINER, ROLE_LATER };
+static _Thread_local enum role my_role;
+static sem_t slow_woken;    /* the slow waiter was woken, and holds itself back */
+static sem_t slow_release;  /* lets it go on to read its result */
+static sem_t joiner_queued; /* the joiner waits for the connection */
+static sem_t later_stuck;   /* the later requests wait (or are all done) */
+
+int __real_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
+int __wrap_pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
+{
+    if (my_role == ROLE_JOINER)
+        sem_post(&joiner_queued); /* it holds m: the queue count is up */
+    if (my_role == ROLE_LATER)
+        sem_post(&later_stuck);
+    int rc = __real_pthread_cond_wait(c, m);
+    if (my_role == ROLE_SLOW) {
+        /* woken (its batch is committed): a thread the scheduler leaves
+         * aside for as long as others commit batch after batch */
+        my_role = ROLE_NONE;
+        pthread_mutex_unlock(m);
+        sem_post(&slow_woken);
+        sem_wait(&slow_release);
+        pthread_mutex_lock(m);
+    }
+    return rc;
+}
+
+enum { LATER = 300 }; /* more batches than the ring's 256 slots */
+
+struct ring_run {
+    struct db_group *g;
+    sem_t go;      /* the slow one may leave */
+    sem_t entered; /* it has joined its batch */
+    enum err_code slow_rc, joiner_rc;
+    int later_done; /* later requests answered (each its own batch) */
+    int later_wrong;
+};
+
+static void *slow_waiter(void *arg)
+{
+    struct ring_run *r = arg;
+    struct err e;
+    err_clear(&e);
+    uint64_t batch;
+    struct db *db = db_group_enter(r->g, &batch, &e);
+    if (!db || db_begin_write(db, &e) != ERR_OK ||
+        db_run(db, &e, "INSERT INTO t (who) VALUES (81)", "") != ERR_OK ||
+        db_commit(db, &e) != ERR_OK ||
+        /* a deferred foreign key broken in the batch: its COMMIT fails */
+        db_exec(db,
+                "CREATE TEMP TABLE p (id INTEGER PRIMARY KEY);"
+                "CREATE TEMP TABLE c (p INTEGER REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED);"
+                "INSERT INTO c VALUES (42);",
+                &e) != ERR_OK) {
+        r->slow_rc = ERR_INTERNAL;
+        sem_post(&r->entered);
+        return NULL;
+    }
+    sem_post(&r->entered);
+    sem_wait(&r->go);
+    my_role = ROLE_SLOW; /* another member commits the batch; we wait for it */
+    struct err le;
+    err_clear(&le);
+    r->slow_rc = db_group_leave(r->g, batch, &le);
+    return NULL;
+}
+
+static void *joiner(void *arg)
+{
+    struct ring_run *r = arg;
+    my_role = ROLE_JOINER;
+    struct err e;
+    err_clear(&e);
+    uint64_t batch;
+    struct db *db = db_group_enter(r->g, &batch, &e); /* waits for the slow one's turn */
+    my_role = ROLE_NONE;
+    if (!db) {
+        r->joiner_rc = ERR_INTERNAL;
+        return NULL;
+    }
+    r->joiner_rc = db_group_leave(r->g, batch, &e); /* last of the batch: commits it */
+    return NULL;
+}
+
+static void *later_requests(void *arg)
+{
+    struct ring_run *r = arg;
+    my_role = ROLE_LATER;
+    for (int i = 0; i < LATER; i++) {
+        if (request(r->g, 90, false) == ERR_OK)
+            r->later_done++;
+        else
+            r->later_wrong++;
+    }
+    my_role = ROLE_NONE;
+    sem_post(&later_stuck); /* all done (the ring did not hold them) */
+    return NULL;
+}
+
+/* A member of a batch woken by its commit but held back before it reads the
+ * result: 255 more batches commit, the 256th waits for the slot the slow
+ * member has not read, and the slow member then reads its own batch's
+ * failure — not the success of a batch that came 256 later. */
+static void a_slow_waiter_reads_its_own_batch_result(void **state)
+{
+    struct fixture *f = *state;
+    struct ring_run r = {.g = f->g};
+    sem_init(&r.go, 0, 0);
+    sem_init(&r.entered, 0, 0);
+    sem_init(&slow_woken, 0, 0);
+    sem_init(&slow_release, 0, 0);
+    sem_init(&joiner_queued, 0, 0);
+    sem_init(&later_stuck, 0, 0);
+    uint64_t b0, r0;
+    db_group_stats(f->g, &b0, &r0);
+
+    pthread_t slow, join, later;
+    pthread_create(&slow, NULL, slow_waiter, &r);
+    sem_wait(&r.entered); /* the slow one holds the connection, batch open */
+    pthread_create(&join, NULL, joiner, &r);
+    sem_wait(&joiner_queued); /* the joiner waits for the connection */
+    sem_post(&r.go);          /* the slow one leaves first: it waits for the commit */
+    pthread_join(join, NULL); /* the joiner joined, committed, read the failure */
+    assert_int_not_equal(r.joiner_rc, ERR_OK);
+    sem_wait(&slow_woken); /* the slow one was woken and holds itself back */
+
+    pthread_create(&later, NULL, later_requests, &r);
+    sem_wait(&later_stuck); /* the later requests wait, or all went through */
+    /* the ring holds 256 results: the batch 256 after the slow one's waits
+     * for its slot to be read */
+    assert_int_equal(r.later_done, 255);
+    assert_int_equal(r.later_wrong, 0);
+    uint64_t b1, r1;
+    db_group_stats(f->g, &b1, &r1);
+    assert_int_equal(b1 - b0, 256);
+
+    sem_post(&slow_release);
+    pthread_join(slow, NULL);
+    pthread_join(later, NULL);
+    /* the slow member read the failure of its own batch */
+    assert_int_equal(r.slow_rc, r.joiner_rc);
+    assert_int_equal(committed_rows(f->path, "who = 81"), 0);
+    /* and the later requests went on once it had read it */
+    assert_int_equal(r.later_done, LATER);
+    assert_int_equal(r.later_wrong, 0);
+    assert_int_equal(committed_rows(f->path, "who = 90"), LATER);
+    db_group_stats(f->g, &b1, &r1);
+    assert_int_equal(b1 - b0, 1 + LATER);
+    assert_int_equal(r1 - r0, 2 + LATER);
+    sem_destroy(&r.go);
+    sem_destroy(&r.entered);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_connection_joins_at_its_first_write, setup, teardown),
         cmocka_unit_test_setup_teardown(a_batch_rolled_back_underneath_fails_its_members, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_slow_waiter_reads_its_own_batch_result, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

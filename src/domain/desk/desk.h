@@ -58,12 +58,12 @@ static inline int request_state(const char *status)
 enum err_code request_recount(struct ctx *cx);
 enum err_code request_recount_job(struct ctx *cx);
 
-/* The same counts for one branch, counted now (the badges of a
- * branch-scoped user; the counters table is company-wide): rows of (name,
- * value) named as in the counters table (the overdue open ones too), and
- * the open requests of `user`
- * there under "requests.open_by.<user>". $1 is the branch, $2 the user. */
-extern const char request_branch_counts_sql[];
+/* The desk's badges for the acting user: requests by status and by SLA
+ * state (JSON objects of counts, new), the open ones past their deadline,
+ * and the user's own open requests — of the user's branch when they work in
+ * one (counted then, not read from the company-wide counters). */
+enum err_code request_badges(struct ctx *cx, json_t **by_status, json_t **by_sla_state,
+                             int64_t *mine_open, int64_t *overdue_open);
 
 /* The one rule for who may be a request's assignee — on create, on assign,
  * by routing rules and by escalation: an active user whose role may work on

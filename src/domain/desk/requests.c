@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/settings.h"
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -504,12 +505,7 @@ static enum err_code may_work(struct ctx *cx, const struct record *rec)
     return ctx_fail(cx, ERR_FORBIDDEN, "the request is assigned to someone else");
 }
 
-static int64_t reopen_days(void)
-{
-    const char *s = getenv("SERVITOR_REOPEN_DAYS");
-    int64_t v;
-    return s && parse_i64(s, strlen(s), &v) && v >= 0 ? v : 14;
-}
+static int64_t reopen_days(void) { return setting_int(SET_REOPEN_DAYS); }
 
 /* A closed request may be reopened within SERVITOR_REOPEN_DAYS (14). */
 static enum err_code may_reopen(struct ctx *cx, const struct record *rec)
@@ -731,7 +727,10 @@ enum err_code request_recount(struct ctx *cx)
     return rc;
 }
 
-const char request_branch_counts_sql[] =
+/* The counts of one branch, counted now: rows of (name, value) named as in
+ * the counters table, and the open requests of user $2 there under
+ * "requests.open_by.<user>". $1 is the branch. */
+static const char branch_counts_sql[] =
     "SELECT '" REQUEST_COUNTER_STATUS ".' || status, COUNT(*) FROM requests\n"
     "WHERE branch_id = $1 GROUP BY status\n"
     "UNION ALL\n"
@@ -744,6 +743,49 @@ const char request_branch_counts_sql[] =
     "SELECT '" REQUEST_COUNTER_OPEN_BY ".' || CAST(assignee_id AS TEXT), COUNT(*) FROM requests\n"
     "WHERE branch_id = $1 AND assignee_id = $2 AND status IN (" REQUEST_OPEN_SQL ")\n"
     "GROUP BY assignee_id";
+
+enum err_code request_badges(struct ctx *cx, json_t **by_status, json_t **by_sla_state,
+                             int64_t *mine_open, int64_t *overdue_open)
+{
+    const char *mine = counter_name(cx, REQUEST_COUNTER_OPEN_BY,
+                                    arena_printf(cx->a, "%lld", (long long)cx->user->id));
+    const char *overdue = counter_name(cx, REQUEST_COUNTER_OVERDUE, "open");
+    *mine_open = *overdue_open = 0;
+    struct db_stmt *st =
+        ctx_branch(cx)
+            ? db_q(cx->db, &cx->err, branch_counts_sql, "ii", ctx_branch(cx), cx->user->id)
+            : db_q(cx->db, &cx->err,
+                   "SELECT name, value FROM counters\n"
+                   "WHERE name LIKE $2 OR name LIKE $3 OR name = $1 OR name = $4",
+                   "tttt", mine, counter_name(cx, REQUEST_COUNTER_STATUS, "%"),
+                   counter_name(cx, REQUEST_COUNTER_SLA_STATE, "%"), overdue);
+    if (!st)
+        return cx->err.code;
+    json_t *status = json_object(), *sla = json_object();
+    int step;
+    while ((step = db_step(st)) == DB_ROW) {
+        const char *name = db_col_text(st, 0);
+        json_int_t v = db_col_i64(st, 1);
+        const char *value;
+        if ((value = counter_value_of(name, REQUEST_COUNTER_STATUS)))
+            json_object_set_new(status, value, json_integer(v));
+        else if ((value = counter_value_of(name, REQUEST_COUNTER_SLA_STATE)))
+            json_object_set_new(sla, value, json_integer(v));
+        else if (!strcmp(name, mine))
+            *mine_open = v;
+        else if (!strcmp(name, overdue))
+            *overdue_open = v;
+    }
+    db_done(st);
+    if (step == DB_FAIL) {
+        json_decref(status);
+        json_decref(sla);
+        return cx->err.code;
+    }
+    *by_status = status;
+    *by_sla_state = sla;
+    return ERR_OK;
+}
 
 enum err_code request_recount_job(struct ctx *cx)
 {

@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/text.h"
 #include "core/perm.h"
+#include "base/timeutil.h"
 #include "domain/domain.h"
 #include "domain/desk/desk.h"
 #include "domain/registry/registry.h"
@@ -374,4 +375,52 @@ enum err_code routing_not_taken(struct ctx *cx, int64_t rule_id, const char **na
     if (ec == ERR_OK && !ok)
         *name = who ? who : arena_printf(cx->a, "#%lld", (long long)user);
     return ec;
+}
+
+enum err_code routing_workload_trend(struct ctx *cx, const struct workload *w, int n,
+                                     json_t **by_status, int64_t (*resolved)[WORKLOAD_WEEKS])
+{
+    int64_t now = time_now(), since = now - (int64_t)WORKLOAD_WEEKS * 7 * 86400;
+    char since_iso[ISO_TIME_LEN];
+    time_iso(since, since_iso);
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT assignee_id, status, COUNT(*) FROM requests\n"
+                              "WHERE assignee_id IS NOT NULL AND status IN (" REQUEST_OPEN_SQL ")\n"
+                              "  AND (CAST($1 AS BIGINT) = 0 OR branch_id = $1)\n"
+                              "GROUP BY assignee_id, status",
+                              "i", ctx_branch(cx));
+    int step = DB_FAIL;
+    if (st) {
+        while ((step = db_step(st)) == DB_ROW)
+            for (int i = 0; i < n; i++)
+                if (w[i].user_id == db_col_i64(st, 0))
+                    json_object_set_new(by_status[i], db_col_text(st, 1),
+                                        json_integer(db_col_i64(st, 2)));
+        db_done(st);
+    }
+    /* by day in SQL (a few rows a person), into weeks here */
+    if (step != DB_FAIL &&
+        (st = db_q(cx->db, &cx->err,
+                   "SELECT assignee_id, SUBSTR(resolved_at, 1, 10), COUNT(*) FROM requests\n"
+                   "WHERE assignee_id IS NOT NULL AND resolved_at >= $2\n"
+                   "  AND (CAST($1 AS BIGINT) = 0 OR branch_id = $1)\n"
+                   "GROUP BY assignee_id, SUBSTR(resolved_at, 1, 10)",
+                   "it", ctx_branch(cx), since_iso))) {
+        while ((step = db_step(st)) == DB_ROW) {
+            int64_t day;
+            const char *d = db_col_text(st, 1);
+            if (!d || !time_parse(arena_printf(cx->a, "%sT12:00:00Z", d), &day))
+                continue;
+            int64_t k = (day - since) / (7 * 86400);
+            if (k < 0)
+                k = 0;
+            if (k >= WORKLOAD_WEEKS)
+                k = WORKLOAD_WEEKS - 1;
+            for (int i = 0; i < n; i++)
+                if (w[i].user_id == db_col_i64(st, 0))
+                    resolved[i][k] += db_col_i64(st, 2);
+        }
+        db_done(st);
+    }
+    return step == DB_FAIL ? cx->err.code : ERR_OK;
 }

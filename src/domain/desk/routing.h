@@ -7,6 +7,7 @@
 #ifndef SERVITOR_ROUTING_H
 #define SERVITOR_ROUTING_H
 
+#include <jansson.h>
 #include "core/entity.h"
 
 extern const struct entity entity_routing_rules;
@@ -32,6 +33,16 @@ struct workload {
 /* The open requests of each active technician and manager; for a
  * branch-scoped user, of their branch's people and requests only. */
 enum err_code routing_workload(struct ctx *cx, struct workload **out, int *n);
+
+/* The weeks of the workload's trend, the current one last. */
+#define WORKLOAD_WEEKS 8
+/* For each person of the board: their open requests by status (into the
+ * JSON objects by_status[i], made by the caller) and the requests they
+ * resolved in each of the last WORKLOAD_WEEKS weeks (resolved[i], zeroed by
+ * the caller; week 0 the oldest, a week ending at the moment of asking) — of
+ * the caller's branch when they work in one. */
+enum err_code routing_workload_trend(struct ctx *cx, const struct workload *w, int n,
+                                     json_t **by_status, int64_t (*resolved)[WORKLOAD_WEEKS]);
 
 /* The fields of a routing rule, in the order of its table (routing.c). */
 enum rule_field {

@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "core/audit.h"
 #include "core/notify.h"
 #include "core/perm.h"
 #include "domain/domain.h"
@@ -601,4 +602,74 @@ enum err_code sla_scan(struct ctx *cx)
     if (rc == ERR_OK)
         rc = mark(cx, "sla_state = 'ok' AND sla_warning_at < $1", "warning", now);
     return rc;
+}
+
+enum err_code sla_calendar_import(struct ctx *cx, int64_t calendar_id, const char *tsv, int *loaded)
+{
+    bool own;
+    enum err_code rc = db_begin_own(cx->db, &cx->err, &own);
+    if (rc != ERR_OK)
+        return rc;
+    rc = sla_calendar_load(cx, calendar_id, tsv, loaded);
+    if (rc == ERR_OK)
+        rc = audit_append(cx, "load_days", "business_calendars", calendar_id, NULL,
+                          arena_printf(cx->a, "{\"days\":%d}", *loaded));
+    return db_end_own(cx->db, &cx->err, own, rc);
+}
+
+enum err_code sla_report(struct ctx *cx, enum sla_report_by by, const char *from, const char *to,
+                         struct sla_report_row **rows, int *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (to && strlen(to) == 10)
+        to = arena_printf(cx->a, "%sT23:59:59Z", to);
+    const char *sql = by == SLA_BY_QUEUE
+                          ? "SELECT COALESCE(r.queue, ''), COALESCE(r.queue, ''),\n"
+                            "  SUM(CASE WHEN r.sla_state = 'met' THEN 1 ELSE 0 END),\n"
+                            "  SUM(CASE WHEN r.sla_state = 'breached' THEN 1 ELSE 0 END)\n"
+                            "FROM requests r\n"
+                            "WHERE r.resolved_at >= $1 AND r.resolved_at <= $2\n"
+                            "  AND r.sla_state IN ('met', 'breached')\n"
+                            "  AND (CAST($3 AS BIGINT) = 0 OR r.branch_id = $3)\n"
+                            "GROUP BY COALESCE(r.queue, '')\n"
+                            "ORDER BY 1"
+                          : "SELECT COALESCE(r.assignee_id, 0), COALESCE(u.name, ''),\n"
+                            "  SUM(CASE WHEN r.sla_state = 'met' THEN 1 ELSE 0 END),\n"
+                            "  SUM(CASE WHEN r.sla_state = 'breached' THEN 1 ELSE 0 END)\n"
+                            "FROM requests r\n"
+                            "LEFT JOIN users u ON u.id = r.assignee_id\n"
+                            "WHERE r.resolved_at >= $1 AND r.resolved_at <= $2\n"
+                            "  AND r.sla_state IN ('met', 'breached')\n"
+                            "  AND (CAST($3 AS BIGINT) = 0 OR r.branch_id = $3)\n"
+                            "GROUP BY COALESCE(r.assignee_id, 0), COALESCE(u.name, '')\n"
+                            "ORDER BY 2";
+    struct db *rdb = ctx_read_db(cx);
+    if (!rdb)
+        return cx->err.code ? cx->err.code : ERR_UNAVAILABLE;
+    struct db_stmt *st =
+        db_q(rdb, &cx->err, sql, "tti", from ? from : "0000", to ? to : "9999", ctx_branch(cx));
+    if (!st)
+        return cx->err.code;
+    int cap = 16, step;
+    struct sla_report_row *r = arena_alloc(cx->a, (size_t)cap * sizeof(*r));
+    while ((step = db_step(st)) == DB_ROW) {
+        if (*n == cap) {
+            struct sla_report_row *more = arena_alloc(cx->a, (size_t)cap * 2 * sizeof(*r));
+            memcpy(more, r, (size_t)cap * sizeof(*r));
+            r = more, cap *= 2;
+        }
+        r[*n] = (struct sla_report_row){
+            .key = arena_strdup(cx->a, db_col_text(st, 0)),
+            .label = arena_strdup(cx->a, db_col_text(st, 1)),
+            .met = db_col_i64(st, 2),
+            .breached = db_col_i64(st, 3),
+        };
+        (*n)++;
+    }
+    db_done(st);
+    if (step == DB_FAIL)
+        return cx->err.code;
+    *rows = r;
+    return ERR_OK;
 }

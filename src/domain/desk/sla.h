@@ -34,6 +34,21 @@ enum err_code sla_scan(struct ctx *cx);
  * ("#" comments and a header line allowed) into a calendar, replacing the
  * same dates. *loaded counts the days. ERR_INVALID names the first bad line. */
 enum err_code sla_calendar_load(struct ctx *cx, int64_t calendar_id, const char *tsv, int *loaded);
+/* The same in its own transaction, audited as the calendar's "load_days". */
+enum err_code sla_calendar_import(struct ctx *cx, int64_t calendar_id, const char *tsv,
+                                  int *loaded);
+
+/* SLA compliance of the requests resolved from `from` to `to` (ISO times or
+ * dates, NULL: open; a date `to` is the whole day), by assignee or by queue,
+ * of the acting user's branch when they work in one. A report: read from the
+ * replica when there is one. */
+enum sla_report_by { SLA_BY_ASSIGNEE, SLA_BY_QUEUE };
+struct sla_report_row {
+    const char *key, *label; /* the assignee's id and name, or the queue twice */
+    int64_t met, breached;
+};
+enum err_code sla_report(struct ctx *cx, enum sla_report_by by, const char *from, const char *to,
+                         struct sla_report_row **rows, int *n);
 
 /* The fields of a business calendar, in the order of its table (sla.c). */
 enum calendar_field {

@@ -1,5 +1,6 @@
 /* views.c — saved list views, each its user's own (domain layer). The query
- * is checked against the resource's list parameters when saved. */
+ * is checked against the resource's list parameters when saved (the list
+ * layer reads the text: core/list.c, listq_parse_text). */
 #include "views.h"
 
 #include <stdlib.h>
@@ -22,29 +23,6 @@ static const struct field view_fields[] = {
 /* clang-format on */
 _Static_assert(FIELDS_COUNT_OK(view_fields, VIEW__COUNT), "one entry per value of enum view_field");
 
-static int hex(char c)
-{
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
-static char *decode(struct ctx *cx, const char *s, size_t n)
-{
-    char *out = arena_alloc(cx->a, n + 1), *w = out;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            *w++ = (char)(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-            i += 2;
-        } else {
-            *w++ = s[i] == '+' ? ' ' : s[i];
-        }
-    }
-    *w = 0;
-    return out;
-}
-
 /* The resource must exist and the user read it; the query must be a valid
  * list query for it (the same parser as GET /api/v1/<resource>). */
 static enum err_code view_check(struct ctx *cx, struct record *rec, const struct record *old)
@@ -57,25 +35,13 @@ static enum err_code view_check(struct ctx *cx, struct record *rec, const struct
         err_field(&cx->err, "resource", "invalid");
         return ERR_INVALID;
     }
-    struct param params[32];
-    int n = 0;
-    for (const char *p = q; *p && n < 32;) {
-        const char *amp = strchr(p, '&');
-        size_t len = amp ? (size_t)(amp - p) : strlen(p);
-        const char *eq = memchr(p, '=', len);
-        size_t klen = eq ? (size_t)(eq - p) : len;
-        if (len) {
-            params[n].key = decode(cx, p, klen);
-            params[n].value = eq ? decode(cx, eq + 1, len - klen - 1) : "";
-            n++;
-        }
-        p = amp ? amp + 1 : p + len;
-    }
     struct listq lq;
     struct err saved = cx->err;
-    if (listq_parse(cx, ent, params, n, NULL, &lq) != ERR_OK) {
+    enum err_code rc = listq_parse_text(cx, ent, q, &lq);
+    if (rc != ERR_OK) {
         cx->err = saved;
-        err_field(&cx->err, "query", "invalid");
+        /* a view keeps at most LISTQ_MAX_PARAMS parameters (docs/api.md) */
+        err_field(&cx->err, "query", rc == ERR_TOOBIG ? "too_many_parameters" : "invalid");
         return ERR_INVALID;
     }
     return ERR_OK;

@@ -42,6 +42,14 @@ static bool login_ok(const char *s)
 
 static void branch_scope_check(struct ctx *cx, struct record *rec, const struct record *old);
 
+/* Nobody deletes their own account (they would be locked out mid-request). */
+static enum err_code user_check_delete(struct ctx *cx, const struct record *rec)
+{
+    if (cx->user && cx->user->id == rec->id)
+        return ctx_fail(cx, ERR_CONFLICT, "you cannot delete your own account");
+    return ERR_OK;
+}
+
 /* Logins are plain Latin words; nobody can lock themselves out by
  * deactivating their own account or changing their own role. */
 static enum err_code user_check(struct ctx *cx, struct record *rec, const struct record *old)
@@ -119,5 +127,6 @@ const struct entity entity_users = {
     .perm_write = P_USERS_WRITE,
     .perm_delete = P_USERS_WRITE,
     .check = user_check,
+    .check_delete = user_check_delete,
     .after_write = user_after_write,
 };
