@@ -7,6 +7,10 @@
 // PostgreSQL (SERVITOR_TEST_DB=postgres).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { useServer, assertError, uid } from './harness.mjs';
 
 const srv = useServer({ requests: 0 });
@@ -209,4 +213,43 @@ test('roles: storekeepers, sales and auditors read orders; only workshop roles w
     assert.equal((await srv.request('GET', `/api/v1/repair_orders/${o.id}`, { as: s })).status, 200, role);
     assertError(await move(s, o, 'diagnose'), 403, 'forbidden');
   }
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'servitor-ws-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+async function pdf(as, id) {
+  const r = await fetch(`${srv.base}/api/v1/repair_orders/${id}/documents/completion_act.pdf`,
+    { headers: { cookie: as.cookie, 'x-forwarded-for': as.addr } });
+  const bytes = Buffer.from(await r.arrayBuffer());
+  if (r.status !== 200) return { status: r.status, json: JSON.parse(bytes.toString()) };
+  const file = join(dir, `act${uid()}.pdf`);
+  writeFileSync(file, bytes);
+  const t = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  assert.equal(t.status, 0, t.stderr);
+  return { status: 200, flat: t.stdout.replace(/\s+/g, ' ') };
+}
+
+test('the work completion act of a warranty repair carries the five facts of art. 20 p. 3; none before the repair is ready', async () => {
+  const u = await unit(addDays(today(), -100));
+  let o = await create('/api/v1/repair_orders', { unit_id: u.id, declared_fault: 'Не печатает', technician_id: tech.user.id }, mgr);
+  assert.equal(o.warranty, true);
+  const early = await pdf(mgr, o.id);
+  assert.equal(early.status, 409);
+  assert.match(early.json.error.message, /ready or issued/);
+  for (const [as, step] of [[tech, 'diagnose'], [tech, 'start_repair'], [tech, 'to_qc'], [mgr, 'qc_pass']]) o = await moveOk(as, o, step);
+  const p = await srv.request('PATCH', `/api/v1/repair_orders/${o.id}`, { as: tech, body: { version: o.version, found_fault: 'Обрыв шлейфа печатающей головки', work_done: 'Замена шлейфа, прочистка' } });
+  assert.equal(p.status, 200, p.text);
+  o = await moveOk(mgr, p.json, 'issue');
+  const act = await pdf(tech, o.id);
+  assert.equal(act.status, 200);
+  const ru = (iso) => iso.slice(0, 10).split('-').reverse().join('.');
+  for (const s of [`Акт выполненных работ № ${o.number}`, 'гарантийный', 'ст. 20 п. 3',
+    `Дата обращения потребителя ${ru(today())}`, `Дата передачи товара в ремонт ${ru(today())}`,
+    `Дата возврата товара ${ru(today())}`, 'Выявленная неисправность Обрыв шлейфа печатающей головки',
+    'Выполненные работы Замена шлейфа, прочистка', 'Заявленная неисправность Не печатает', u.serial,
+    `до ${ru(addDays(today(), 45))} (45 дней)`]) {
+    assert.ok(act.flat.includes(s), `${s} in: ${act.flat}`);
+  }
+  assertError(await srv.request('GET', `/api/v1/repair_orders/${o.id}/documents/nope.pdf`, { as: mgr }), 404, 'not_found');
 });
