@@ -12,8 +12,9 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useServer, assertError, uid } from './harness.mjs';
+import { testClock, TEST_CLOCK_ENV } from '../lib.mjs';
 
-const srv = useServer({ requests: 0 });
+const srv = useServer({ requests: 0, env: TEST_CLOCK_ENV });
 const PASSWORD = 'password-123';
 let admin, mgr, tech, tech2, model, client;
 
@@ -252,4 +253,28 @@ test('the work completion act of a warranty repair carries the five facts of art
     assert.ok(act.flat.includes(s), `${s} in: ${act.flat}`);
   }
   assertError(await srv.request('GET', `/api/v1/repair_orders/${o.id}/documents/nope.pdf`, { as: mgr }), 404, 'not_found');
+});
+
+// last: it stops the server's clock
+test('a warranty repair past its 45 days is listed as overdue, with the days; a paid one never is', async () => {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const u = await unit(addDays(today(), -60));
+  await testClock(srv.base, { now: new Date(Date.now() - 50 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z') });
+  const late = await create('/api/v1/repair_orders', { unit_id: u.id, declared_fault: 'Давно у нас' }, mgr);
+  const paidOld = await create('/api/v1/repair_orders', { client_id: client.id, declared_fault: 'Платный, давно' }, mgr);
+  await testClock(srv.base, { now });
+  const fresh = await create('/api/v1/repair_orders', { unit_id: u.id, declared_fault: 'Только что' }, mgr);
+  assert.equal(late.legal_due, addDays(today(), -5));
+  assert.equal(fresh.legal_due, addDays(today(), 45));
+  const r = await srv.request('GET', '/api/v1/workshop/overdue', { as: tech });
+  assert.equal(r.status, 200, r.text);
+  const mine = r.json.items.find((x) => x.id === late.id);
+  assert.deepEqual(mine, { id: late.id, number: late.number, status: 'accepted', legal_due: late.legal_due, days_over: 5, technician_id: null });
+  assert.ok(!r.json.items.some((x) => x.id === fresh.id || x.id === paidOld.id));
+  // issued orders leave the list
+  let o = late;
+  for (const [as, step] of [[tech, 'diagnose'], [tech, 'start_repair'], [tech, 'to_qc'], [mgr, 'qc_pass'], [mgr, 'issue']]) o = await moveOk(as, o, step);
+  const after = await srv.request('GET', '/api/v1/workshop/overdue', { as: mgr });
+  assert.ok(!after.json.items.some((x) => x.id === late.id));
+  assertError(await srv.request('GET', '/api/v1/workshop/overdue'), 401, 'unauthenticated');
 });
