@@ -783,6 +783,7 @@ export default {
   "audit.system": "System",
   "audit.demo_loaded": "Demo data loaded",
   // the workshop: repair orders
+  "nav.group.workshop": "Workshop",
   "entity.repair_orders": "Repair orders",
   "one.repair_orders": "Repair order",
   "new.repair_orders": "New repair order",

@@ -794,6 +794,7 @@ export default {
   "audit.system": "Система",
   "audit.demo_loaded": "Загружены демо-данные",
   // the workshop: repair orders
+  "nav.group.workshop": "Мастерская",
   "entity.repair_orders": "Заказ-наряды",
   "one.repair_orders": "Заказ-наряд",
   "new.repair_orders": "Новый заказ-наряд",
