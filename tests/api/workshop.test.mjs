@@ -81,6 +81,9 @@ test('bad input on create: nothing made', async () => {
   assertError(await srv.request('POST', '/api/v1/repair_orders', { as: mgr, body: { declared_fault: 'x', technician_id: (await srv.as('storekeeper')).user.id } }), 422, 'validation_failed', { technician_id: 'may_not_work' });
   assertError(await srv.request('POST', '/api/v1/repair_orders', { as: mgr, body: { declared_fault: 'x', price_ceiling: -1 } }), 422, 'validation_failed', { price_ceiling: 'too_small' });
   assertError(await srv.request('POST', '/api/v1/repair_orders', { as: mgr, body: { declared_fault: 'x', status: 'ready' } }), 422, 'validation_failed', { status: 'read_only' });
+  // the warranty is decided, not ticked: a reason without an override is refused
+  assertError(await srv.request('POST', '/api/v1/repair_orders', { as: mgr, body: { declared_fault: 'x', warranty_reason: 'по договорённости' } }), 422, 'validation_failed', { warranty_reason: 'decided' });
+  assertError(await srv.request('POST', '/api/v1/repair_orders', { as: mgr, body: { declared_fault: 'x', price_ceiling: 2000000001 } }), 422, 'validation_failed', { price_ceiling: 'too_large' });
   const after = (await srv.request('GET', '/api/v1/repair_orders?limit=200', { as: mgr })).json.items.length;
   assert.equal(after, before);
   assertError(await srv.request('POST', '/api/v1/repair_orders', { as: await srv.as('storekeeper'), body: { declared_fault: 'x' } }), 403, 'forbidden');

@@ -42,7 +42,7 @@ static const struct field repair_fields[] = {
     [RO_INTAKE_CONDITION] =     {"intake_condition",    F_TEXT,     F_MULTILINE,                                         4000, "repair.intake_condition"},
     [RO_ACCESSORIES] =          {"accessories",         F_TEXT,     F_MULTILINE,                                         2000, "repair.accessories"},
     [RO_DEMAND] =               {"demand",              F_ENUM,     F_REQUIRED | F_FILTER,                               0,    "repair.demand", .enums = demands, .def = "repair"},
-    [RO_PRICE_CEILING] =        {"price_ceiling",       F_INT,      0,                                                   100000000000, "repair.price_ceiling", .min = 0},
+    [RO_PRICE_CEILING] =        {"price_ceiling",       F_INT,      0,                                                   2000000000, "repair.price_ceiling", .min = 0},
     [RO_PLANNED_DATE] =         {"planned_date",        F_DATE,     F_SORT | F_LIST,                                     0,    "repair.planned_date"},
     [RO_WARRANTY] =             {"warranty",            F_BOOL,     F_FILTER | F_LIST,                                   0,    "repair.warranty"},
     [RO_WARRANTY_SOURCE] =      {"warranty_source",     F_ENUM,     F_READONLY | F_FILTER,                               0,    "repair.warranty_source", .enums = warranty_sources},
@@ -232,6 +232,13 @@ static enum err_code repair_check(struct ctx *cx, struct record *rec, const stru
             return rc;
         warranty_decide(&f, &d);
         override = asked && (w->i != 0) != d.warranty;
+        const struct value *given = rec_get(rec, RO_WARRANTY_REASON);
+        if (!override && given->set && !given->null) {
+            err_field(&cx->err, "warranty_reason", "decided");
+            return ctx_fail(
+                cx, ERR_INVALID,
+                "the warranty is decided from the data; a reason goes with an override");
+        }
         if (!override) {
             set_int(rec, RO_WARRANTY, d.warranty);
             set_text(cx, rec, RO_WARRANTY_SOURCE, warranty_sources[d.source]);
