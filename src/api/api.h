@@ -71,6 +71,7 @@ API_HANDLER(api_consultation);
 API_HANDLER(api_workload);
 API_HANDLER(api_sla_report);
 API_HANDLER(api_desk_counters);
+API_HANDLER(api_workshop_overdue);
 API_HANDLER(api_entity_bulk);
 API_HANDLER(api_attachment_upload);
 API_HANDLER(api_attachment_list);

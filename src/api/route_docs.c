@@ -32,6 +32,7 @@ static const struct route_doc docs[] = {
     {"GET", "/api/v1/notifications", "the caller's notifications", "Newest first; unread ones marked."},
     {"POST", "/api/v1/notifications/read", "mark notifications read", "ids, or all."},
     {"GET", "/api/v1/desk/counters", "the desk's badge counters", "Requests by status and by SLA state, the open ones past their deadline (overdue) and the caller's own open requests."},
+    {"GET", "/api/v1/workshop/overdue", "warranty repairs past the legal deadline", "Open warranty repair orders whose legal_due (the claim's day + 45 calendar days, ЗоЗПП ст. 20) has passed, the longest overdue first, each with days_over; in the caller's branch scope."},
     {"GET", "/api/v1/desk/sla-report", "SLA compliance", "Requests resolved in a period (from, to) met and breached, by assignee or queue."},
     {"GET", "/api/v1/attachments/{id}", "download a request's file", "The file with its stored type, as an attachment (the older address of a request's files; Range works)."},
     {"GET", "/api/v1/public/{entity}/files/{file}", "a file on a public page", "number and code as for the status page → a file of a public event of the record; 404 for an internal one."},

@@ -39,6 +39,8 @@ int cmd_migrate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+/* Demo repair orders in several states (demo_workshop.c). */
+enum err_code demo_workshop(struct ctx *cx, int64_t *made);
 int cmd_audit(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_mail_intake(int argc, char **argv);

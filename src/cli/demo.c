@@ -967,6 +967,9 @@ int cmd_demo(int argc, char **argv)
     if (nreq > 0 && (db_begin_write(db, &cx.err) != ERR_OK || demo_rules(&cx, &nrules) != ERR_OK ||
                      db_commit(db, &cx.err) != ERR_OK))
         return fail(&cx, db);
+    int64_t nrepairs = 0;
+    if (demo_workshop(&cx, &nrepairs) != ERR_OK)
+        return fail(&cx, db);
     /* the rows went in directly: count them once */
     if (db_begin_write(db, &cx.err) != ERR_OK || request_recount(&cx) != ERR_OK ||
         db_commit(db, &cx.err) != ERR_OK)

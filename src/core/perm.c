@@ -7,8 +7,9 @@
 
 #define READ_ALL                                                                                   \
     [P_BRANCHES_READ] = 1, [P_CLIENTS_READ] = 1, [P_EQUIPMENT_READ] = 1, [P_REQUESTS_READ] = 1,    \
-    [P_CONTRACTS_READ] = 1
+    [P_CONTRACTS_READ] = 1, [P_WORKSHOP_READ] = 1
 #define DESK_ALL       [P_REQUESTS_WRITE] = 1, [P_REQUESTS_ASSIGN] = 1, [P_REQUESTS_WORK] = 1
+#define WORKSHOP_ALL   [P_WORKSHOP_WRITE] = 1, [P_WORKSHOP_QC] = 1
 #define ALL(name, str) [P_##name] = 1,
 
 /* Each role once: its name (the label key is "role.<name>"), whether a user of
@@ -19,9 +20,10 @@
     X(manager, false, false, READ_ALL, [P_CLIENTS_WRITE] = 1, [P_CLIENTS_DELETE] = 1,              \
       [P_EQUIPMENT_WRITE] = 1, [P_EQUIPMENT_DELETE] = 1, [P_USERS_READ] = 1,                       \
       DESK_ALL, [P_CONTRACTS_WRITE] = 1, [P_DESK_ROUTING] = 1, [P_MESSAGES_SETTINGS] = 1,          \
-      [P_REPORTS_READ] = 1)                                                                        \
+      [P_REPORTS_READ] = 1, WORKSHOP_ALL, [P_WORKSHOP_MANAGE] = 1)                                 \
     X(technician, true, false,                                                                     \
-      READ_ALL, [P_EQUIPMENT_WRITE] = 1, [P_REQUESTS_WRITE] = 1, [P_REQUESTS_WORK] = 1)            \
+      READ_ALL, [P_EQUIPMENT_WRITE] = 1, [P_REQUESTS_WRITE] = 1, [P_REQUESTS_WORK] = 1,            \
+      WORKSHOP_ALL)                                                                                \
     X(storekeeper, true, false, READ_ALL)                                                          \
     X(sales, false, false, READ_ALL, [P_CLIENTS_WRITE] = 1, [P_EQUIPMENT_WRITE] = 1,               \
       [P_REQUESTS_WRITE] = 1, [P_CONTRACTS_WRITE] = 1)                                             \

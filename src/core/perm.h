@@ -34,7 +34,11 @@
     X(DESK_ROUTING, "desk.routing")           /* routing rules */                                  \
     X(MESSAGES_SETTINGS, "messages.settings") /* message templates, the company's details */       \
     X(MESSAGES_OUTBOX, "messages.outbox")     /* messages to clients: the list, resending */       \
-    X(REPORTS_READ, "reports.read")           /* the reports section, exports of reports */
+    X(REPORTS_READ, "reports.read")           /* the reports section, exports of reports */        \
+    X(WORKSHOP_READ, "workshop.read")         /* repair orders */                                  \
+    X(WORKSHOP_WRITE, "workshop.write")       /* intake, work on orders */                         \
+    X(WORKSHOP_QC, "workshop.qc")             /* pass or fail quality control */                   \
+    X(WORKSHOP_MANAGE, "workshop.manage")     /* warranty overrides, cancelling, others' orders */
 
 enum perm {
     P_NONE = 0, /* nothing needed: any signed-in user */

@@ -49,5 +49,7 @@ enum err_code document_render(struct ctx *cx, const struct document *d, int64_t 
 
 /* Documents of the desk (docs/requests.c). */
 extern const struct document doc_request_card, doc_request_intake_act;
+/* Documents of the workshop (docs/workshop.c). */
+extern const struct document doc_repair_completion_act;
 
 #endif

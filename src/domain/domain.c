@@ -17,6 +17,7 @@
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
 #include "domain/testing/testing.h"
+#include "domain/workshop/workshop.h"
 #include "base/banned.h"
 
 /* clang-format off */
@@ -30,7 +31,9 @@
     &entity_requests, &entity_sla_policies, &entity_business_calendars, &entity_calendar_days, \
     &entity_articles, &entity_article_models, &entity_routing_rules, &entity_saved_views, \
     /* messages */ \
-    &entity_message_templates
+    &entity_message_templates, \
+    /* workshop */ \
+    &entity_repair_orders
 
 const struct entity *const domain_entities[] = {PRODUCT_ENTITIES, NULL};
 /* the same and the entities of the tests (src/domain/testing) */
@@ -59,7 +62,8 @@ const struct report *domain_report(const char *name)
     return NULL;
 }
 
-static const struct workflow *const workflows[] = {&request_workflow, &test_order_workflow, NULL};
+static const struct workflow *const workflows[] = {&request_workflow, &repair_workflow,
+                                                   &test_order_workflow, NULL};
 
 const struct entity *const *domain_all(void)
 {

@@ -41,6 +41,7 @@ const struct route routes[] = {
     {"GET",    "/api/v1/notifications",                 api_notifications, 0,               R_OWN},
     {"POST",   "/api/v1/notifications/read",            api_notifications_read, 0,          R_OWN},
     {"GET",    "/api/v1/desk/counters",                 api_desk_counters, P_REQUESTS_READ, 0},
+    {"GET",    "/api/v1/workshop/overdue",              api_workshop_overdue, P_WORKSHOP_READ, 0},
     {"GET",    "/api/v1/desk/sla-report",               api_sla_report,    P_REQUESTS_READ, 0},
     {"GET",    "/api/v1/attachments/:id",               api_request_attachment_get, P_REQUESTS_READ, 0},
     {"GET",    "/api/v1/reports/:name",                 api_report,        P_REPORTS_READ,  0},

@@ -28,6 +28,9 @@ const ROLE_TABLE = `
 | message templates, the company's details: read / write (messages.settings) | yes | yes | — | — | — | — |
 | messages to clients: the outbox, resending dead letters (messages.outbox) | yes | — | — | — | — | — |
 | reports and their exports (reports.read) | yes | yes | — | — | — | yes |
+| repair orders read / create, edit, work on (workshop.read, workshop.write) | rw | rw | rw | r | r | r |
+| repair orders: pass or fail quality control (workshop.qc) | yes | yes | yes | — | — | — |
+| repair orders: override the warranty, cancel, delete, others' orders (workshop.manage) | yes | yes | — | — | — | — |
 `;
 
 function parseTable(text) {
@@ -59,6 +62,8 @@ for (const role of ROLES) {
   const contractsRow = 'contracts and their SLA terms read / write, delete';
   set('contracts', rwd(contractsRow, (r) => has(contractsRow, r, 'w')));
   set('contract_sla_terms', rwd(contractsRow, (r) => has(contractsRow, r, 'w')));
+  set('repair_orders', rwd('repair orders read / create, edit, work on (workshop.read, workshop.write)',
+    (r) => T['repair orders: override the warranty, cancel, delete, others\' orders (workshop.manage)'][r] === 'yes'));
   set('requests', rwd('requests read / create, edit, comment',
     (r) => T['requests: assign, cancel, delete, work on others\' requests'][r] === 'yes'));
 }
@@ -91,6 +96,7 @@ const body = {
   equipment_units: () => ({ model_id: parent.model.id, serial: 'R-' + uid() }),
   users: () => ({ login: 'role' + uid(), name: 'Роль Пользователь', role: 'sales', password: 'password-123' }),
   requests: () => ({ subject: 'Роль-обращение ' + uid(), channel: 'phone' }),
+  repair_orders: () => ({ declared_fault: 'Роль-заказ ' + uid() }),
   contracts: () => ({ number: 'Роль-договор ' + uid(), client_id: parent.client.id, starts_on: '2026-01-01' }),
   // each term its own contract: one term per priority and contract
   contract_sla_terms: async () => ({ contract_id: (await adminMakes('contracts')).id, priority: 'urgent',
@@ -99,7 +105,7 @@ const body = {
 const change = {
   branches: { address: 'изменено ролью' }, clients: { notes: 'изменено ролью' }, contacts: { notes: 'изменено ролью' },
   equipment_models: { category: 'изменено ролью' }, equipment_units: { notes: 'изменено ролью' }, users: { name: 'Изменено Ролью' },
-  requests: { description: 'изменено ролью' }, contracts: { notes: 'изменено ролью' },
+  requests: { description: 'изменено ролью' }, repair_orders: { accessories: 'изменено ролью' }, contracts: { notes: 'изменено ролью' },
   contract_sla_terms: { resolution_minutes: 180 },
 };
 const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject ?? rec.number ?? rec.priority;
@@ -387,6 +393,10 @@ test('the role table of docs/api.md is what the server grants', async () => {
     ['messages to clients: the outbox, resending dead letters (messages.outbox)', 'POST /api/v1/outbox/{id}/resend'],
     ['reports and their exports (reports.read)', 'GET /api/v1/reports/{name}']]) {
     for (const role of ROLES) assert.equal(roleHas[role].has(perm(key)), T[row][role] === 'yes', `${role} ${key}`);
+  }
+  for (const [row, name] of [['repair orders: pass or fail quality control (workshop.qc)', 'workshop.qc'],
+    ['repair orders: override the warranty, cancel, delete, others\' orders (workshop.manage)', 'workshop.manage']]) {
+    for (const role of ROLES) assert.equal(roleHas[role].has(name), T[row][role] === 'yes', `${role} ${name}`);
   }
 });
 

@@ -159,6 +159,7 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
     contracts: () => ({ number: 'АТК-' + uid(), starts_on: '2026-01-01' }),
     routing_rules: () => ({ active: false }), // never routes the sweep's requests
     message_templates: () => ({ subject: 'Атака {number}' }), // an e-mail template needs a subject
+    repair_orders: () => ({ declared_fault: 'Атака ' + uid() }), // required unless taken from a request
   };
   async function validBody(entity) {
     const e = entities[entity];

@@ -9,6 +9,7 @@ import { href } from '../router.js';
 import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
 import { isTyping, shortcutKey, useApp } from './ctx.js';
 import { RequestsCard } from './RequestHistory.jsx';
+import { RepairOrdersCard } from './RepairOrders.jsx';
 import { TimelineCard } from './Timeline.jsx';
 import { ErrorBanner, FieldValue, Modal, RefPicker, Spinner, errorText, fmtPhone } from './ui.jsx';
 
@@ -322,6 +323,7 @@ export function RequestPage({ res, id }) {
             <RequestsCard id="client-open" params={{ client_id: rec.client_id }} open exclude={rec.id} limit={5}
               title={t('request.client_open')} />
           )}
+          <RepairOrdersCard request={rec} />
           <Attachments id={id} canWrite={res.can_write} onChange={loadEvents} />
           <Articles id={id} onInsert={(body) => setInsert((x) => ({ text: body, n: (x ? x.n : 0) + 1 }))} />
           <details class="card req-details" data-details>
