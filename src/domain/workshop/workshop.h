@@ -8,6 +8,7 @@
 #ifndef SERVITOR_WORKSHOP_H
 #define SERVITOR_WORKSHOP_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "base/timeutil.h"
@@ -123,5 +124,11 @@ bool date_diff_days(const char *from, const char *to, int *days);
 
 /* The day an instant falls on in Moscow time (the legal day of a claim). */
 void repair_day_of(const char *iso_time, char out[ISO_DATE_LEN]);
+
+/* Open warranty repairs whose legal deadline (ЗоЗПП ст. 20: 45 days) has
+ * passed, the longest overdue first, in the caller's branch scope: a new
+ * JSON array of {id, number, status, legal_due, days_over, technician_id};
+ * today (Moscow) in today. */
+enum err_code repair_overdue(struct ctx *cx, char today[ISO_DATE_LEN], json_t **out);
 
 #endif
