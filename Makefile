@@ -24,7 +24,7 @@ MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 WEB_SRC  := $(shell find web/src -type f 2>/dev/null) web/build.mjs
 WEB_FILES = $(wildcard web/dist/*.html web/dist/*.js web/dist/*.css web/dist/*.svg)
 
-.PHONY: all test unit bench-forecast api api-pg pg e2e fuzz asan demo web clean style attack
+.PHONY: print-pkgs print-libs all test unit bench-forecast api api-pg pg e2e fuzz asan demo web clean style attack
 all: $(BUILD)/servitor
 
 $(BUILD)/servitor: $(BUILD)/src/cli/main.o $(BUILD)/libservitor.a
@@ -120,6 +120,12 @@ test:
 
 demo:
 	scripts/demo.sh
+
+# what the fuzz build (tests/fuzz/run.sh) compiles and links with: written once, here
+print-pkgs:
+	@echo $(PKGS) gmime-3.0
+print-libs:
+	@echo $(LDLIBS)
 
 # the style check: clang-format (.clang-format) and the banned functions
 style:

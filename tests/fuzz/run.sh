@@ -24,11 +24,11 @@ command -v "$cc" >/dev/null || { echo "fuzz: $cc not found" >&2; exit 1; }
 # the migrations are embedded from a generated file (make keeps it current)
 make -s build/gen/migrations.c
 
-pkgs="libmicrohttpd jansson sqlite3 libsodium libpq gmime-3.0"
+pkgs="$(make -s print-pkgs)"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -DSERVITOR_VERSION=\"fuzz\" -Isrc -Ibuild/gen
         -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
         $(pkg-config --cflags $pkgs)"
-libs="$(pkg-config --libs $pkgs) -lpthread"
+libs="$(make -s print-libs)"
 
 # everything below the http layer, and the api helper that reads bodies
 srcs="$(ls src/base/*.c src/core/*.c src/db/*.c src/domain/*.c src/domain/*/*.c) src/api/common.c
