@@ -641,6 +641,7 @@ export default {
   "placeholder.client": "the client's or contact's name",
   "placeholder.company": "the company's name",
   "placeholder.requisites": "the company's details",
+  "placeholder.pickup": "\"your … is ready for pickup\" (empty when the request has no unit)",
   "err.unknown_placeholder": "Unknown placeholder — pick one from the list",
   "err.invalid_url": "The address must start with https:// or http://",
   "company.name": "Name (the From of letters and {company})",

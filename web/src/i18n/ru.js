@@ -652,6 +652,7 @@ export default {
   "placeholder.client": "имя клиента или контакта",
   "placeholder.company": "название компании",
   "placeholder.requisites": "реквизиты компании",
+  "placeholder.pickup": "«оборудование … можно забрать» (пусто, если оборудования нет)",
   "err.unknown_placeholder": "Неизвестная подстановка — выберите из списка",
   "err.invalid_url": "Адрес должен начинаться с https:// или http://",
   "company.name": "Название (в поле «От кого» и {company})",
