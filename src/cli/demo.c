@@ -434,16 +434,15 @@ static const struct subject subjects[] = {
     {"repair", "Не печатает, мнёт бумагу", "Бумага заминается на выходе, горит ошибка J-0511",
      PRINTERS},
     {"repair", "Полосы при печати", "Серые вертикальные полосы на каждом листе", PRINTERS},
-    {"maintenance", "Чистка и замена расходников", "Замена фотобарабана и ролика подачи",
-     PRINTERS},
+    {"maintenance", "Чистка и замена расходников", "Замена фотобарабана и ролика подачи", PRINTERS},
     {"consultation", "Как подключить по Wi-Fi", "Клиент просит помочь с настройкой печати по сети",
      PRINTERS},
     {"parts", "Нужен картридж", "Подобрать совместимый картридж и сообщить цену", PRINTERS},
     {"parts", "Заказ запчастей", "Ролик захвата бумаги, 2 шт.", PRINTERS},
     {"repair", "Ошибка фискального накопителя", "Касса не пробивает чеки, ошибка ФН", KKT},
     {"repair", "Не печатает чеки", "Чековая лента протягивается, чек пустой", KKT},
-    {"maintenance", "Замена фискального накопителя", "Срок ФН истекает, нужна замена и перерегистрация",
-     KKT},
+    {"maintenance", "Замена фискального накопителя",
+     "Срок ФН истекает, нужна замена и перерегистрация", KKT},
     {"consultation", "Как перерегистрировать кассу", "Смена адреса торговой точки, вопрос по ФНС",
      KKT},
     {"repair", "Не держит заряд аккумулятор", "Аккумулятор садится за десять минут работы", TOOLS},
@@ -761,11 +760,12 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                                  "WHERE id = $1",
                                  "iitt", id, (int64_t)rates[r].rating, rates[r].comment, rated)) !=
                         ERR_OK ||
-                    (rc = db_run(db, &cx->err,
-                                 "INSERT INTO events (entity, record_id, at, author, kind, public,\n"
-                                 "                    body, to_state)\n"
-                                 "VALUES ('requests', $1, $2, 'client', 'rating', 1, $3, $4)",
-                                 "ittt", id, rated, rates[r].comment, stars)) != ERR_OK)
+                    (rc =
+                         db_run(db, &cx->err,
+                                "INSERT INTO events (entity, record_id, at, author, kind, public,\n"
+                                "                    body, to_state)\n"
+                                "VALUES ('requests', $1, $2, 'client', 'rating', 1, $3, $4)",
+                                "ittt", id, rated, rates[r].comment, stars)) != ERR_OK)
                     return rc;
             }
             (*made)++;
