@@ -156,6 +156,8 @@ API_HANDLER(api_template_preview)
     v.v[PH_CLIENT] = "Иван Петров";
     v.v[PH_COMPANY] = co.name;
     v.v[PH_REQUISITES] = co.requisites;
+    v.v[PH_PICKUP] =
+        "Оборудование Kyocera ECOSYS M2040dn (серийный номер VCF9Z12345) можно забрать.";
     http_json(rs, 200,
               json_pack("{s:s,s:s}", "subject", outbox_render(cx->a, subject, &v), "body",
                         outbox_render(cx->a, text, &v)));

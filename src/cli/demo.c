@@ -310,6 +310,7 @@ static enum err_code demo_contract_terms(struct ctx *cx, int64_t *made)
 
 struct subject {
     const char *type, *subject, *description;
+    const char *category; /* the units' category it fits (models[]); NULL: any */
 };
 /* Knowledge articles a service desk writes first: model-specific answers
  * (with further models they fit), a category's and a general one. Indexes
@@ -422,22 +423,66 @@ static enum err_code demo_articles(struct ctx *cx, const int64_t *model_ids, int
     return ERR_OK;
 }
 
+#define PRINTERS "Принтеры и МФУ"
+#define KKT      "Кассовая техника"
+#define TOOLS    "Электроинструмент"
+#define COFFEE   "Кофемашины"
+#define FRIDGES  "Холодильники"
+#define WASHERS  "Стиральные машины"
+/* What clients write about, each fitting the category of the unit it is
+ * about (a washing machine does not jam paper); the general ones fit any. */
 static const struct subject subjects[] = {
-    {"repair", "Не печатает, мнёт бумагу", "Бумага заминается на выходе, горит ошибка J-0511"},
-    {"repair", "Не включается после скачка напряжения", "Индикатор питания не горит"},
-    {"repair", "Посторонний шум при работе", "Громко гудит, появился скрежет"},
-    {"repair", "Ошибка фискального накопителя", "Касса не пробивает чеки, ошибка ФН"},
-    {"maintenance", "Плановое ТО", "Очередное техническое обслуживание по договору"},
-    {"maintenance", "Чистка и замена расходников", "Замена фотобарабана и ролика подачи"},
-    {"consultation", "Как подключить по Wi-Fi", "Клиент просит помочь с настройкой сети"},
-    {"consultation", "Вопрос по гарантии", "Распространяется ли гарантия на блок питания"},
-    {"parts", "Нужен картридж", "Подобрать совместимый картридж и сообщить цену"},
-    {"parts", "Заказ запчастей", "Ролик захвата, 2 шт."},
+    {"repair", "Не печатает, мнёт бумагу", "Бумага заминается на выходе, горит ошибка J-0511",
+     PRINTERS},
+    {"repair", "Полосы при печати", "Серые вертикальные полосы на каждом листе", PRINTERS},
+    {"maintenance", "Чистка и замена расходников", "Замена фотобарабана и ролика подачи", PRINTERS},
+    {"consultation", "Как подключить по Wi-Fi", "Клиент просит помочь с настройкой печати по сети",
+     PRINTERS},
+    {"parts", "Нужен картридж", "Подобрать совместимый картридж и сообщить цену", PRINTERS},
+    {"parts", "Заказ запчастей", "Ролик захвата бумаги, 2 шт.", PRINTERS},
+    {"repair", "Ошибка фискального накопителя", "Касса не пробивает чеки, ошибка ФН", KKT},
+    {"repair", "Не печатает чеки", "Чековая лента протягивается, чек пустой", KKT},
+    {"maintenance", "Замена фискального накопителя",
+     "Срок ФН истекает, нужна замена и перерегистрация", KKT},
+    {"consultation", "Как перерегистрировать кассу", "Смена адреса торговой точки, вопрос по ФНС",
+     KKT},
+    {"repair", "Не держит заряд аккумулятор", "Аккумулятор садится за десять минут работы", TOOLS},
+    {"repair", "Искрит двигатель, запах гари", "При нагрузке искрит у щёток и пахнет гарью", TOOLS},
+    {"parts", "Заказ угольных щёток", "Щётки двигателя, комплект", TOOLS},
+    {"repair", "Течёт вода, не наливает кофе", "Под кофемашиной лужа, кофе не идёт", COFFEE},
+    {"maintenance", "Декальцинация и чистка", "Горит индикатор накипи, чистка заварного блока",
+     COFFEE},
+    {"consultation", "Как настроить помол", "Кофе слишком жидкий, подсказать настройку кофемолки",
+     COFFEE},
+    {"demo", "Демонстрация новой модели", "Показать кофемашину в офисе клиента", COFFEE},
+    {"repair", "Не морозит морозильная камера", "Холодильная камера работает, морозильная тёплая",
+     FRIDGES},
+    {"repair", "Течёт вода под ящиками овощей", "Вода собирается на дне холодильной камеры",
+     FRIDGES},
+    {"repair", "Не сливает воду", "Программа стирки останавливается, в барабане вода", WASHERS},
+    {"repair", "Сильно шумит при отжиме", "Стук и вибрация на отжиме, машина сдвигается", WASHERS},
+    {"parts", "Заказ манжеты люка", "Манжета люка порвана, течёт при стирке", WASHERS},
+    {"repair", "Не включается после скачка напряжения", "Индикатор питания не горит", NULL},
+    {"repair", "Посторонний шум при работе", "Громко гудит, появился скрежет", NULL},
+    {"maintenance", "Плановое ТО", "Очередное техническое обслуживание по договору", NULL},
+    {"consultation", "Вопрос по гарантии", "Распространяется ли гарантия на эту неисправность",
+     NULL},
     {"complaint", "Повторная неисправность после ремонта",
-     "Через неделю после ремонта снова та же ошибка"},
-    {"demo", "Демонстрация новой модели", "Показать кофемашину в офисе клиента"},
-    {"other", "Счёт на оплату", "Выставить счёт на юрлицо"},
+     "Через неделю после ремонта снова та же неисправность", NULL},
+    {"other", "Счёт на оплату", "Выставить счёт на юрлицо", NULL},
 };
+
+/* A subject that fits a unit of that category (NULL: no unit, any general
+ * one). */
+static const struct subject *subject_for(const char *category)
+{
+    const struct subject *fit[ARRAY_LEN(subjects)];
+    int n = 0;
+    for (size_t i = 0; i < ARRAY_LEN(subjects); i++)
+        if (!subjects[i].category || (category && !strcmp(category, subjects[i].category)))
+            fit[n++] = &subjects[i];
+    return fit[rn(n)];
+}
 
 /* The open states of the day's requests, in turn. */
 static const char *const today_states[] = {"new",           "assigned",       "in_progress",
@@ -534,9 +579,22 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
             int64_t unit = umin + (int64_t)(rnd() % (uint64_t)(umax - umin + 1)), client = 0;
             if (ncu && rn(100) < 15)
                 unit = contract_units[rn(ncu)];
-            db_get_i64(db, &cx->err, &client, &found,
-                       "SELECT client_id FROM equipment_units WHERE id = $1", "i", unit);
-            if (!found)
+            const char *category = NULL;
+            struct db_stmt *ust = db_q(db, &cx->err,
+                                       "SELECT u.client_id, m.category FROM equipment_units u\n"
+                                       "JOIN equipment_models m ON m.id = u.model_id\n"
+                                       "WHERE u.id = $1",
+                                       "i", unit);
+            if (!ust)
+                return cx->err.code;
+            if ((step = db_step(ust)) == DB_ROW) {
+                client = db_col_null(ust, 0) ? 0 : db_col_i64(ust, 0);
+                category = db_col_null(ust, 1) ? NULL : arena_strdup(cx->a, db_col_text(ust, 1));
+            }
+            db_done(ust);
+            if (step == DB_FAIL)
+                return cx->err.code;
+            if (step != DB_ROW)
                 unit = 0;
             /* the client's contract on the day, as a new request takes it */
             int64_t contract = 0;
@@ -547,7 +605,7 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                 if ((rc = contract_in_force(cx, client, local, &contract)) != ERR_OK)
                     return rc;
             }
-            const struct subject *sj = &subjects[rn((int)ARRAY_LEN(subjects))];
+            const struct subject *sj = subject_for(category);
             bool assigned = strcmp(status, "new") != 0;
             bool done_state = !strcmp(status, "resolved") || !strcmp(status, "closed");
             bool cancelled = !strcmp(status, "cancelled");
@@ -675,6 +733,42 @@ static enum err_code demo_requests(struct ctx *cx, int64_t n, int64_t *made)
                              "VALUES ('requests', $1, $2, 'status', 1, 'new', $3)",
                              "itt", id, moved, status)) != ERR_OK)
                 return rc;
+            /* about a third of the clients rated the work, most of them
+             * well, a few low; some a while after it was done */
+            if (resolved_t && rn(3) == 0) {
+                static const struct {
+                    int rating;
+                    const char *comment;
+                } rates[] = {{5, "Быстро и вежливо, спасибо!"},
+                             {5, NULL},
+                             {5, "Всё работает, мастер объяснил причину"},
+                             {4, "Хорошо, но пришлось подождать"},
+                             {4, NULL},
+                             {3, "Сделали, но сроки сорвали"},
+                             {2, "Долго ждали запчасть, никто не перезвонил"},
+                             {1, "Неисправность вернулась через день"}};
+                int pick = rn(16);
+                int r = pick < 8 ? pick : pick % 5; /* the low ones rarer */
+                int64_t rt = resolved_t + 600 + rn(2 * 86400);
+                if (rt > now - 60)
+                    rt = now - 60;
+                char rated[ISO_TIME_LEN], stars[4];
+                time_iso(rt, rated);
+                snprintf(stars, sizeof(stars), "%d", rates[r].rating);
+                if ((rc = db_run(db, &cx->err,
+                                 "UPDATE requests SET rating = $2, rating_comment = $3,\n"
+                                 "    rated_at = $4\n"
+                                 "WHERE id = $1",
+                                 "iitt", id, (int64_t)rates[r].rating, rates[r].comment, rated)) !=
+                        ERR_OK ||
+                    (rc =
+                         db_run(db, &cx->err,
+                                "INSERT INTO events (entity, record_id, at, author, kind, public,\n"
+                                "                    body, to_state)\n"
+                                "VALUES ('requests', $1, $2, 'client', 'rating', 1, $3, $4)",
+                                "ittt", id, rated, rates[r].comment, stars)) != ERR_OK)
+                    return rc;
+            }
             (*made)++;
         }
         if ((rc = db_commit(db, &cx->err)) != ERR_OK || (rc = ctx_sync(cx)) != ERR_OK)

@@ -39,7 +39,8 @@
     X(PH_REPLY, "reply")           /* the text of the reply being sent */                          \
     X(PH_CLIENT, "client")         /* the client's (or contact's) name */                          \
     X(PH_COMPANY, "company")       /* our company's name */                                        \
-    X(PH_REQUISITES, "requisites") /* our company's details */
+    X(PH_REQUISITES, "requisites") /* our company's details */                                     \
+    X(PH_PICKUP, "pickup")         /* "the unit can be picked up" when it has one */
 
 enum outbox_placeholder {
 #define X(id, name) id,

@@ -81,6 +81,48 @@ test('demo data looks real: nothing in the future, SLA outcomes follow the times
   assert.equal(counters.overdue, overdue.length, 'the overdue badge counts the open ones past their deadline');
 });
 
+// words that tie a subject to one category of equipment: a demo request
+// saying them is about a unit of that category (a washing machine does not
+// jam paper, a drill has no fiscal drive)
+const CATEGORY_WORDS = [
+  [/бумаг|картридж|фотобарабан|полосы при печати|печати по сети/i, 'Принтеры и МФУ'],
+  [/фискальн|\bФН\b|чек|касс/i, 'Кассовая техника'],
+  [/аккумулятор|щёт|двигател/i, 'Электроинструмент'],
+  [/кофе|помол|накип|декальцинац/i, 'Кофемашины'],
+  [/морозил|морозит|ящиками овощей|холодильн/i, 'Холодильники'],
+  [/сливает|отжим|манжет|стирк/i, 'Стиральные машины'],
+];
+
+test('demo requests: subjects fit the category of their unit; some resolved ones are rated', async () => {
+  const reqs = await all('/api/v1/requests');
+  const units = new Map((await all('/api/v1/equipment_units')).map((u) => [u.id, u]));
+  const models = new Map((await all('/api/v1/equipment_models')).map((m) => [m.id, m]));
+  const seen = new Set();
+  for (const r of reqs) {
+    const text = `${r.subject} ${r.description || ''}`;
+    const category = r.unit_id ? models.get(units.get(r.unit_id).model_id).category : null;
+    for (const [words, cat] of CATEGORY_WORDS) {
+      if (!words.test(text)) continue;
+      assert.equal(category, cat, `${r.number} «${r.subject}» is about a unit of «${category}»`);
+      seen.add(cat);
+    }
+  }
+  assert.ok(seen.size >= 4, `category-specific subjects are used: ${[...seen]}`);
+
+  const rated = reqs.filter((r) => r.rating != null);
+  assert.ok(rated.length >= 5, `some requests rated: ${rated.length}`);
+  for (const r of rated) {
+    assert.ok(['resolved', 'closed'].includes(r.status), `${r.number} rated while ${r.status}`);
+    assert.ok(r.rating >= 1 && r.rating <= 5, r.number);
+    assert.ok(r.rated_at >= r.resolved_at && Date.parse(r.rated_at) <= Date.now() + 60000, `${r.number} rated ${r.rated_at}`);
+  }
+  assert.ok(rated.some((r) => r.rating_comment), 'with comments');
+  assert.ok(rated.some((r) => r.rating <= 3) && rated.some((r) => r.rating === 5), 'good and low ones');
+  // the timeline says the client rated it
+  const tl = await call(srv.base, mgr, 'GET', `/api/v1/requests/${rated[0].id}/timeline`);
+  assert.ok(tl.json.items.some((e) => e.kind === 'rating' && e.to === String(rated[0].rating)), tl.text);
+});
+
 test('a request can be assigned only to someone who works on requests', async () => {
   const users = (await call(srv.base, admin, 'GET', '/api/v1/users?limit=50')).json.items;
   const id = (login) => users.find((u) => u.login === login).id;

@@ -9,7 +9,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { testDb, run, serve, login, call, testClock, runJob, TEST_CLOCK_ENV, freePort } from '../lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { testDb, run, serve, login, call, testClock, runJob, TEST_CLOCK_ENV, freePort, tempDir, roundTheClockBranch } from '../lib.mjs';
 import { startSmtp } from '../smtp.mjs';
 
 let db, smtp, srv, admin, mgr, sms, smsPort;
@@ -146,6 +148,21 @@ test('resolved: the client is told; an opted-out client is told nothing at all',
   await runJob(srv.base, 'outbox.send');
   const res = (await mine(req.id)).find((r) => r.event === 'resolved');
   assert.match(delivered(res.message_id)[0].subject, new RegExp(`Обращение ${req.number} решено`));
+
+  assert.doesNotMatch(delivered(res.message_id)[0].text, /можно забрать/, 'no unit: nothing to pick up');
+
+  // «ready for pickup» is the resolved message of a request with a unit
+  const model = (await call(srv.base, admin, 'GET', '/api/v1/equipment_models?limit=1')).json.items[0];
+  const unit = await call(srv.base, mgr, 'POST', '/api/v1/equipment_units', { model_id: model.id, serial: 'PICK-42', client_id: c.id });
+  assert.equal(unit.status, 201, unit.text);
+  const withUnit = await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Не включается', channel: 'phone', client_id: c.id, unit_id: unit.json.id });
+  assert.equal(withUnit.status, 201, withUnit.text);
+  const s2 = await call(srv.base, mgr, 'POST', `/api/v1/requests/${withUnit.json.id}/transitions/start`, { version: withUnit.json.version });
+  assert.equal((await call(srv.base, mgr, 'POST', `/api/v1/requests/${withUnit.json.id}/transitions/resolve`, { version: s2.json.version })).status, 200);
+  await runJob(srv.base, 'outbox.send');
+  const ready = (await mine(withUnit.json.id)).find((r) => r.event === 'resolved');
+  assert.equal(ready.state, 'sent', ready.last_error);
+  assert.ok(delivered(ready.message_id)[0].text.includes(`Оборудование ${model.brand} ${model.model} (серийный номер PICK-42) можно забрать.`), delivered(ready.message_id)[0].text);
 
   const quiet = await client({ email: 'quiet@example.ru', phone: '+79161234567', messages_opt_out: true });
   const q = await request(quiet.id);
@@ -308,7 +325,7 @@ test('templates: an unknown placeholder is refused on save; the preview renders;
   assert.equal(pvBad.status, 422);
   assert.match(pvBad.json.error.message, /\{oops\}/);
   const meta = await call(srv.base, mgr, 'GET', '/api/v1/meta');
-  assert.deepEqual(meta.json.message_placeholders, ['number', 'subject', 'status', 'code', 'link', 'reply', 'client', 'company', 'requisites']);
+  assert.deepEqual(meta.json.message_placeholders, ['number', 'subject', 'status', 'code', 'link', 'reply', 'client', 'company', 'requisites', 'pickup']);
   // the company's details: a stale version is a conflict, a bad address invalid
   const co = await call(srv.base, admin, 'GET', '/api/v1/company');
   assert.equal((await call(srv.base, admin, 'PATCH', '/api/v1/company', { version: co.json.version - 1, name: 'X' })).status, 409);
@@ -317,9 +334,93 @@ test('templates: an unknown placeholder is refused on save; the preview renders;
   assert.equal((await call(srv.base, mgr, 'PATCH', '/api/v1/company', { version: co.json.version, name: 'X' })).status, 200, 'a manager edits the company details');
 });
 
-test('SLA apologies only when the company wants them', async () => {
+test('SLA apologies only when the company wants them: a real breach by the SLA job, the apology sent once', async () => {
+  const branch = await roundTheClockBranch(srv.base, admin, 'Круглосуточный сервис (извинения)');
+  const pol = (await call(srv.base, admin, 'GET', '/api/v1/sla_policies?priority=low')).json.items[0];
+  assert.equal((await call(srv.base, admin, 'PATCH', `/api/v1/sla_policies/${pol.id}`, { version: pol.version, first_response_minutes: 0 })).status, 200);
+  const breach = async (email) => {
+    const c = await client({ email });
+    const r = await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Долго ждём', channel: 'phone', client_id: c.id, branch_id: branch, priority: 'low' });
+    assert.equal(r.status, 201, r.text);
+    await testClock(srv.base, { advance: 60 });
+    await runJob(srv.base, 'sla.scan');
+    assert.equal((await call(srv.base, mgr, 'GET', `/api/v1/requests/${r.json.id}`)).json.sla_state, 'breached');
+    await runJob(srv.base, 'outbox.send');
+    return r.json;
+  };
+  // off (the default): a breach tells the client nothing
+  assert.equal((await call(srv.base, admin, 'GET', '/api/v1/company')).json.sla_apologies, false);
+  const silent = await breach('no.apology@example.ru');
+  assert.deepEqual((await mine(silent.id)).map((m) => m.event), ['created']);
+
   const co = (await call(srv.base, admin, 'GET', '/api/v1/company')).json;
-  const r = await call(srv.base, admin, 'PATCH', '/api/v1/company', { version: co.version, sla_apologies: true });
-  assert.equal(r.status, 200, r.text);
-  assert.equal(r.json.sla_apologies, true);
+  const on = await call(srv.base, admin, 'PATCH', '/api/v1/company', { version: co.version, sla_apologies: true });
+  assert.equal(on.status, 200, on.text);
+  assert.equal(on.json.sla_apologies, true);
+  const req = await breach('apology@example.ru');
+  const apology = (await mine(req.id)).filter((m) => m.event === 'sla_breach');
+  assert.equal(apology.length, 1);
+  assert.equal(apology[0].state, 'sent', apology[0].last_error);
+  const [m] = delivered(apology[0].message_id);
+  assert.ok(m, 'the apology is in the maildir');
+  assert.equal(m.h('delivered-to'), 'apology@example.ru');
+  assert.match(m.subject, new RegExp(req.number));
+  assert.match(m.text, /извин/i);
+  // later scans and sends: still one apology
+  await testClock(srv.base, { advance: 3600 });
+  await runJob(srv.base, 'sla.scan');
+  await runJob(srv.base, 'outbox.send');
+  assert.equal((await mine(req.id)).filter((x) => x.event === 'sla_breach').length, 1);
+  assert.equal(smtp.messages().filter((x) => x.h('delivered-to') === 'apology@example.ru' && x.messageId === apology[0].message_id).length, 1);
+  assert.equal(smtp.messages().filter((x) => x.h('delivered-to') === 'apology@example.ru').length, 2, 'the acknowledgement and the apology');
+});
+
+test('a relay with STARTTLS and a login: delivered over TLS with the CA trusted; a wrong password waits and retries; an untrusted certificate is not used', async () => {
+  const dir = tempDir('svtls-');
+  const cert = join(dir, 'cert.pem'), key = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const relay = await startSmtp({ auth: 'relayuser:relay-secret', tls: { cert, key } });
+  const relayEnv = { ...env, SERVITOR_SMTP_URL: `smtp://127.0.0.1:${relay.port}`, SERVITOR_SMTP_USER: 'relayuser', SERVITOR_SMTP_CA: cert };
+  const sender = async (extra) => {
+    const s = await serve(db.url, [], { ...relayEnv, ...extra });
+    await testClock(s.base, { now: new Date((await testClock(srv.base, {})).unix * 1000).toISOString().replace(/\.\d+Z$/, 'Z') });
+    return s;
+  };
+  const mineOn = async (id) => (await call(srv.base, admin, 'GET', '/api/v1/outbox?limit=200')).json.items.filter((m) => m.record_id === id);
+  try {
+    const c = await client({ email: 'tls.client@example.ru' });
+    const req = await request(c.id, 'Письмо через TLS');
+    // a wrong password: refused login is temporary, the message waits
+    let s = await sender({ SERVITOR_SMTP_PASSWORD: 'wrong' });
+    await runJob(s.base, 'outbox.send');
+    await s.stop();
+    let [row] = await mineOn(req.id);
+    assert.equal(row.state, 'pending');
+    assert.match(row.last_error, /smtp: /);
+    assert.equal(relay.messages().length, 0);
+    // the right password but no CA to trust the self-signed certificate: nothing sent
+    await testClock(srv.base, { advance: 60 });
+    s = await sender({ SERVITOR_SMTP_PASSWORD: 'relay-secret', SERVITOR_SMTP_CA: '' });
+    await runJob(s.base, 'outbox.send');
+    await s.stop();
+    [row] = await mineOn(req.id);
+    assert.equal(row.state, 'pending');
+    assert.match(row.last_error, /certificate|SSL|TLS/i);
+    assert.equal(relay.messages().length, 0);
+    // the CA trusted: STARTTLS, login, delivered once
+    await testClock(srv.base, { advance: 120 });
+    s = await sender({ SERVITOR_SMTP_PASSWORD: 'relay-secret' });
+    await runJob(s.base, 'outbox.send');
+    await runJob(s.base, 'outbox.send');
+    await s.stop();
+    [row] = await mineOn(req.id);
+    assert.equal(row.state, 'sent', row.last_error);
+    const got = relay.messages().filter((m) => m.messageId === row.message_id);
+    assert.equal(got.length, 1);
+    assert.equal(got[0].h('delivered-to'), 'tls.client@example.ru');
+    assert.match(got[0].subject, new RegExp(`Обращение ${req.number} принято`));
+  } finally {
+    await relay.stop();
+  }
 });

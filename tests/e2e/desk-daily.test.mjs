@@ -329,3 +329,75 @@ test('the public form asks for a phone or an e-mail when both are missing', asyn
   assert.ok(errs.some((x) => /Укажите телефон или e-mail/.test(x)), errs.join(' | '));
   await ctx.close();
 });
+
+/** CSV as the server writes it (BOM, CRLF, RFC 4180 quotes) → rows of cells. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  text = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell.replace(/\r$/, '')); rows.push(row); row = []; cell = ''; } else cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+test('a filtered, sorted list exported from its screen as CSV and XLSX holds that list\'s rows; over the cap an error says why', async () => {
+  const { readXlsx } = await import('../xlsx.mjs');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tempDir } = await import('../lib.mjs');
+  const { page, errors, ctx } = await open();
+  // what the API says the list is: in progress, oldest first
+  const want = (await call(srv.base, mgr, 'GET', '/api/v1/requests?status=in_progress&sort=created_at&limit=200')).json.items;
+  assert.ok(want.length >= 2, 'some requests in progress');
+  await page.goto(srv.base + '/#/requests?status=in_progress&sort=created_at');
+  await page.waitForSelector('.chip-filter[data-filter=status]');
+  await page.waitForFunction((n) => document.querySelectorAll('.table tbody tr').length === n, want.length);
+  const dir = tempDir('svlistdl-');
+  const [csvDl] = await Promise.all([page.waitForEvent('download'), page.click('.page-head button[data-export=csv]')]);
+  assert.equal(csvDl.suggestedFilename(), 'requests.csv');
+  await csvDl.saveAs(join(dir, 'requests.csv'));
+  const csv = parseCsv(readFileSync(join(dir, 'requests.csv'), 'utf8'));
+  const idCol = csv[0].indexOf('id'), statusCol = csv[0].indexOf('status'), subjectCol = csv[0].indexOf('subject');
+  assert.ok(idCol >= 0 && statusCol >= 0 && subjectCol >= 0, csv[0].join(','));
+  assert.deepEqual(csv.slice(1).map((r) => Number(r[idCol])), want.map((r) => r.id), 'the filtered list in its order');
+  assert.ok(csv.slice(1).every((r) => r[statusCol] === 'in_progress'));
+  assert.deepEqual(csv.slice(1).map((r) => r[subjectCol]), want.map((r) => r.subject));
+  // the same list as XLSX
+  const [xDl] = await Promise.all([page.waitForEvent('download'), page.click('.page-head button[data-export=xlsx]')]);
+  assert.equal(xDl.suggestedFilename(), 'requests.xlsx');
+  await xDl.saveAs(join(dir, 'requests.xlsx'));
+  const cells = readXlsx(readFileSync(join(dir, 'requests.xlsx')));
+  const xi = cells[0].indexOf('id');
+  assert.deepEqual(cells.slice(1).map((r) => Number(r[xi])), want.map((r) => r.id));
+  assert.deepEqual(errors, []);
+  await ctx.close();
+
+  // a server whose exports are capped below the list: 413, told as an error, nothing downloaded
+  const capped = await serve(db.url, [], { SERVITOR_EXPORT_MAX_ROWS: '1' });
+  try {
+    const c2 = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ru-RU', acceptDownloads: true });
+    const p2 = await c2.newPage();
+    await p2.goto(capped.base + '/');
+    await p2.fill('#login-login', 'manager');
+    await p2.fill('#login-password', 'demo12345');
+    await p2.keyboard.press('Enter');
+    await p2.waitForSelector('.sidenav');
+    await p2.goto(capped.base + '/#/requests?status=in_progress');
+    await p2.waitForSelector('.table tbody tr');
+    let downloaded = false;
+    p2.on('download', () => { downloaded = true; });
+    await p2.click('.page-head button[data-export=csv]');
+    const toast = await p2.waitForSelector('.toast-error');
+    assert.match(await toast.textContent(), /Список слишком велик для выгрузки \(больше 1 строк\)/);
+    assert.equal(downloaded, false);
+    await c2.close();
+  } finally {
+    await capped.stop();
+  }
+});

@@ -51,8 +51,8 @@ after(async () => {
   db?.stop();
 });
 
-async function open(lang) {
-  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: lang === 'en' ? 'en-US' : 'ru-RU', acceptDownloads: true });
+async function open(lang, locale = lang === 'en' ? 'en-US' : 'ru-RU') {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale, acceptDownloads: true });
   await ctx.addInitScript((l) => localStorage.setItem('servitor.lang', l), lang);
   const page = await ctx.newPage();
   const errors = [];
@@ -127,6 +127,29 @@ test('the reports in English', async () => {
   await page.screenshot({ path: join(SHOTS, 'en-reports-backlog.png') });
   assert.deepEqual(errors, []);
   await ctx.close();
+});
+
+test('the period\'s dates in the UI\'s language beside pickers the browser draws in its own locale (en-US), in both languages', async () => {
+  const shown = { ru: '05.01.2026', en: '2026-01-05' };
+  for (const lang of ['ru', 'en']) {
+    const { page, errors, ctx } = await open(lang, 'en-US');
+    await page.goto(srv.base + '/#/reports/intake?from=2026-01-05&to=2026-02-20');
+    await page.waitForSelector('.report[data-report=intake] .report-chart canvas');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), lang, 'the document\'s lang is the UI\'s');
+    assert.equal(await page.inputValue('.report-params input[name=from]'), '2026-01-05');
+    assert.equal(await page.locator('.report-params .date-shown[data-date="2026-01-05"]').textContent(), shown[lang]);
+    assert.equal(await page.locator('.report-params .date-shown[data-date="2026-02-20"]').textContent(), lang === 'ru' ? '20.02.2026' : '2026-02-20');
+    await page.waitForTimeout(300); // the chart's redraw
+    await page.locator('.report-params').screenshot({ path: join(SHOTS, `${lang}-reports-dates.png`) });
+    if (lang === 'ru') {
+      // the language switched in the shell: the document's lang and the dates follow
+      await page.click('.lang-switch button:has-text("EN")');
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      await page.waitForFunction(() => document.querySelector('.report-params .date-shown[data-date="2026-01-05"]')?.textContent === '2026-01-05');
+    }
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  }
 });
 
 test('a request page prints as a clean card: the company, no menu, no buttons, no internal notes', async () => {

@@ -94,6 +94,37 @@ static enum err_code client_letters(struct ctx *cx, int64_t request_id, const ch
     return !st || step == DB_FAIL ? cx->err.code : ERR_OK;
 }
 
+/* For {pickup}: the sentence that tells the client their unit (model and
+ * serial) can be picked up, in their language; "" when the request has no
+ * unit. Requests have no state of their own for it: «resolved» is when the
+ * work is done and the unit waits for its owner. */
+static enum err_code pickup_line(struct ctx *cx, const struct record *req, const char *lang,
+                                 const char **out)
+{
+    *out = "";
+    const struct value *unit = rec_get(req, REQ_UNIT_ID);
+    if (unit->null || !unit->i)
+        return ERR_OK;
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT m.brand, m.model, u.serial FROM equipment_units u\n"
+                              "JOIN equipment_models m ON m.id = u.model_id WHERE u.id = $1",
+                              "i", unit->i);
+    if (!st)
+        return cx->err.code;
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        const char *brand = db_col_text(st, 0), *model = db_col_text(st, 1),
+                   *serial = db_col_text(st, 2);
+        *out = strcmp(lang, "en")
+                   ? arena_printf(cx->a, "Оборудование %s %s (серийный номер %s) можно забрать.",
+                                  brand, model, serial)
+                   : arena_printf(cx->a, "Your %s %s (serial number %s) is ready for pickup.",
+                                  brand, model, serial);
+    }
+    db_done(st);
+    return rc == DB_FAIL ? cx->err.code : ERR_OK;
+}
+
 enum err_code notice_request(struct ctx *cx, const struct record *req, const char *event,
                              const char *reply)
 {
@@ -111,6 +142,9 @@ enum err_code notice_request(struct ctx *cx, const struct record *req, const cha
     if ((rc = recipient(cx, client->i, contact->null ? 0 : contact->i, &name, &email, &phone,
                         &lang)) != ERR_OK ||
         (rc = client_letters(cx, req->id, &refs)) != ERR_OK)
+        return rc;
+    const char *pickup;
+    if ((rc = pickup_line(cx, req, lang ? lang : "ru", &pickup)) != ERR_OK)
         return rc;
     const char *number = rec_get(req, REQ_NUMBER)->s, *code = rec_get(req, REQ_ACCESS_CODE)->s;
     struct outbox_item it = {
@@ -131,6 +165,7 @@ enum err_code notice_request(struct ctx *cx, const struct record *req, const cha
     it.vars.v[PH_CODE] = code;
     it.vars.v[PH_REPLY] = reply;
     it.vars.v[PH_CLIENT] = name;
+    it.vars.v[PH_PICKUP] = pickup;
     int queued = 0;
     if ((rc = outbox_queue(cx, &it, &queued)) != ERR_OK || !queued)
         return rc;

@@ -5,7 +5,7 @@ import { t, fmtDateTime } from '../i18n/index.js';
 import { enumLabel, fieldLabel, resourceOne, resourceTitle } from '../meta.js';
 import { href, navigate } from '../router.js';
 import { useApp } from './ctx.js';
-import { ErrorBanner, RefPicker, Spinner, fmtPhone } from './ui.jsx';
+import { DateInput, ErrorBanner, RefPicker, Spinner, fmtPhone } from './ui.jsx';
 
 const SKIP = new Set(['updated_at', 'created_at', 'version', 'id']);
 
@@ -147,11 +147,11 @@ export function AuditPage({ query }) {
         </label>
         <label class="filter">
           <span>{t('audit.from')}</span>
-          <input class="input" type="date" value={query.from || ''} onChange={(e) => setQuery({ from: e.currentTarget.value })} />
+          <DateInput value={query.from || ''} onChange={(e) => setQuery({ from: e.currentTarget.value })} />
         </label>
         <label class="filter">
           <span>{t('audit.to')}</span>
-          <input class="input" type="date" value={query.to || ''} onChange={(e) => setQuery({ to: e.currentTarget.value })} />
+          <DateInput value={query.to || ''} onChange={(e) => setQuery({ to: e.currentTarget.value })} />
         </label>
         {Object.keys(params).length > 0 && <button type="button" class="btn btn-link" onClick={() => { setRecText(''); navigate('audit', {}, true); }}>{t('reset_filters')}</button>}
       </div>

@@ -1,10 +1,10 @@
 // Generic list driven by meta: columns, search, filters, sort, cursor paging, keyboard.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, qs } from '../api.js';
 import { t } from '../i18n/index.js';
 import { enumLabel as enumLabelOf, fieldLabel, listColumns, newTitle, resourceTitle, statesOf } from '../meta.js';
 import { href, navigate } from '../router.js';
-import { isTyping, shortcutKey } from './ctx.js';
+import { isTyping, shortcutKey, useApp } from './ctx.js';
 import { ErrorBanner, FieldValue, RefPicker, Spinner } from './ui.jsx';
 
 const PAGE = 50;
@@ -20,7 +20,31 @@ export function defaultParams(res, query) {
   return open.length ? { status: open.join(',') } : {};
 }
 
+// Downloads the whole list (the current filters, search and sort) as CSV or
+// XLSX through the list API's ?format=; a list over the server's cap
+// (SERVITOR_EXPORT_MAX_ROWS) is answered 413 and told as an error.
+async function exportList(res, params, format, toast) {
+  const r = await fetch('/api/v1/' + res.name + qs({ ...params, format }), { credentials: 'same-origin' }).catch(() => null);
+  if (!r || !r.ok) {
+    let e = {};
+    try { e = ((await r.json()) || {}).error || {}; } catch { /* not JSON */ }
+    const max = /more than (\d+)/.exec(e.message || '');
+    toast(r && r.status === 413 ? t('export.too_large', { n: max ? max[1] : '' }) : t('export.failed', { message: e.message || (r ? r.status : '') }), 'error');
+    return;
+  }
+  const url = URL.createObjectURL(await r.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = res.name + '.' + format;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 export function ListView({ res, query }) {
+  const { toast } = useApp();
+  const [exporting, setExporting] = useState(null);
   const base = listColumns(res);
   const cols = res.name === 'requests' ? [base[0], CREATED, ...base.slice(1)] : base;
   const filterFields = res.fields.filter((f) => f.filter && ['enum', 'bool', 'ref'].includes(f.type));
@@ -130,6 +154,14 @@ export function ListView({ res, query }) {
     <div class="page">
       <div class="page-head">
         <h1>{resourceTitle(res)}</h1>
+        <div class="export-btns" role="group" aria-label={t('export')}>
+          {['csv', 'xlsx'].map((fmt) => (
+            <button type="button" class="btn btn-small" data-export={fmt} disabled={!!exporting} title={t('export.hint')}
+              onClick={() => { setExporting(fmt); exportList(res, params, fmt, toast).finally(() => setExporting(null)); }}>
+              {exporting === fmt ? '…' : fmt.toUpperCase()}
+            </button>
+          ))}
+        </div>
         {res.can_write && (
           <a class="btn btn-primary" href={href(res.name + '/new')} title="n">+ {newTitle(res.name)}</a>
         )}

@@ -8,7 +8,7 @@ import { api, qs } from '../api.js';
 import { t, tFirst } from '../i18n/index.js';
 import { href, navigate } from '../router.js';
 import { useApp } from './ctx.js';
-import { ErrorBanner, Spinner } from './ui.jsx';
+import { DateInput, ErrorBanner, Spinner } from './ui.jsx';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
 const day = (d) => d.toISOString().slice(0, 10);
@@ -104,8 +104,8 @@ export function ReportView({ rep, query }) {
     <section class="card report" data-report={rep.name}>
       <div class="report-params no-print">
         {rep.period && <>
-          <label>{t('report.from')} <input class="input" type="date" name="from" value={params.from} onChange={(e) => e.target.value && set('from', e.target.value)} /></label>
-          <label>{t('report.to')} <input class="input" type="date" name="to" value={params.to} onChange={(e) => e.target.value && set('to', e.target.value)} /></label>
+          <label>{t('report.from')} <DateInput name="from" value={params.from} onChange={(e) => e.target.value && set('from', e.target.value)} /></label>
+          <label>{t('report.to')} <DateInput name="to" value={params.to} onChange={(e) => e.target.value && set('to', e.target.value)} /></label>
           <div class="seg" role="group">
             {[7, 30, 90, 365].map((n) => <button type="button" data-days={n} onClick={() => preset(n)}>{t('report.last_days', { n })}</button>)}
           </div>

@@ -194,7 +194,7 @@ export function FieldInput({ field, value, onChange, error, id, autoFocus, param
         </select>
       );
     case 'date':
-      return <input type="date" {...common} value={value ?? ''} onInput={(e) => onChange(e.currentTarget.value)} />;
+      return <DateInput {...common} value={value ?? ''} onInput={(e) => onChange(e.currentTarget.value)} />;
     case 'int': case 'money': case 'quantity':
       if (isTerm(field)) return <TermInput value={value} onChange={onChange} common={common} field={field} />;
       return (
@@ -340,3 +340,17 @@ export function Toasts({ items }) {
 }
 
 export { fieldLabel };
+
+// Chromium draws <input type=date> in the browser process's locale whatever
+// the page's lang (or an emulated locale) says: 01/05/2026 under a Russian UI,
+// and a page cannot tell how the picker shows it. So the date is also shown
+// beside the picker the UI's way.
+export function DateInput(props) {
+  const { value } = props;
+  return (
+    <span class="date-input">
+      <input type="date" class="input" {...props} />
+      {value && <span class="date-shown muted" data-date={value}>{fmtDate(value)}</span>}
+    </span>
+  );
+}
