@@ -567,14 +567,17 @@ static enum err_code create_tx(struct ctx *cx, const struct entity *ent, struct 
             v->null = true; /* absent on create: NULL, so checks see one state */
         changed[i] = v->set;
     }
+    /* one instant for the record: its checks (an SLA clock) count from the
+     * created_at it will have */
+    char now[ISO_TIME_LEN];
+    time_now_iso(now);
+    in->created_at = arena_strdup(cx->a, now);
     enum err_code rc = validate_record(cx, in, changed, NULL, true);
     if (rc == ERR_OK)
         rc = check_branch_scope(cx, in);
     if (rc != ERR_OK)
         return rc;
 
-    char now[ISO_TIME_LEN];
-    time_now_iso(now);
     if (ent->number_field) {
         int idx;
         int64_t n;

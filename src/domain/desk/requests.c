@@ -257,7 +257,10 @@ static enum err_code request_check(struct ctx *cx, struct record *rec, const str
         /* distribution first: a rule may change the priority the SLA follows */
         if ((rc = routing_apply(cx, rec)) != ERR_OK)
             return rc;
-        if ((rc = sla_apply(cx, rec, time_now())) != ERR_OK)
+        int64_t created = time_now(); /* the instant the record is created at */
+        if (rec->created_at && !time_parse(rec->created_at, &created))
+            created = time_now();
+        if ((rc = sla_apply(cx, rec, created)) != ERR_OK)
             return rc;
     } else {
         const struct record *o = old;
