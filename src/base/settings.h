@@ -51,7 +51,9 @@
     X(OUTBOX_ATTEMPTS, "SERVITOR_OUTBOX_ATTEMPTS", "8", 1, 100,                                    \
       "attempts to send a message before it becomes a dead letter")                                \
     X(OUTBOX_BACKOFF, "SERVITOR_OUTBOX_BACKOFF", "60", 1, 86400,                                   \
-      "seconds before the second attempt; doubled after each failure, at most 6 hours")
+      "seconds before the second attempt; doubled after each failure, at most 6 hours")            \
+    X(VAT_RATES, "SERVITOR_VAT_RATES", "22,20,10,0,none", 1, 0,                                    \
+      "the VAT rates a part may have, comma-separated percentages and none")
 
 enum setting {
 #define X(id, var, def, lo, hi, help) SET_##id,

@@ -831,6 +831,8 @@ int cmd_demo(int argc, char **argv)
     int64_t nrequests = 0;
     if (demo_requests(&cx, nreq, &nrequests) != ERR_OK)
         return fail(&cx, db);
+    if (demo_stock(&cx) != ERR_OK)
+        return fail(&cx, db);
     /* the rows went in directly: count them once */
     if (db_begin_write(db, &cx.err) != ERR_OK || request_recount(&cx) != ERR_OK ||
         db_commit(db, &cx.err) != ERR_OK)

@@ -34,7 +34,11 @@
     X(DESK_ROUTING, "desk.routing")           /* routing rules */                                  \
     X(MESSAGES_SETTINGS, "messages.settings") /* message templates, the company's details */       \
     X(MESSAGES_OUTBOX, "messages.outbox")     /* messages to clients: the list, resending */       \
-    X(REPORTS_READ, "reports.read")           /* the reports section, exports of reports */
+    X(REPORTS_READ, "reports.read")           /* the reports section, exports of reports */        \
+    X(STOCK_READ, "stock.read")               /* the catalog, stock, movements, counts */          \
+    X(STOCK_RESERVE, "stock.reserve")         /* reserve and release for documents */              \
+    X(STOCK_WRITE, "stock.write")             /* post movements, issue, transfer, count */         \
+    X(STOCK_CATALOG, "stock.catalog")         /* parts, barcodes, compatibility, warehouses */
 
 enum perm {
     P_NONE = 0, /* nothing needed: any signed-in user */

@@ -14,6 +14,7 @@
 #include "domain/messages/messages.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
+#include "domain/stock/stock.h"
 #include "domain/testing/testing.h"
 #include "base/banned.h"
 
@@ -28,7 +29,10 @@
     &entity_requests, &entity_sla_policies, &entity_business_calendars, &entity_calendar_days, \
     &entity_articles, &entity_article_models, &entity_routing_rules, &entity_saved_views, \
     /* messages */ \
-    &entity_message_templates
+    &entity_message_templates, \
+    /* stock */ \
+    &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
+    &entity_warehouses, &entity_bins, &entity_stock_counts
 
 const struct entity *const domain_entities[] = {PRODUCT_ENTITIES, NULL};
 /* the same and the entities of the tests (src/domain/testing) */
@@ -46,7 +50,8 @@ const struct job_kind domain_jobs[] = {
 };
 
 const struct report *const domain_reports[] = {
-    &report_sla, &report_intake, &report_backlog, &report_times, &report_ratings, NULL,
+    &report_sla,           &report_intake, &report_backlog, &report_times, &report_ratings,
+    &report_stock_on_hand, NULL,
 };
 
 const struct report *domain_report(const char *name)
