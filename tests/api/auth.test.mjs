@@ -10,9 +10,10 @@ const srv = useServer();
 const ROLE_PERMS = {
   manager: ['branches.read', 'clients.read', 'clients.write', 'clients.delete', 'equipment.read', 'equipment.write',
     'equipment.delete', 'users.read', 'requests.read', 'requests.write', 'requests.assign', 'requests.work',
-    'contracts.read', 'contracts.write', 'desk.routing', 'messages.settings', 'reports.read'],
+    'contracts.read', 'contracts.write', 'desk.routing', 'messages.settings', 'reports.read', 'stock.read',
+    'stock.reserve'],
   auditor: ['branches.read', 'clients.read', 'equipment.read', 'users.read', 'audit.read', 'requests.read',
-    'contracts.read', 'reports.read'],
+    'contracts.read', 'reports.read', 'stock.read'],
 };
 
 async function countBranches(as) {
