@@ -7,6 +7,7 @@ import { t, fmtDateTime } from '../i18n/index.js';
 import { enumLabel } from '../meta.js';
 import { href } from '../router.js';
 import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
+import { FindPartsLink } from './StockPages.jsx';
 import { isTyping, useApp } from './ctx.js';
 import { TimelineCard } from './Timeline.jsx';
 import { ErrorBanner, Modal, RefPicker, Spinner, errorText } from './ui.jsx';
@@ -178,6 +179,7 @@ export function RequestPage({ res, id }) {
         {rec.channel === 'email' && <span class="badge channel-email" data-channel="email" title={t('request.by_email_hint')}>✉ {t('request.by_email')}</span>}
         <SlaSource rec={rec} /><SlaClock res={res} rec={rec} /><StatusBadge res={res} rec={rec} />
         {rec.rating && <span class="badge rating" data-rating={rec.rating} title={rec.rating_comment || ''}>★ {rec.rating}/5</span>}
+        <FindPartsLink request={rec.id} />
       </RecordHead>
       <div class="req-actions" role="toolbar" aria-label={t('actions')}>
         {transitions.length === 0 && <span class="muted">{t('request.no_transitions')}</span>}

@@ -6,6 +6,7 @@ import { href, navigate } from '../router.js';
 import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
 import { AuditEntry } from './AuditPage.jsx';
 import { ErrorBanner, Spinner } from './ui.jsx';
+import { FindPartsLink } from './StockPages.jsx';
 
 function History({ id }) {
   const [items, setItems] = useState(null);
@@ -26,7 +27,7 @@ export function UnitPage({ res, id, query }) {
   const setTab = (x) => navigate(`${res.name}/${id}`, x === 'history' ? { tab: x } : {}, true);
   return (
     <div class="page">
-      <RecordHead res={res} rec={rec} />
+      <RecordHead res={res} rec={rec}><FindPartsLink unit={rec.id} /></RecordHead>
       <div class="tabs" role="tablist">
         <button type="button" role="tab" aria-selected={tab === 'details' ? 'true' : 'false'} class={tab === 'details' ? 'tab active' : 'tab'} onClick={() => setTab('details')}>{t('details')}</button>
         <button type="button" role="tab" aria-selected={tab === 'history' ? 'true' : 'false'} class={tab === 'history' ? 'tab active' : 'tab'} onClick={() => setTab('history')}>{t('history')}</button>
