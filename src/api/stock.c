@@ -271,10 +271,28 @@ static enum err_code posting_visible(struct ctx *cx, int64_t id)
     return j ? ERR_OK : rc;
 }
 
+/* The body of an action on a record: {} or {"version": N} (the count's
+ * version as the caller saw it; -1 when not given). */
+static enum err_code action_body(struct ctx *cx, struct http_req *rq, int64_t *version)
+{
+    static const char *const keys[] = {"version", NULL};
+    *version = -1;
+    json_t *body;
+    enum err_code rc = api_body(cx, rq, &body);
+    if (rc == ERR_OK)
+        rc = only(cx, body, keys);
+    if (rc == ERR_OK)
+        rc = get_int(cx, body, "version", "version", -1, version);
+    json_decref(body);
+    return rc;
+}
+
 API_HANDLER(api_stock_receive)
 {
-    int64_t id;
+    int64_t id, version;
     enum err_code rc = api_path_id(cx, rq, 0, &id);
+    if (rc == ERR_OK)
+        rc = action_body(cx, rq, &version);
     if (rc == ERR_OK)
         rc = posting_visible(cx, id);
     if (rc == ERR_OK)
@@ -290,8 +308,10 @@ API_HANDLER(api_stock_receive)
 
 API_HANDLER(api_stock_reverse)
 {
-    int64_t id, rev;
+    int64_t id, rev, version;
     enum err_code rc = api_path_id(cx, rq, 0, &id);
+    if (rc == ERR_OK)
+        rc = action_body(cx, rq, &version);
     if (rc == ERR_OK)
         rc = posting_visible(cx, id);
     if (rc == ERR_OK)
@@ -1034,10 +1054,26 @@ static API_HANDLER(count_answer)
     return ERR_OK;
 }
 
+/* A count changed since the caller saw it (version given) is not posted
+ * or cancelled. */
+static enum err_code count_current(struct ctx *cx, int64_t id, int64_t version)
+{
+    struct record *rec;
+    enum err_code rc = entity_get(cx, &entity_stock_counts, id, &rec);
+    if (rc == ERR_OK && version >= 0 && version != rec->version)
+        return ctx_fail(cx, ERR_CONFLICT, "the count was changed by someone else (version %lld)",
+                        (long long)rec->version);
+    return rc;
+}
+
 API_HANDLER(api_count_post)
 {
-    int64_t id, posting;
+    int64_t id, posting, version;
     enum err_code rc = api_path_id(cx, rq, 0, &id);
+    if (rc == ERR_OK)
+        rc = action_body(cx, rq, &version);
+    if (rc == ERR_OK)
+        rc = count_current(cx, id, version);
     if (rc == ERR_OK)
         rc = stock_count_post(cx, id, &posting);
     return rc != ERR_OK ? rc : count_answer(cx, rq, rs);
@@ -1045,8 +1081,12 @@ API_HANDLER(api_count_post)
 
 API_HANDLER(api_count_cancel)
 {
-    int64_t id;
+    int64_t id, version;
     enum err_code rc = api_path_id(cx, rq, 0, &id);
+    if (rc == ERR_OK)
+        rc = action_body(cx, rq, &version);
+    if (rc == ERR_OK)
+        rc = count_current(cx, id, version);
     if (rc == ERR_OK)
         rc = stock_count_cancel(cx, id);
     return rc != ERR_OK ? rc : count_answer(cx, rq, rs);

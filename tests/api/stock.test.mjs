@@ -150,17 +150,17 @@ test('a transfer: out of one warehouse, in transit, into the other; reversed whi
   assert.equal(tr.status, 'in_transit');
   assert.deepEqual([(await stockOf(p)).on_hand, (await stockOf(p, wh2)).in_transit, (await stockOf(p, wh2)).on_hand], [4 * U, 2 * U, 0]);
   // the storekeeper works at the sending branch: the receiving one takes it in
-  assertError(await srv.request('POST', `/api/v1/stock/postings/${tr.id}/receive`, { as: store }), 422, 'validation_failed', { to_warehouse_id: 'out_of_scope' });
-  const got = await srv.request('POST', `/api/v1/stock/postings/${tr.id}/receive`, { as: admin });
+  assertError(await srv.request('POST', `/api/v1/stock/postings/${tr.id}/receive`, { as: store, body: {} }), 422, 'validation_failed', { to_warehouse_id: 'out_of_scope' });
+  const got = await srv.request('POST', `/api/v1/stock/postings/${tr.id}/receive`, { as: admin, body: {} });
   assert.equal(got.status, 200, got.text);
   assert.equal(got.json.status, 'done');
   const s2 = await stockOf(p, wh2);
   assert.deepEqual([s2.on_hand, s2.in_transit, s2.value, s2.unit_cost], [2 * U, 0, 60000, 30000], 'arrives at the cost it left with');
-  assertError(await srv.request('POST', `/api/v1/stock/postings/${tr.id}/receive`, { as: admin }), 409, 'conflict');
-  assertError(await srv.request('POST', `/api/v1/stock/postings/${tr.id}/reverse`, { as: admin }), 409, 'conflict');
+  assertError(await srv.request('POST', `/api/v1/stock/postings/${tr.id}/receive`, { as: admin, body: {} }), 409, 'conflict');
+  assertError(await srv.request('POST', `/api/v1/stock/postings/${tr.id}/reverse`, { as: admin, body: {} }), 409, 'conflict');
 
   const tr2 = await posted({ kind: 'transfer', warehouse_id: wh.id, to_warehouse_id: wh2.id, lines: [{ part_id: p.id, qty: U }] });
-  const rv = await srv.request('POST', `/api/v1/stock/postings/${tr2.id}/reverse`, { as: store });
+  const rv = await srv.request('POST', `/api/v1/stock/postings/${tr2.id}/reverse`, { as: store, body: {} });
   assert.equal(rv.status, 201, rv.text);
   assert.equal(rv.json.kind, 'reversal');
   assert.deepEqual([(await stockOf(p)).on_hand, (await stockOf(p, wh2)).in_transit], [4 * U, 0]);
@@ -171,15 +171,15 @@ test('a reversal undoes a posting once; a receipt whose goods left cannot be rev
   const p = await part();
   const rc = await posted({ kind: 'receipt', warehouse_id: wh.id, lines: [{ part_id: p.id, qty: 3 * U, unit_cost: 7000 }] });
   const wo = await posted({ kind: 'write_off', warehouse_id: wh.id, reason: 'Потерян', lines: [{ part_id: p.id, qty: 2 * U }] });
-  const r1 = await srv.request('POST', `/api/v1/stock/postings/${wo.id}/reverse`, { as: store });
+  const r1 = await srv.request('POST', `/api/v1/stock/postings/${wo.id}/reverse`, { as: store, body: {} });
   assert.equal(r1.status, 201, r1.text);
   assert.deepEqual(r1.json.movements.map((m) => [m.kind, m.qty, m.reverses_id]), [['reversal', 2 * U, wo.movements[0].id]]);
-  assertError(await srv.request('POST', `/api/v1/stock/postings/${wo.id}/reverse`, { as: store }), 409, 'conflict');
-  assertError(await srv.request('POST', `/api/v1/stock/postings/${r1.json.id}/reverse`, { as: store }), 409, 'conflict');
+  assertError(await srv.request('POST', `/api/v1/stock/postings/${wo.id}/reverse`, { as: store, body: {} }), 409, 'conflict');
+  assertError(await srv.request('POST', `/api/v1/stock/postings/${r1.json.id}/reverse`, { as: store, body: {} }), 409, 'conflict');
   const s = await stockOf(p);
   assert.deepEqual([s.on_hand, s.value], [3 * U, 21000]);
   await posted({ kind: 'sale', warehouse_id: wh.id, lines: [{ part_id: p.id, qty: 2 * U }] });
-  const e = assertError(await srv.request('POST', `/api/v1/stock/postings/${rc.id}/reverse`, { as: store }), 409, 'conflict');
+  const e = assertError(await srv.request('POST', `/api/v1/stock/postings/${rc.id}/reverse`, { as: store, body: {} }), 409, 'conflict');
   assert.equal(e.fields.available, String(U));
   assert.equal((await stockOf(p)).on_hand, U, 'nothing changed');
 });
@@ -322,7 +322,10 @@ test('a stock count: the book quantity at its start, scans, a movement during it
   assert.equal(sheet.surplus_value, 10000);
   // meanwhile two of a are sold: the count's difference still applies
   await posted({ kind: 'sale', warehouse_id: wh.id, lines: [{ part_id: a.id, qty: 2 * U }] });
-  const done = await srv.request('POST', `/api/v1/stock_counts/${cnt.id}/post`, { as: store });
+  assertError(await srv.request('POST', `/api/v1/stock_counts/${cnt.id}/post`, { as: store, body: { version: cnt.version + 5 } }), 409, 'conflict');
+  assertError(await srv.request('POST', `/api/v1/stock_counts/${cnt.id}/post`, { as: store, raw: '{"version":' }), 400, 'malformed');
+  assertError(await srv.request('DELETE', `/api/v1/stock_counts/${cnt.id}`, { as: store }), 409, 'conflict');
+  const done = await srv.request('POST', `/api/v1/stock_counts/${cnt.id}/post`, { as: store, body: { version: cnt.version } });
   assert.equal(done.status, 200, done.text);
   assert.equal(done.json.status, 'posted');
   assert.ok(done.json.posting_id > 0);
@@ -330,12 +333,12 @@ test('a stock count: the book quantity at its start, scans, a movement during it
   const adj = (await srv.request('GET', `/api/v1/stock/postings/${done.json.posting_id}`, { as: store })).json;
   assert.deepEqual(adj.movements.map((m) => [m.part_id, m.kind, m.qty]).sort((x, y) => x[0] - y[0]), [[a.id, 'adjustment', -U], [c.id, 'adjustment', U]]);
   assert.deepEqual([adj.doc_kind, adj.doc_id], ['count', cnt.id]);
-  assertError(await srv.request('POST', `/api/v1/stock_counts/${cnt.id}/post`, { as: store }), 409, 'conflict');
+  assertError(await srv.request('POST', `/api/v1/stock_counts/${cnt.id}/post`, { as: store, body: {} }), 409, 'conflict');
   assertError(await srv.request('POST', `/api/v1/stock_counts/${cnt.id}/lines`, { as: store, body: { part_id: a.id } }), 409, 'conflict');
   // a new count may start now; cancelling one posts nothing
   const again = await srv.request('POST', '/api/v1/stock_counts', { as: store, body: { warehouse_id: wh.id, category: cat } });
   assert.equal(again.status, 201, again.text);
-  const cancelled = await srv.request('POST', `/api/v1/stock_counts/${again.json.id}/cancel`, { as: store });
+  const cancelled = await srv.request('POST', `/api/v1/stock_counts/${again.json.id}/cancel`, { as: store, body: {} });
   assert.equal(cancelled.json.status, 'cancelled');
 });
 
@@ -414,11 +417,11 @@ test('stock verify agrees after 1 000 randomized operations, and names a differe
     let r;
     switch (op) {
       case 'transfer': r = await post({ kind: 'transfer', warehouse_id: w.id, to_warehouse_id: other.id, lines: [{ part_id: p.id, qty }] }, admin); if (r.status === 201) transfers.push(r.json.id); break;
-      case 'receive': if (!transfers.length) continue; r = await srv.request('POST', `/api/v1/stock/postings/${transfers.shift()}/receive`, { as: admin }); break;
+      case 'receive': if (!transfers.length) continue; r = await srv.request('POST', `/api/v1/stock/postings/${transfers.shift()}/receive`, { as: admin, body: {} }); break;
       case 'reserve': r = await srv.request('POST', '/api/v1/stock/reserve', { as: admin, body: { doc_kind: 'request', doc_id: pick(docs).id, part_id: p.id, warehouse_id: w.id, qty } }); break;
       case 'release': r = await srv.request('POST', '/api/v1/stock/release', { as: admin, body: { doc_kind: 'request', doc_id: pick(docs).id, part_id: p.id, warehouse_id: w.id } }); break;
       case 'issue_doc': r = await srv.request('POST', '/api/v1/stock/issue', { as: admin, body: { doc_kind: 'request', doc_id: pick(docs).id, part_id: p.id, warehouse_id: w.id, qty } }); break;
-      case 'reverse': if (!posts.length) continue; r = await srv.request('POST', `/api/v1/stock/postings/${pick(posts)}/reverse`, { as: admin }); break;
+      case 'reverse': if (!posts.length) continue; r = await srv.request('POST', `/api/v1/stock/postings/${pick(posts)}/reverse`, { as: admin, body: {} }); break;
       default:
         r = await post({ kind: op, warehouse_id: w.id, reason: op === 'write_off' ? 'Проверка' : undefined,
           lines: [{ part_id: p.id, qty, unit_cost: op === 'receipt' ? Math.floor(rand() * 100000) : undefined }] }, admin);

@@ -74,7 +74,7 @@ test('concurrent sales and transfers both ways on two processes: never below zer
   for (const r of rs) assert.ok(r.status === 201 || r.status === 409, `${r.status} ${r.text}`);
   const sold = rs.filter((r) => r.status === 201 && r.json.kind === 'sale').length;
   const moved = rs.filter((r) => r.status === 201 && r.json.kind === 'transfer');
-  for (const t of moved) assert.equal((await call(proxy.base, admin, 'POST', `/api/v1/stock/postings/${t.json.id}/receive`)).status, 200);
+  for (const t of moved) assert.equal((await call(proxy.base, admin, 'POST', `/api/v1/stock/postings/${t.json.id}/receive`, {})).status, 200);
   const page = await call(proxy.base, admin, 'GET', `/api/v1/parts/${p.id}/stock`);
   const total = page.json.stock.reduce((n, s) => n + s.on_hand, 0);
   assert.equal(total, 40 * U - sold * 2 * U, 'transfers move, sales take');

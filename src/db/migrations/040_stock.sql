@@ -183,7 +183,7 @@ CREATE TABLE stock_counts (
 -- a line of a count: the book quantity when the count began, what was counted
 CREATE TABLE stock_count_lines (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    count_id    INTEGER NOT NULL REFERENCES stock_counts(id) ON DELETE CASCADE,
+    count_id    INTEGER NOT NULL REFERENCES stock_counts(id),  -- a count with lines is cancelled, never deleted
     part_id     INTEGER NOT NULL REFERENCES parts(id),
     book_qty    INTEGER NOT NULL,           -- thousandths on hand when the count began
     counted     INTEGER,                    -- thousandths counted; NULL: not yet
