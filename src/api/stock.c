@@ -561,20 +561,22 @@ static bool param_id(struct http_req *rq, const char *key, int64_t *out)
 }
 
 /* The ledger, newest first: ?part_id, ?warehouse_id, ?doc_kind&doc_id,
- * ?before (an id: the next page), ?limit (≤ 200). */
+ * ?serial_id (a piece's history), ?before (an id: the next page), ?limit
+ * (≤ 200). */
 API_HANDLER(api_stock_movements)
 {
-    int64_t part, wh, doc, before, limit;
+    int64_t part, wh, doc, before, limit, serial;
     const char *doc_kind = api_param(rq, "doc_kind");
     if (!param_id(rq, "part_id", &part) || !param_id(rq, "warehouse_id", &wh) ||
         !param_id(rq, "doc_id", &doc) || !param_id(rq, "before", &before) ||
-        !param_id(rq, "limit", &limit))
+        !param_id(rq, "limit", &limit) || !param_id(rq, "serial_id", &serial))
         return ctx_fail(cx, ERR_MALFORMED,
-                        "part_id, warehouse_id, doc_id, before and limit are ids");
+                        "part_id, warehouse_id, doc_id, serial_id, before and limit are ids");
     for (int i = 0; i < rq->nparams; i++) {
         const char *k = rq->params[i].key;
         if (strcmp(k, "part_id") && strcmp(k, "warehouse_id") && strcmp(k, "doc_kind") &&
-            strcmp(k, "doc_id") && strcmp(k, "before") && strcmp(k, "limit"))
+            strcmp(k, "doc_id") && strcmp(k, "before") && strcmp(k, "limit") &&
+            strcmp(k, "serial_id"))
             return ctx_fail(cx, ERR_MALFORMED, "unknown parameter %s", k);
     }
     if (!limit || limit > 200)
@@ -595,9 +597,10 @@ API_HANDLER(api_stock_movements)
              "  AND (CAST($3 AS TEXT) IS NULL OR (m.doc_kind = $3 AND m.doc_id = $4))\n"
              "  AND (CAST($5 AS BIGINT) = 0 OR m.id < $5)\n"
              "  AND (CAST($6 AS BIGINT) = 0 OR w.branch_id = $6)\n"
+             "  AND (CAST($8 AS BIGINT) = 0 OR m.serial_id = $8)\n"
              "ORDER BY m.id DESC\n"
              "LIMIT $7",
-             "iitiiii", part, wh, doc_kind, doc, before, ctx_branch(cx), limit + 1);
+             "iitiiiii", part, wh, doc_kind, doc, before, ctx_branch(cx), limit + 1, serial);
     if (!st)
         return cx->err.code;
     json_t *a = json_array();

@@ -140,6 +140,10 @@ test('every other kind: sale, write-off with a reason, return from a client, ret
   assert.deepEqual(hist.json.items.map((m) => m.kind), ['return_out', 'return_in', 'write_off', 'sale', 'receipt']);
   assert.ok(hist.json.items.every((m) => m.user === store.user.name), 'who made each');
   assert.ok(hist.json.items.every((m) => /^СК-\d{4}-\d{6}$/.test(m.posting)), 'the posting\'s number');
+  // each posting is in the audit log, signed into its chain, with who made it
+  const log = await srv.request('GET', `/api/v1/audit?entity=stock_postings&record_id=${sale.id}`, { as: admin });
+  assert.equal(log.status, 200, log.text);
+  assert.deepEqual(log.json.items.map((e) => [e.action, e.user_login, e.after.number, e.after.movements[0].qty]), [['post', store.user.login, sale.number, -2 * U]]);
 });
 
 test('a transfer: out of one warehouse, in transit, into the other; reversed while in transit', async () => {
@@ -221,8 +225,12 @@ test('bad input: each refused naming the field, nothing changed', async () => {
   await posted({ kind: 'receipt', warehouse_id: wh.id, lines: [{ part_id: sp.id, qty: U, serials: [sn] }] });
   assertError(await post({ kind: 'receipt', warehouse_id: wh.id, lines: [{ part_id: sp.id, qty: U, serials: [sn] }] }), 422, 'validation_failed', { 'lines.0.serials': 'in_stock' });
   assertError(await post({ kind: 'sale', warehouse_id: wh.id, lines: [{ part_id: sp.id, qty: U, serials: ['no-such'] }] }), 422, 'validation_failed', { 'lines.0.serials': 'not_in_stock' });
+  const piece = (await srv.request('GET', `/api/v1/parts/${sp.id}/stock`, { as: store })).json.serials.find((x) => x.serial === sn);
   const sold = await posted({ kind: 'sale', warehouse_id: wh.id, lines: [{ part_id: sp.id, qty: U, serials: [sn] }] });
   assert.equal(sold.movements[0].serial, sn);
+  // the piece's own history: in, then sold
+  const life = await srv.request('GET', `/api/v1/stock/movements?serial_id=${piece.id}`, { as: store });
+  assert.deepEqual(life.json.items.map((m) => [m.kind, m.serial]), [['sale', sn], ['receipt', sn]]);
   const ps = (await srv.request('GET', `/api/v1/parts/${sp.id}/stock`, { as: store })).json;
   assert.deepEqual(ps.serials, [], 'the piece left');
   assertError(await srv.request('PATCH', `/api/v1/parts/${sp.id}`, { as: store, body: { version: sp.version, serial_tracked: false } }), 422, 'validation_failed', { serial_tracked: 'has_movements' });
@@ -235,6 +243,8 @@ test('reservations: available never below zero; released with the document; issu
   const reserve = (doc, qty, as = sales) => srv.request('POST', '/api/v1/stock/reserve', { as, body: { doc_kind: 'request', doc_id: doc.id, part_id: p.id, warehouse_id: wh.id, qty } });
   const a = await reserve(r1, 2 * U);
   assert.equal(a.status, 201, a.text);
+  const resLog = await srv.request('GET', `/api/v1/audit?entity=stock_reservations&record_id=${r1.id}`, { as: admin });
+  assert.deepEqual(resLog.json.items.map((e) => [e.action, e.after.part_id, e.after.qty, e.after.held]), [['reserve', p.id, 2 * U, 2 * U]]);
   assert.deepEqual(a.json.items.map((x) => [x.part_id, x.qty]), [[p.id, 2 * U]]);
   const e = assertError(await reserve(r2, 2 * U), 409, 'conflict', { qty: 'insufficient', available: String(U) });
   assert.match(e.message, /available: 1, asked 2/);

@@ -256,6 +256,8 @@ static enum err_code post_tx(struct ctx *cx, int64_t count_id, int64_t *posting_
                                d[i][2], arena_printf(cx->a, "parts.%lld", (long long)d[i][0]))) !=
             ERR_OK)
             return rc;
+    if (n && (rc = stock_posting_audit(cx, *posting_id, "post")) != ERR_OK)
+        return rc;
     char now[ISO_TIME_LEN];
     time_now_iso(now);
     return count_mark(cx, count_id, "posted", now, *posting_id);

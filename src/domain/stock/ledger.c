@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "core/audit.h"
 #include "core/numbering.h"
+#include "core/record.h"
 #include "base/banned.h"
 
 const char *const stock_move_kinds[] = {
@@ -298,6 +300,78 @@ static enum err_code movement_add(struct ctx *cx, const struct posting *p, const
                   m->serial_id, m->reverses_id, user_id(cx), now_iso(cx));
 }
 
+/* ---- the audit log: who posted what, in the tamper-evident chain ---- */
+
+enum err_code stock_posting_audit(struct ctx *cx, int64_t id, const char *action)
+{
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT number, kind, warehouse_id, COALESCE(to_warehouse_id, 0),\n"
+                              "  status, doc_kind, COALESCE(doc_id, 0), reason\n"
+                              "FROM stock_postings WHERE id = $1",
+                              "i", id);
+    if (!st)
+        return cx->err.code;
+    if (db_step(st) != DB_ROW) {
+        db_done(st);
+        return cx->err.code ? cx->err.code : ctx_fail(cx, ERR_INTERNAL, "posting lost");
+    }
+    struct buf b = BUF_INIT;
+    buf_adds(&b, "{\"number\":");
+    json_write_string(&b, db_col_text(st, 0));
+    buf_adds(&b, ",\"kind\":");
+    json_write_string(&b, db_col_text(st, 1));
+    buf_printf(&b, ",\"warehouse_id\":%lld,\"to_warehouse_id\":%lld,\"status\":",
+               (long long)db_col_i64(st, 2), (long long)db_col_i64(st, 3));
+    json_write_string(&b, db_col_text(st, 4));
+    buf_adds(&b, ",\"doc_kind\":");
+    json_write_string(&b, db_col_text(st, 5));
+    buf_printf(&b, ",\"doc_id\":%lld,\"reason\":", (long long)db_col_i64(st, 6));
+    json_write_string(&b, db_col_text(st, 7));
+    db_done(st);
+    buf_adds(&b, ",\"movements\":[");
+    st = db_q(cx->db, &cx->err,
+              "SELECT id, kind, part_id, warehouse_id, qty, unit_cost, value,\n"
+              "  COALESCE(serial_id, 0)\n"
+              "FROM stock_movements WHERE posting_id = $1 ORDER BY id",
+              "i", id);
+    int r = DB_FAIL, n = 0;
+    while (st && (r = db_step(st)) == DB_ROW)
+        buf_printf(&b,
+                   "%s{\"id\":%lld,\"kind\":\"%s\",\"part_id\":%lld,\"warehouse_id\":%lld,"
+                   "\"qty\":%lld,\"unit_cost\":%lld,\"value\":%lld,\"serial_id\":%lld}",
+                   n++ ? "," : "", (long long)db_col_i64(st, 0), db_col_text(st, 1),
+                   (long long)db_col_i64(st, 2), (long long)db_col_i64(st, 3),
+                   (long long)db_col_i64(st, 4), (long long)db_col_i64(st, 5),
+                   (long long)db_col_i64(st, 6), (long long)db_col_i64(st, 7));
+    if (st)
+        db_done(st);
+    buf_adds(&b, "]}");
+    const char *after = arena_strdup(cx->a, b.p);
+    buf_release(&b);
+    if (r == DB_FAIL)
+        return cx->err.code;
+    return audit_append(cx, action, "stock_postings", id, NULL, after);
+}
+
+/* A reservation's change: what the document holds of a part in a
+ * warehouse now, and by how much that changed. */
+static enum err_code reservation_audit(struct ctx *cx, const char *action, const char *doc_kind,
+                                       int64_t doc_id, int64_t part, int64_t wh, int64_t change,
+                                       int64_t held)
+{
+    struct buf b = BUF_INIT;
+    buf_adds(&b, "{\"doc_kind\":");
+    json_write_string(&b, doc_kind);
+    buf_printf(&b,
+               ",\"doc_id\":%lld,\"part_id\":%lld,\"warehouse_id\":%lld,\"qty\":%lld,"
+               "\"held\":%lld}",
+               (long long)doc_id, (long long)part, (long long)wh, (long long)change,
+               (long long)held);
+    const char *after = arena_strdup(cx->a, b.p);
+    buf_release(&b);
+    return audit_append(cx, action, "stock_reservations", doc_id, NULL, after);
+}
+
 /* ---- serial numbers ---- */
 
 /* A piece comes into wh: new, or known and not in any warehouse now. */
@@ -543,7 +617,7 @@ static enum err_code post_tx(struct ctx *cx, const struct stock_posting_in *in,
         }
     }
     *posting_id = p.id;
-    return ERR_OK;
+    return stock_posting_audit(cx, p.id, "post");
 }
 
 enum err_code stock_post(struct ctx *cx, const struct stock_posting_in *in, int64_t *posting_id)
@@ -670,9 +744,11 @@ static enum err_code receive_tx(struct ctx *cx, int64_t id)
         if ((rc = movement_add(cx, &p, &in)) != ERR_OK)
             return rc;
     }
-    return db_run(cx->db, &cx->err,
-                  "UPDATE stock_postings SET status = 'done', received_at = $2 WHERE id = $1", "it",
-                  id, now_iso(cx));
+    if ((rc = db_run(cx->db, &cx->err,
+                     "UPDATE stock_postings SET status = 'done', received_at = $2 WHERE id = $1",
+                     "it", id, now_iso(cx))) != ERR_OK)
+        return rc;
+    return stock_posting_audit(cx, id, "receive");
 }
 
 enum err_code stock_receive_transfer(struct ctx *cx, int64_t posting_id)
@@ -750,8 +826,10 @@ static enum err_code reverse_tx(struct ctx *cx, int64_t id, int64_t *reversal_id
             return rc;
     }
     *reversal_id = r.id;
-    return db_run(cx->db, &cx->err, "UPDATE stock_postings SET status = $2 WHERE id = $1", "it", id,
-                  !strcmp(p.kind, "transfer") ? "cancelled" : "reversed");
+    if ((rc = db_run(cx->db, &cx->err, "UPDATE stock_postings SET status = $2 WHERE id = $1", "it",
+                     id, !strcmp(p.kind, "transfer") ? "cancelled" : "reversed")) != ERR_OK)
+        return rc;
+    return stock_posting_audit(cx, r.id, "reverse");
 }
 
 enum err_code stock_reverse(struct ctx *cx, int64_t posting_id, int64_t *reversal_id)
@@ -794,14 +872,19 @@ static enum err_code reserve_tx(struct ctx *cx, const char *doc_kind, int64_t do
     if ((rc = balance_save(cx, &b)) != ERR_OK)
         return rc;
     const char *now = now_iso(cx);
-    return db_run(
-        cx->db, &cx->err,
-        "INSERT INTO stock_reservations\n"
-        "  (part_id, warehouse_id, doc_kind, doc_id, qty, user_id, created_at, updated_at)\n"
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $7)\n"
-        "ON CONFLICT (doc_kind, doc_id, part_id, warehouse_id)\n"
-        "DO UPDATE SET qty = stock_reservations.qty + $5, updated_at = $7",
-        "iitiiIt", part, wh, doc_kind, doc_id, qty, user_id(cx), now);
+    int64_t held;
+    bool found;
+    if ((rc = db_get_i64(cx->db, &cx->err, &held, &found,
+                         "INSERT INTO stock_reservations\n"
+                         "  (part_id, warehouse_id, doc_kind, doc_id, qty, user_id, created_at,\n"
+                         "   updated_at)\n"
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $7)\n"
+                         "ON CONFLICT (doc_kind, doc_id, part_id, warehouse_id)\n"
+                         "DO UPDATE SET qty = stock_reservations.qty + $5, updated_at = $7\n"
+                         "RETURNING qty",
+                         "iitiiIt", part, wh, doc_kind, doc_id, qty, user_id(cx), now)) != ERR_OK)
+        return rc;
+    return reservation_audit(cx, "reserve", doc_kind, doc_id, part, wh, qty, held);
 }
 
 enum err_code stock_reserve(struct ctx *cx, const char *doc_kind, int64_t doc_id, int64_t part_id,
@@ -839,7 +922,9 @@ static enum err_code unreserve(struct ctx *cx, const char *doc_kind, int64_t doc
         return invalid(cx, "qty", "more_than_reserved",
                        arena_printf(cx->a, "the document holds %s", qty_text(cx, held)));
     b.reserved -= qty;
-    if ((rc = balance_save(cx, &b)) != ERR_OK)
+    if ((rc = balance_save(cx, &b)) != ERR_OK ||
+        (rc = reservation_audit(cx, "release", doc_kind, doc_id, part, wh, -qty, held - qty)) !=
+            ERR_OK)
         return rc;
     return qty == held ? db_run(cx->db, &cx->err,
                                 "DELETE FROM stock_reservations\n"

@@ -195,6 +195,10 @@ enum err_code stock_adjust(struct ctx *cx, int64_t posting_id, const char *doc_k
                            int64_t part, int64_t wh, int64_t delta, int64_t unit_cost,
                            const char *field);
 
+/* Writes a posting with its movements to the audit log under action (post,
+ * receive, reverse): the ledger's writes are in the tamper-evident chain. */
+enum err_code stock_posting_audit(struct ctx *cx, int64_t id, const char *action);
+
 /* ---- finding a part ---- */
 
 /* The part a barcode names; *part_id 0 when none. */
