@@ -146,6 +146,27 @@ test('receive by scanning, find the part for a unit by its model, reserve it, is
   await ctx.close();
 });
 
+test('from a request\'s page: the parts for its unit, one reserved for it at once, released again', async () => {
+  const { page, errors, ctx } = await open('ru', 'manager');
+  await page.goto(`${srv.base}/#/requests/${req.id}`);
+  await page.click('[data-action=find-parts]');
+  await page.waitForSelector('[data-section=request-reservations]');
+  const toner = (await call(srv.base, admin, 'GET', '/api/v1/parts?sku=TK-1170')).json.items[0];
+  const row = `tr[data-part="${toner.id}"]`;
+  await page.waitForSelector(`${row} [data-action=reserve-one]`);
+  await page.click(`${row} [data-action=reserve-one]`);
+  await page.waitForSelector('[data-section=request-reservations] li[data-reservation]');
+  assert.match(await page.textContent('[data-section=request-reservations]'), /TK-1170/);
+  const held = await call(srv.base, admin, 'GET', `/api/v1/stock/reservations?doc_kind=request&doc_id=${req.id}`);
+  assert.deepEqual(held.json.items.map((r) => [r.part_id, r.qty]), [[toner.id, 1000]]);
+  await page.screenshot({ path: join(SHOTS, 'ru-stock-find-request.png') });
+  await page.click('[data-section=request-reservations] li[data-reservation] button');
+  await page.waitForSelector('[data-section=request-reservations] li[data-reservation]', { state: 'detached' });
+  assert.deepEqual((await call(srv.base, admin, 'GET', `/api/v1/stock/reservations?doc_kind=request&doc_id=${req.id}`)).json.items, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test('a stock count: started from the warehouse, scanned, differences shown with their value', async () => {
   const { page, errors, ctx } = await open('ru', 'admin');
   await page.goto(`${srv.base}/#/warehouses/${wh2.id}`);

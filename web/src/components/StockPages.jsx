@@ -68,7 +68,48 @@ export function FindPartsLink({ request, unit }) {
 
 // ---- finding the right part ----------------------------------------------
 
+// What a request holds, on the finder opened from it: each reservation with
+// its release.
+function RequestReservations({ request, tick, onChange }) {
+  const { session, toast } = useApp();
+  const [items, setItems] = useState(null);
+  const [err, setErr] = useState(null);
+  useEffect(() => {
+    api.get('stock/reservations', { doc_kind: 'request', doc_id: request }).then((d) => setItems(d.items)).catch(setErr);
+  }, [request, tick]);
+  if (err) return <ErrorBanner error={err} />;
+  if (!items) return null;
+  const release = async (r) => {
+    try {
+      await api.post('stock/release', { doc_kind: 'request', doc_id: request, part_id: r.part_id, warehouse_id: r.warehouse_id });
+      toast(t('stock.released_ok'));
+      onChange();
+    } catch (e) { setErr(e); }
+  };
+  return (
+    <section class="card" data-section="request-reservations">
+      <div class="card-head">
+        <h2 class="card-title">{t('stock.reserved_for')} <a href={href(`requests/${request}`)}>{t('stock.doc.request')} #{request}</a></h2>
+      </div>
+      {!items.length ? <div class="empty-inline muted">{t('stock.no_reservations')}</div> : (
+        <ul class="plain-list">
+          {items.map((r) => (
+            <li data-reservation={r.id}>
+              <a href={href(`parts/${r.part_id}`)}>{r.sku}</a> {r.name} — <b>{fmtQty(r.qty)}</b> <span class="muted small">· {r.warehouse}</span>
+              {hasPerm(session, 'stock.reserve') && <button type="button" class="btn btn-small btn-link" onClick={() => release(r)}>{t('stock.release')}</button>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export function StockFind({ query }) {
+  const { session, toast } = useApp();
+  const [tick, setTick] = useState(0);
+  const [rowErr, setRowErr] = useState(null);
+  const canReserve = query.request_id && hasPerm(session, 'stock.reserve');
   const [text, setText] = useState(query.q || '');
   const [model, setModel] = useState(query.model_id ? { id: Number(query.model_id), label: '' } : null);
   const [data, setData] = useState(null);
@@ -109,6 +150,18 @@ export function StockFind({ query }) {
     }
   };
   const items = (data && data.items) || [];
+  // one unit from the warehouse that has most of it available
+  const reserveOne = async (it) => {
+    setRowErr(null);
+    const best = (it.stock || []).filter((s) => s.available >= 1000).sort((a, b) => b.available - a.available)[0];
+    if (!best) return;
+    try {
+      await api.post('stock/reserve', { doc_kind: 'request', doc_id: Number(query.request_id), part_id: it.part.id, warehouse_id: best.warehouse_id, qty: 1000 });
+      toast(t('stock.reserved_at', { warehouse: best.warehouse }));
+      setTick((x) => x + 1);
+      load(text, model);
+    } catch (e) { setRowErr(stockError(e)); }
+  };
   return (
     <div class="page" data-page="stock-find">
       <div class="page-head">
@@ -131,6 +184,8 @@ export function StockFind({ query }) {
         </div>
       </div>
       {data && data.model && <p class="muted" data-model={data.model.id}>{t('stock.for_model', { model: data.model.name })}</p>}
+      {query.request_id && <RequestReservations request={Number(query.request_id)} tick={tick} onChange={() => { setTick((x) => x + 1); load(text, model); }} />}
+      {rowErr && <div class="banner banner-error" role="alert">{rowErr}</div>}
       {error && <ErrorBanner error={error} />}
       {busy && !data && <Spinner />}
       {!data && !busy && <div class="empty-inline muted">{t('stock.find_hint')}</div>}
@@ -141,6 +196,7 @@ export function StockFind({ query }) {
             <thead><tr>
               <th>{t('part.sku')}</th><th>{t('part.name')}</th><th>{t('part.brand')}</th><th>{t('stock.match')}</th>
               <th>{t('stock.available_by_wh')}</th><th class="num">{t('stock.sale_price')}</th>
+              {canReserve && <th />}
             </tr></thead>
             <tbody>
               {items.map((it) => (
@@ -151,6 +207,12 @@ export function StockFind({ query }) {
                   <td><MatchTag item={it} /></td>
                   <td><StockChips stock={it.stock} unit={it.part.unit} /></td>
                   <td class="num nowrap">{fmtMoney(it.part.sale_price)}</td>
+                  {canReserve && (
+                    <td class="right">
+                      {it.available >= 1000 && <button type="button" class="btn btn-small" data-action="reserve-one"
+                        onClick={(e) => { e.stopPropagation(); reserveOne(it); }}>{t('stock.reserve_one')}</button>}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

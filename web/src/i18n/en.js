@@ -909,4 +909,7 @@ export default {
   "err.out_of_range": "Out of range",
   "stock.purchase_price": "Purchase price",
   "stock.sale_price": "Sale price",
+  "stock.reserved_for": "Reserved for",
+  "stock.reserve_one": "Reserve 1",
+  "stock.reserved_at": "Reserved at {warehouse}",
 };

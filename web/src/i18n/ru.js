@@ -920,4 +920,7 @@ export default {
   "err.out_of_range": "Вне допустимых пределов",
   "stock.purchase_price": "Закупочная цена",
   "stock.sale_price": "Цена продажи",
+  "stock.reserved_for": "Зарезервировано для",
+  "stock.reserve_one": "Резерв 1",
+  "stock.reserved_at": "Зарезервировано: {warehouse}",
 };
