@@ -77,6 +77,7 @@ API_HANDLER(api_report);
 API_HANDLER(api_public_rating);
 API_HANDLER(api_stock_post);
 API_HANDLER(api_stock_posting_get);
+API_HANDLER(api_stock_postings);
 API_HANDLER(api_stock_receive);
 API_HANDLER(api_stock_reverse);
 API_HANDLER(api_stock_reserve);

@@ -86,6 +86,15 @@ static enum err_code line_part(struct ctx *cx, json_t *o, const char *prefix, in
     return ERR_OK;
 }
 
+/* An optional positive id of the query string: absent → 0; false when it
+ * is not one. */
+static bool param_id(struct http_req *rq, const char *key, int64_t *out)
+{
+    const char *v = api_param(rq, key);
+    *out = 0;
+    return !v || (parse_i64(v, strlen(v), out) && *out > 0);
+}
+
 /* ---- postings ---- */
 
 static enum err_code parse_lines(struct ctx *cx, json_t *arr, struct stock_line **out, int *n)
@@ -259,6 +268,59 @@ API_HANDLER(api_stock_posting_get)
     if (!j)
         return rc;
     http_json(rs, 200, j);
+    return ERR_OK;
+}
+
+/* Postings, newest first: ?warehouse_id (from or to it), ?status
+ * (in_transit: transfers on their way), ?kind, ?limit (≤ 200); the
+ * caller's branch's when they work in one. */
+API_HANDLER(api_stock_postings)
+{
+    int64_t wh, limit;
+    const char *status = api_param(rq, "status"), *kind = api_param(rq, "kind");
+    if (!param_id(rq, "warehouse_id", &wh) || !param_id(rq, "limit", &limit))
+        return ctx_fail(cx, ERR_MALFORMED, "warehouse_id and limit are ids");
+    for (int i = 0; i < rq->nparams; i++) {
+        const char *k = rq->params[i].key;
+        if (strcmp(k, "warehouse_id") && strcmp(k, "status") && strcmp(k, "kind") &&
+            strcmp(k, "limit"))
+            return ctx_fail(cx, ERR_MALFORMED, "unknown parameter %s", k);
+    }
+    if (!limit || limit > 200)
+        limit = limit ? 200 : 50;
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT p.id\n"
+             "FROM stock_postings p\n"
+             "JOIN warehouses w ON w.id = p.warehouse_id\n"
+             "LEFT JOIN warehouses tw ON tw.id = p.to_warehouse_id\n"
+             "WHERE (CAST($1 AS BIGINT) = 0 OR p.warehouse_id = $1 OR p.to_warehouse_id = $1)\n"
+             "  AND (CAST($2 AS TEXT) IS NULL OR p.status = $2)\n"
+             "  AND (CAST($3 AS TEXT) IS NULL OR p.kind = $3)\n"
+             "  AND (CAST($4 AS BIGINT) = 0 OR w.branch_id = $4 OR tw.branch_id = $4)\n"
+             "ORDER BY p.id DESC\n"
+             "LIMIT $5",
+             "ittii", wh, status, kind, ctx_branch(cx), limit);
+    if (!st)
+        return cx->err.code;
+    int64_t *ids = arena_alloc(cx->a, sizeof(int64_t) * (size_t)limit);
+    int n = 0, r;
+    while ((r = db_step(st)) == DB_ROW && n < limit)
+        ids[n++] = db_col_i64(st, 0);
+    db_done(st);
+    if (r == DB_FAIL)
+        return cx->err.code;
+    json_t *a = json_array();
+    enum err_code rc = ERR_OK;
+    for (int i = 0; i < n; i++) {
+        json_t *j = posting_json(cx, ids[i], &rc);
+        if (!j) {
+            json_decref(a);
+            return rc;
+        }
+        json_array_append_new(a, j);
+    }
+    http_json(rs, 200, json_pack("{s:o}", "items", a));
     return ERR_OK;
 }
 
@@ -551,13 +613,6 @@ static json_t *stock_of(struct ctx *cx, int64_t part, int64_t *available, enum e
         return NULL;
     }
     return a;
-}
-
-static bool param_id(struct http_req *rq, const char *key, int64_t *out)
-{
-    const char *v = api_param(rq, key);
-    *out = 0;
-    return !v || (parse_i64(v, strlen(v), out) && *out > 0);
 }
 
 /* The ledger, newest first: ?part_id, ?warehouse_id, ?doc_kind&doc_id,

@@ -51,6 +51,7 @@ const struct route routes[] = {
     {"PATCH",  "/api/v1/company",                       api_company_update, P_MESSAGES_SETTINGS, 0},
     {"POST",   "/api/v1/message_templates/preview",     api_template_preview, P_MESSAGES_SETTINGS, 0},
     {"POST",   "/api/v1/stock/postings",                api_stock_post,    P_STOCK_WRITE,   0},
+    {"GET",    "/api/v1/stock/postings",                api_stock_postings, P_STOCK_READ,   0},
     {"GET",    "/api/v1/stock/postings/:id",            api_stock_posting_get, P_STOCK_READ, 0},
     {"POST",   "/api/v1/stock/postings/:id/receive",    api_stock_receive, P_STOCK_WRITE,   0},
     {"POST",   "/api/v1/stock/postings/:id/reverse",    api_stock_reverse, P_STOCK_WRITE,   0},

@@ -152,6 +152,10 @@ test('a transfer: out of one warehouse, in transit, into the other; reversed whi
   assertError(await post({ kind: 'transfer', warehouse_id: wh.id, to_warehouse_id: wh.id, lines: [{ part_id: p.id, qty: U }] }), 422, 'validation_failed', { to_warehouse_id: 'same_warehouse' });
   const tr = await posted({ kind: 'transfer', warehouse_id: wh.id, to_warehouse_id: wh2.id, lines: [{ part_id: p.id, qty: 2 * U }] });
   assert.equal(tr.status, 'in_transit');
+  const onWay = await srv.request('GET', `/api/v1/stock/postings?warehouse_id=${wh2.id}&status=in_transit`, { as: admin });
+  assert.equal(onWay.status, 200, onWay.text);
+  assert.ok(onWay.json.items.some((x) => x.id === tr.id && x.to_warehouse_id === wh2.id));
+  assertError(await srv.request('GET', '/api/v1/stock/postings?colour=red', { as: admin }), 400, 'malformed');
   assert.deepEqual([(await stockOf(p)).on_hand, (await stockOf(p, wh2)).in_transit, (await stockOf(p, wh2)).on_hand], [4 * U, 2 * U, 0]);
   // the storekeeper works at the sending branch: the receiving one takes it in
   assertError(await srv.request('POST', `/api/v1/stock/postings/${tr.id}/receive`, { as: store, body: {} }), 422, 'validation_failed', { to_warehouse_id: 'out_of_scope' });

@@ -167,6 +167,49 @@ test('from a request\'s page: the parts for its unit, one reserved for it at onc
   await ctx.close();
 });
 
+test('from the part\'s page: a transfer received at the other warehouse; a write-off reversed', async () => {
+  const { page, errors, ctx } = await open('ru', 'admin');
+  const [a0, b0] = [await stockOf(wh), await stockOf(wh2)];
+  await page.goto(`${srv.base}/#/parts/${part.id}`);
+  await page.waitForSelector('[data-form=post]');
+  await page.selectOption('#pf-kind', 'transfer');
+  await page.selectOption('#pf-wh', String(wh.id));
+  await page.selectOption('#pf-to', String(wh2.id));
+  await page.fill('#pf-qty', '2');
+  await page.click('[data-action=post-movement]');
+  await page.waitForSelector('[data-section=movements] tr[data-kind=transfer_out]');
+  assert.equal((await stockOf(wh2)).in_transit, b0.in_transit + 2000);
+  // a transfer to the same warehouse is refused, naming the field
+  await page.selectOption('#pf-to', String(wh.id));
+  await page.click('[data-action=post-movement]');
+  await page.waitForSelector('[data-form=post] [role=alert]');
+  assert.match(await page.textContent('[data-form=post] [role=alert]'), /Склад назначения/);
+  // the other warehouse takes it in
+  await page.goto(`${srv.base}/#/warehouses/${wh2.id}`);
+  const ours = '[data-section=incoming] li:has-text("DK-1150")'; // the demo has a transfer on its way too
+  await page.waitForSelector(`${ours} [data-action=receive]`);
+  await page.click(`${ours} [data-action=receive]`);
+  await page.waitForSelector(ours, { state: 'detached' });
+  const b1 = await stockOf(wh2);
+  assert.deepEqual([b1.on_hand, b1.in_transit], [b0.on_hand + 2000, b0.in_transit]);
+  // a write-off, then its reversal from the history
+  await page.goto(`${srv.base}/#/parts/${part.id}`);
+  await page.waitForSelector('[data-form=post]');
+  await page.selectOption('#pf-kind', 'write_off');
+  await page.selectOption('#pf-wh', String(wh.id));
+  await page.fill('#pf-qty', '1');
+  await page.fill('#pf-reason', 'Трещина на барабане');
+  await page.click('[data-action=post-movement]');
+  await page.waitForSelector('[data-section=movements] tr[data-kind=write_off]');
+  assert.equal((await stockOf(wh)).on_hand, a0.on_hand - 3000);
+  await page.click('[data-section=movements] tr[data-kind=write_off] [data-action=reverse]');
+  await page.waitForSelector('[data-section=movements] tr[data-kind=reversal]');
+  assert.equal(await page.locator('[data-section=movements] tr[data-kind=write_off] [data-action=reverse]').count(), 0, 'reversed once');
+  assert.equal((await stockOf(wh)).on_hand, a0.on_hand - 2000);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test('a stock count: started from the warehouse, scanned, differences shown with their value', async () => {
   const { page, errors, ctx } = await open('ru', 'admin');
   await page.goto(`${srv.base}/#/warehouses/${wh2.id}`);

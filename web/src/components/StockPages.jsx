@@ -227,7 +227,7 @@ export function StockFind({ query }) {
 
 const MOVE_SIGN = (m) => (m.qty > 0 ? 'in' : 'out');
 
-function Movements({ params, unit, reloadKey }) {
+function Movements({ params, unit, reloadKey, onReverse }) {
   const [items, setItems] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
@@ -236,6 +236,9 @@ function Movements({ params, unit, reloadKey }) {
   if (error) return <ErrorBanner error={error} />;
   if (!items) return <Spinner />;
   if (!items.length) return <div class="empty-inline muted">{t('stock.no_movements')}</div>;
+  // postings already undone: their reversals name the movements they undo
+  const byId = new Map(items.map((m) => [m.id, m]));
+  const reversed = new Set(items.filter((m) => m.reverses_id && byId.has(m.reverses_id)).map((m) => byId.get(m.reverses_id).posting_id));
   return (
     <div class="table-wrap">
       <table class="table stock-moves">
@@ -245,6 +248,7 @@ function Movements({ params, unit, reloadKey }) {
           {!params.warehouse_id && <th>{t('stock.warehouse')}</th>}
           <th class="num">{t('stock.qty')}</th><th class="num">{t('stock.unit_cost')}</th>
           <th>{t('stock.document')}</th><th>{t('stock.who')}</th>
+          {onReverse && <th />}
         </tr></thead>
         <tbody>
           {items.map((m) => (
@@ -259,6 +263,14 @@ function Movements({ params, unit, reloadKey }) {
               <td>{m.doc_kind === 'request' ? <a href={href(`requests/${m.doc_id}`)}>{t('stock.doc.request')} #{m.doc_id}</a>
                 : m.doc_kind ? `${t('stock.doc.' + m.doc_kind)} #${m.doc_id}` : ''}</td>
               <td>{m.user || t('stock.system')}</td>
+              {onReverse && (
+                <td class="right">
+                  {m.kind !== 'reversal' && m.kind !== 'transfer_in' && !reversed.has(m.posting_id) && (
+                    <button type="button" class="btn btn-small btn-link danger" data-action="reverse" title={t('stock.reverse_hint')}
+                      onClick={() => onReverse(m)}>{t('stock.reverse')}</button>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -303,6 +315,84 @@ function ReserveForm({ part, warehouses, onDone }) {
         <input id="res-qty" class="input" inputMode="decimal" value={qty} onInput={(e) => setQty(e.currentTarget.value)} data-field="qty" />
       </div>
       <button class="btn btn-primary" disabled={busy} data-action="reserve">{t('stock.reserve')}</button>
+      {err && <div class="field-error form-row-wide" role="alert">{err}</div>}
+    </form>
+  );
+}
+
+const KINDS = ['sale', 'write_off', 'transfer', 'return_in', 'return_out', 'receipt'];
+
+// Any other change of a part's stock: a sale, a write-off, a transfer, returns, a receipt.
+function PostForm({ part, onDone }) {
+  const { toast } = useApp();
+  const [warehouses, setWarehouses] = useState([]);
+  const [kind, setKind] = useState('sale');
+  const [wh, setWh] = useState('');
+  const [to, setTo] = useState('');
+  const [qty, setQty] = useState('1');
+  const [cost, setCost] = useState(String(part.purchase_price / 100));
+  const [reason, setReason] = useState('');
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api.get('warehouses', { active: true, limit: 200 }).then((d) => {
+      setWarehouses(d.items);
+      if (d.items[0]) setWh(String(d.items[0].id));
+      if (d.items[1]) setTo(String(d.items[1].id));
+    }).catch(setErr);
+  }, []);
+  const submit = async (e) => {
+    e.preventDefault();
+    setErr(null);
+    setBusy(true);
+    try {
+      const line = { part_id: part.id, qty: toThousandths(qty) };
+      if (kind === 'receipt') line.unit_cost = toKopecks(cost);
+      const p = await api.post('stock/postings', { kind, warehouse_id: Number(wh), to_warehouse_id: kind === 'transfer' ? Number(to) : undefined,
+        reason: reason.trim() || undefined, lines: [line] });
+      toast(t('stock.posted_ok', { number: p.number }));
+      setReason('');
+      onDone();
+    } catch (x) { setErr(stockError(x)); }
+    setBusy(false);
+  };
+  return (
+    <form class="toolbar post-form" onSubmit={submit} data-form="post">
+      <div class="form-row">
+        <label for="pf-kind">{t('stock.kind')}</label>
+        <select id="pf-kind" class="input" value={kind} onChange={(e) => setKind(e.currentTarget.value)} data-field="kind">
+          {KINDS.map((k) => <option value={k}>{t('stock.kind.' + k)}</option>)}
+        </select>
+      </div>
+      <div class="form-row">
+        <label for="pf-wh">{t('stock.warehouse')}</label>
+        <select id="pf-wh" class="input" value={wh} onChange={(e) => setWh(e.currentTarget.value)} data-field="warehouse_id">
+          {warehouses.map((w) => <option value={w.id}>{w.name}</option>)}
+        </select>
+      </div>
+      {kind === 'transfer' && (
+        <div class="form-row">
+          <label for="pf-to">{t('stock.field.to_warehouse_id')}</label>
+          <select id="pf-to" class="input" value={to} onChange={(e) => setTo(e.currentTarget.value)} data-field="to_warehouse_id">
+            {warehouses.map((w) => <option value={w.id}>{w.name}</option>)}
+          </select>
+        </div>
+      )}
+      <div class="form-row narrow">
+        <label for="pf-qty">{t('stock.qty')}</label>
+        <input id="pf-qty" class="input" inputMode="decimal" value={qty} onInput={(e) => setQty(e.currentTarget.value)} data-field="qty" />
+      </div>
+      {kind === 'receipt' && (
+        <div class="form-row narrow">
+          <label for="pf-cost">{t('stock.unit_cost_rub')}</label>
+          <input id="pf-cost" class="input" inputMode="decimal" value={cost} onInput={(e) => setCost(e.currentTarget.value)} />
+        </div>
+      )}
+      <div class="form-row grow">
+        <label for="pf-reason">{t(kind === 'write_off' ? 'stock.field.reason' : 'stock.note')}</label>
+        <input id="pf-reason" class="input" value={reason} onInput={(e) => setReason(e.currentTarget.value)} data-field="reason" />
+      </div>
+      <button class="btn btn-primary" disabled={busy || !wh} data-action="post-movement">{t('stock.post')}</button>
       {err && <div class="field-error form-row-wide" role="alert">{err}</div>}
     </form>
   );
@@ -473,7 +563,9 @@ export function PartPage({ res, id }) {
       </div>
       <section class="card" data-section="movements">
         <div class="card-head"><h2 class="card-title">{t('stock.history')}</h2></div>
-        <Movements params={{ part_id: id }} unit={unit} reloadKey={tick} />
+        {write && <PostForm part={rec} onDone={refresh} />}
+        <Movements params={{ part_id: id }} unit={unit} reloadKey={tick}
+          onReverse={write ? (m) => act(() => api.post(`stock/postings/${m.posting_id}/reverse`, {}), t('stock.reversed_ok', { number: m.posting })) : null} />
       </section>
     </div>
   );
@@ -487,7 +579,13 @@ export function WarehousePage({ res, id }) {
   const [data, setData] = useState(null);
   const [err, setErr] = useState(null);
   const [tab, setTab] = useState('stock');
-  useEffect(() => { api.get(`warehouses/${id}/stock`).then(setData).catch(setErr); }, [id]);
+  const [incoming, setIncoming] = useState([]);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    api.get(`warehouses/${id}/stock`).then(setData).catch(setErr);
+    api.get('stock/postings', { warehouse_id: id, status: 'in_transit' })
+      .then((d) => setIncoming(d.items.filter((p) => String(p.to_warehouse_id) === String(id)))).catch(setErr);
+  }, [id, tick]);
   if ((loading && !rec) || (!data && !err)) return <div class="page"><Spinner /></div>;
   if (error || err) return <div class="page"><ErrorBanner error={error || err} onRetry={reload} /></div>;
   const write = hasPerm(session, 'stock.write');
@@ -508,6 +606,20 @@ export function WarehousePage({ res, id }) {
         <FieldsGrid res={res} rec={rec} />
         <p class="stock-total">{t('stock.total_value')}: <b data-total={data.value}>{fmtMoney(data.value)}</b> · {t('stock.lines', { n: data.items.length })}</p>
       </section>
+      {incoming.length > 0 && (
+        <section class="card" data-section="incoming">
+          <h2 class="card-title">{t('stock.incoming')}</h2>
+          <ul class="plain-list">
+            {incoming.map((p) => (
+              <li data-posting={p.id}>
+                <b>{p.number}</b> {t('stock.from')} {p.warehouse}: {p.movements.map((m) => `${m.sku} × ${fmtQty(-m.qty)}`).join(', ')}
+                {write && <button type="button" class="btn btn-small btn-primary" data-action="receive" style="margin-left:8px"
+                  onClick={() => api.post(`stock/postings/${p.id}/receive`, {}).then(() => { toast(t('stock.received_ok', { number: p.number })); setTick((x) => x + 1); }).catch(setErr)}>{t('stock.receive')}</button>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <div class="tabs" role="tablist">
         {['stock', 'movements'].map((x) => (
           <button type="button" role="tab" aria-selected={tab === x ? 'true' : 'false'} class={tab === x ? 'tab active' : 'tab'} onClick={() => setTab(x)}>{t('stock.tab.' + x)}</button>
@@ -531,7 +643,7 @@ export function WarehousePage({ res, id }) {
             </tbody>
           </table>
         </div>
-      ) : <section class="card"><Movements params={{ warehouse_id: id }} /></section>}
+      ) : <section class="card"><Movements params={{ warehouse_id: id }} reloadKey={tick} /></section>}
     </div>
   );
 }
