@@ -46,8 +46,10 @@ export function pgCtl(pg, action) {
 
 export function psql(url, sql) {
   const u = new URL(url.replace('postgresql:', 'http:'));
-  return execFileSync('psql', ['-X', '-A', '-t', '-h', u.searchParams.get('host'), '-p', u.searchParams.get('port'),
-    '-U', 'servitor', '-d', 'servitor', '-c', sql], { encoding: 'utf8' }).trim();
+  const args = ['-X', '-A', '-t', '-h', u.searchParams.get('host'), '-p', u.searchParams.get('port'), '-U', 'servitor', '-d', 'servitor'];
+  // a long script (a restored audit log) does not fit in an argument: standard input
+  if (sql.length > 100000) return execFileSync('psql', [...args, '-q', '-v', 'ON_ERROR_STOP=1'], { encoding: 'utf8', input: sql }).trim();
+  return execFileSync('psql', [...args, '-c', sql], { encoding: 'utf8' }).trim();
 }
 
 export function freePort() {

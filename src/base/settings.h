@@ -85,7 +85,9 @@
     X(METRICS_ALLOW, "SERVITOR_METRICS_ALLOW", "", 1, 0,                                           \
       "addresses besides loopback that may read /metrics, separated by commas or spaces")          \
     X(AUDIT_KEY_FILE, "SERVITOR_AUDIT_KEY_FILE", "", 1, 0,                                         \
-      "the audit log's key file (empty: beside a SQLite file, servitor-audit.key for PostgreSQL)")
+      "the audit log's key file (empty: beside a SQLite file, servitor-audit.key for PostgreSQL)") \
+    X(VAT_RATES, "SERVITOR_VAT_RATES", "22,20,10,0,none", 1, 0,                                    \
+      "the VAT rates a part may have, comma-separated percentages and none")
 
 enum setting {
 #define X(id, var, def, lo, hi, help) SET_##id,

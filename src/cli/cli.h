@@ -47,5 +47,9 @@ int cmd_mail_intake(int argc, char **argv);
 int cmd_test_sql(int argc, char **argv);
 int cmd_test_run_job(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
+int cmd_stock(int argc, char **argv);
+/* The warehouse's demo data (demo_stock.c): the catalog, two warehouses and
+ * their movements, unless there are warehouses already. */
+enum err_code demo_stock(struct ctx *cx);
 
 #endif

@@ -1061,6 +1061,8 @@ int cmd_demo(int argc, char **argv)
     if (nreq > 0 && (db_begin_write(db, &cx.err) != ERR_OK || demo_rules(&cx, &nrules) != ERR_OK ||
                      db_commit(db, &cx.err) != ERR_OK))
         return fail(&cx, db);
+    if (demo_stock(&cx) != ERR_OK)
+        return fail(&cx, db);
     int64_t nrepairs = 0;
     if (demo_workshop(&cx, &nrepairs) != ERR_OK)
         return fail(&cx, db);

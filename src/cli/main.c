@@ -66,6 +66,12 @@ static const struct command commands[] = {
      "entry as ID:HASH. rotate-key adds a new signing key to the key file\n"
      "(SERVITOR_AUDIT_KEY_FILE, else beside a SQLite file, else servitor-audit.key\n"
      "in the working directory); the old keys stay for verifying."},
+    {"stock", cmd_stock, "stock verify [--db PATH]",
+     "verify recomputes every stock balance (on hand, reserved, in transit, value)\n"
+     "from the ledger of movements and the reservations, and checks that none is\n"
+     "negative or reserved beyond what is on hand. Exit status 0 when they agree;\n"
+     "otherwise each difference is named (part, warehouse, what, kept, ledger) and\n"
+     "the exit status is 1."},
     /* hidden: for tests */
     {"test-sql", cmd_test_sql, NULL, "Runs the SQL on standard input (tests only)."},
     {"test-run-job", cmd_test_run_job, NULL,

@@ -38,7 +38,11 @@
     X(WORKSHOP_READ, "workshop.read")         /* repair orders */                                  \
     X(WORKSHOP_WRITE, "workshop.write")       /* intake, work on orders */                         \
     X(WORKSHOP_QC, "workshop.qc")             /* pass or fail quality control */                   \
-    X(WORKSHOP_MANAGE, "workshop.manage")     /* warranty overrides, cancelling, others' orders */
+    X(WORKSHOP_MANAGE, "workshop.manage")     /* warranty overrides, cancelling, others' orders */ \
+    X(STOCK_READ, "stock.read")               /* the catalog, stock, movements, counts */          \
+    X(STOCK_RESERVE, "stock.reserve")         /* reserve and release for documents */              \
+    X(STOCK_WRITE, "stock.write")             /* post movements, issue, transfer, count */         \
+    X(STOCK_CATALOG, "stock.catalog")         /* parts, barcodes, compatibility, warehouses */
 
 enum perm {
     P_NONE = 0, /* nothing needed: any signed-in user */

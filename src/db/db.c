@@ -309,6 +309,11 @@ const char *db_sql_skip_locked(const struct db *db)
     return db->dialect == DB_POSTGRES ? "\nFOR UPDATE SKIP LOCKED" : "";
 }
 
+const char *db_sql_for_update(const struct db *db)
+{
+    return db->dialect == DB_POSTGRES ? "\nFOR UPDATE" : "";
+}
+
 enum err_code db_tables(struct db *db, struct arena *a, const char ***out, struct err *e)
 {
     const char *sql = db->dialect == DB_POSTGRES

@@ -126,6 +126,10 @@ const char *db_search_clause(struct db *db, struct arena *a, struct buf *sql, co
  * same time: "FOR UPDATE SKIP LOCKED" on PostgreSQL; nothing on SQLite, where
  * the write transaction already excludes other writers. */
 const char *db_sql_skip_locked(const struct db *db);
+/* What follows a SELECT of rows the transaction is about to change from
+ * what it read (a stock balance): "FOR UPDATE" on PostgreSQL, so others wait
+ * and then read the new values; nothing on SQLite (the writer is alone). */
+const char *db_sql_for_update(const struct db *db);
 
 /* The names of the application's tables (not the search index's or the
  * database's own), sorted, NULL-terminated, in the arena. */

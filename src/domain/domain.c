@@ -16,6 +16,7 @@
 #include "domain/messages/messages.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
+#include "domain/stock/stock.h"
 #include "domain/testing/testing.h"
 #include "domain/workshop/workshop.h"
 #include "base/banned.h"
@@ -33,7 +34,10 @@
     /* messages */ \
     &entity_message_templates, \
     /* workshop */ \
-    &entity_repair_orders
+    &entity_repair_orders, \
+    /* stock */ \
+    &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
+    &entity_warehouses, &entity_bins, &entity_stock_counts
 
 const struct entity *const domain_entities[] = {PRODUCT_ENTITIES, NULL};
 /* the same and the entities of the tests (src/domain/testing) */
@@ -51,7 +55,8 @@ const struct job_kind domain_jobs[] = {
 };
 
 const struct report *const domain_reports[] = {
-    &report_sla, &report_intake, &report_backlog, &report_times, &report_ratings, NULL,
+    &report_sla,           &report_intake, &report_backlog, &report_times, &report_ratings,
+    &report_stock_on_hand, NULL,
 };
 
 const struct report *domain_report(const char *name)

@@ -25,7 +25,7 @@
 #define HTTP_UPLOAD_LIMIT  (10 * 1024 * 1024) /* attachments */
 #define HTTP_DISCARD_LIMIT (8 * 1024 * 1024)
 #define HTTP_MAX_ARGS      4
-#define HTTP_MAX_ROUTES    64 /* routes.c asserts the table fits; metrics count each */
+#define HTTP_MAX_ROUTES    128 /* routes.c asserts the table fits; metrics count each */
 #define HTTP_MAX_HEADERS   8
 
 struct http_req {

@@ -11,9 +11,9 @@ const ROLE_PERMS = {
   manager: ['branches.read', 'clients.read', 'clients.write', 'clients.delete', 'equipment.read', 'equipment.write',
     'equipment.delete', 'users.read', 'requests.read', 'requests.write', 'requests.assign', 'requests.work',
     'contracts.read', 'contracts.write', 'desk.routing', 'messages.settings', 'reports.read',
-    'workshop.read', 'workshop.write', 'workshop.qc', 'workshop.manage'],
+    'workshop.read', 'workshop.write', 'workshop.qc', 'workshop.manage', 'stock.read', 'stock.reserve'],
   auditor: ['branches.read', 'clients.read', 'equipment.read', 'users.read', 'audit.read', 'requests.read',
-    'contracts.read', 'reports.read', 'workshop.read'],
+    'contracts.read', 'reports.read', 'workshop.read', 'stock.read'],
 };
 
 async function countBranches(as) {

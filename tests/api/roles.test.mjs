@@ -27,10 +27,13 @@ const ROLE_TABLE = `
 | routing rules: write (desk.routing) | yes | yes | — | — | — | — |
 | message templates, the company's details: read / write (messages.settings) | yes | yes | — | — | — | — |
 | messages to clients: the outbox, resending dead letters (messages.outbox) | yes | — | — | — | — | — |
-| reports and their exports (reports.read) | yes | yes | — | — | — | yes |
+| reports and their exports (reports.read) | yes | yes | — | yes | — | yes |
 | repair orders read / create, edit, work on (workshop.read, workshop.write) | rw | rw | rw | r | r | r |
 | repair orders: pass or fail quality control (workshop.qc) | yes | yes | yes | — | — | — |
 | repair orders: override the warranty, cancel, delete, others' orders (workshop.manage) | yes | yes | — | — | — | — |
+| parts, barcodes, compatible models, analogs, warehouses, bins: read / write, delete (stock.read, stock.catalog) | rw | r | r | rw | r | r |
+| stock: post receipts, issues, transfers, write-offs, returns, reversals; stock counts (stock.write) | yes | — | — | yes | — | — |
+| stock: reserve and release for documents (stock.reserve) | yes | yes | yes | yes | yes | — |
 `;
 
 function parseTable(text) {
@@ -64,6 +67,9 @@ for (const role of ROLES) {
   set('contract_sla_terms', rwd(contractsRow, (r) => has(contractsRow, r, 'w')));
   set('repair_orders', rwd('repair orders read / create, edit, work on (workshop.read, workshop.write)',
     (r) => T['repair orders: override the warranty, cancel, delete, others\' orders (workshop.manage)'][r] === 'yes'));
+  // the catalog: whoever writes it deletes too
+  const stockRow = 'parts, barcodes, compatible models, analogs, warehouses, bins: read / write, delete (stock.read, stock.catalog)';
+  for (const res of ['parts', 'part_barcodes', 'warehouses']) set(res, rwd(stockRow, (r) => has(stockRow, r, 'w')));
   set('requests', rwd('requests read / create, edit, comment',
     (r) => T['requests: assign, cancel, delete, work on others\' requests'][r] === 'yes'));
 }
@@ -85,7 +91,8 @@ before(async () => {
   const model = await srv.request('POST', '/api/v1/equipment_models', { as: admin, body: { brand: 'Матрица', model: 'M-' + uid() } });
   const contract = await srv.request('POST', '/api/v1/contracts', { as: admin, body: { number: 'Р-' + uid(), client_id: client.json.id, starts_on: '2026-01-01' } });
   assert.equal(contract.status, 201, contract.text);
-  parent = { client: client.json, model: model.json, contract: contract.json };
+  const branch = await srv.request('GET', '/api/v1/branches?limit=1', { as: admin });
+  parent = { client: client.json, model: model.json, contract: contract.json, branch: branch.json.items[0].id };
 });
 
 const body = {
@@ -101,14 +108,18 @@ const body = {
   // each term its own contract: one term per priority and contract
   contract_sla_terms: async () => ({ contract_id: (await adminMakes('contracts')).id, priority: 'urgent',
     first_response_minutes: 15, resolution_minutes: 120 }),
+  parts: () => ({ sku: 'Роль-' + uid(), name: 'Роль-деталь ' + uid() }),
+  part_barcodes: async () => ({ part_id: (await adminMakes('parts')).id, barcode: 'R' + uid() }),
+  warehouses: () => ({ name: 'Роль-склад ' + uid(), branch_id: parent.branch }),
 };
 const change = {
   branches: { address: 'изменено ролью' }, clients: { notes: 'изменено ролью' }, contacts: { notes: 'изменено ролью' },
   equipment_models: { category: 'изменено ролью' }, equipment_units: { notes: 'изменено ролью' }, users: { name: 'Изменено Ролью' },
   requests: { description: 'изменено ролью' }, repair_orders: { accessories: 'изменено ролью' }, contracts: { notes: 'изменено ролью' },
   contract_sla_terms: { resolution_minutes: 180 },
+  parts: { notes: 'изменено ролью' }, get part_barcodes() { return { barcode: 'RX' + uid() }; }, warehouses: { address: 'изменено ролью' },
 };
-const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject ?? rec.number ?? rec.priority;
+const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject ?? rec.number ?? rec.priority ?? rec.barcode;
 
 async function adminMakes(res) {
   const r = await srv.request('POST', `/api/v1/${res}`, { as: admin, body: await body[res]() });
@@ -148,8 +159,9 @@ for (const res of Object.keys(expected)) {
       } else {
         assertError(made, 403, 'forbidden');
         const probe = nameOf(res, newBody);
-        // terms have no search: their (new, empty) contract is the probe
-        const find = res === 'contract_sla_terms' ? `contract_id=${newBody.contract_id}` : `q=${encodeURIComponent(probe)}`;
+        // terms have no search: their (new, empty) contract is the probe; barcodes are a filter
+        const find = res === 'contract_sla_terms' ? `contract_id=${newBody.contract_id}`
+          : res === 'part_barcodes' ? `barcode=${encodeURIComponent(probe)}` : `q=${encodeURIComponent(probe)}`;
         const q = await srv.request('GET', `/api/v1/${res}?limit=200&${find}`, { as: admin });
         assert.equal(q.status, 200);
         assert.ok(!q.json.items.some((x) => nameOf(res, x) === probe), `${role}: nothing was created`);
@@ -391,7 +403,13 @@ test('the role table of docs/api.md is what the server grants', async () => {
     ['message templates, the company\'s details: read / write (messages.settings)', 'PATCH /api/v1/company'],
     ['messages to clients: the outbox, resending dead letters (messages.outbox)', 'GET /api/v1/outbox'],
     ['messages to clients: the outbox, resending dead letters (messages.outbox)', 'POST /api/v1/outbox/{id}/resend'],
-    ['reports and their exports (reports.read)', 'GET /api/v1/reports/{name}']]) {
+    ['reports and their exports (reports.read)', 'GET /api/v1/reports/{name}'],
+    ['stock: post receipts, issues, transfers, write-offs, returns, reversals; stock counts (stock.write)', 'POST /api/v1/stock/postings'],
+    ['stock: post receipts, issues, transfers, write-offs, returns, reversals; stock counts (stock.write)', 'POST /api/v1/stock/issue'],
+    ['stock: post receipts, issues, transfers, write-offs, returns, reversals; stock counts (stock.write)', 'POST /api/v1/stock_counts/{id}/post'],
+    ['stock: post receipts, issues, transfers, write-offs, returns, reversals; stock counts (stock.write)', 'POST /api/v1/stock_counts'],
+    ['stock: reserve and release for documents (stock.reserve)', 'POST /api/v1/stock/reserve'],
+    ['stock: reserve and release for documents (stock.reserve)', 'POST /api/v1/stock/release']]) {
     for (const role of ROLES) assert.equal(roleHas[role].has(perm(key)), T[row][role] === 'yes', `${role} ${key}`);
   }
   for (const [row, name] of [['repair orders: pass or fail quality control (workshop.qc)', 'workshop.qc'],

@@ -60,7 +60,8 @@ function wrongValues(f) {
     case 'int': {
       const out = [...base, '12', true, 1.5, 'NaN', 1e300, 2 ** 63, -(2 ** 63) - 1e4, 9007199254740993];
       if (f.min !== undefined) out.push(f.min - 1, -2147483649);
-      if (f.max !== undefined) out.push(f.max + 1, 2147483648);
+      // past 32 bits too, unless the field allows that (prices in kopecks)
+      if (f.max !== undefined) out.push(f.max + 1, ...(f.max < 2147483648 ? [2147483648] : []));
       return out;
     }
     case 'ref': return [...base, '1', true, 1.5, 0, -1, 999999999, 2 ** 62, 9223372036854775807n];
@@ -160,6 +161,9 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
     routing_rules: () => ({ active: false }), // never routes the sweep's requests
     message_templates: () => ({ subject: 'Атака {number}' }), // an e-mail template needs a subject
     repair_orders: () => ({ declared_fault: 'Атака ' + uid() }), // required unless taken from a request
+    part_barcodes: () => ({ barcode: 'ATK' + uid() }), // a scanner's code: no spaces
+    part_analogs: async () => ({ part_id: (await create('parts')).id, analog_id: (await create('parts')).id }),
+    stock_counts: async () => ({ warehouse_id: (await create('warehouses')).id }), // one open count per warehouse
   };
   async function validBody(entity) {
     const e = entities[entity];

@@ -22,6 +22,7 @@
 #include "domain/desk/views.h"
 #include "domain/domain.h"
 #include "domain/messages/messages.h"
+#include "domain/stock/stock.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
 
@@ -174,10 +175,20 @@ static void every_field_enum_covers_its_table(void **state)
         const struct entity *ent;
         int count;
     } enums[] = {
-        {&entity_branches, BRANCH__COUNT},        {&entity_users, USER__COUNT},
-        {&entity_clients, CLIENT__COUNT},         {&entity_contacts, CONTACT__COUNT},
-        {&entity_equipment_models, MODEL__COUNT}, {&entity_equipment_units, UNIT__COUNT},
+        {&entity_branches, BRANCH__COUNT},
+        {&entity_users, USER__COUNT},
+        {&entity_clients, CLIENT__COUNT},
+        {&entity_contacts, CONTACT__COUNT},
+        {&entity_equipment_models, MODEL__COUNT},
+        {&entity_equipment_units, UNIT__COUNT},
         {&entity_message_templates, TPL__COUNT},
+        {&entity_parts, PART__COUNT},
+        {&entity_part_barcodes, BARCODE__COUNT},
+        {&entity_part_models, PM__COUNT},
+        {&entity_part_analogs, ANALOG__COUNT},
+        {&entity_warehouses, WAREHOUSE__COUNT},
+        {&entity_bins, BIN__COUNT},
+        {&entity_stock_counts, COUNT__COUNT},
     };
     for (size_t i = 0; i < sizeof(enums) / sizeof(enums[0]); i++) {
         if (entity_nfields(enums[i].ent) != enums[i].count)

@@ -23,6 +23,7 @@ import { WorkloadPage } from './components/WorkloadPage.jsx';
 import { ReportsPage } from './components/ReportsPage.jsx';
 import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
+import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './components/StockPages.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
 import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
 
@@ -38,6 +39,8 @@ function specialPages(session) {
     audit: any('audit') || (!perms.length && (role === 'admin' || role === 'auditor')),
     company: perms.includes('messages.settings'),
     outbox: perms.includes('messages.outbox'),
+    stock: perms.includes('stock.read'),
+    stock_receipt: perms.includes('stock.write'),
   };
 }
 
@@ -56,6 +59,8 @@ function Page({ route, meta, special }) {
   if (a === 'audit') return special.audit ? <AuditPage query={q} /> : <Forbidden />;
   if (a === 'company') return special.company ? <CompanyPage /> : <Forbidden />;
   if (a === 'outbox') return special.outbox ? <OutboxPage query={q} /> : <Forbidden />;
+  if (a === 'stock') return special.stock ? <StockFind key={JSON.stringify(q)} query={q} /> : <Forbidden />;
+  if (a === 'stock_receipt') return special.stock_receipt ? <ReceiptPage query={q} /> : <Forbidden />;
   const res = meta.byName[a];
   if (!res) return <div class="page"><ErrorBanner>{t('not_found_page')}</ErrorBanner></div>;
   if (!res.can_read) return <Forbidden />;
@@ -68,6 +73,9 @@ function Page({ route, meta, special }) {
   if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
   if (a === 'requests') return <RequestPage key={b} res={res} id={b} query={q} />;
   if (a === 'message_templates') return <TemplatePage key={b} id={b} />;
+  if (a === 'parts') return <PartPage key={b} res={res} id={b} query={q} />;
+  if (a === 'warehouses') return <WarehousePage key={b} res={res} id={b} query={q} />;
+  if (a === 'stock_counts') return <CountPage key={b} res={res} id={b} query={q} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;
 }
 

@@ -25,6 +25,7 @@
 #include "domain/desk/sla.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
+#include "domain/stock/stock.h"
 #include "base/banned.h"
 
 static const char *const statuses[] = {
@@ -602,6 +603,8 @@ static enum err_code after_transition(struct ctx *cx, const struct record *befor
                     request_title(cx, (struct record *)now));
     if (rc == ERR_OK && t->to == RS_RESOLVED)
         rc = notice_request(cx, now, "resolved", NULL);
+    if (rc == ERR_OK && t->to == RS_CANCELLED) /* the parts it held go back */
+        rc = stock_release_doc(cx, "request", now->id);
     return rc;
 }
 

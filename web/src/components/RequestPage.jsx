@@ -10,6 +10,7 @@ import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
 import { isTyping, shortcutKey, useApp } from './ctx.js';
 import { RequestsCard } from './RequestHistory.jsx';
 import { RepairOrdersCard } from './RepairOrders.jsx';
+import { FindPartsLink } from './StockPages.jsx';
 import { TimelineCard } from './Timeline.jsx';
 import { ErrorBanner, FieldValue, Modal, RefPicker, Spinner, errorText, fmtPhone } from './ui.jsx';
 
@@ -291,6 +292,7 @@ export function RequestPage({ res, id }) {
         {rec.channel === 'email' && <span class="badge channel-email" data-channel="email" title={t('request.by_email_hint')}>✉ {t('request.by_email')}</span>}
         <SlaSource rec={rec} /><SlaClock res={res} rec={rec} /><StatusBadge res={res} rec={rec} />
         {rec.rating && <span class="badge rating" data-rating={rec.rating} title={rec.rating_comment || ''}>★ {rec.rating}/5</span>}
+        <FindPartsLink request={rec.id} />
       </RecordHead>
       {changed && (
         <div class="banner banner-info" role="status" data-changed-by-other>

@@ -8,6 +8,7 @@ import { AuditEntry } from './AuditPage.jsx';
 import { RequestsCard } from './RequestHistory.jsx';
 import { Warranty } from './RequestPage.jsx';
 import { ErrorBanner, Spinner } from './ui.jsx';
+import { FindPartsLink } from './StockPages.jsx';
 
 function History({ id }) {
   const [items, setItems] = useState(null);
@@ -28,7 +29,7 @@ export function UnitPage({ res, id, query }) {
   const setTab = (x) => navigate(`${res.name}/${id}`, x === 'history' ? { tab: x } : {}, true);
   return (
     <div class="page">
-      <RecordHead res={res} rec={rec}><Warranty until={rec.warranty_until} /></RecordHead>
+      <RecordHead res={res} rec={rec}><Warranty until={rec.warranty_until} /><FindPartsLink unit={rec.id} /></RecordHead>
       <div class="tabs" role="tablist">
         <button type="button" role="tab" aria-selected={tab === 'details' ? 'true' : 'false'} class={tab === 'details' ? 'tab active' : 'tab'} onClick={() => setTab('details')}>{t('details')}</button>
         <button type="button" role="tab" aria-selected={tab === 'history' ? 'true' : 'false'} class={tab === 'history' ? 'tab active' : 'tab'} onClick={() => setTab('history')}>{t('history')}</button>

@@ -1,0 +1,245 @@
+/* stock.h — the warehouse (domain layer): the parts catalog (parts, their
+ * barcodes, compatible equipment models and analogs), warehouses and bins,
+ * the stock ledger, reservations for documents and stock counts.
+ *
+ * The ledger: every change of stock is a posting (a numbered header: kind,
+ * warehouse, the document it serves, who) with one movement per part (and
+ * per piece of serialized goods). Movements are never changed or deleted; a
+ * mistake is undone by reversing the posting. Balances per part and
+ * warehouse (on hand, reserved, in transit, value at moving-average cost)
+ * are kept by the same transaction that writes the movements;
+ * stock_verify recomputes them from the ledger.
+ *
+ * Documents: anything that reserves and takes stock — a request today, a
+ * repair order or a sales order tomorrow — is a (doc_kind, doc_id) pair of
+ * STOCK_DOC_KINDS; it calls stock_reserve, stock_release, stock_release_doc
+ * and stock_issue, and needs nothing else from this area.
+ *
+ * Quantities are integers in thousandths of the part's unit (1 piece =
+ * 1000); money is integer kopecks. */
+#ifndef SERVITOR_STOCK_H
+#define SERVITOR_STOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/entity.h"
+#include "core/report.h"
+
+extern const struct entity entity_parts;
+extern const struct entity entity_part_barcodes;
+extern const struct entity entity_part_models;
+extern const struct entity entity_part_analogs;
+extern const struct entity entity_warehouses;
+extern const struct entity entity_bins;
+extern const struct entity entity_stock_counts;
+extern const struct report report_stock_on_hand;
+
+/* The largest quantity of one line (a million units) and unit cost (a
+ * billion roubles): their products stay far inside 128 bits. */
+#define STOCK_QTY_MAX  1000000000LL
+#define STOCK_COST_MAX 100000000000LL
+
+/* The kinds of movement: what the ledger's rows are. */
+#define STOCK_MOVE_KINDS(X)                                                                        \
+    X(SM_RECEIPT, "receipt")           /* goods arrive (from a supplier, or without a document) */ \
+    X(SM_ISSUE, "issue")               /* goods leave for a document (a request, a repair) */      \
+    X(SM_SALE, "sale")                 /* goods sold */                                            \
+    X(SM_WRITE_OFF, "write_off")       /* scrapped, lost: with a reason */                         \
+    X(SM_TRANSFER_OUT, "transfer_out") /* sent to another warehouse: in transit there */           \
+    X(SM_TRANSFER_IN, "transfer_in")   /* arrived from another warehouse */                        \
+    X(SM_ADJUSTMENT, "adjustment")     /* a stock count's difference */                            \
+    X(SM_RETURN_IN, "return_in")       /* returned by a client */                                  \
+    X(SM_RETURN_OUT, "return_out")     /* returned to a supplier */                                \
+    X(SM_REVERSAL, "reversal")         /* undoes another movement */
+
+enum stock_move_kind {
+#define X(id, name) id,
+    STOCK_MOVE_KINDS(X)
+#undef X
+        SM__COUNT
+};
+extern const char *const stock_move_kinds[]; /* NULL-terminated, by enum */
+
+/* The kinds of posting people make (counts make adjustments, reversals
+ * reversals): each with the movement kind of its lines and whether goods
+ * come in. */
+struct stock_posting_kind {
+    const char *name;
+    enum stock_move_kind move;
+    bool incoming;
+};
+extern const struct stock_posting_kind stock_posting_kinds[]; /* ends with a zeroed entry */
+const struct stock_posting_kind *stock_posting_kind(const char *name);
+
+/* The documents that may reserve and take stock: their kind and the table
+ * their id is in. A new kind of document (repair orders, sales orders) is a
+ * line here. */
+struct stock_doc_kind {
+    const char *name;  /* "request" */
+    const char *table; /* "requests" */
+};
+extern const struct stock_doc_kind stock_doc_kinds[]; /* ends with a zeroed entry */
+
+/* VAT rates a part may have, from SERVITOR_VAT_RATES ("22,20,10,0,none"):
+ * NULL-terminated, read once. */
+extern const char *const *stock_vat_rates;
+
+/* ---- moving-average cost (pure arithmetic) ---- */
+
+/* The value in kopecks of qty thousandths at unit_cost kopecks per unit,
+ * rounded half away from zero. */
+int64_t stock_value_of(int64_t qty, int64_t unit_cost);
+/* The value that leaves with qty of on_hand worth value: its share,
+ * rounded; all of it when qty is all of on_hand, so nothing is left
+ * behind. 0 < qty <= on_hand. */
+int64_t stock_value_out(int64_t on_hand, int64_t value, int64_t qty);
+/* Kopecks per unit of on_hand worth value (0 when nothing is on hand). */
+int64_t stock_unit_cost(int64_t on_hand, int64_t value);
+
+/* ---- the ledger ---- */
+
+struct stock_line {
+    int64_t part_id;
+    int64_t qty;                /* thousandths, > 0 (counts: signed) */
+    int64_t unit_cost;          /* kopecks per unit: receipts (0: the part's purchase price) */
+    const char *const *serials; /* serialized goods: one per piece, qty/1000 of them */
+    int nserials;
+};
+
+struct stock_posting_in {
+    const char *kind; /* of stock_posting_kinds */
+    int64_t warehouse_id;
+    int64_t to_warehouse_id; /* transfers */
+    const char *doc_kind;    /* NULL: no document */
+    int64_t doc_id;
+    const char *reason; /* write-offs: required */
+    struct stock_line *lines;
+    int nlines;
+};
+
+/* Posts a change of stock in one transaction (its own, or the caller's):
+ * the posting, its movements, the balances and the moving-average cost; an
+ * outgoing posting for a document takes that document's reservation first.
+ * ERR_INVALID with the field named (lines.N.qty: must_be_positive,
+ * insufficient; warehouse_id: not_found, out_of_scope, inactive;
+ * to_warehouse_id: same_warehouse; reason: required; lines.N.serials…);
+ * ERR_CONFLICT (409) when there is not enough available, with the field
+ * lines.N.qty and "available" the quantity there is. Nothing is changed on
+ * any error. *posting_id gets the new posting. */
+enum err_code stock_post(struct ctx *cx, const struct stock_posting_in *in, int64_t *posting_id);
+
+/* Takes in the goods of a transfer at its destination. ERR_NOTFOUND,
+ * ERR_CONFLICT when it is not in transit. */
+enum err_code stock_receive_transfer(struct ctx *cx, int64_t posting_id);
+
+/* Undoes a posting with a reversal posting (a transfer only while in
+ * transit). ERR_CONFLICT when it was reversed already, is a reversal, or
+ * its goods are no longer there to take back. */
+enum err_code stock_reverse(struct ctx *cx, int64_t posting_id, int64_t *reversal_id);
+
+/* ---- reservations for documents ---- */
+
+/* Promises qty of a part in a warehouse to a document (adding to what it
+ * holds). Available never goes below zero, whoever reserves at once:
+ * ERR_CONFLICT with field qty and "available" when there is too little;
+ * ERR_INVALID for a bad quantity, document, part or warehouse. */
+enum err_code stock_reserve(struct ctx *cx, const char *doc_kind, int64_t doc_id, int64_t part_id,
+                            int64_t warehouse_id, int64_t qty);
+/* Gives back qty of what the document holds (0: all of it). ERR_NOTFOUND
+ * when it holds nothing there; ERR_INVALID when qty is more than it holds. */
+enum err_code stock_release(struct ctx *cx, const char *doc_kind, int64_t doc_id, int64_t part_id,
+                            int64_t warehouse_id, int64_t qty);
+/* Gives back everything a document holds (it was cancelled). */
+enum err_code stock_release_doc(struct ctx *cx, const char *doc_kind, int64_t doc_id);
+/* Issues qty to a document (kind "issue" or "sale"): its reservation is
+ * taken first, the rest must be available. The posting's id in *posting_id. */
+enum err_code stock_issue(struct ctx *cx, const char *kind, const char *doc_kind, int64_t doc_id,
+                          int64_t part_id, int64_t warehouse_id, int64_t qty, int64_t *posting_id);
+
+/* ---- checking the ledger ---- */
+
+struct stock_diff {
+    int64_t part_id, warehouse_id;
+    const char *what; /* on_hand, reserved, in_transit, value, negative, over_reserved */
+    int64_t kept, ledger;
+};
+/* Recomputes every balance from the movements and reservations and calls
+ * out for each difference; *ndiff counts them. */
+enum err_code stock_verify(struct ctx *cx, void (*out)(const struct stock_diff *d, void *arg),
+                           void *arg, int64_t *nbalances, int64_t *ndiff);
+
+/* ---- stock counts ---- */
+
+/* Enters a counted quantity for a part (add: to what was counted so far,
+ * as each scan does; else set). A part not on the sheet is added with a
+ * book quantity of its balance when the count began… (0: it had none). */
+enum err_code stock_count_enter(struct ctx *cx, int64_t count_id, int64_t part_id, int64_t qty,
+                                bool add);
+/* Posts a count: one adjustment posting with a movement per difference,
+ * applied to the stock as it is now (movements during the count are kept:
+ * the difference is counted − book at the start). ERR_CONFLICT when not
+ * open or when an adjustment would take more than is available. */
+enum err_code stock_count_post(struct ctx *cx, int64_t count_id, int64_t *posting_id);
+/* Drops an open count: nothing posted. */
+enum err_code stock_count_cancel(struct ctx *cx, int64_t count_id);
+
+/* For the area's own documents (counts): a new posting of kind for wh
+ * (status done), and one difference applied to the stock as it is now —
+ * added at unit_cost, or taken out at the moving-average cost (ERR_CONFLICT
+ * naming field when not that much is available). Inside the caller's
+ * transaction. */
+enum err_code stock_posting_new(struct ctx *cx, const char *kind, int64_t wh, const char *doc_kind,
+                                int64_t doc_id, int64_t *id);
+enum err_code stock_adjust(struct ctx *cx, int64_t posting_id, const char *doc_kind, int64_t doc_id,
+                           int64_t part, int64_t wh, int64_t delta, int64_t unit_cost,
+                           const char *field);
+
+/* Writes a posting with its movements to the audit log under action (post,
+ * receive, reverse): the ledger's writes are in the tamper-evident chain. */
+enum err_code stock_posting_audit(struct ctx *cx, int64_t id, const char *action);
+
+/* ---- finding a part ---- */
+
+/* The part a barcode names; *part_id 0 when none. */
+enum err_code stock_barcode_part(struct ctx *cx, const char *barcode, int64_t *part_id);
+
+/* The fields of a part, in the order of its table (catalog.c). */
+enum part_field {
+    PART_SKU,
+    PART_NAME,
+    PART_BRAND,
+    PART_UNIT,
+    PART_CATEGORY,
+    PART_PURCHASE_PRICE,
+    PART_SALE_PRICE,
+    PART_VAT,
+    PART_SERIAL_TRACKED,
+    PART_NOTES,
+    PART__COUNT
+};
+
+enum barcode_field { BARCODE_PART_ID, BARCODE_BARCODE, BARCODE__COUNT };
+enum part_model_field { PM_PART_ID, PM_MODEL_ID, PM__COUNT };
+enum analog_field { ANALOG_PART_ID, ANALOG_ANALOG_ID, ANALOG_NOTE, ANALOG__COUNT };
+enum warehouse_field {
+    WAREHOUSE_NAME,
+    WAREHOUSE_BRANCH_ID,
+    WAREHOUSE_ADDRESS,
+    WAREHOUSE_ACTIVE,
+    WAREHOUSE__COUNT
+};
+enum bin_field { BIN_WAREHOUSE_ID, BIN_CODE, BIN_NOTES, BIN__COUNT };
+enum count_field {
+    COUNT_NUMBER,
+    COUNT_WAREHOUSE_ID,
+    COUNT_BRANCH_ID,
+    COUNT_CATEGORY,
+    COUNT_STATUS,
+    COUNT_NOTES,
+    COUNT_POSTED_AT,
+    COUNT_POSTING_ID,
+    COUNT__COUNT
+};
+
+#endif
