@@ -65,6 +65,18 @@ const screens = [
   ['article', '#/articles/4'],
   ['requests-overdue', '#/requests?sla_state=breached&status=new,assigned,in_progress,waiting_client,waiting_parts'],
   ['requests-all', '#/requests?all=1'],
+  // messages, reports, the workshop and the warehouse
+  ['message-templates', '#/message_templates'],
+  ['outbox', '#/outbox'],
+  ['company', '#/company'],
+  ['reports', '#/reports'],
+  ['repair-orders', '#/repair_orders'],
+  ['repair-order', '#/repair_orders/1'],
+  ['stock-find', '#/stock'],
+  ['parts', '#/parts'],
+  ['part', '#/parts/1'],
+  ['warehouses', '#/warehouses'],
+  ['stock-receipt', '#/stock_receipt'],
 ];
 
 for (const lang of ['ru', 'en']) {
