@@ -143,8 +143,6 @@ static enum err_code parse_lines(struct ctx *cx, json_t *arr, struct stock_line 
     return ERR_OK;
 }
 
-static json_t *posting_json(struct ctx *cx, int64_t id, enum err_code *rc);
-
 API_HANDLER(api_stock_post)
 {
     static const char *const keys[] = {"kind",   "warehouse_id", "to_warehouse_id", "doc_kind",
@@ -179,7 +177,7 @@ API_HANDLER(api_stock_post)
     int64_t id;
     if ((rc = stock_post(cx, &in, &id)) != ERR_OK)
         return rc;
-    json_t *j = posting_json(cx, id, &rc);
+    json_t *j = stock_posting_json(cx, id, &rc);
     if (!j)
         return rc;
     http_json(rs, 201, j);
@@ -188,83 +186,13 @@ API_HANDLER(api_stock_post)
     return ERR_OK;
 }
 
-/* A posting with its movements; NULL with *rc when missing or another
- * branch's (for a user who works in one). */
-static json_t *posting_json(struct ctx *cx, int64_t id, enum err_code *rc)
-{
-    struct db_stmt *st =
-        db_q(cx->db, &cx->err,
-             "SELECT p.number, p.kind, p.warehouse_id, w.name, p.to_warehouse_id, tw.name,\n"
-             "  p.status, p.doc_kind, p.doc_id, p.reason, p.user_id, u.name, p.created_at,\n"
-             "  p.received_at, w.branch_id, tw.branch_id\n"
-             "FROM stock_postings p\n"
-             "JOIN warehouses w ON w.id = p.warehouse_id\n"
-             "LEFT JOIN warehouses tw ON tw.id = p.to_warehouse_id\n"
-             "LEFT JOIN users u ON u.id = p.user_id\n"
-             "WHERE p.id = $1",
-             "i", id);
-    if (!st) {
-        *rc = cx->err.code;
-        return NULL;
-    }
-    int r = db_step(st);
-    int64_t branch = ctx_branch(cx);
-    if (r != DB_ROW || (branch && db_col_i64(st, 14) != branch && db_col_i64(st, 15) != branch)) {
-        db_done(st);
-        *rc = r == DB_FAIL ? cx->err.code : ctx_fail(cx, ERR_NOTFOUND, "no such posting");
-        return NULL;
-    }
-#define TEXT(i) (db_col_null(st, i) ? NULL : db_col_text(st, i))
-#define INT(i)  (db_col_null(st, i) ? json_null() : json_integer(db_col_i64(st, i)))
-    json_t *j =
-        json_pack("{s:I,s:s,s:s,s:I,s:s,s:o,s:s?,s:s,s:s?,s:o,s:s?,s:o,s:s?,s:s,s:s?}", "id",
-                  (json_int_t)id, "number", db_col_text(st, 0), "kind", db_col_text(st, 1),
-                  "warehouse_id", (json_int_t)db_col_i64(st, 2), "warehouse", db_col_text(st, 3),
-                  "to_warehouse_id", INT(4), "to_warehouse", TEXT(5), "status", db_col_text(st, 6),
-                  "doc_kind", TEXT(7), "doc_id", INT(8), "reason", TEXT(9), "user_id", INT(10),
-                  "user", TEXT(11), "created_at", db_col_text(st, 12), "received_at", TEXT(13));
-    db_done(st);
-    st = db_q(cx->db, &cx->err,
-              "SELECT m.id, m.kind, m.part_id, p.sku, p.name, m.warehouse_id, m.qty, m.unit_cost,\n"
-              "  m.value, s.serial, m.reverses_id\n"
-              "FROM stock_movements m\n"
-              "JOIN parts p ON p.id = m.part_id\n"
-              "LEFT JOIN part_serials s ON s.id = m.serial_id\n"
-              "WHERE m.posting_id = $1\n"
-              "ORDER BY m.id",
-              "i", id);
-    if (!st) {
-        json_decref(j);
-        *rc = cx->err.code;
-        return NULL;
-    }
-    json_t *a = json_array();
-    while ((r = db_step(st)) == DB_ROW)
-        json_array_append_new(
-            a, json_pack("{s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:s?,s:o}", "id",
-                         (json_int_t)db_col_i64(st, 0), "kind", db_col_text(st, 1), "part_id",
-                         (json_int_t)db_col_i64(st, 2), "sku", db_col_text(st, 3), "name",
-                         db_col_text(st, 4), "warehouse_id", (json_int_t)db_col_i64(st, 5), "qty",
-                         (json_int_t)db_col_i64(st, 6), "unit_cost", (json_int_t)db_col_i64(st, 7),
-                         "value", (json_int_t)db_col_i64(st, 8), "serial", TEXT(9), "reverses_id",
-                         INT(10)));
-    db_done(st);
-    json_object_set_new(j, "movements", a);
-    *rc = r == DB_FAIL ? cx->err.code : ERR_OK;
-    if (*rc != ERR_OK) {
-        json_decref(j);
-        return NULL;
-    }
-    return j;
-}
-
 API_HANDLER(api_stock_posting_get)
 {
     int64_t id;
     enum err_code rc = api_path_id(cx, rq, 0, &id);
     if (rc != ERR_OK)
         return rc;
-    json_t *j = posting_json(cx, id, &rc);
+    json_t *j = stock_posting_json(cx, id, &rc);
     if (!j)
         return rc;
     http_json(rs, 200, j);
@@ -288,49 +216,12 @@ API_HANDLER(api_stock_postings)
     }
     if (!limit || limit > 200)
         limit = limit ? 200 : 50;
-    struct db_stmt *st =
-        db_q(cx->db, &cx->err,
-             "SELECT p.id\n"
-             "FROM stock_postings p\n"
-             "JOIN warehouses w ON w.id = p.warehouse_id\n"
-             "LEFT JOIN warehouses tw ON tw.id = p.to_warehouse_id\n"
-             "WHERE (CAST($1 AS BIGINT) = 0 OR p.warehouse_id = $1 OR p.to_warehouse_id = $1)\n"
-             "  AND (CAST($2 AS TEXT) IS NULL OR p.status = $2)\n"
-             "  AND (CAST($3 AS TEXT) IS NULL OR p.kind = $3)\n"
-             "  AND (CAST($4 AS BIGINT) = 0 OR w.branch_id = $4 OR tw.branch_id = $4)\n"
-             "ORDER BY p.id DESC\n"
-             "LIMIT $5",
-             "ittii", wh, status, kind, ctx_branch(cx), limit);
-    if (!st)
-        return cx->err.code;
-    int64_t *ids = arena_alloc(cx->a, sizeof(int64_t) * (size_t)limit);
-    int n = 0, r;
-    while ((r = db_step(st)) == DB_ROW && n < limit)
-        ids[n++] = db_col_i64(st, 0);
-    db_done(st);
-    if (r == DB_FAIL)
-        return cx->err.code;
-    json_t *a = json_array();
-    enum err_code rc = ERR_OK;
-    for (int i = 0; i < n; i++) {
-        json_t *j = posting_json(cx, ids[i], &rc);
-        if (!j) {
-            json_decref(a);
-            return rc;
-        }
-        json_array_append_new(a, j);
-    }
+    json_t *a;
+    enum err_code rc = stock_postings_list(cx, wh, status, kind, limit, &a);
+    if (rc != ERR_OK)
+        return rc;
     http_json(rs, 200, json_pack("{s:o}", "items", a));
     return ERR_OK;
-}
-
-/* The posting must be visible before it is changed: another branch's is 404. */
-static enum err_code posting_visible(struct ctx *cx, int64_t id)
-{
-    enum err_code rc;
-    json_t *j = posting_json(cx, id, &rc);
-    json_decref(j);
-    return j ? ERR_OK : rc;
 }
 
 /* The body of an action on a record: {} or {"version": N} (the count's
@@ -356,12 +247,12 @@ API_HANDLER(api_stock_receive)
     if (rc == ERR_OK)
         rc = action_body(cx, rq, &version);
     if (rc == ERR_OK)
-        rc = posting_visible(cx, id);
+        rc = stock_posting_visible(cx, id);
     if (rc == ERR_OK)
         rc = stock_receive_transfer(cx, id);
     if (rc != ERR_OK)
         return rc;
-    json_t *j = posting_json(cx, id, &rc);
+    json_t *j = stock_posting_json(cx, id, &rc);
     if (!j)
         return rc;
     http_json(rs, 200, j);
@@ -375,12 +266,12 @@ API_HANDLER(api_stock_reverse)
     if (rc == ERR_OK)
         rc = action_body(cx, rq, &version);
     if (rc == ERR_OK)
-        rc = posting_visible(cx, id);
+        rc = stock_posting_visible(cx, id);
     if (rc == ERR_OK)
         rc = stock_reverse(cx, id, &rev);
     if (rc != ERR_OK)
         return rc;
-    json_t *j = posting_json(cx, rev, &rc);
+    json_t *j = stock_posting_json(cx, rev, &rc);
     if (!j)
         return rc;
     http_json(rs, 201, j);
@@ -429,17 +320,11 @@ static enum err_code doc_call_parse(struct ctx *cx, struct http_req *rq, struct 
     return ERR_OK;
 }
 
-static json_t *reservations_json(struct ctx *cx, const char *sql, const char *types, int64_t a,
-                                 const char *s, enum err_code *rc);
-
 static enum err_code doc_reservations(struct ctx *cx, struct http_resp *rs, int status,
                                       const char *doc_kind, int64_t doc_id)
 {
     enum err_code rc;
-    json_t *items = reservations_json(cx,
-                                      "WHERE r.doc_kind = $2 AND r.doc_id = $1\n"
-                                      "  AND (CAST($3 AS BIGINT) = 0 OR w.branch_id = $3)\n",
-                                      "iti", doc_id, doc_kind, &rc);
+    json_t *items = stock_doc_reservations(cx, doc_kind, doc_id, &rc);
     if (!items)
         return rc;
     http_json(rs, status, json_pack("{s:o}", "items", items));
@@ -495,54 +380,11 @@ API_HANDLER(api_stock_issue)
                          c.warehouse_id, c.qty, &id);
     if (rc != ERR_OK)
         return rc;
-    json_t *j = posting_json(cx, id, &rc);
+    json_t *j = stock_posting_json(cx, id, &rc);
     if (!j)
         return rc;
     http_json(rs, 201, j);
     return ERR_OK;
-}
-
-/* The reservations matching a condition on r (the alias) and w (its
- * warehouse); $1.. bound by types from a and s, $3 always the branch. */
-static json_t *reservations_json(struct ctx *cx, const char *where, const char *types, int64_t a,
-                                 const char *s, enum err_code *rc)
-{
-    const char *sql = arena_printf(
-        cx->a,
-        "SELECT r.id, r.doc_kind, r.doc_id, r.part_id, p.sku, p.name, r.warehouse_id,\n"
-        "  w.name, r.qty, r.created_at, u.name\n"
-        "FROM stock_reservations r\n"
-        "JOIN parts p ON p.id = r.part_id\n"
-        "JOIN warehouses w ON w.id = r.warehouse_id\n"
-        "LEFT JOIN users u ON u.id = r.user_id\n"
-        "%s"
-        "ORDER BY r.id\n"
-        "LIMIT 500",
-        where);
-    struct db_stmt *st = db_q(cx->db, &cx->err, sql, types, a, s, ctx_branch(cx));
-    if (!st) {
-        *rc = cx->err.code;
-        return NULL;
-    }
-    json_t *arr = json_array();
-    int r;
-    while ((r = db_step(st)) == DB_ROW)
-        json_array_append_new(
-            arr, json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:I,s:s,s:I,s:s,s:s?}", "id",
-                           (json_int_t)db_col_i64(st, 0), "doc_kind", db_col_text(st, 1), "doc_id",
-                           (json_int_t)db_col_i64(st, 2), "part_id", (json_int_t)db_col_i64(st, 3),
-                           "sku", db_col_text(st, 4), "name", db_col_text(st, 5), "warehouse_id",
-                           (json_int_t)db_col_i64(st, 6), "warehouse", db_col_text(st, 7), "qty",
-                           (json_int_t)db_col_i64(st, 8), "created_at", db_col_text(st, 9), "user",
-                           TEXT(10)));
-    db_done(st);
-    if (r == DB_FAIL) {
-        json_decref(arr);
-        *rc = cx->err.code;
-        return NULL;
-    }
-    *rc = ERR_OK;
-    return arr;
 }
 
 API_HANDLER(api_stock_reservations)
@@ -553,15 +395,9 @@ API_HANDLER(api_stock_reservations)
     enum err_code rc;
     json_t *items;
     if (doc_kind && doc && parse_i64(doc, strlen(doc), &id) && id > 0)
-        items = reservations_json(cx,
-                                  "WHERE r.doc_kind = $2 AND r.doc_id = $1\n"
-                                  "  AND (CAST($3 AS BIGINT) = 0 OR w.branch_id = $3)\n",
-                                  "iti", id, doc_kind, &rc);
+        items = stock_doc_reservations(cx, doc_kind, id, &rc);
     else if (part && parse_i64(part, strlen(part), &id) && id > 0)
-        items = reservations_json(cx,
-                                  "WHERE r.part_id = $1 AND CAST($2 AS TEXT) IS NULL\n"
-                                  "  AND (CAST($3 AS BIGINT) = 0 OR w.branch_id = $3)\n",
-                                  "iti", id, NULL, &rc);
+        items = stock_part_reservations(cx, id, &rc);
     else
         return ctx_fail(cx, ERR_MALFORMED, "give doc_kind and doc_id, or part_id");
     if (!items)
@@ -571,6 +407,9 @@ API_HANDLER(api_stock_reservations)
 }
 
 /* ---- balances and the ledger ---- */
+
+#define TEXT(i) (db_col_null(st, i) ? NULL : db_col_text(st, i))
+#define INT(i)  (db_col_null(st, i) ? json_null() : json_integer(db_col_i64(st, i)))
 
 /* A part's stock per warehouse the user sees: [{warehouse_id, warehouse,
  * on_hand, reserved, available, in_transit, unit_cost}]; *available sums
@@ -786,10 +625,7 @@ API_HANDLER(api_part_stock)
         db_done(st);
     failed |= !st || r == DB_FAIL;
     json_object_set_new(j, "serials", a);
-    json_t *res = reservations_json(cx,
-                                    "WHERE r.part_id = $1 AND CAST($2 AS TEXT) IS NULL\n"
-                                    "  AND (CAST($3 AS BIGINT) = 0 OR w.branch_id = $3)\n",
-                                    "iti", id, NULL, &rc);
+    json_t *res = stock_part_reservations(cx, id, &rc);
     if (!res) {
         json_decref(j);
         return rc;

@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/entity.h"
 #include "core/report.h"
 
@@ -204,6 +206,23 @@ enum err_code stock_posting_audit(struct ctx *cx, int64_t id, const char *action
 /* The part a barcode names; *part_id 0 when none. */
 enum err_code stock_barcode_part(struct ctx *cx, const char *barcode, int64_t *part_id);
 
+/* ---- views (views.c): what the API shows, as JSON ---- */
+
+/* A posting with its movements; NULL with *rc when missing or another
+ * branch's (for a user who works in one). */
+json_t *stock_posting_json(struct ctx *cx, int64_t id, enum err_code *rc);
+/* The posting must be visible before it is changed: another branch's is 404. */
+enum err_code stock_posting_visible(struct ctx *cx, int64_t id);
+/* Postings, newest first (each as stock_posting_json): from or to
+ * warehouse wh (0: any), of status and kind (NULL: any), at most limit;
+ * the caller's branch's when they work in one. */
+enum err_code stock_postings_list(struct ctx *cx, int64_t wh, const char *status, const char *kind,
+                                  int64_t limit, json_t **items);
+/* The reservations of a document, or of a part, the caller sees (≤ 500);
+ * NULL with *rc on failure. */
+json_t *stock_doc_reservations(struct ctx *cx, const char *doc_kind, int64_t doc_id,
+                               enum err_code *rc);
+json_t *stock_part_reservations(struct ctx *cx, int64_t part_id, enum err_code *rc);
 /* The fields of a part, in the order of its table (catalog.c). */
 enum part_field {
     PART_SKU,

@@ -1,0 +1,190 @@
+/* views.c — the warehouse's read views (domain layer): a posting with its
+ * movements, lists of postings and of reservations — each built as the
+ * JSON the API answers with (as audit_list does). The caller's branch
+ * limits what is seen (ctx_branch). */
+#include "stock.h"
+
+#include <string.h>
+
+#include "core/record.h"
+#include "base/banned.h"
+
+#define TEXT(i) (db_col_null(st, i) ? NULL : db_col_text(st, i))
+#define INT(i)  (db_col_null(st, i) ? json_null() : json_integer(db_col_i64(st, i)))
+
+/* A posting with its movements; NULL with *rc when missing or another
+ * branch's (for a user who works in one). */
+json_t *stock_posting_json(struct ctx *cx, int64_t id, enum err_code *rc)
+{
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT p.number, p.kind, p.warehouse_id, w.name, p.to_warehouse_id, tw.name,\n"
+             "  p.status, p.doc_kind, p.doc_id, p.reason, p.user_id, u.name, p.created_at,\n"
+             "  p.received_at, w.branch_id, tw.branch_id\n"
+             "FROM stock_postings p\n"
+             "JOIN warehouses w ON w.id = p.warehouse_id\n"
+             "LEFT JOIN warehouses tw ON tw.id = p.to_warehouse_id\n"
+             "LEFT JOIN users u ON u.id = p.user_id\n"
+             "WHERE p.id = $1",
+             "i", id);
+    if (!st) {
+        *rc = cx->err.code;
+        return NULL;
+    }
+    int r = db_step(st);
+    int64_t branch = ctx_branch(cx);
+    if (r != DB_ROW || (branch && db_col_i64(st, 14) != branch && db_col_i64(st, 15) != branch)) {
+        db_done(st);
+        *rc = r == DB_FAIL ? cx->err.code : ctx_fail(cx, ERR_NOTFOUND, "no such posting");
+        return NULL;
+    }
+    json_t *j =
+        json_pack("{s:I,s:s,s:s,s:I,s:s,s:o,s:s?,s:s,s:s?,s:o,s:s?,s:o,s:s?,s:s,s:s?}", "id",
+                  (json_int_t)id, "number", db_col_text(st, 0), "kind", db_col_text(st, 1),
+                  "warehouse_id", (json_int_t)db_col_i64(st, 2), "warehouse", db_col_text(st, 3),
+                  "to_warehouse_id", INT(4), "to_warehouse", TEXT(5), "status", db_col_text(st, 6),
+                  "doc_kind", TEXT(7), "doc_id", INT(8), "reason", TEXT(9), "user_id", INT(10),
+                  "user", TEXT(11), "created_at", db_col_text(st, 12), "received_at", TEXT(13));
+    db_done(st);
+    st = db_q(cx->db, &cx->err,
+              "SELECT m.id, m.kind, m.part_id, p.sku, p.name, m.warehouse_id, m.qty, m.unit_cost,\n"
+              "  m.value, s.serial, m.reverses_id\n"
+              "FROM stock_movements m\n"
+              "JOIN parts p ON p.id = m.part_id\n"
+              "LEFT JOIN part_serials s ON s.id = m.serial_id\n"
+              "WHERE m.posting_id = $1\n"
+              "ORDER BY m.id",
+              "i", id);
+    if (!st) {
+        json_decref(j);
+        *rc = cx->err.code;
+        return NULL;
+    }
+    json_t *a = json_array();
+    while ((r = db_step(st)) == DB_ROW)
+        json_array_append_new(
+            a, json_pack("{s:I,s:s,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:s?,s:o}", "id",
+                         (json_int_t)db_col_i64(st, 0), "kind", db_col_text(st, 1), "part_id",
+                         (json_int_t)db_col_i64(st, 2), "sku", db_col_text(st, 3), "name",
+                         db_col_text(st, 4), "warehouse_id", (json_int_t)db_col_i64(st, 5), "qty",
+                         (json_int_t)db_col_i64(st, 6), "unit_cost", (json_int_t)db_col_i64(st, 7),
+                         "value", (json_int_t)db_col_i64(st, 8), "serial", TEXT(9), "reverses_id",
+                         INT(10)));
+    db_done(st);
+    json_object_set_new(j, "movements", a);
+    *rc = r == DB_FAIL ? cx->err.code : ERR_OK;
+    if (*rc != ERR_OK) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+/* The posting must be visible before it is changed: another branch's is 404. */
+enum err_code stock_posting_visible(struct ctx *cx, int64_t id)
+{
+    enum err_code rc;
+    json_t *j = stock_posting_json(cx, id, &rc);
+    json_decref(j);
+    return j ? ERR_OK : rc;
+}
+
+enum err_code stock_postings_list(struct ctx *cx, int64_t wh, const char *status, const char *kind,
+                                  int64_t limit, json_t **items)
+{
+    *items = NULL;
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT p.id\n"
+             "FROM stock_postings p\n"
+             "JOIN warehouses w ON w.id = p.warehouse_id\n"
+             "LEFT JOIN warehouses tw ON tw.id = p.to_warehouse_id\n"
+             "WHERE (CAST($1 AS BIGINT) = 0 OR p.warehouse_id = $1 OR p.to_warehouse_id = $1)\n"
+             "  AND (CAST($2 AS TEXT) IS NULL OR p.status = $2)\n"
+             "  AND (CAST($3 AS TEXT) IS NULL OR p.kind = $3)\n"
+             "  AND (CAST($4 AS BIGINT) = 0 OR w.branch_id = $4 OR tw.branch_id = $4)\n"
+             "ORDER BY p.id DESC\n"
+             "LIMIT $5",
+             "ittii", wh, status, kind, ctx_branch(cx), limit);
+    if (!st)
+        return cx->err.code;
+    int64_t *ids = arena_alloc(cx->a, sizeof(int64_t) * (size_t)limit);
+    int n = 0, r;
+    while ((r = db_step(st)) == DB_ROW && n < limit)
+        ids[n++] = db_col_i64(st, 0);
+    db_done(st);
+    if (r == DB_FAIL)
+        return cx->err.code;
+    json_t *a = json_array();
+    enum err_code rc = ERR_OK;
+    for (int i = 0; i < n; i++) {
+        json_t *j = stock_posting_json(cx, ids[i], &rc);
+        if (!j) {
+            json_decref(a);
+            return rc;
+        }
+        json_array_append_new(a, j);
+    }
+    *items = a;
+    return ERR_OK;
+}
+
+/* The reservations matching a condition on r (the alias) and w (its
+ * warehouse); $1.. bound by types from a and s, $3 always the branch. */
+static json_t *reservations_json(struct ctx *cx, const char *where, const char *types, int64_t a,
+                                 const char *s, enum err_code *rc)
+{
+    const char *sql = arena_printf(
+        cx->a,
+        "SELECT r.id, r.doc_kind, r.doc_id, r.part_id, p.sku, p.name, r.warehouse_id,\n"
+        "  w.name, r.qty, r.created_at, u.name\n"
+        "FROM stock_reservations r\n"
+        "JOIN parts p ON p.id = r.part_id\n"
+        "JOIN warehouses w ON w.id = r.warehouse_id\n"
+        "LEFT JOIN users u ON u.id = r.user_id\n"
+        "%s"
+        "ORDER BY r.id\n"
+        "LIMIT 500",
+        where);
+    struct db_stmt *st = db_q(cx->db, &cx->err, sql, types, a, s, ctx_branch(cx));
+    if (!st) {
+        *rc = cx->err.code;
+        return NULL;
+    }
+    json_t *arr = json_array();
+    int r;
+    while ((r = db_step(st)) == DB_ROW)
+        json_array_append_new(
+            arr, json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:I,s:s,s:I,s:s,s:s?}", "id",
+                           (json_int_t)db_col_i64(st, 0), "doc_kind", db_col_text(st, 1), "doc_id",
+                           (json_int_t)db_col_i64(st, 2), "part_id", (json_int_t)db_col_i64(st, 3),
+                           "sku", db_col_text(st, 4), "name", db_col_text(st, 5), "warehouse_id",
+                           (json_int_t)db_col_i64(st, 6), "warehouse", db_col_text(st, 7), "qty",
+                           (json_int_t)db_col_i64(st, 8), "created_at", db_col_text(st, 9), "user",
+                           TEXT(10)));
+    db_done(st);
+    if (r == DB_FAIL) {
+        json_decref(arr);
+        *rc = cx->err.code;
+        return NULL;
+    }
+    *rc = ERR_OK;
+    return arr;
+}
+
+json_t *stock_doc_reservations(struct ctx *cx, const char *doc_kind, int64_t doc_id,
+                               enum err_code *rc)
+{
+    return reservations_json(cx,
+                             "WHERE r.doc_kind = $2 AND r.doc_id = $1\n"
+                             "  AND (CAST($3 AS BIGINT) = 0 OR w.branch_id = $3)\n",
+                             "iti", doc_id, doc_kind, rc);
+}
+
+json_t *stock_part_reservations(struct ctx *cx, int64_t part_id, enum err_code *rc)
+{
+    return reservations_json(cx,
+                             "WHERE r.part_id = $1 AND CAST($2 AS TEXT) IS NULL\n"
+                             "  AND (CAST($3 AS BIGINT) = 0 OR w.branch_id = $3)\n",
+                             "iti", part_id, NULL, rc);
+}
