@@ -223,6 +223,24 @@ enum err_code stock_postings_list(struct ctx *cx, int64_t wh, const char *status
 json_t *stock_doc_reservations(struct ctx *cx, const char *doc_kind, int64_t doc_id,
                                enum err_code *rc);
 json_t *stock_part_reservations(struct ctx *cx, int64_t part_id, enum err_code *rc);
+/* A part's stock per warehouse the user sees: [{warehouse_id, warehouse,
+ * on_hand, reserved, available, in_transit, unit_cost}]; *available sums
+ * what is available. NULL with *rc on failure. */
+json_t *stock_part_balances(struct ctx *cx, int64_t part, int64_t *available, enum err_code *rc);
+
+/* The ledger's filter: 0 / NULL for any; before: an id (the next page). */
+struct stock_movements_q {
+    int64_t part_id, warehouse_id, doc_id, before, serial_id;
+    const char *doc_kind;
+    int64_t limit; /* 1..200 */
+};
+/* The ledger, newest first: {items, next_before}. */
+enum err_code stock_movements_list(struct ctx *cx, const struct stock_movements_q *q, json_t **out);
+/* A part's page: the part, its stock per warehouse, barcodes, compatible
+ * models, analogs (both ways), reservations and serials in stock. */
+enum err_code stock_part_view(struct ctx *cx, int64_t part_id, json_t **out);
+/* A warehouse's stock: every part it has or holds, by SKU. */
+enum err_code stock_warehouse_view(struct ctx *cx, int64_t warehouse_id, json_t **out);
 /* The fields of a part, in the order of its table (catalog.c). */
 enum part_field {
     PART_SKU,

@@ -1,7 +1,8 @@
 /* views.c — the warehouse's read views (domain layer): a posting with its
- * movements, lists of postings and of reservations — each built as the
- * JSON the API answers with (as audit_list does). The caller's branch
- * limits what is seen (ctx_branch). */
+ * movements, lists of postings, reservations and movements, a part's stock
+ * page and a warehouse's stock — each built as the JSON the API answers
+ * with (as audit_list does). The caller's branch limits what is seen
+ * (ctx_branch). */
 #include "stock.h"
 
 #include <string.h>
@@ -187,4 +188,259 @@ json_t *stock_part_reservations(struct ctx *cx, int64_t part_id, enum err_code *
                              "WHERE r.part_id = $1 AND CAST($2 AS TEXT) IS NULL\n"
                              "  AND (CAST($3 AS BIGINT) = 0 OR w.branch_id = $3)\n",
                              "iti", part_id, NULL, rc);
+}
+
+/* A part's stock per warehouse the user sees: [{warehouse_id, warehouse,
+ * on_hand, reserved, available, in_transit, unit_cost}]; *available sums
+ * what is available. */
+json_t *stock_part_balances(struct ctx *cx, int64_t part, int64_t *available, enum err_code *rc)
+{
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT b.warehouse_id, w.name, b.on_hand, b.reserved, b.in_transit,\n"
+             "  b.value, w.branch_id\n"
+             "FROM stock_balances b\n"
+             "JOIN warehouses w ON w.id = b.warehouse_id\n"
+             "WHERE b.part_id = $1\n"
+             "  AND (CAST($2 AS BIGINT) = 0 OR w.branch_id = $2)\n"
+             "ORDER BY w.name, w.id",
+             "ii", part, ctx_branch(cx));
+    if (!st) {
+        *rc = cx->err.code;
+        return NULL;
+    }
+    json_t *a = json_array();
+    int r;
+    *available = 0;
+    while ((r = db_step(st)) == DB_ROW) {
+        int64_t on_hand = db_col_i64(st, 2), reserved = db_col_i64(st, 3);
+        *available += on_hand - reserved;
+        json_array_append_new(
+            a, json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "warehouse_id",
+                         (json_int_t)db_col_i64(st, 0), "warehouse", db_col_text(st, 1), "on_hand",
+                         (json_int_t)on_hand, "reserved", (json_int_t)reserved, "available",
+                         (json_int_t)(on_hand - reserved), "in_transit",
+                         (json_int_t)db_col_i64(st, 4), "value", (json_int_t)db_col_i64(st, 5),
+                         "unit_cost", (json_int_t)stock_unit_cost(on_hand, db_col_i64(st, 5)),
+                         "branch_id", (json_int_t)db_col_i64(st, 6)));
+    }
+    db_done(st);
+    *rc = r == DB_FAIL ? cx->err.code : ERR_OK;
+    if (*rc != ERR_OK) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+enum err_code stock_movements_list(struct ctx *cx, const struct stock_movements_q *q, json_t **out)
+{
+    int64_t part = q->part_id, wh = q->warehouse_id, doc = q->doc_id, before = q->before;
+    int64_t limit = q->limit, serial = q->serial_id;
+    const char *doc_kind = q->doc_kind;
+    *out = NULL;
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT m.id, m.kind, m.part_id, p.sku, p.name, m.warehouse_id, w.name, m.qty,\n"
+             "  m.unit_cost, m.value, m.doc_kind, m.doc_id, m.posting_id, sp.number, u.name,\n"
+             "  m.created_at, s.serial, m.reverses_id, m.counter_warehouse_id, sp.reason\n"
+             "FROM stock_movements m\n"
+             "JOIN parts p ON p.id = m.part_id\n"
+             "JOIN warehouses w ON w.id = m.warehouse_id\n"
+             "JOIN stock_postings sp ON sp.id = m.posting_id\n"
+             "LEFT JOIN users u ON u.id = m.user_id\n"
+             "LEFT JOIN part_serials s ON s.id = m.serial_id\n"
+             "WHERE (CAST($1 AS BIGINT) = 0 OR m.part_id = $1)\n"
+             "  AND (CAST($2 AS BIGINT) = 0 OR m.warehouse_id = $2)\n"
+             "  AND (CAST($3 AS TEXT) IS NULL OR (m.doc_kind = $3 AND m.doc_id = $4))\n"
+             "  AND (CAST($5 AS BIGINT) = 0 OR m.id < $5)\n"
+             "  AND (CAST($6 AS BIGINT) = 0 OR w.branch_id = $6)\n"
+             "  AND (CAST($8 AS BIGINT) = 0 OR m.serial_id = $8)\n"
+             "ORDER BY m.id DESC\n"
+             "LIMIT $7",
+             "iitiiiii", part, wh, doc_kind, doc, before, ctx_branch(cx), limit + 1, serial);
+    if (!st)
+        return cx->err.code;
+    json_t *a = json_array();
+    int r, n = 0;
+    int64_t last = 0;
+    bool more = false;
+    while ((r = db_step(st)) == DB_ROW) {
+        if (n == limit) {
+            more = true;
+            break;
+        }
+        last = db_col_i64(st, 0);
+        json_array_append_new(
+            a,
+            json_pack("{s:I,s:s,s:I,s:s,s:s,s:I,s:s,s:I,s:I,s:I,s:s?,s:o,s:I,s:s,s:s?,s:s,s:s?,"
+                      "s:o,s:o,s:s?}",
+                      "id", (json_int_t)last, "kind", db_col_text(st, 1), "part_id",
+                      (json_int_t)db_col_i64(st, 2), "sku", db_col_text(st, 3), "name",
+                      db_col_text(st, 4), "warehouse_id", (json_int_t)db_col_i64(st, 5),
+                      "warehouse", db_col_text(st, 6), "qty", (json_int_t)db_col_i64(st, 7),
+                      "unit_cost", (json_int_t)db_col_i64(st, 8), "value",
+                      (json_int_t)db_col_i64(st, 9), "doc_kind", TEXT(10), "doc_id", INT(11),
+                      "posting_id", (json_int_t)db_col_i64(st, 12), "posting", db_col_text(st, 13),
+                      "user", TEXT(14), "created_at", db_col_text(st, 15), "serial", TEXT(16),
+                      "reverses_id", INT(17), "counter_warehouse_id", INT(18), "reason", TEXT(19)));
+        n++;
+    }
+    db_done(st);
+    if (r == DB_FAIL) {
+        json_decref(a);
+        return cx->err.code;
+    }
+    *out =
+        json_pack("{s:o,s:o}", "items", a, "next_before", more ? json_integer(last) : json_null());
+    return ERR_OK;
+}
+
+enum err_code stock_part_view(struct ctx *cx, int64_t id, json_t **out)
+{
+    int64_t available;
+    struct record *part;
+    *out = NULL;
+    enum err_code rc = entity_get(cx, &entity_parts, id, &part);
+    if (rc != ERR_OK)
+        return rc;
+    json_t *stock = stock_part_balances(cx, id, &available, &rc);
+    if (!stock)
+        return rc;
+    json_t *j = json_pack("{s:o,s:o,s:I}", "part", record_to_json(part), "stock", stock,
+                          "available", (json_int_t)available);
+    struct db_stmt *st;
+    int r = DB_DONE;
+    bool failed = false;
+    json_t *a = json_array();
+    st = db_q(cx->db, &cx->err,
+              "SELECT id, barcode FROM part_barcodes WHERE part_id = $1 ORDER BY id", "i", id);
+    while (st && (r = db_step(st)) == DB_ROW)
+        json_array_append_new(a, json_pack("{s:I,s:s}", "id", (json_int_t)db_col_i64(st, 0),
+                                           "barcode", db_col_text(st, 1)));
+    if (st)
+        db_done(st);
+    failed |= !st || r == DB_FAIL;
+    json_object_set_new(j, "barcodes", a);
+    a = json_array();
+    st = db_q(cx->db, &cx->err,
+              "SELECT pm.id, m.id, m.brand, m.model FROM part_models pm\n"
+              "JOIN equipment_models m ON m.id = pm.model_id\n"
+              "WHERE pm.part_id = $1 ORDER BY m.brand, m.model",
+              "i", id);
+    while (st && (r = db_step(st)) == DB_ROW)
+        json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s}", "id", (json_int_t)db_col_i64(st, 0),
+                                           "model_id", (json_int_t)db_col_i64(st, 1), "brand",
+                                           db_col_text(st, 2), "model", db_col_text(st, 3)));
+    if (st)
+        db_done(st);
+    failed |= !st || r == DB_FAIL;
+    json_object_set_new(j, "models", a);
+    a = json_array();
+    st = db_q(cx->db, &cx->err,
+              "SELECT a.id, p.id, p.sku, p.name, a.note FROM part_analogs a\n"
+              "JOIN parts p ON p.id = a.analog_id WHERE a.part_id = $1\n"
+              "UNION ALL\n"
+              "SELECT a.id, p.id, p.sku, p.name,\n"
+              "  CASE a.note WHEN 'original' THEN 'analog' ELSE 'original' END\n"
+              "FROM part_analogs a\n"
+              "JOIN parts p ON p.id = a.part_id WHERE a.analog_id = $1\n"
+              "ORDER BY 3",
+              "i", id);
+    while (st && (r = db_step(st)) == DB_ROW)
+        json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s,s:s}", "id",
+                                           (json_int_t)db_col_i64(st, 0), "part_id",
+                                           (json_int_t)db_col_i64(st, 1), "sku", db_col_text(st, 2),
+                                           "name", db_col_text(st, 3), "note", db_col_text(st, 4)));
+    if (st)
+        db_done(st);
+    failed |= !st || r == DB_FAIL;
+    /* each analog's availability, read after the statement above is done */
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *o = json_array_get(a, i);
+        int64_t avail;
+        json_t *s =
+            stock_part_balances(cx, json_integer_value(json_object_get(o, "part_id")), &avail, &rc);
+        if (!s) {
+            json_decref(j);
+            json_decref(a);
+            return rc;
+        }
+        json_decref(s);
+        json_object_set_new(o, "available", json_integer(avail));
+    }
+    json_object_set_new(j, "analogs", a);
+    a = json_array();
+    st = db_q(cx->db, &cx->err,
+              "SELECT s.id, s.serial, s.warehouse_id, w.name FROM part_serials s\n"
+              "JOIN warehouses w ON w.id = s.warehouse_id\n"
+              "WHERE s.part_id = $1 AND (CAST($2 AS BIGINT) = 0 OR w.branch_id = $2)\n"
+              "ORDER BY s.serial LIMIT 1000",
+              "ii", id, ctx_branch(cx));
+    while (st && (r = db_step(st)) == DB_ROW)
+        json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:s}", "id", (json_int_t)db_col_i64(st, 0),
+                                           "serial", db_col_text(st, 1), "warehouse_id",
+                                           (json_int_t)db_col_i64(st, 2), "warehouse",
+                                           db_col_text(st, 3)));
+    if (st)
+        db_done(st);
+    failed |= !st || r == DB_FAIL;
+    json_object_set_new(j, "serials", a);
+    json_t *res = stock_part_reservations(cx, id, &rc);
+    if (!res) {
+        json_decref(j);
+        return rc;
+    }
+    json_object_set_new(j, "reservations", res);
+    if (failed) { /* a statement above could not be prepared */
+        json_decref(j);
+        return cx->err.code;
+    }
+    *out = j;
+    return ERR_OK;
+}
+
+enum err_code stock_warehouse_view(struct ctx *cx, int64_t id, json_t **out)
+{
+    struct record *wh;
+    *out = NULL;
+    enum err_code rc = entity_get(cx, &entity_warehouses, id, &wh);
+    if (rc != ERR_OK)
+        return rc;
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT p.id, p.sku, p.name, p.unit, p.category, b.on_hand,\n"
+                              "  b.reserved, b.in_transit, b.value, p.sale_price\n"
+                              "FROM stock_balances b\n"
+                              "JOIN parts p ON p.id = b.part_id\n"
+                              "WHERE b.warehouse_id = $1\n"
+                              "  AND (b.on_hand <> 0 OR b.reserved <> 0 OR b.in_transit <> 0)\n"
+                              "ORDER BY p.sku\n"
+                              "LIMIT 5000",
+                              "i", id);
+    if (!st)
+        return cx->err.code;
+    json_t *a = json_array();
+    int r;
+    int64_t total = 0;
+    while ((r = db_step(st)) == DB_ROW) {
+        int64_t on_hand = db_col_i64(st, 5), reserved = db_col_i64(st, 6);
+        total += db_col_i64(st, 8);
+        json_array_append_new(
+            a, json_pack("{s:I,s:s,s:s,s:s,s:s?,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "part_id",
+                         (json_int_t)db_col_i64(st, 0), "sku", db_col_text(st, 1), "name",
+                         db_col_text(st, 2), "unit", db_col_text(st, 3), "category", TEXT(4),
+                         "on_hand", (json_int_t)on_hand, "reserved", (json_int_t)reserved,
+                         "available", (json_int_t)(on_hand - reserved), "in_transit",
+                         (json_int_t)db_col_i64(st, 7), "value", (json_int_t)db_col_i64(st, 8),
+                         "unit_cost", (json_int_t)stock_unit_cost(on_hand, db_col_i64(st, 8)),
+                         "sale_price", (json_int_t)db_col_i64(st, 9)));
+    }
+    db_done(st);
+    if (r == DB_FAIL) {
+        json_decref(a);
+        return cx->err.code;
+    }
+    *out = json_pack("{s:o,s:o,s:I}", "warehouse", record_to_json(wh), "items", a, "value",
+                     (json_int_t)total);
+    return ERR_OK;
 }
