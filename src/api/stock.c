@@ -408,9 +408,6 @@ API_HANDLER(api_stock_reservations)
 
 /* ---- balances and the ledger ---- */
 
-#define TEXT(i) (db_col_null(st, i) ? NULL : db_col_text(st, i))
-#define INT(i)  (db_col_null(st, i) ? json_null() : json_integer(db_col_i64(st, i)))
-
 /* The ledger, newest first: ?part_id, ?warehouse_id, ?doc_kind&doc_id,
  * ?serial_id (a piece's history), ?before (an id: the next page), ?limit
  * (≤ 200). */
@@ -472,27 +469,6 @@ API_HANDLER(api_warehouse_stock)
 
 /* ---- finding the right part ---- */
 
-struct found {
-    int64_t part_id, via;
-    const char *match, *note;
-};
-
-static void found_add(struct ctx *cx, struct found **f, int *n, int *cap, int64_t part,
-                      const char *match, int64_t via, const char *note)
-{
-    for (int i = 0; i < *n; i++)
-        if ((*f)[i].part_id == part)
-            return; /* the first reason found wins: compatible before analog */
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 32;
-        struct found *m = arena_alloc(cx->a, sizeof(*m) * (size_t)*cap);
-        if (*n)
-            memcpy(m, *f, sizeof(*m) * (size_t)*n);
-        *f = m;
-    }
-    (*f)[(*n)++] = (struct found){part, via, match, note};
-}
-
 /* The model of ?model_id, ?unit_id or ?request_id (its unit's); 0: none. */
 static enum err_code find_model(struct ctx *cx, struct http_req *rq, int64_t *model)
 {
@@ -500,15 +476,7 @@ static enum err_code find_model(struct ctx *cx, struct http_req *rq, int64_t *mo
     if (!param_id(rq, "model_id", model) || !param_id(rq, "unit_id", &unit) ||
         !param_id(rq, "request_id", &req))
         return ctx_fail(cx, ERR_MALFORMED, "model_id, unit_id and request_id are ids");
-    bool found;
-    enum err_code rc = ERR_OK;
-    if (!*model && req)
-        rc = db_get_i64(cx->db, &cx->err, &unit, &found,
-                        "SELECT COALESCE(unit_id, 0) FROM requests WHERE id = $1", "i", req);
-    if (rc == ERR_OK && !*model && unit)
-        rc = db_get_i64(cx->db, &cx->err, model, &found,
-                        "SELECT model_id FROM equipment_units WHERE id = $1", "i", unit);
-    return rc;
+    return stock_find_model(cx, unit, req, model);
 }
 
 API_HANDLER(api_stock_find)
@@ -526,99 +494,10 @@ API_HANDLER(api_stock_find)
     }
     if (q && (strlen(q) > 200 || !utf8_valid(q, strlen(q))))
         return ctx_fail(cx, ERR_MALFORMED, "q is at most 200 characters of UTF-8");
-    struct found *f = NULL;
-    int n = 0, cap = 0, r;
-    struct db_stmt *st;
-    if (model) {
-        st = db_q(cx->db, &cx->err,
-                  "SELECT part_id FROM part_models WHERE model_id = $1 ORDER BY part_id", "i",
-                  model);
-        while (st && (r = db_step(st)) == DB_ROW)
-            found_add(cx, &f, &n, &cap, db_col_i64(st, 0), "compatible", 0, NULL);
-        if (st)
-            db_done(st);
-        st = db_q(cx->db, &cx->err,
-                  "SELECT a.analog_id, a.part_id, a.note FROM part_analogs a\n"
-                  "JOIN part_models pm ON pm.part_id = a.part_id AND pm.model_id = $1\n"
-                  "UNION ALL\n"
-                  "SELECT a.part_id, a.analog_id,\n"
-                  "  CASE a.note WHEN 'original' THEN 'analog' ELSE 'original' END\n"
-                  "FROM part_analogs a\n"
-                  "JOIN part_models pm ON pm.part_id = a.analog_id AND pm.model_id = $1\n"
-                  "ORDER BY 1",
-                  "i", model);
-        while (st && (r = db_step(st)) == DB_ROW)
-            found_add(cx, &f, &n, &cap, db_col_i64(st, 0), "analog", db_col_i64(st, 1),
-                      arena_strdup(cx->a, db_col_text(st, 2)));
-        if (st)
-            db_done(st);
-        if (cx->err.code != ERR_OK)
-            return cx->err.code;
-    }
-    /* the search: a barcode names one part; else words over the catalog */
-    struct found *hits = NULL;
-    int nh = 0, caph = 0;
-    if (q && *q) {
-        int64_t part;
-        if ((rc = stock_barcode_part(cx, q, &part)) != ERR_OK)
-            return rc;
-        if (part) {
-            found_add(cx, &hits, &nh, &caph, part, "barcode", 0, NULL);
-        } else {
-            struct param p[] = {{"q", q}, {"limit", "200"}};
-            struct listq lq;
-            struct record **items;
-            const char *next;
-            int ni;
-            if ((rc = listq_parse(cx, &entity_parts, p, 2, NULL, &lq)) != ERR_OK ||
-                (rc = entity_list(cx, &entity_parts, &lq, &items, &ni, &next)) != ERR_OK)
-                return rc;
-            for (int i = 0; i < ni; i++)
-                found_add(cx, &hits, &nh, &caph, items[i]->id, "search", 0, NULL);
-        }
-        if (model) { /* both: what fits the model and matches the words */
-            int k = 0;
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < nh; j++)
-                    if (f[i].part_id == hits[j].part_id)
-                        f[k++] = f[i];
-            n = k;
-        } else {
-            f = hits;
-            n = nh;
-        }
-    } else if (!model) {
-        return ctx_fail(cx, ERR_MALFORMED, "give q, model_id, unit_id or request_id");
-    }
-    json_t *a = json_array();
-    for (int i = 0; i < n && i < 200; i++) {
-        struct record *part;
-        int64_t available;
-        if ((rc = entity_get(cx, &entity_parts, f[i].part_id, &part)) != ERR_OK) {
-            json_decref(a);
-            return rc;
-        }
-        json_t *stock = stock_part_balances(cx, f[i].part_id, &available, &rc);
-        if (!stock) {
-            json_decref(a);
-            return rc;
-        }
-        json_t *o =
-            json_pack("{s:o,s:s,s:o,s:s?,s:o,s:I}", "part", record_to_json(part), "match",
-                      f[i].match, "via_part_id", f[i].via ? json_integer(f[i].via) : json_null(),
-                      "note", f[i].note, "stock", stock, "available", (json_int_t)available);
-        json_array_append_new(a, o);
-    }
-    json_t *m = json_null();
-    if (model) {
-        st = db_q(cx->db, &cx->err,
-                  "SELECT brand || ' ' || model FROM equipment_models WHERE id = $1", "i", model);
-        if (st && db_step(st) == DB_ROW)
-            m = json_pack("{s:I,s:s}", "id", (json_int_t)model, "name", db_col_text(st, 0));
-        if (st)
-            db_done(st);
-    }
-    http_json(rs, 200, json_pack("{s:o,s:o}", "model", m, "items", a));
+    json_t *j;
+    if ((rc = stock_find(cx, q, model, &j)) != ERR_OK)
+        return rc;
+    http_json(rs, 200, j);
     return ERR_OK;
 }
 
@@ -632,43 +511,10 @@ API_HANDLER(api_count_lines)
         rc = entity_visible(cx, &entity_stock_counts, id);
     if (rc != ERR_OK)
         return rc;
-    struct db_stmt *st = db_q(cx->db, &cx->err,
-                              "SELECT l.part_id, p.sku, p.name, p.unit, l.book_qty, l.counted,\n"
-                              "  l.unit_cost, l.counted_at\n"
-                              "FROM stock_count_lines l\n"
-                              "JOIN parts p ON p.id = l.part_id\n"
-                              "WHERE l.count_id = $1\n"
-                              "ORDER BY p.sku",
-                              "i", id);
-    if (!st)
-        return cx->err.code;
-    json_t *a = json_array();
-    int r;
-    int64_t surplus = 0, shortage = 0;
-    while ((r = db_step(st)) == DB_ROW) {
-        int64_t book = db_col_i64(st, 4), counted = db_col_i64(st, 5), cost = db_col_i64(st, 6);
-        bool done = !db_col_null(st, 5);
-        int64_t diff = (done ? counted : 0) - book, value = stock_value_of(diff, cost);
-        if (value > 0)
-            surplus += value;
-        else
-            shortage -= value;
-        json_array_append_new(
-            a, json_pack("{s:I,s:s,s:s,s:s,s:I,s:o,s:I,s:I,s:I,s:s?}", "part_id",
-                         (json_int_t)db_col_i64(st, 0), "sku", db_col_text(st, 1), "name",
-                         db_col_text(st, 2), "unit", db_col_text(st, 3), "book_qty",
-                         (json_int_t)book, "counted", done ? json_integer(counted) : json_null(),
-                         "difference", (json_int_t)diff, "unit_cost", (json_int_t)cost,
-                         "difference_value", (json_int_t)value, "counted_at", TEXT(7)));
-    }
-    db_done(st);
-    if (r == DB_FAIL) {
-        json_decref(a);
-        return cx->err.code;
-    }
-    http_json(rs, 200,
-              json_pack("{s:o,s:I,s:I}", "items", a, "surplus_value", (json_int_t)surplus,
-                        "shortage_value", (json_int_t)shortage));
+    json_t *j;
+    if ((rc = stock_count_lines(cx, id, &j)) != ERR_OK)
+        return rc;
+    http_json(rs, 200, j);
     return ERR_OK;
 }
 
@@ -699,19 +545,11 @@ API_HANDLER(api_count_enter)
         return bad_field(cx, "mode", "invalid");
     if ((rc = stock_count_enter(cx, id, part, qty, !mode || !strcmp(mode, "add"))) != ERR_OK)
         return rc;
-    struct db_stmt *st = db_q(cx->db, &cx->err,
-                              "SELECT book_qty, counted FROM stock_count_lines\n"
-                              "WHERE count_id = $1 AND part_id = $2",
-                              "ii", id, part);
-    if (!st)
-        return cx->err.code;
-    if (db_step(st) != DB_ROW) {
-        db_done(st);
-        return cx->err.code ? cx->err.code : ctx_fail(cx, ERR_INTERNAL, "line lost");
-    }
+    int64_t book, counted;
+    if ((rc = stock_count_line(cx, id, part, &book, &counted)) != ERR_OK)
+        return rc;
     json_t *j = json_pack("{s:I,s:I,s:I}", "part_id", (json_int_t)part, "book_qty",
-                          (json_int_t)db_col_i64(st, 0), "counted", (json_int_t)db_col_i64(st, 1));
-    db_done(st);
+                          (json_int_t)book, "counted", (json_int_t)counted);
     http_json(rs, 200, j);
     return ERR_OK;
 }

@@ -241,6 +241,19 @@ enum err_code stock_movements_list(struct ctx *cx, const struct stock_movements_
 enum err_code stock_part_view(struct ctx *cx, int64_t part_id, json_t **out);
 /* A warehouse's stock: every part it has or holds, by SKU. */
 enum err_code stock_warehouse_view(struct ctx *cx, int64_t warehouse_id, json_t **out);
+/* The model of a unit, or of a request (its unit's), when *model is 0
+ * (left 0 when none). */
+enum err_code stock_find_model(struct ctx *cx, int64_t unit_id, int64_t request_id, int64_t *model);
+/* Finding the right part: by words or a barcode (q), what fits a model,
+ * or both: {model, items}. ERR_MALFORMED when given neither. */
+enum err_code stock_find(struct ctx *cx, const char *q, int64_t model, json_t **out);
+/* A count's lines with their differences: {items, surplus_value,
+ * shortage_value}. */
+enum err_code stock_count_lines(struct ctx *cx, int64_t count_id, json_t **out);
+/* One line of a count: its book quantity and what was counted. */
+enum err_code stock_count_line(struct ctx *cx, int64_t count_id, int64_t part_id, int64_t *book_qty,
+                               int64_t *counted);
+
 /* The fields of a part, in the order of its table (catalog.c). */
 enum part_field {
     PART_SKU,
