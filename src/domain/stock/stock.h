@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/entity.h"
 #include "core/report.h"
 
@@ -203,6 +205,54 @@ enum err_code stock_posting_audit(struct ctx *cx, int64_t id, const char *action
 
 /* The part a barcode names; *part_id 0 when none. */
 enum err_code stock_barcode_part(struct ctx *cx, const char *barcode, int64_t *part_id);
+
+/* ---- views (views.c): what the API shows, as JSON ---- */
+
+/* A posting with its movements; NULL with *rc when missing or another
+ * branch's (for a user who works in one). */
+json_t *stock_posting_json(struct ctx *cx, int64_t id, enum err_code *rc);
+/* The posting must be visible before it is changed: another branch's is 404. */
+enum err_code stock_posting_visible(struct ctx *cx, int64_t id);
+/* Postings, newest first (each as stock_posting_json): from or to
+ * warehouse wh (0: any), of status and kind (NULL: any), at most limit;
+ * the caller's branch's when they work in one. */
+enum err_code stock_postings_list(struct ctx *cx, int64_t wh, const char *status, const char *kind,
+                                  int64_t limit, json_t **items);
+/* The reservations of a document, or of a part, the caller sees (≤ 500);
+ * NULL with *rc on failure. */
+json_t *stock_doc_reservations(struct ctx *cx, const char *doc_kind, int64_t doc_id,
+                               enum err_code *rc);
+json_t *stock_part_reservations(struct ctx *cx, int64_t part_id, enum err_code *rc);
+/* A part's stock per warehouse the user sees: [{warehouse_id, warehouse,
+ * on_hand, reserved, available, in_transit, unit_cost}]; *available sums
+ * what is available. NULL with *rc on failure. */
+json_t *stock_part_balances(struct ctx *cx, int64_t part, int64_t *available, enum err_code *rc);
+
+/* The ledger's filter: 0 / NULL for any; before: an id (the next page). */
+struct stock_movements_q {
+    int64_t part_id, warehouse_id, doc_id, before, serial_id;
+    const char *doc_kind;
+    int64_t limit; /* 1..200 */
+};
+/* The ledger, newest first: {items, next_before}. */
+enum err_code stock_movements_list(struct ctx *cx, const struct stock_movements_q *q, json_t **out);
+/* A part's page: the part, its stock per warehouse, barcodes, compatible
+ * models, analogs (both ways), reservations and serials in stock. */
+enum err_code stock_part_view(struct ctx *cx, int64_t part_id, json_t **out);
+/* A warehouse's stock: every part it has or holds, by SKU. */
+enum err_code stock_warehouse_view(struct ctx *cx, int64_t warehouse_id, json_t **out);
+/* The model of a unit, or of a request (its unit's), when *model is 0
+ * (left 0 when none). */
+enum err_code stock_find_model(struct ctx *cx, int64_t unit_id, int64_t request_id, int64_t *model);
+/* Finding the right part: by words or a barcode (q), what fits a model,
+ * or both: {model, items}. ERR_MALFORMED when given neither. */
+enum err_code stock_find(struct ctx *cx, const char *q, int64_t model, json_t **out);
+/* A count's lines with their differences: {items, surplus_value,
+ * shortage_value}. */
+enum err_code stock_count_lines(struct ctx *cx, int64_t count_id, json_t **out);
+/* One line of a count: its book quantity and what was counted. */
+enum err_code stock_count_line(struct ctx *cx, int64_t count_id, int64_t part_id, int64_t *book_qty,
+                               int64_t *counted);
 
 /* The fields of a part, in the order of its table (catalog.c). */
 enum part_field {
