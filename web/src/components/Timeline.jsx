@@ -4,7 +4,7 @@
 // page and the generic record page both use it.
 import { useEffect, useState } from 'preact/hooks';
 import { api, request } from '../api.js';
-import { t, fmtDateTime } from '../i18n/index.js';
+import { t, has, fmtDateTime } from '../i18n/index.js';
 import { enumLabel } from '../meta.js';
 import { ErrorBanner, Spinner } from './ui.jsx';
 
@@ -31,7 +31,7 @@ export function TimelineList({ items, res }) {
                 : e.kind === 'not_assigned' ? t('timeline.not_assigned', { name: e.body })
                   : e.kind === 'sla' ? t('timeline.sla', { state: enumLabel(field('sla_state') || {}, e.body) })
                     : e.kind === 'escalated' && e.to ? t('timeline.escalated_priority', { from: pr(e.from), to: pr(e.to) })
-                      : t('timeline.' + e.kind, { n: e.to })}
+                      : t(has(`timeline.${e.kind}.${res.name}`) ? `timeline.${e.kind}.${res.name}` : 'timeline.' + e.kind, { n: e.to })}
             </strong>
             <span class="muted"> · {e.user_name || e.author || '—'} · {fmtDateTime(e.at)}</span>
           </div>

@@ -331,6 +331,8 @@ export default {
   "request.comment_placeholder": "Reply or note…",
   "request.public_hint": "The client sees replies; notes are for staff only",
   "timeline.created": "Request created",
+  "timeline.created.repair_orders": "Repair order created",
+  "timeline.created.test_orders": "Order created",
   "timeline.status": "Status: {from} → {to}",
   "timeline.assigned": "Assigned: {name}",
   "timeline.not_assigned": "Not assigned: {name} cannot take requests (deactivated or without the right)",

@@ -342,6 +342,8 @@ export default {
   "request.comment_placeholder": "Текст ответа или заметки…",
   "request.public_hint": "Ответ увидит клиент; заметку — только сотрудники",
   "timeline.created": "Обращение создано",
+  "timeline.created.repair_orders": "Заказ-наряд создан",
+  "timeline.created.test_orders": "Заказ создан",
   "timeline.status": "Статус: {from} → {to}",
   "timeline.assigned": "Назначено: {name}",
   "timeline.not_assigned": "Не назначено: {name} не может вести обращения (отключён или нет права)",
