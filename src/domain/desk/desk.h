@@ -158,4 +158,10 @@ enum err_code request_rate(struct ctx *cx, const char *number, const char *code,
 extern const struct report report_sla, report_intake, report_backlog;
 extern const struct report report_times, report_ratings;
 
+/* Tells the managers of the request's branch (and the company-wide ones) of
+ * an SLA breach or a low rating — with but_assignee, not its assignee, who
+ * hears of it as such. */
+enum err_code request_notify_managers(struct ctx *cx, struct record *req, const char *kind,
+                                      const char *title, bool but_assignee);
+
 #endif

@@ -29,33 +29,6 @@ static enum err_code wrong_pair(struct ctx *cx, const char *key, int64_t now)
     return ctx_fail(cx, ERR_NOTFOUND, "nothing with this number and code");
 }
 
-/* The managers of the request's branch (and the company-wide ones). */
-static enum err_code tell_managers(struct ctx *cx, struct record *req, const char *title)
-{
-    const struct value *b = rec_get(req, REQ_BRANCH_ID);
-    struct db_stmt *st =
-        db_q(cx->db, &cx->err,
-             "SELECT id FROM users\n"
-             "WHERE role = 'manager' AND active = 1\n"
-             "  AND (branch_id IS NULL OR CAST($1 AS BIGINT) = 0 OR branch_id = $1)",
-             "i", b->set && !b->null ? b->i : (int64_t)0);
-    if (!st)
-        return cx->err.code;
-    int64_t ids[64];
-    int n = 0, step;
-    while ((step = db_step(st)) == DB_ROW && n < 64)
-        ids[n++] = db_col_i64(st, 0);
-    db_done(st);
-    if (step == DB_FAIL)
-        return cx->err.code;
-    for (int i = 0; i < n; i++) {
-        enum err_code rc = notify(cx, ids[i], "low_rating", "requests", req->id, title);
-        if (rc != ERR_OK)
-            return rc;
-    }
-    return ERR_OK;
-}
-
 enum err_code request_rate(struct ctx *cx, const char *number, const char *code, int64_t rating,
                            const char *comment, struct record **out)
 {
@@ -107,8 +80,8 @@ enum err_code request_rate(struct ctx *cx, const char *number, const char *code,
                           rec_get(*out, REQ_RATING_COMMENT)->null ? NULL : comment, NULL,
                           arena_printf(cx->a, "%lld", (long long)rating), "client", NULL);
     if (rc == ERR_OK && rating <= REQUEST_LOW_RATING)
-        rc = tell_managers(
-            cx, *out,
-            arena_printf(cx->a, "%s — %lld/5", request_title(cx, *out), (long long)rating));
+        rc = request_notify_managers(
+            cx, *out, "low_rating",
+            arena_printf(cx->a, "%s — %lld/5", request_title(cx, *out), (long long)rating), false);
     return db_end_own(cx->db, &cx->err, own, rc);
 }

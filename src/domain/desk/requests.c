@@ -800,3 +800,33 @@ enum err_code request_recount_job(struct ctx *cx)
         rc = request_recount(cx);
     return db_end_own(cx->db, &cx->err, true, rc);
 }
+
+enum err_code request_notify_managers(struct ctx *cx, struct record *req, const char *kind,
+                                      const char *title, bool but_assignee)
+{
+    const struct value *b = rec_get(req, REQ_BRANCH_ID);
+    struct db_stmt *st =
+        db_q(cx->db, &cx->err,
+             "SELECT id FROM users\n"
+             "WHERE role = 'manager' AND active = 1\n"
+             "  AND (branch_id IS NULL OR CAST($1 AS BIGINT) = 0 OR branch_id = $1)",
+             "i", b->set && !b->null ? b->i : (int64_t)0);
+    if (!st)
+        return cx->err.code;
+    int64_t ids[64];
+    int n = 0, step;
+    while ((step = db_step(st)) == DB_ROW && n < 64)
+        ids[n++] = db_col_i64(st, 0);
+    db_done(st);
+    if (step == DB_FAIL)
+        return cx->err.code;
+    const struct value *a = rec_get(req, REQ_ASSIGNEE_ID);
+    for (int i = 0; i < n; i++) {
+        if (but_assignee && a->set && !a->null && a->i == ids[i])
+            continue; /* told already as the assignee */
+        enum err_code rc = notify(cx, ids[i], kind, "requests", req->id, title);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    return ERR_OK;
+}

@@ -394,36 +394,6 @@ enum err_code sla_on_status(struct ctx *cx, const struct record *stored, const c
     return ERR_OK;
 }
 
-static enum err_code notify_managers(struct ctx *cx, struct record *req)
-{
-    const struct value *b = rec_get(req, REQ_BRANCH_ID);
-    struct db_stmt *st =
-        db_q(cx->db, &cx->err,
-             "SELECT id FROM users\n"
-             "WHERE role = 'manager' AND active = 1\n"
-             "  AND (branch_id IS NULL OR CAST($1 AS BIGINT) = 0 OR branch_id = $1)",
-             "i", b->set && !b->null ? b->i : (int64_t)0);
-    if (!st)
-        return cx->err.code;
-    int64_t ids[64];
-    int n = 0, rc;
-    while ((rc = db_step(st)) == DB_ROW && n < 64)
-        ids[n++] = db_col_i64(st, 0);
-    db_done(st);
-    if (rc == DB_FAIL)
-        return cx->err.code;
-    const struct value *a = rec_get(req, REQ_ASSIGNEE_ID);
-    for (int i = 0; i < n; i++) {
-        if (a->set && !a->null && a->i == ids[i])
-            continue; /* already told as the assignee */
-        enum err_code ec =
-            notify(cx, ids[i], "sla_breached", "requests", req->id, request_title(cx, req));
-        if (ec != ERR_OK)
-            return ec;
-    }
-    return ERR_OK;
-}
-
 /* The next priority up, or NULL at the top. */
 static const char *raised(const char *priority)
 {
@@ -528,7 +498,7 @@ static enum err_code mark_one(struct ctx *cx, int64_t id, const char *what)
                     request_title(cx, out));
     /* escalation: a breach is also told to the managers of the branch */
     if (ec == ERR_OK && !strcmp(what, "breached"))
-        ec = notify_managers(cx, out);
+        ec = request_notify_managers(cx, out, "sla_breached", request_title(cx, out), true);
     /* the client's apology, when the company sends them */
     if (ec == ERR_OK && !strcmp(what, "breached"))
         ec = notice_request(cx, out, "sla_breach", NULL);
