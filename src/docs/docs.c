@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "base/text.h"
 #include "core/outbox.h"
 #include "domain/domain.h"
 #include "base/banned.h"
@@ -55,4 +56,23 @@ enum err_code document_render(struct ctx *cx, const struct document *d, int64_t 
         return rc;
     }
     return pdf_finish(cx, p, fd, size);
+}
+
+const char *doc_field_text(const struct record *r, int f)
+{
+    const struct value *v = r ? rec_get(r, f) : NULL;
+    return v && v->set && !v->null && v->s && !text_blank(v->s) ? v->s : NULL;
+}
+
+struct record *doc_ref(struct ctx *cx, const struct record *r, int f, const struct entity *ent)
+{
+    const struct value *v = rec_get(r, f);
+    struct record *out = NULL;
+    if (!v->set || v->null || v->i <= 0)
+        return NULL;
+    if (entity_get(cx, ent, v->i, &out) != ERR_OK) {
+        err_clear(&cx->err); /* printed without it */
+        return NULL;
+    }
+    return out;
 }

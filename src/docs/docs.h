@@ -52,4 +52,10 @@ extern const struct document doc_request_card, doc_request_intake_act;
 /* Documents of the workshop (docs/workshop.c). */
 extern const struct document doc_repair_completion_act;
 
+/* For render functions: a text field's value, NULL when unset or blank; a
+ * referenced record, NULL when none is set or it cannot be read (the
+ * document is printed without it). */
+const char *doc_field_text(const struct record *r, int f);
+struct record *doc_ref(struct ctx *cx, const struct record *r, int f, const struct entity *ent);
+
 #endif

@@ -24,39 +24,18 @@ struct req_doc {
     int offset;        /* the branch's UTC offset in minutes (Moscow without one) */
 };
 
-static const char *text_of(const struct record *r, int f)
-{
-    const struct value *v = r ? rec_get(r, f) : NULL;
-    return v && v->set && !v->null && v->s && !text_blank(v->s) ? v->s : NULL;
-}
-
-/* A referenced record, or NULL when none is set or it cannot be read. */
-static struct record *ref_of(struct ctx *cx, const struct record *r, int f,
-                             const struct entity *ent)
-{
-    const struct value *v = rec_get(r, f);
-    struct record *out = NULL;
-    if (!v->set || v->null || v->i <= 0)
-        return NULL;
-    if (entity_get(cx, ent, v->i, &out) != ERR_OK) {
-        err_clear(&cx->err); /* printed without it */
-        return NULL;
-    }
-    return out;
-}
-
 static enum err_code req_doc_read(struct ctx *cx, struct record *req, struct req_doc *d)
 {
     memset(d, 0, sizeof(*d));
     d->req = req;
-    d->client = ref_of(cx, req, REQ_CLIENT_ID, &entity_clients);
-    d->unit = ref_of(cx, req, REQ_UNIT_ID, &entity_equipment_units);
-    d->contact = ref_of(cx, req, REQ_CONTACT_ID, &entity_contacts);
-    d->branch = ref_of(cx, req, REQ_BRANCH_ID, &entity_branches);
+    d->client = doc_ref(cx, req, REQ_CLIENT_ID, &entity_clients);
+    d->unit = doc_ref(cx, req, REQ_UNIT_ID, &entity_equipment_units);
+    d->contact = doc_ref(cx, req, REQ_CONTACT_ID, &entity_contacts);
+    d->branch = doc_ref(cx, req, REQ_BRANCH_ID, &entity_branches);
     if (d->unit)
         d->model = d->unit->labels[UNIT_MODEL_ID];
     d->offset = 180;
-    const char *zone = text_of(d->branch, BRANCH_TIMEZONE);
+    const char *zone = doc_field_text(d->branch, BRANCH_TIMEZONE);
     int off;
     if (zone && bizcal_zone_offset(zone, &off))
         d->offset = off;
@@ -130,7 +109,7 @@ static const char *optional(struct record *r, const char *name)
 /* The client's name, and phone: the contact's when the request names one. */
 static const char *client_name(const struct req_doc *d)
 {
-    const char *n = text_of(d->client, CLIENT_NAME);
+    const char *n = doc_field_text(d->client, CLIENT_NAME);
     return n ? n : d->req->labels[REQ_CLIENT_ID];
 }
 
@@ -145,17 +124,17 @@ static const char *phone(struct ctx *cx, const char *s)
 
 static const char *client_phone(struct ctx *cx, const struct req_doc *d)
 {
-    const char *c = phone(cx, text_of(d->client, CLIENT_PHONE)),
-               *k = phone(cx, text_of(d->contact, CONTACT_PHONE));
+    const char *c = phone(cx, doc_field_text(d->client, CLIENT_PHONE)),
+               *k = phone(cx, doc_field_text(d->contact, CONTACT_PHONE));
     if (k && c && strcmp(k, c))
-        return arena_printf(cx->a, "%s (%s: %s)", c, text_of(d->contact, CONTACT_NAME), k);
+        return arena_printf(cx->a, "%s (%s: %s)", c, doc_field_text(d->contact, CONTACT_NAME), k);
     return c ? c : k;
 }
 
 /* "до 12.03.2027 — действует" against the request's date. */
 static const char *warranty(struct ctx *cx, const struct req_doc *d)
 {
-    const char *until = text_of(d->unit, UNIT_WARRANTY_UNTIL);
+    const char *until = doc_field_text(d->unit, UNIT_WARRANTY_UNTIL);
     if (!until)
         return d->unit ? "не указана" : NULL;
     bool in_force = strncmp(until, d->req->created_at, 10) >= 0;
@@ -165,7 +144,7 @@ static const char *warranty(struct ctx *cx, const struct req_doc *d)
 
 static const char *number_of(const struct req_doc *d)
 {
-    const char *n = text_of(d->req, REQ_NUMBER);
+    const char *n = doc_field_text(d->req, REQ_NUMBER);
     return n ? n : "—";
 }
 
@@ -200,41 +179,42 @@ static enum err_code render_card(struct ctx *cx, struct pdf *p, struct record *r
               arena_printf(cx->a, "от %s", when(cx, &d, rec->created_at, true)));
 
     pdf_heading(p, "Обращение");
-    pdf_field(p, "Тема", text_of(rec, REQ_SUBJECT), 1);
-    pdf_field(p, "Вид", ru(text_of(rec, REQ_TYPE)), 1);
-    pdf_field(p, "Статус", ru(text_of(rec, REQ_STATUS)), 1);
-    pdf_field(p, "Приоритет", ru(text_of(rec, REQ_PRIORITY)), 1);
-    pdf_field(p, "Канал", ru(text_of(rec, REQ_CHANNEL)), 1);
+    pdf_field(p, "Тема", doc_field_text(rec, REQ_SUBJECT), 1);
+    pdf_field(p, "Вид", ru(doc_field_text(rec, REQ_TYPE)), 1);
+    pdf_field(p, "Статус", ru(doc_field_text(rec, REQ_STATUS)), 1);
+    pdf_field(p, "Приоритет", ru(doc_field_text(rec, REQ_PRIORITY)), 1);
+    pdf_field(p, "Канал", ru(doc_field_text(rec, REQ_CHANNEL)), 1);
     if (d.branch)
-        pdf_field(p, "Филиал", text_of(d.branch, BRANCH_NAME), 1);
+        pdf_field(p, "Филиал", doc_field_text(d.branch, BRANCH_NAME), 1);
     if (rec->labels[REQ_ASSIGNEE_ID])
         pdf_field(p, "Ответственный", rec->labels[REQ_ASSIGNEE_ID], 1);
-    if (text_of(rec, REQ_RESOLUTION_DUE))
-        pdf_field(p, "Срок решения", when(cx, &d, text_of(rec, REQ_RESOLUTION_DUE), true), 1);
-    if (text_of(rec, REQ_RESOLVED_AT))
-        pdf_field(p, "Решено", when(cx, &d, text_of(rec, REQ_RESOLVED_AT), true), 1);
+    if (doc_field_text(rec, REQ_RESOLUTION_DUE))
+        pdf_field(p, "Срок решения", when(cx, &d, doc_field_text(rec, REQ_RESOLUTION_DUE), true),
+                  1);
+    if (doc_field_text(rec, REQ_RESOLVED_AT))
+        pdf_field(p, "Решено", when(cx, &d, doc_field_text(rec, REQ_RESOLVED_AT), true), 1);
 
     pdf_heading(p, "Клиент");
     pdf_field(p, "Клиент", client_name(&d), 1);
     pdf_field(p, "Телефон", client_phone(cx, &d), 1);
-    if (text_of(d.client, CLIENT_EMAIL))
-        pdf_field(p, "E-mail", text_of(d.client, CLIENT_EMAIL), 1);
+    if (doc_field_text(d.client, CLIENT_EMAIL))
+        pdf_field(p, "E-mail", doc_field_text(d.client, CLIENT_EMAIL), 1);
     if (d.contact)
-        pdf_field(p, "Контактное лицо", text_of(d.contact, CONTACT_NAME), 1);
+        pdf_field(p, "Контактное лицо", doc_field_text(d.contact, CONTACT_NAME), 1);
 
     if (d.unit) {
         pdf_heading(p, "Оборудование");
         pdf_field(p, "Модель", d.model, 1);
-        pdf_field(p, "Серийный номер", text_of(d.unit, UNIT_SERIAL), 1);
-        if (text_of(d.unit, UNIT_PURCHASE_DATE))
-            pdf_field(p, "Дата покупки", when(cx, &d, text_of(d.unit, UNIT_PURCHASE_DATE), false),
-                      1);
+        pdf_field(p, "Серийный номер", doc_field_text(d.unit, UNIT_SERIAL), 1);
+        if (doc_field_text(d.unit, UNIT_PURCHASE_DATE))
+            pdf_field(p, "Дата покупки",
+                      when(cx, &d, doc_field_text(d.unit, UNIT_PURCHASE_DATE), false), 1);
         pdf_field(p, "Гарантия", warranty(cx, &d), 1);
     }
 
-    if (text_of(rec, REQ_DESCRIPTION)) {
+    if (doc_field_text(rec, REQ_DESCRIPTION)) {
         pdf_heading(p, "Описание");
-        pdf_paragraph(p, text_of(rec, REQ_DESCRIPTION), false);
+        pdf_paragraph(p, doc_field_text(rec, REQ_DESCRIPTION), false);
     }
 
     /* what the client sees on the status page: the public events */
@@ -270,8 +250,9 @@ static enum err_code render_intake_act(struct ctx *cx, struct pdf *p, struct rec
               arena_printf(cx->a, "от %s", when(cx, &d, rec->created_at, true)));
 
     if (d.branch) {
-        const char *b = text_of(d.branch, BRANCH_NAME), *addr = text_of(d.branch, BRANCH_ADDRESS),
-                   *ph = phone(cx, text_of(d.branch, BRANCH_PHONE));
+        const char *b = doc_field_text(d.branch, BRANCH_NAME),
+                   *addr = doc_field_text(d.branch, BRANCH_ADDRESS),
+                   *ph = phone(cx, doc_field_text(d.branch, BRANCH_PHONE));
         pdf_field(p, "Место приёма",
                   arena_printf(cx->a, "%s%s%s%s%s", b, addr ? ", " : "", addr ? addr : "",
                                ph ? ", тел. " : "", ph ? ph : ""),
@@ -279,8 +260,8 @@ static enum err_code render_intake_act(struct ctx *cx, struct pdf *p, struct rec
     }
     pdf_field(p, "Заказчик", client_name(&d), 1);
     pdf_field(p, "Телефон", client_phone(cx, &d), 1);
-    pdf_field(p, "Адрес", text_of(d.client, CLIENT_ADDRESS), 1);
-    pdf_field(p, "Вид работ", ru(text_of(rec, REQ_TYPE)), 1);
+    pdf_field(p, "Адрес", doc_field_text(d.client, CLIENT_ADDRESS), 1);
+    pdf_field(p, "Вид работ", ru(doc_field_text(rec, REQ_TYPE)), 1);
 
     pdf_heading(p, "Принятое оборудование");
     static const struct pdf_col cols[] = {
@@ -289,11 +270,12 @@ static enum err_code render_intake_act(struct ctx *cx, struct pdf *p, struct rec
         {"Серийный номер", 2.4, PDF_LEFT},
         {"Заявленная неисправность (со слов заказчика)", 6, PDF_LEFT},
     };
-    const char *subject = text_of(rec, REQ_SUBJECT), *desc = text_of(rec, REQ_DESCRIPTION);
+    const char *subject = doc_field_text(rec, REQ_SUBJECT),
+               *desc = doc_field_text(rec, REQ_DESCRIPTION);
     const char *fault =
         desc ? arena_printf(cx->a, "%s\n%s", subject ? subject : "", desc) : subject;
     pdf_table(p, cols, 4);
-    pdf_row(p, (const char *[]){"1", d.model, text_of(d.unit, UNIT_SERIAL), fault});
+    pdf_row(p, (const char *[]){"1", d.model, doc_field_text(d.unit, UNIT_SERIAL), fault});
     pdf_table_end(p);
 
     /* what the request records, else lines to fill in at the counter */
@@ -307,7 +289,7 @@ static enum err_code render_intake_act(struct ctx *cx, struct pdf *p, struct rec
 
     pdf_space(p, 6);
     struct company co;
-    const char *code = text_of(rec, REQ_ACCESS_CODE);
+    const char *code = doc_field_text(rec, REQ_ACCESS_CODE);
     if (company_get(cx, &co) != ERR_OK)
         err_clear(&cx->err);
     else if (code && *co.public_url)

@@ -12,26 +12,6 @@
 #include "domain/workshop/workshop.h"
 #include "base/banned.h"
 
-static const char *text_of(const struct record *r, int f)
-{
-    const struct value *v = r ? rec_get(r, f) : NULL;
-    return v && v->set && !v->null && v->s && !text_blank(v->s) ? v->s : NULL;
-}
-
-static struct record *ref_of(struct ctx *cx, const struct record *r, int f,
-                             const struct entity *ent)
-{
-    const struct value *v = rec_get(r, f);
-    struct record *out = NULL;
-    if (!v->set || v->null || v->i <= 0)
-        return NULL;
-    if (entity_get(cx, ent, v->i, &out) != ERR_OK) {
-        err_clear(&cx->err); /* printed without it */
-        return NULL;
-    }
-    return out;
-}
-
 /* "2026-03-12T09:30:00Z" → "12.03.2026" (Moscow); NULL stays NULL. */
 static const char *day_of(struct ctx *cx, const char *iso)
 {
@@ -51,21 +31,21 @@ static enum err_code render_completion_act(struct ctx *cx, struct pdf *p, struct
     if (strcmp(status, "ready") && strcmp(status, "issued"))
         return ctx_fail(cx, ERR_CONFLICT,
                         "the work completion act is printed when the repair is ready or issued");
-    struct record *client = ref_of(cx, rec, RO_CLIENT_ID, &entity_clients);
-    struct record *unit = ref_of(cx, rec, RO_UNIT_ID, &entity_equipment_units);
+    struct record *client = doc_ref(cx, rec, RO_CLIENT_ID, &entity_clients);
+    struct record *unit = doc_ref(cx, rec, RO_UNIT_ID, &entity_equipment_units);
     bool warranty = rec_get(rec, RO_WARRANTY)->i != 0;
-    const char *number = text_of(rec, RO_NUMBER);
+    const char *number = doc_field_text(rec, RO_NUMBER);
 
     pdf_title(
         p, arena_printf(cx->a, "Акт выполненных работ № %s", number),
         arena_printf(cx->a, "к заказ-наряду № %s от %s", number, day_of(cx, rec->created_at)));
-    pdf_field(p, "Заказчик", text_of(client, CLIENT_NAME), 1);
-    pdf_field(p, "Телефон", text_of(client, CLIENT_PHONE), 1);
+    pdf_field(p, "Заказчик", doc_field_text(client, CLIENT_NAME), 1);
+    pdf_field(p, "Телефон", doc_field_text(client, CLIENT_PHONE), 1);
     pdf_field(p, "Оборудование", unit ? unit->labels[UNIT_MODEL_ID] : NULL, 1);
-    pdf_field(p, "Серийный номер", text_of(unit, UNIT_SERIAL), 1);
+    pdf_field(p, "Серийный номер", doc_field_text(unit, UNIT_SERIAL), 1);
     pdf_field(p, "Вид ремонта", warranty ? "гарантийный" : "платный", 1);
     if (warranty)
-        pdf_field(p, "Основание гарантии", text_of(rec, RO_WARRANTY_REASON), 1);
+        pdf_field(p, "Основание гарантии", doc_field_text(rec, RO_WARRANTY_REASON), 1);
 
     pdf_heading(p, warranty ? "Сведения о гарантийном ремонте (ст. 20 п. 3 Закона РФ "
                               "«О защите прав потребителей»)"
@@ -73,13 +53,13 @@ static enum err_code render_completion_act(struct ctx *cx, struct pdf *p, struct
     const char *claimed = day_of(cx, rec->created_at);
     pdf_field(p, "Дата обращения потребителя", claimed, 1);
     pdf_field(p, "Дата передачи товара в ремонт", claimed, 1);
-    pdf_field(p, "Дата возврата товара", day_of(cx, text_of(rec, RO_ISSUED_AT)), 1);
-    pdf_field(p, "Заявленная неисправность", text_of(rec, RO_DECLARED_FAULT), 1);
-    pdf_field(p, "Выявленная неисправность", text_of(rec, RO_FOUND_FAULT), 2);
-    pdf_field(p, "Выполненные работы", text_of(rec, RO_WORK_DONE), 3);
-    if (warranty && text_of(rec, RO_LEGAL_DUE)) {
+    pdf_field(p, "Дата возврата товара", day_of(cx, doc_field_text(rec, RO_ISSUED_AT)), 1);
+    pdf_field(p, "Заявленная неисправность", doc_field_text(rec, RO_DECLARED_FAULT), 1);
+    pdf_field(p, "Выявленная неисправность", doc_field_text(rec, RO_FOUND_FAULT), 2);
+    pdf_field(p, "Выполненные работы", doc_field_text(rec, RO_WORK_DONE), 3);
+    if (warranty && doc_field_text(rec, RO_LEGAL_DUE)) {
         char due[ISO_DATE_LEN + 9];
-        memcpy(due, text_of(rec, RO_LEGAL_DUE), ISO_DATE_LEN);
+        memcpy(due, doc_field_text(rec, RO_LEGAL_DUE), ISO_DATE_LEN);
         pdf_field(p, "Срок устранения недостатка по закону",
                   arena_printf(cx->a, "до %s (%d дней)",
                                day_of(cx, arena_printf(cx->a, "%sT00:00:00Z", due)),
@@ -97,7 +77,7 @@ static enum err_code render_completion_act(struct ctx *cx, struct pdf *p, struct
                   "состоянии, комплектность проверена.",
                   false);
     pdf_signatures(p, "Исполнитель", rec->labels[RO_TECHNICIAN_ID], "Заказчик",
-                   text_of(client, CLIENT_NAME));
+                   doc_field_text(client, CLIENT_NAME));
     return ERR_OK;
 }
 
