@@ -7,17 +7,28 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { testDb, run, serve } from '../lib.mjs';
+import { testDb, run, serve, login, call } from '../lib.mjs';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-let db, srv, browser;
+let db, srv, browser, requestId;
 
 before(async () => {
   db = testDb();
   run(['demo', '--scale', '5', '--requests', '3', '--db', db.url]);
   srv = await serve(db.url, [], {});
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  // a request about a unit long out of warranty, of a client without a
+  // contract: its repair is paid (the demo's units may be under warranty)
+  const mgr = await login(srv.base, 'manager', 'demo12345', '10.79.0.1');
+  const client = await call(srv.base, mgr, 'POST', '/api/v1/clients', { kind: 'person', name: 'Платный Клиент' });
+  const models = await call(srv.base, mgr, 'GET', '/api/v1/equipment_models?limit=1');
+  const unit = await call(srv.base, mgr, 'POST', '/api/v1/equipment_units', {
+    model_id: models.json.items[0].id, serial: 'PAID-0001', client_id: client.json.id, purchase_date: '2015-01-01' });
+  assert.equal(unit.status, 201, unit.text);
+  const req = await call(srv.base, mgr, 'POST', '/api/v1/requests', { subject: 'Не включается', unit_id: unit.json.id });
+  assert.equal(req.status, 201, req.text);
+  requestId = req.json.id;
 });
 
 after(async () => {
@@ -44,9 +55,7 @@ const status = (page, label) => page.waitForSelector(`[data-field=status]:has-te
 
 test('a repair order from a request\'s page, moved through diagnostics … issued by its buttons', async () => {
   const tech = await open('engineer');
-  const req = await tech.page.evaluate(() => fetch('/api/v1/requests?limit=1&sort=id').then((r) => r.json()));
-  const request = req.items[0];
-  await tech.page.goto(`${srv.base}/#/requests/${request.id}`);
+  await tech.page.goto(`${srv.base}/#/requests/${requestId}`);
   await tech.page.waitForSelector('[data-repair-orders]');
   await tech.page.click('[data-make-repair-order]');
   await tech.page.waitForURL(/#\/repair_orders\/\d+$/);
@@ -84,7 +93,7 @@ test('a repair order from a request\'s page, moved through diagnostics … issue
   if (process.env.SERVITOR_SHOTS) await mgr.page.screenshot({ path: `${process.env.SERVITOR_SHOTS}/repair-order.ru.png`, fullPage: true });
 
   // the request's page lists it
-  await mgr.page.goto(`${srv.base}/#/requests/${request.id}`);
+  await mgr.page.goto(`${srv.base}/#/requests/${requestId}`);
   await mgr.page.waitForSelector(`[data-repair-orders] a:has-text("${number}")`);
 
   const en = await open('manager', 'en-US');
