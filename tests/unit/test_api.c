@@ -105,7 +105,8 @@ static void path_id_is_a_positive_whole_number(void **state)
         assert_int_equal(api_path_id(&cx, &rq, 1, &id), ERR_OK);
         assert_int_equal(id, strtoll(ok[i], NULL, 10));
     }
-    const char *bad[] = {"0", "-1", "", "abc", "1.0", "01x", "9223372036854775808", " 1", "+1", "1%00"};
+    const char *bad[] = {"0",  "-1", "",    "abc", "1.0", "01x", "9223372036854775808",
+                         " 1", "+1", "1%00"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         rq.args[1] = bad[i];
         int64_t id;
