@@ -19,7 +19,7 @@ const char *api_param(struct http_req *rq, const char *key);
 /* The version an update or delete carries: If-Match, ?version= or -1. */
 int64_t api_request_version(struct http_req *rq);
 /* A field type's name as /api/v1/meta gives it: "text", "enum"… */
-const char *api_field_type(enum field_type t);
+const char *api_field_type(const struct field *f);
 
 struct report;
 /* What /api/v1/meta publishes of a report (reports.c). */

@@ -20,13 +20,21 @@ static const char *type_name(enum field_type t)
     return names[t];
 }
 
-const char *api_field_type(enum field_type t) { return type_name(t); }
+/* A field's type for the UI: an integer of money or of a quantity says so. */
+const char *api_field_type(const struct field *f)
+{
+    if (f->type == F_INT && (f->flags & F_MONEY))
+        return "money";
+    if (f->type == F_INT && (f->flags & F_QTY))
+        return "quantity";
+    return type_name(f->type);
+}
 
 static json_t *field_json(const struct field *f)
 {
     json_t *o =
         json_pack("{s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:b,s:b}", "name", f->name, "type",
-                  type_name(f->type), "label", f->label, "required", (f->flags & F_REQUIRED) != 0,
+                  api_field_type(f), "label", f->label, "required", (f->flags & F_REQUIRED) != 0,
                   "unique", (f->flags & F_UNIQUE) != 0, "search", (f->flags & F_SEARCH) != 0,
                   "filter", (f->flags & F_FILTER) != 0, "sort", (f->flags & F_SORT) != 0,
                   "readonly", (f->flags & F_READONLY) != 0, "list", (f->flags & F_LIST) != 0);

@@ -110,7 +110,7 @@ static enum err_code public_page(struct ctx *cx, const struct entity *ent, struc
             continue;
         json_object_set(out, name, v);
         json_array_append_new(fields, json_pack("{s:s,s:s,s:s}", "name", name, "label", f->label,
-                                                "type", api_field_type(f->type)));
+                                                "type", api_field_type(f)));
     }
     json_decref(all);
     json_t *items = json_array();

@@ -40,6 +40,8 @@ enum field_flag {
     F_MULTILINE = 1 << 6,   /* UI hint: a text area */
     F_LIST = 1 << 7,        /* UI hint: a column in list views */
     F_CREATE_ONLY = 1 << 8, /* taken from input on create, read-only after */
+    F_MONEY = 1 << 9,       /* F_INT in kopecks: the API speaks kopecks, the UI roubles */
+    F_QTY = 1 << 10,        /* F_INT in thousandths of the unit (2,5 m is 2500) */
 
 };
 

@@ -21,16 +21,19 @@
       [P_EQUIPMENT_WRITE] = 1, [P_EQUIPMENT_DELETE] = 1, [P_USERS_READ] = 1,                       \
       DESK_ALL, [P_CONTRACTS_WRITE] = 1, [P_DESK_ROUTING] = 1, [P_MESSAGES_SETTINGS] = 1,          \
       [P_REPORTS_READ] = 1,                                                                        \
-      WORKSHOP_ALL, [P_WORKSHOP_MANAGE] = 1, [P_STOCK_READ] = 1, [P_STOCK_RESERVE] = 1)            \
+      WORKSHOP_ALL, [P_WORKSHOP_MANAGE] = 1, [P_WORKSHOP_SETTINGS] = 1, [P_STOCK_READ] = 1,        \
+      [P_STOCK_RESERVE] = 1, [P_PURCHASING_READ] = 1, [P_PURCHASING_WRITE] = 1)                    \
     X(technician, true, false,                                                                     \
       READ_ALL, [P_EQUIPMENT_WRITE] = 1, [P_REQUESTS_WRITE] = 1, [P_REQUESTS_WORK] = 1,            \
       WORKSHOP_ALL, [P_STOCK_READ] = 1, [P_STOCK_RESERVE] = 1)                                     \
     X(storekeeper, true, false, READ_ALL, [P_STOCK_READ] = 1, [P_STOCK_RESERVE] = 1,               \
-      [P_STOCK_WRITE] = 1, [P_STOCK_CATALOG] = 1, [P_REPORTS_READ] = 1)                            \
-    X(sales, false, false, READ_ALL, [P_CLIENTS_WRITE] = 1, [P_EQUIPMENT_WRITE] = 1,               \
-      [P_REQUESTS_WRITE] = 1, [P_CONTRACTS_WRITE] = 1, [P_STOCK_READ] = 1, [P_STOCK_RESERVE] = 1)  \
-    X(auditor, false, true,                                                                        \
-      READ_ALL, [P_USERS_READ] = 1, [P_AUDIT_READ] = 1, [P_REPORTS_READ] = 1, [P_STOCK_READ] = 1)
+      [P_STOCK_WRITE] = 1, [P_STOCK_CATALOG] = 1, [P_REPORTS_READ] = 1, [P_PURCHASING_READ] = 1,   \
+      [P_PURCHASING_WRITE] = 1)                                                                    \
+    X(sales, false, false,                                                                         \
+      READ_ALL, [P_CLIENTS_WRITE] = 1, [P_EQUIPMENT_WRITE] = 1, [P_REQUESTS_WRITE] = 1,            \
+      [P_CONTRACTS_WRITE] = 1, [P_STOCK_READ] = 1, [P_STOCK_RESERVE] = 1, [P_PURCHASING_READ] = 1) \
+    X(auditor, false, true, READ_ALL, [P_USERS_READ] = 1, [P_AUDIT_READ] = 1,                      \
+      [P_REPORTS_READ] = 1, [P_STOCK_READ] = 1, [P_PURCHASING_READ] = 1)
 
 /* clang-format off */
 const struct role roles[] = {

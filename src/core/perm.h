@@ -39,10 +39,13 @@
     X(WORKSHOP_WRITE, "workshop.write")       /* intake, work on orders */                         \
     X(WORKSHOP_QC, "workshop.qc")             /* pass or fail quality control */                   \
     X(WORKSHOP_MANAGE, "workshop.manage")     /* warranty overrides, cancelling, others' orders */ \
+    X(WORKSHOP_SETTINGS, "workshop.settings") /* service types, works, QC checklists, targets */   \
     X(STOCK_READ, "stock.read")               /* the catalog, stock, movements, counts */          \
     X(STOCK_RESERVE, "stock.reserve")         /* reserve and release for documents */              \
     X(STOCK_WRITE, "stock.write")             /* post movements, issue, transfer, count */         \
-    X(STOCK_CATALOG, "stock.catalog")         /* parts, barcodes, compatibility, warehouses */
+    X(STOCK_CATALOG, "stock.catalog")         /* parts, barcodes, compatibility, warehouses */     \
+    X(PURCHASING_READ, "purchasing.read")     /* suppliers, price lists, purchase orders */        \
+    X(PURCHASING_WRITE, "purchasing.write")   /* the same: write, send, receive against, return */
 
 enum perm {
     P_NONE = 0, /* nothing needed: any signed-in user */

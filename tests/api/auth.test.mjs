@@ -11,9 +11,10 @@ const ROLE_PERMS = {
   manager: ['branches.read', 'clients.read', 'clients.write', 'clients.delete', 'equipment.read', 'equipment.write',
     'equipment.delete', 'users.read', 'requests.read', 'requests.write', 'requests.assign', 'requests.work',
     'contracts.read', 'contracts.write', 'desk.routing', 'messages.settings', 'reports.read',
-    'workshop.read', 'workshop.write', 'workshop.qc', 'workshop.manage', 'stock.read', 'stock.reserve'],
+    'workshop.read', 'workshop.write', 'workshop.qc', 'workshop.manage', 'workshop.settings', 'stock.read', 'stock.reserve',
+    'purchasing.read', 'purchasing.write'],
   auditor: ['branches.read', 'clients.read', 'equipment.read', 'users.read', 'audit.read', 'requests.read',
-    'contracts.read', 'reports.read', 'workshop.read', 'stock.read'],
+    'contracts.read', 'reports.read', 'workshop.read', 'stock.read', 'purchasing.read'],
 };
 
 async function countBranches(as) {

@@ -31,9 +31,11 @@ const ROLE_TABLE = `
 | repair orders read / create, edit, work on (workshop.read, workshop.write) | rw | rw | rw | r | r | r |
 | repair orders: pass or fail quality control (workshop.qc) | yes | yes | yes | — | — | — |
 | repair orders: override the warranty, cancel, delete, others' orders (workshop.manage) | yes | yes | — | — | — | — |
+| service types, works, QC checklists, company targets: write (workshop.settings) | yes | yes | — | — | — | — |
 | parts, barcodes, compatible models, analogs, warehouses, bins: read / write, delete (stock.read, stock.catalog) | rw | r | r | rw | r | r |
 | stock: post receipts, issues, transfers, write-offs, returns, reversals; stock counts (stock.write) | yes | — | — | yes | — | — |
 | stock: reserve and release for documents (stock.reserve) | yes | yes | yes | yes | yes | — |
+| suppliers, price lists, purchase orders: read / write (purchasing.read, purchasing.write) | rw | rw | — | rw | r | r |
 `;
 
 function parseTable(text) {
@@ -70,6 +72,8 @@ for (const role of ROLES) {
   // the catalog: whoever writes it deletes too
   const stockRow = 'parts, barcodes, compatible models, analogs, warehouses, bins: read / write, delete (stock.read, stock.catalog)';
   for (const res of ['parts', 'part_barcodes', 'warehouses']) set(res, rwd(stockRow, (r) => has(stockRow, r, 'w')));
+  set('service_types', { read: has('repair orders read / create, edit, work on (workshop.read, workshop.write)', role, 'r'),
+    ...Object.fromEntries(['write', 'del'].map((k) => [k, T['service types, works, QC checklists, company targets: write (workshop.settings)'][role] === 'yes'])) });
   set('requests', rwd('requests read / create, edit, comment',
     (r) => T['requests: assign, cancel, delete, work on others\' requests'][r] === 'yes'));
 }
@@ -111,6 +115,7 @@ const body = {
   parts: () => ({ sku: 'Роль-' + uid(), name: 'Роль-деталь ' + uid() }),
   part_barcodes: async () => ({ part_id: (await adminMakes('parts')).id, barcode: 'R' + uid() }),
   warehouses: () => ({ name: 'Роль-склад ' + uid(), branch_id: parent.branch }),
+  service_types: () => ({ code: 'role-' + uid(), name: 'Роль-услуга ' + uid() }),
 };
 const change = {
   branches: { address: 'изменено ролью' }, clients: { notes: 'изменено ролью' }, contacts: { notes: 'изменено ролью' },
@@ -118,6 +123,7 @@ const change = {
   requests: { description: 'изменено ролью' }, repair_orders: { accessories: 'изменено ролью' }, contracts: { notes: 'изменено ролью' },
   contract_sla_terms: { resolution_minutes: 180 },
   parts: { notes: 'изменено ролью' }, get part_barcodes() { return { barcode: 'RX' + uid() }; }, warehouses: { address: 'изменено ролью' },
+  service_types: { target_days: 7 },
 };
 const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject ?? rec.number ?? rec.priority ?? rec.barcode;
 
@@ -413,7 +419,8 @@ test('the role table of docs/api.md is what the server grants', async () => {
     for (const role of ROLES) assert.equal(roleHas[role].has(perm(key)), T[row][role] === 'yes', `${role} ${key}`);
   }
   for (const [row, name] of [['repair orders: pass or fail quality control (workshop.qc)', 'workshop.qc'],
-    ['repair orders: override the warranty, cancel, delete, others\' orders (workshop.manage)', 'workshop.manage']]) {
+    ['repair orders: override the warranty, cancel, delete, others\' orders (workshop.manage)', 'workshop.manage'],
+    ['service types, works, QC checklists, company targets: write (workshop.settings)', 'workshop.settings']]) {
     for (const role of ROLES) assert.equal(roleHas[role].has(name), T[row][role] === 'yes', `${role} ${name}`);
   }
 });

@@ -42,7 +42,7 @@ static const struct field repair_fields[] = {
     [RO_INTAKE_CONDITION] =     {"intake_condition",    F_TEXT,     F_MULTILINE,                                         4000, "repair.intake_condition"},
     [RO_ACCESSORIES] =          {"accessories",         F_TEXT,     F_MULTILINE,                                         2000, "repair.accessories"},
     [RO_DEMAND] =               {"demand",              F_ENUM,     F_REQUIRED | F_FILTER,                               0,    "repair.demand", .enums = demands, .def = "repair"},
-    [RO_PRICE_CEILING] =        {"price_ceiling",       F_INT,      0,                                                   2000000000, "repair.price_ceiling", .min = 0},
+    [RO_PRICE_CEILING] =        {"price_ceiling",       F_INT,      F_MONEY,                                             2000000000, "repair.price_ceiling", .min = 0},
     [RO_PLANNED_DATE] =         {"planned_date",        F_DATE,     F_SORT | F_LIST,                                     0,    "repair.planned_date"},
     [RO_WARRANTY] =             {"warranty",            F_BOOL,     F_FILTER | F_LIST,                                   0,    "repair.warranty"},
     [RO_WARRANTY_SOURCE] =      {"warranty_source",     F_ENUM,     F_READONLY | F_FILTER,                               0,    "repair.warranty_source", .enums = warranty_sources},
@@ -56,6 +56,7 @@ static const struct field repair_fields[] = {
     [RO_REPAIR_WARRANTY_DAYS] = {"repair_warranty_days",F_INT,      F_REQUIRED,                                          3650, "repair.repair_warranty_days", .min = 0, .def = "90"},
     [RO_ISSUED_AT] =            {"issued_at",           F_DATETIME, F_READONLY | F_SORT,                                 0,    "repair.issued_at"},
     [RO_ACCESS_CODE] =          {"access_code",         F_TEXT,     F_READONLY,                                          16,   "repair.access_code"},
+    [RO_SERVICE_TYPE_ID] =      {"service_type_id",     F_REF,      F_FILTER | F_LIST,                                   0,    "repair.service_type", .ref = &entity_service_types},
     {0},
 };
 /* clang-format on */

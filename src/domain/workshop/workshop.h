@@ -72,8 +72,22 @@ enum repair_field {
     RO_REPAIR_WARRANTY_DAYS,
     RO_ISSUED_AT,
     RO_ACCESS_CODE,
+    RO_SERVICE_TYPE_ID,
     RO__COUNT
 };
+
+/* The kinds of service (service_types.c): the company's targets and
+ * standards per kind. */
+enum service_type_field {
+    ST_CODE,
+    ST_NAME,
+    ST_TARGET_DAYS,
+    ST_REPAIR_WARRANTY_DAYS,
+    ST_ACTIVE,
+    ST__COUNT
+};
+
+extern const struct entity entity_service_types;
 
 extern const struct entity entity_repair_orders;
 extern const struct workflow repair_workflow;

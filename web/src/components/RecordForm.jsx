@@ -4,13 +4,14 @@ import { api } from '../api.js';
 import { t } from '../i18n/index.js';
 import { fieldLabel, formFields, workerRoles } from '../meta.js';
 import { useApp } from './ctx.js';
-import { ErrorBanner, FieldInput, errorText, fieldErrorText } from './ui.jsx';
+import { ErrorBanner, FieldInput, errorText, fieldErrorText, fromUnits, toUnits } from './ui.jsx';
 
 function toFormValue(f, rec) {
   const v = rec ? rec[f.name] : undefined;
   if (f.type === 'bool') return v === undefined || v === null ? (f.default === true) : !!v;
   if (f.type === 'ref') return v ? { id: v, label: rec[f.name + '_label'] || '#' + v } : null;
   if (f.type === 'password') return '';
+  if ((f.type === 'money' || f.type === 'quantity') && typeof v === 'number') return fromUnits(f, v);
   if (v === undefined || v === null) return f.default !== undefined && f.default !== null && !rec?.id ? String(f.default) : '';
   return String(v);
 }
@@ -19,7 +20,11 @@ function toApiValue(f, v) {
   if (f.type === 'bool') return !!v;
   if (f.type === 'ref') return v && v.id ? Number(v.id) : null;
   if (v === '' || v === undefined) return null;
-  if (f.type === 'int' || f.type === 'money' || f.type === 'quantity') {
+  if (f.type === 'money' || f.type === 'quantity') {
+    const n = toUnits(f, v);
+    return Number.isFinite(n) ? n : v;
+  }
+  if (f.type === 'int') {
     const n = Number(v);
     return Number.isFinite(n) && String(v).trim() !== '' ? n : v;
   }

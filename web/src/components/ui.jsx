@@ -1,7 +1,7 @@
 // Small shared pieces: banners, spinner, modal, field display and inputs.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { t, has, fmtDate, fmtDateTime } from '../i18n/index.js';
+import { t, has, fmtDate, fmtDateTime, getLang } from '../i18n/index.js';
 import { enumLabel, fieldLabel, recordLabel, resourceTitle } from '../meta.js';
 import { href } from '../router.js';
 
@@ -134,6 +134,18 @@ export function fmtMinutes(m) {
   return parts.join(' ');
 }
 
+// Money travels in kopecks and quantities in thousandths; people read and
+// type roubles and units ("1 234,5" or "1234.5").
+const SCALE = { money: 100, quantity: 1000 };
+const numLocale = () => (getLang() === 'ru' ? 'ru-RU' : 'en-GB');
+export const toUnits = (f, s) => Math.round(parseFloat(String(s).replace(',', '.').replace(/\s/g, '')) * SCALE[f.type]);
+export const fromUnits = (f, n) => String(n / SCALE[f.type]);
+export function fmtUnits(type, n) {
+  const digits = type === 'money' ? 2 : 0;
+  const s = (n / SCALE[type]).toLocaleString(numLocale(), { minimumFractionDigits: digits, maximumFractionDigits: type === 'money' ? 2 : 3 });
+  return type === 'money' ? s + ' ₽' : s;
+}
+
 // Displays one field value of a record.
 export function FieldValue({ field, record, link = true }) {
   const v = record[field.name];
@@ -158,6 +170,8 @@ export function FieldValue({ field, record, link = true }) {
       const label = record[field.name + '_label'] || '#' + v;
       return link && field.ref ? <a href={href(field.ref + '/' + v)} onClick={(e) => e.stopPropagation()}>{label}</a> : <span>{label}</span>;
     }
+    case 'money': case 'quantity':
+      return <span class="nowrap num">{typeof v === 'number' ? fmtUnits(field.type, v) : String(v)}</span>;
     case 'int':
       if (isTerm(field)) return <span class="nowrap" title={t('unit.minutes_n', { n: v })}>{fmtMinutes(v)}</span>;
       return <span>{String(v)}</span>;
@@ -195,7 +209,12 @@ export function FieldInput({ field, value, onChange, error, id, autoFocus, param
       );
     case 'date':
       return <DateInput {...common} value={value ?? ''} onInput={(e) => onChange(e.currentTarget.value)} />;
-    case 'int': case 'money': case 'quantity':
+    case 'money': case 'quantity':
+      return (
+        <input type="text" inputMode="decimal" {...common} value={value ?? ''}
+          onInput={(e) => onChange(e.currentTarget.value)} />
+      );
+    case 'int':
       if (isTerm(field)) return <TermInput value={value} onChange={onChange} common={common} field={field} />;
       return (
         <input type="number" inputMode="numeric" step="1" {...common} value={value ?? ''}
