@@ -18,7 +18,9 @@ import { testClock, TEST_CLOCK_ENV } from '../lib.mjs';
 const srv = useServer({ requests: 0, env: TEST_CLOCK_ENV });
 const PASSWORD = 'password-123';
 const dir = mkdtempSync(join(tmpdir(), 'servitor-ship-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+// SERVITOR_KEEP_PDF=1 keeps the packing list made, to look at
+if (!process.env.SERVITOR_KEEP_PDF) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+else console.log(`the PDFs: ${dir}`);
 let admin, mgr, tech, other, model, client, partner;
 
 async function create(path, body, as = mgr) {
