@@ -18,6 +18,7 @@
 #include "domain/sales/sales.h"
 #include "domain/stock/stock.h"
 #include "domain/testing/testing.h"
+#include "domain/workshop/clocks.h"
 #include "domain/workshop/workshop.h"
 #include "base/banned.h"
 
@@ -35,6 +36,7 @@
     &entity_message_templates, \
     /* workshop */ \
     &entity_service_types, &entity_repair_orders, \
+    &entity_loaners, &entity_loaner_issues, &entity_pickup_notices, \
     /* stock */ \
     &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
     &entity_warehouses, &entity_bins, &entity_stock_counts
@@ -51,6 +53,7 @@ const struct job_kind domain_jobs[] = {
     {"sla.scan", 60, sla_scan},
     {"counters.recount", 86400, request_recount_job},
     {"outbox.send", 60, outbox_send_job},
+    {"workshop.pickup_reminders", 86400, pickup_reminders_job},
     {0},
 };
 
@@ -68,7 +71,7 @@ const struct report *domain_report(const char *name)
 }
 
 static const struct workflow *const workflows[] = {&request_workflow, &repair_workflow,
-                                                   &test_order_workflow, NULL};
+                                                   &loaner_workflow, &test_order_workflow, NULL};
 
 const struct entity *const *domain_all(void)
 {
