@@ -25,6 +25,7 @@ import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './components/StockPages.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
+import { RepairOrderPage } from './components/RepairOrders.jsx';
 import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
 
 function specialPages(session) {
@@ -71,6 +72,7 @@ function Page({ route, meta, special }) {
   if (a === 'contracts') return <ContractPage key={b} res={res} id={b} query={q} />;
   if (a === 'articles') return <ArticlePage key={b} res={res} id={b} query={q} />;
   if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
+  if (a === 'repair_orders') return <RepairOrderPage key={b} res={res} id={b} />;
   if (a === 'requests') return <RequestPage key={b} res={res} id={b} query={q} />;
   if (a === 'message_templates') return <TemplatePage key={b} id={b} />;
   if (a === 'parts') return <PartPage key={b} res={res} id={b} query={q} />;
