@@ -164,7 +164,17 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
     part_barcodes: () => ({ barcode: 'ATK' + uid() }), // a scanner's code: no spaces
     part_analogs: async () => ({ part_id: (await create('parts')).id, analog_id: (await create('parts')).id }),
     stock_counts: async () => ({ warehouse_id: (await create('warehouses')).id }), // one open count per warehouse
+    loaner_issues: async () => ({ order_id: (await create('repair_orders')).id }), // one open demand per order
+    pickup_notices: async () => ({ order_id: (await declinedOrder()).id }), // a unit waiting for its owner
   };
+  // a repair order the client declined: its unit waits to be collected
+  async function declinedOrder() {
+    let o = await create('repair_orders');
+    for (const step of ['diagnose', 'send_estimate', 'decline']) {
+      o = await ok('POST', `/api/v1/repair_orders/${o.id}/transitions/${step}`, { version: o.version }, admin);
+    }
+    return o;
+  }
   async function validBody(entity) {
     const e = entities[entity];
     const body = {};

@@ -50,11 +50,24 @@ static const struct history_source sources[] = {
 };
 /* clang-format on */
 
+struct entry {
+    json_t *item;
+    const char *at;
+    size_t source;
+    int64_t id;
+};
+
+/* Newest first; at the same instant, the later source (an order after its
+ * request) and the later record first. */
 static int newest_first(const void *a, const void *b)
 {
-    const char *x = json_string_value(json_object_get(*(json_t *const *)a, "at"));
-    const char *y = json_string_value(json_object_get(*(json_t *const *)b, "at"));
-    return strcmp(y ? y : "", x ? x : "");
+    const struct entry *x = a, *y = b;
+    int c = strcmp(y->at ? y->at : "", x->at ? x->at : "");
+    if (c)
+        return c;
+    if (x->source != y->source)
+        return x->source < y->source ? 1 : -1;
+    return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
 }
 
 enum err_code unit_history(struct ctx *cx, int64_t unit_id, json_t **out)
@@ -63,17 +76,29 @@ enum err_code unit_history(struct ctx *cx, int64_t unit_id, json_t **out)
     enum err_code rc = entity_get(cx, &entity_equipment_units, unit_id, &unit);
     if (rc != ERR_OK)
         return rc;
-    json_t *items = json_array();
-    for (size_t s = 0; s < sizeof(sources) / sizeof(sources[0]); s++) {
+    size_t n = 0, cap = 64;
+    struct entry *v = malloc(sizeof(*v) * cap);
+    if (!v)
+        return ctx_fail(cx, ERR_INTERNAL, "out of memory");
+    for (size_t s = 0; s < sizeof(sources) / sizeof(sources[0]) && rc == ERR_OK; s++) {
         if (!ctx_can(cx, sources[s].perm))
             continue;
         struct db_stmt *st = db_q(cx->db, &cx->err, sources[s].sql, "ii", unit_id, ctx_branch(cx));
         if (!st) {
-            json_decref(items);
-            return cx->err.code;
+            rc = cx->err.code;
+            break;
         }
         int step;
         while ((step = db_step(st)) == DB_ROW) {
+            if (n == cap) {
+                struct entry *more = realloc(v, sizeof(*v) * cap * 2);
+                if (!more) {
+                    step = DB_FAIL;
+                    ctx_fail(cx, ERR_INTERNAL, "out of memory");
+                    break;
+                }
+                v = more, cap *= 2;
+            }
 #define J(i) (db_col_null(st, i) ? json_null() : json_string(db_col_text(st, i)))
             json_t *it = json_pack("{s:s,s:o,s:o,s:I,s:o,s:o,s:o,s:o}", "kind", sources[s].kind,
                                    "at", J(0), "entity", J(1), "id", (json_int_t)db_col_i64(st, 2),
@@ -81,28 +106,23 @@ enum err_code unit_history(struct ctx *cx, int64_t unit_id, json_t **out)
 #undef J
             if (!db_col_null(st, 7))
                 json_object_set_new(it, "warranty", json_boolean(db_col_i64(st, 7) != 0));
-            json_array_append_new(items, it);
+            v[n++] = (struct entry){it, json_string_value(json_object_get(it, "at")), s,
+                                    db_col_i64(st, 2)};
         }
         db_done(st);
-        if (step == DB_FAIL) {
-            json_decref(items);
-            return cx->err.code;
-        }
+        if (step == DB_FAIL)
+            rc = cx->err.code;
     }
-    size_t n = json_array_size(items);
-    json_t **v = malloc(sizeof(*v) * (n ? n : 1));
-    if (!v) {
-        json_decref(items);
-        return ctx_fail(cx, ERR_INTERNAL, "out of memory");
-    }
+    if (rc == ERR_OK)
+        qsort(v, n, sizeof(*v), newest_first);
+    json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        v[i] = json_incref(json_array_get(items, i));
-    qsort(v, n, sizeof(*v), newest_first);
-    json_t *sorted = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(sorted, v[i]);
+        json_array_append_new(items, v[i].item);
     free(v);
-    json_decref(items);
-    *out = sorted;
+    if (rc != ERR_OK) {
+        json_decref(items);
+        return rc;
+    }
+    *out = items;
     return ERR_OK;
 }

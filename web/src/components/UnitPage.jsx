@@ -37,9 +37,13 @@ function ServiceHistory({ id }) {
               <td class="nowrap muted">{fmtDateTime(e.at)}</td>
               <td class="nowrap">{t('unit.history.' + e.kind)}</td>
               <td class="nowrap"><a href={href(`${e.entity}/${e.id}`)}>{e.number}</a></td>
-              <td>{e.kind === 'disposal' ? t('clocks.dispose_kind.' + e.title) : e.title}
-                {e.warranty !== undefined && <> <span class={'badge badge-sm ' + (e.warranty ? 'ok' : '')}>{t(e.warranty ? 'unit.history.warranty' : 'unit.history.paid')}</span></>}
-                {e.detail && <div class="muted small">{e.detail}</div>}
+              <td><div>{e.kind === 'disposal' ? t('clocks.dispose_kind.' + e.title) : e.title}</div>
+                {(e.detail || e.warranty !== undefined) && (
+                  <div class="muted small" data-warranty={e.warranty === undefined ? null : String(e.warranty)}>
+                    {e.warranty !== undefined && <strong>{t(e.warranty ? 'unit.history.warranty' : 'unit.history.paid')}</strong>}
+                    {e.warranty !== undefined && e.detail ? ': ' : ''}{e.detail}
+                  </div>
+                )}
               </td>
               <td class="nowrap">{e.kind !== 'disposal' && <span class={'badge badge-sm status-' + e.status}>{sf ? enumLabel(sf, e.status) : e.status}</span>}</td>
             </tr>
