@@ -18,8 +18,13 @@
  *              moved to the next working day when it is a day off (ст. 193);
  *              disposal from the day after.
  *
- * Law checked against the texts quoted in docs/workshop-clocks.md; the
- * consumer's 3 days count from the day after the demand (ГК ст. 191). */
+ * What was checked: ЗоЗПП ст. 20 п. 2 (3 days; the Government's list is of
+ * the goods the duty does NOT apply to — ПП № 2463, formerly ПП № 55) against
+ * public texts of the law and of consumer-protection offices; ГК ст. 738,
+ * 191–193 and 899 from their wording as commonly quoted, not against an
+ * official publication — marked (K) in the research, to be confirmed by a
+ * lawyer. The consumer's 3 days count from the day after the demand (ГК
+ * ст. 191); the 2 months are not moved by holidays other than at their end. */
 #ifndef SERVITOR_WORKSHOP_CLOCKS_H
 #define SERVITOR_WORKSHOP_CLOCKS_H
 
