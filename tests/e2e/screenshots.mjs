@@ -28,7 +28,18 @@ await call(srv.base, s, 'POST', `/api/v1/requests/${req.id}/transitions/start`, 
 const unit = (await call(srv.base, s, 'GET', '/api/v1/equipment_units?limit=1')).json.items[0];
 await call(srv.base, s, 'PATCH', `/api/v1/equipment_units/${unit.id}`, { version: unit.version, notes: 'Замена ролика подачи 12.03' });
 
+// a repair order with a loaner handed over (the clocks card), the loaner pool
+const lmodel = (await call(srv.base, s, 'POST', '/api/v1/equipment_models', { brand: 'Атлант', model: 'ХМ-4021', warranty_months: 36, loaner_duty: true })).json;
+const lunit = (await call(srv.base, s, 'POST', '/api/v1/equipment_units', { model_id: lmodel.id, serial: 'AT-4021-0077', client_id: unitOf5.client_id, purchase_date: new Date().toISOString().slice(0, 10) })).json;
+const lorder = (await call(srv.base, s, 'POST', '/api/v1/repair_orders', { unit_id: lunit.id, declared_fault: 'Не морозит морозильная камера', demand: 'repair', service_type_id: 1 })).json;
+const loaner = (await call(srv.base, s, 'POST', '/api/v1/loaners', { inventory_number: 'ПФ-017', model_id: lmodel.id, serial: 'AT-4021-9001', condition: 'Исправен' })).json;
+await call(srv.base, s, 'POST', '/api/v1/loaners', { inventory_number: 'ПФ-018', model_id: lmodel.id, serial: 'AT-4021-9002', condition: 'Исправен' });
+await call(srv.base, s, 'POST', '/api/v1/loaner_issues', { order_id: lorder.id, loaner_id: loaner.id });
+
 const screens = [
+  ['repair-order-clocks', `#/repair_orders/${lorder.id}`],
+  ['loaners', '#/loaners'],
+  ['unit-service-history', `#/equipment_units/${lunit.id}?tab=history`],
   ['requests', '#/requests'],
   ['request', `#/requests/${req.id}`],
   ['clients', '#/clients'],
