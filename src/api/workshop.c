@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "base/timeutil.h"
 #include "core/record.h"
+#include "domain/workshop/clocks.h"
 #include "domain/workshop/workshop.h"
 #include "base/banned.h"
 
@@ -16,10 +17,12 @@
  * passed, the longest overdue first, in the caller's branch scope. */
 API_HANDLER(api_workshop_overdue)
 {
-    (void)rq;
     char today[ISO_DATE_LEN];
     json_t *items;
-    enum err_code rc = repair_overdue(cx, today, &items);
+    /* ?kind: the other clocks (domain/workshop/clocks.h) */
+    const char *kind = api_param(rq, "kind");
+    enum err_code rc = kind && strcmp(kind, "legal") ? clocks_overdue(cx, kind, today, &items)
+                                                     : repair_overdue(cx, today, &items);
     if (rc != ERR_OK)
         return rc;
     http_json(rs, 200, json_pack("{s:o,s:s}", "items", items, "today", today));

@@ -15,6 +15,7 @@ const struct document *const documents[] = {
     &doc_request_intake_act,
     &doc_repair_completion_act,
     &doc_shipment_packing_list,
+    &doc_loaner_act,
     NULL,
 };
 /* clang-format on */

@@ -52,6 +52,8 @@ extern const struct document doc_request_card, doc_request_intake_act;
 /* Documents of the workshop (docs/workshop.c). */
 extern const struct document doc_repair_completion_act;
 extern const struct document doc_shipment_packing_list;
+/* The loaner handover act (docs/loaner.c). */
+extern const struct document doc_loaner_act;
 
 /* For render functions: a text field's value, NULL when unset or blank; a
  * referenced record, NULL when none is set or it cannot be read (the

@@ -18,6 +18,7 @@
 #include "domain/sales/sales.h"
 #include "domain/stock/stock.h"
 #include "domain/testing/testing.h"
+#include "domain/workshop/clocks.h"
 #include "domain/workshop/workshop.h"
 #include "base/banned.h"
 
@@ -37,6 +38,7 @@
     &entity_service_types, &entity_repair_orders, \
     &entity_qc_checklists, &entity_qc_checklist_items, &entity_service_partners, &entity_shipments, \
     &entity_shipment_items, \
+    &entity_loaners, &entity_loaner_issues, &entity_pickup_notices, \
     /* stock */ \
     &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
     &entity_warehouses, &entity_bins, &entity_stock_counts
@@ -53,6 +55,7 @@ const struct job_kind domain_jobs[] = {
     {"sla.scan", 60, sla_scan},
     {"counters.recount", 86400, request_recount_job},
     {"outbox.send", 60, outbox_send_job},
+    {"workshop.pickup_reminders", 86400, pickup_reminders_job},
     {0},
 };
 
@@ -69,8 +72,9 @@ const struct report *domain_report(const char *name)
     return NULL;
 }
 
-static const struct workflow *const workflows[] = {&request_workflow, &repair_workflow,
-                                                   &shipment_workflow, &test_order_workflow, NULL};
+static const struct workflow *const workflows[] = {&request_workflow,    &repair_workflow,
+                                                   &shipment_workflow,   &loaner_workflow,
+                                                   &test_order_workflow, NULL};
 
 const struct entity *const *domain_all(void)
 {

@@ -171,7 +171,17 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
       const r = await ok('POST', `/api/v1/repair_orders/${o.id}/transitions/start_repair`, { version: d.version }, admin);
       return { shipment_id: (await create('shipments')).id, order_id: r.id };
     },
+    loaner_issues: async () => ({ order_id: (await create('repair_orders')).id }), // one open demand per order
+    pickup_notices: async () => ({ order_id: (await declinedOrder()).id }), // a unit waiting for its owner
   };
+  // a repair order the client declined: its unit waits to be collected
+  async function declinedOrder() {
+    let o = await create('repair_orders');
+    for (const step of ['diagnose', 'send_estimate', 'decline']) {
+      o = await ok('POST', `/api/v1/repair_orders/${o.id}/transitions/${step}`, { version: o.version }, admin);
+    }
+    return o;
+  }
   async function validBody(entity) {
     const e = entities[entity];
     const body = {};

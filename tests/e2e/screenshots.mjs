@@ -44,8 +44,18 @@ const partnerRec = (await call(srv.base, s, 'POST', '/api/v1/service_partners', 
 const shipRec = (await call(srv.base, s, 'POST', '/api/v1/shipments', { partner_id: partnerRec.id, carrier: 'СДЭК', tracking_number: '1234567890', rma_number: 'RMA-77', expected_date: new Date(Date.now() + 14 * 86400e3).toISOString().slice(0, 10) })).json;
 await call(srv.base, s, 'POST', '/api/v1/shipment_items', { shipment_id: shipRec.id, order_id: shipOrder.id });
 await call(srv.base, s, 'POST', `/api/v1/shipments/${shipRec.id}/transitions/send`, { version: shipRec.version });
+// a repair order with a loaner handed over (the clocks card), the loaner pool
+const lmodel = (await call(srv.base, s, 'POST', '/api/v1/equipment_models', { brand: 'Атлант', model: 'ХМ-4021', warranty_months: 36, loaner_duty: true })).json;
+const lunit = (await call(srv.base, s, 'POST', '/api/v1/equipment_units', { model_id: lmodel.id, serial: 'AT-4021-0077', client_id: unitOf5.client_id, purchase_date: new Date().toISOString().slice(0, 10) })).json;
+const lorder = (await call(srv.base, s, 'POST', '/api/v1/repair_orders', { unit_id: lunit.id, declared_fault: 'Не морозит морозильная камера', demand: 'repair', service_type_id: 1 })).json;
+const loaner = (await call(srv.base, s, 'POST', '/api/v1/loaners', { inventory_number: 'ПФ-017', model_id: lmodel.id, serial: 'AT-4021-9001', condition: 'Исправен' })).json;
+await call(srv.base, s, 'POST', '/api/v1/loaners', { inventory_number: 'ПФ-018', model_id: lmodel.id, serial: 'AT-4021-9002', condition: 'Исправен' });
+await call(srv.base, s, 'POST', '/api/v1/loaner_issues', { order_id: lorder.id, loaner_id: loaner.id });
 
 const screens = [
+  ['repair-order-clocks', `#/repair_orders/${lorder.id}`],
+  ['loaners', '#/loaners'],
+  ['unit-service-history', `#/equipment_units/${lunit.id}?tab=history`],
   ['requests', '#/requests'],
   ['request', `#/requests/${req.id}`],
   ['clients', '#/clients'],

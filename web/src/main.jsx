@@ -25,7 +25,8 @@ import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './components/StockPages.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
-import { OverdueShipmentsPage, QcSettingsPage, RepairOrderPage, ShipmentPage } from './components/Workshop.jsx';
+import { OverdueShipmentsPage, QcSettingsPage, ShipmentPage } from './components/Workshop.jsx';
+import { RepairOrderPage } from './components/RepairOrders.jsx';
 import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
 
 function specialPages(session) {
@@ -76,12 +77,12 @@ function Page({ route, meta, special }) {
   if (a === 'contracts') return <ContractPage key={b} res={res} id={b} query={q} />;
   if (a === 'articles') return <ArticlePage key={b} res={res} id={b} query={q} />;
   if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
+  if (a === 'repair_orders') return <RepairOrderPage key={b} res={res} id={b} />;
   if (a === 'requests') return <RequestPage key={b} res={res} id={b} query={q} />;
   if (a === 'message_templates') return <TemplatePage key={b} id={b} />;
   if (a === 'parts') return <PartPage key={b} res={res} id={b} query={q} />;
   if (a === 'warehouses') return <WarehousePage key={b} res={res} id={b} query={q} />;
   if (a === 'stock_counts') return <CountPage key={b} res={res} id={b} query={q} />;
-  if (a === 'repair_orders') return <RepairOrderPage key={b} res={res} id={b} />;
   if (a === 'shipments') return <ShipmentPage key={b} res={res} id={b} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;
 }

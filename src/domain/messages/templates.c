@@ -9,7 +9,8 @@
 #include "core/perm.h"
 #include "base/banned.h"
 
-const char *const message_events[] = {"created", "reply", "resolved", "sla_breach", NULL};
+const char *const message_events[] = {"created",    "reply",           "resolved",
+                                      "sla_breach", "pickup_reminder", NULL};
 static const char *const channels[] = {"email", "sms", NULL};
 static const char *const langs[] = {"ru", "en", NULL};
 

@@ -17,6 +17,8 @@ static const struct field model_fields[] = {
                         "model.category"},
     [MODEL_WARRANTY_MONTHS] = {"warranty_months", F_INT, F_REQUIRED | F_LIST, 120,
                                "model.warranty_months", .min = 0, .def = "12"},
+    [MODEL_LOANER_DUTY] = {"loaner_duty", F_BOOL, F_FILTER | F_LIST, 0, "model.loaner_duty",
+                           .def = "false"},
     {0},
 };
 _Static_assert(FIELDS_COUNT_OK(model_fields, MODEL__COUNT),

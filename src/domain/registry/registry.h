@@ -74,7 +74,14 @@ enum contact_field {
 };
 
 /* The fields of an equipment model, in the order of its table (equipment.c). */
-enum model_field { MODEL_BRAND, MODEL_MODEL, MODEL_CATEGORY, MODEL_WARRANTY_MONTHS, MODEL__COUNT };
+enum model_field {
+    MODEL_BRAND,
+    MODEL_MODEL,
+    MODEL_CATEGORY,
+    MODEL_WARRANTY_MONTHS,
+    MODEL_LOANER_DUTY, /* ЗоЗПП ст. 20 п. 2 applies (workshop/clocks.h) */
+    MODEL__COUNT
+};
 
 /* The fields of an equipment unit, in the order of its table (equipment.c). */
 enum unit_field {

@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "core/perm.h"
 #include "core/timeline.h"
+#include "clocks.h"
 #include "domain/desk/desk.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
@@ -57,6 +58,7 @@ static const struct field repair_fields[] = {
     [RO_ISSUED_AT] =            {"issued_at",           F_DATETIME, F_READONLY | F_SORT,                                 0,    "repair.issued_at"},
     [RO_ACCESS_CODE] =          {"access_code",         F_TEXT,     F_READONLY,                                          16,   "repair.access_code"},
     [RO_SERVICE_TYPE_ID] =      {"service_type_id",     F_REF,      F_FILTER | F_LIST,                                   0,    "repair.service_type", .ref = &entity_service_types},
+    [RO_TARGET_DUE] =           {"target_due",          F_DATE,     F_READONLY | F_SORT,                                 0,    "repair.target_due"},
     {0},
 };
 /* clang-format on */
@@ -271,7 +273,7 @@ static enum err_code repair_check(struct ctx *cx, struct record *rec, const stru
     }
     if (!old || override)
         set_legal_due(cx, rec, day);
-    return ERR_OK;
+    return clocks_set_target(cx, rec, old, RO_SERVICE_TYPE_ID, RO_BRANCH_ID, RO_TARGET_DUE);
 }
 
 /* A new order opens its timeline; one made from a request is noted on the
@@ -414,6 +416,8 @@ static const struct transition repair_transitions[] = {
     {"return_unit",    S(DECLINED) | S(NOT_REPAIRABLE),         RP_ISSUED,         P_WORKSHOP_WRITE,  "transition.return_unit",      NULL,       issue_effect},
     {"cancel",         S(ACCEPTED) | S(DIAGNOSTICS) | S(ESTIMATE_SENT) | S(APPROVED) | S(WAITING_PARTS),
                                                                 RP_CANCELLED,      P_WORKSHOP_MANAGE, "transition.cancel",           NULL,       NULL},
+    /* an unclaimed unit, two months after the notice: POST …/dispose (clocks.h) */
+    {"dispose",        S(READY) | S(DECLINED) | S(NOT_REPAIRABLE), RP_DISPOSED,    P_WORKSHOP_MANAGE, "transition.dispose",          unclaimed_may_dispose, NULL},
     {0},
 };
 /* clang-format on */

@@ -33,7 +33,8 @@
     X(RP_NOT_REPAIRABLE, "not_repairable")
 #define REPAIR_CLOSED_STATES(X, SEP)                                                               \
     X(RP_ISSUED, "issued")         SEP                                                     \
-    X(RP_CANCELLED, "cancelled")
+    X(RP_CANCELLED, "cancelled")      SEP                                                     \
+    X(RP_DISPOSED, "disposed")
 /* clang-format on */
 
 enum repair_state {
@@ -74,6 +75,7 @@ enum repair_field {
     RO_ISSUED_AT,
     RO_ACCESS_CODE,
     RO_SERVICE_TYPE_ID,
+    RO_TARGET_DUE, /* the company's target (clocks.c) */
     RO__COUNT
 };
 

@@ -8,6 +8,10 @@ import { enumLabel } from '../meta.js';
 import { href, navigate } from '../router.js';
 import { useApp } from './ctx.js';
 import { ErrorBanner, Spinner } from './ui.jsx';
+import { RecordPage } from './Detail.jsx';
+import { QcCard } from './Workshop.jsx';
+import { TimelineCard } from './Timeline.jsx';
+import { ClocksCard } from './RepairClocks.jsx';
 
 // days until the legal deadline of a warranty repair (negative: overdue)
 export function daysLeft(due) {
@@ -73,5 +77,18 @@ export function RepairOrdersCard({ request }) {
         </table>
       )}
     </section>
+  );
+}
+
+// A repair order's page: its fields, beside them its clocks (RepairClocks.jsx)
+// and its timeline with files.
+export function RepairOrderPage({ res, id }) {
+  return (
+    <RecordPage res={res} id={id} top={(rec, update) => <QcCard order={rec} onDone={update} />} side={(rec, tick) => (
+      <>
+        <ClocksCard order={rec} tick={tick} />
+        <TimelineCard res={res} id={id} reload={tick} upload />
+      </>
+    )} />
   );
 }

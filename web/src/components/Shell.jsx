@@ -19,7 +19,7 @@ export function LangSwitch({ lang, setLang }) {
 
 const GROUPS = [
   { key: 'desk', items: ['requests', 'workload', 'consultation', 'articles', 'reports'] },
-  { key: 'workshop', items: ['repair_orders', 'shipments', 'shipments_overdue', 'service_types', 'qc_settings', 'service_partners'] },
+  { key: 'workshop', items: ['repair_orders', 'shipments', 'shipments_overdue', 'loaner_issues', 'loaners', 'service_types', 'qc_settings', 'service_partners'] },
   { key: 'clients', items: ['clients', 'contacts'] },
   { key: 'sales', items: ['contracts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },

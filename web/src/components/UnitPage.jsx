@@ -8,7 +8,51 @@ import { AuditEntry } from './AuditPage.jsx';
 import { RequestsCard } from './RequestHistory.jsx';
 import { Warranty } from './RequestPage.jsx';
 import { ErrorBanner, Spinner } from './ui.jsx';
+import { enumLabel } from '../meta.js';
+import { useApp } from './ctx.js';
 import { FindPartsLink } from './StockPages.jsx';
+
+// The unit's service history: every request, repair order (its warranty
+// decision and status), loaner and disposal, newest first — one call.
+function ServiceHistory({ id }) {
+  const { meta } = useApp();
+  const [items, setItems] = useState(null);
+  const [error, setError] = useState(null);
+  const load = () => { setError(null); api.get(`equipment_units/${id}/service_history`).then((d) => setItems((d && d.items) || [])).catch(setError); };
+  useEffect(load, [id]);
+  if (error) return <ErrorBanner error={error} onRetry={load} />;
+  if (!items) return <Spinner />;
+  if (!items.length) return <div class="empty-inline muted">{t('history.empty')}</div>;
+  const statusField = (entity) => {
+    const r = meta.byName[entity];
+    return r && r.fields.find((f) => f.name === 'status');
+  };
+  return (
+    <table class="table table-compact" data-service-history>
+      <tbody>
+        {items.map((e) => {
+          const sf = statusField(e.entity);
+          return (
+            <tr data-kind={e.kind} data-id={e.id}>
+              <td class="nowrap muted">{fmtDateTime(e.at)}</td>
+              <td class="nowrap">{t('unit.history.' + e.kind)}</td>
+              <td class="nowrap"><a href={href(`${e.entity}/${e.id}`)}>{e.number}</a></td>
+              <td><div>{e.kind === 'disposal' ? t('clocks.dispose_kind.' + e.title) : e.title}</div>
+                {(e.detail || e.warranty !== undefined) && (
+                  <div class="muted small" data-warranty={e.warranty === undefined ? null : String(e.warranty)}>
+                    {e.warranty !== undefined && <strong>{t(e.warranty ? 'unit.history.warranty' : 'unit.history.paid')}</strong>}
+                    {e.warranty !== undefined && e.detail ? ': ' : ''}{e.detail}
+                  </div>
+                )}
+              </td>
+              <td class="nowrap">{e.kind !== 'disposal' && <span class={'badge badge-sm status-' + e.status}>{sf ? enumLabel(sf, e.status) : e.status}</span>}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
 
 function History({ id }) {
   const [items, setItems] = useState(null);
@@ -44,7 +88,10 @@ export function UnitPage({ res, id, query }) {
             newHref={href('requests/new', { unit_id: rec.id, ...(rec.client_id ? { client_id: rec.client_id } : {}), back: `equipment_units/${rec.id}` })} />
         </>
       ) : (
-        <section class="card"><History id={id} /></section>
+        <>
+          <section class="card"><div class="card-head"><h2>{t('unit.service_history')}</h2></div><ServiceHistory id={id} /></section>
+          <section class="card"><div class="card-head"><h2>{t('unit.changes')}</h2></div><History id={id} /></section>
+        </>
       )}
     </div>
   );

@@ -138,13 +138,6 @@ export function QcCard({ order, onDone }) {
   );
 }
 
-export function RepairOrderPage({ res, id }) {
-  return (
-    <RecordPage res={res} id={id}
-      top={(rec, update) => <QcCard order={rec} onDone={update} />}
-      side={(rec, tick) => <TimelineCard res={res} id={id} reload={tick} upload />} />
-  );
-}
 
 // ---- shipments ---------------------------------------------------------------
 
