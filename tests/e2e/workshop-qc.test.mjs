@@ -107,6 +107,7 @@ test('QC failed once, then passed, through the checklist on the order page', asy
   for (const b of await mgr.page.locator('[data-qc-pass]').all()) await b.click();
   await decide('pass').click();
   await status(mgr.page, 'Готов к выдаче');
+  await mgr.page.waitForSelector('.req-actions');
   await mgr.page.waitForSelector('[data-qc-round="2"]');
   await mgr.page.waitForSelector('[data-qc-round="1"]');
   await mgr.page.waitForSelector('[data-timeline=repair_orders] [data-kind=qc]');
@@ -159,6 +160,7 @@ test('a shipment: a unit added by its order number, sent, received with the new 
   await shot(mgr.page, 'shipment-receive.ru');
   await mgr.page.click('[data-receive-row] [data-receive]');
   await status(mgr.page, 'Получена');
+  await mgr.page.waitForSelector('[data-transition=close]');
   await mgr.page.waitForSelector(`tr[data-unit="${o.id}"] [data-outcome-shown]:has-text("NEW-SN-001")`);
   await mgr.page.waitForSelector(`tr[data-unit="${o.id}"] .status-qc`);
   const after = await ok(await call(srv.base, mgrApi, 'GET', `/api/v1/repair_orders/${o.id}`));

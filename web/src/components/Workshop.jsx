@@ -50,7 +50,8 @@ function QcChecklist({ order, view, onDone }) {
         items: items.map((i) => ({ item_id: i.id, passed: marks[i.id].passed, comment: (marks[i.id].comment || '').trim() || null })),
       });
       toast(t(decision === 'pass' ? 'qc.saved_pass' : 'qc.saved_fail'));
-      onDone(r);
+      // read again: the answer is the order, the page wants its transitions too
+      onDone(await api.get(`repair_orders/${r.id}`));
     } catch (e) {
       setError(e);
     } finally {
@@ -207,9 +208,9 @@ function ShipmentUnits({ ship, onDone }) {
     onDone(await api.get(`shipments/${ship.id}`));
   });
   const receive = (item) => run(async () => {
-    const r = await api.post(`shipments/${ship.id}/receive`, { version: ship.version, items: [item] });
+    await api.post(`shipments/${ship.id}/receive`, { version: ship.version, items: [item] });
     toast(t('ship.receive'));
-    onDone(r);
+    onDone(await api.get(`shipments/${ship.id}`)); // with its transitions
   });
   return (
     <section class="card" data-shipment-units>
@@ -217,7 +218,7 @@ function ShipmentUnits({ ship, onDone }) {
       {error && <ErrorBanner error={error} />}
       {!units && !error && <Spinner />}
       {units && (
-        <table class="table table-compact">
+        <table class="table table-compact ship-units">
           <thead>
             <tr>
               <th>{t('shipment_item.order')}</th><th>{t('ship.model')}</th><th>{t('ship.serial')}</th>
