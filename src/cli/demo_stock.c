@@ -3,12 +3,14 @@
  * analogs, two warehouses, and stock received, issued, transferred and
  * written off through the ledger. Run once: a database that has warehouses
  * already keeps them. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "domain/registry/registry.h"
 #include "domain/stock/stock.h"
+#include "base/timeutil.h"
 #include "base/banned.h"
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -245,6 +247,158 @@ static enum err_code make_stock(struct ctx *cx, const int64_t *ids, const int64_
     return stock_post(cx, &tr, &posting);
 }
 
+/* ---- two years of consumption (the replenishment screen's history) ---- */
+
+/* How a part is used week by week at the first warehouse (the second uses
+ * about 40 % of it): a mean in tenths of a unit, a seasonal swing (0: flat)
+ * peaking at a day of the year, or intermittent demand (a chance in % that
+ * a week has any). Serialized goods are left out (their pieces need serials). */
+struct demo_use {
+    const char *sku;
+    int tenths; /* mean units a week × 10 */
+    int swing;  /* % up and down around the mean */
+    int peak;   /* day of the year of the peak */
+    int chance; /* intermittent: % of weeks with demand (0: every week) */
+};
+
+/* clang-format off */
+static const struct demo_use uses[] = {
+    /* printing peaks with office work in autumn and winter */
+    {"TK-1170", 30, 60, 340, 0},  {"TK-1170C", 45, 55, 340, 0}, {"TK-1150", 18, 60, 330, 0},
+    {"DK-1150", 6, 50, 350, 0},   {"CF259A", 22, 50, 345, 0},   {"CF259A-C", 35, 55, 345, 0},
+    {"057H", 12, 45, 340, 0},     {"TN-2375", 25, 50, 335, 0},  {"DR-2335", 8, 40, 335, 0},
+    {"106R03583", 4, 40, 340, 0}, {"C13T00S14A", 40, 30, 20, 0},
+    /* flat: rollers, bearings, consumables */
+    {"RM2-5452", 15, 0, 0, 0},    {"LY6754001", 10, 0, 0, 0},   {"BRG-6204", 12, 0, 0, 0},
+    {"BRG-6204-C", 20, 0, 0, 0},  {"DESCALER-1L", 14, 10, 30, 0}, {"SILICONE-TUBE", 30, 0, 0, 0},
+    /* power tools: the building season */
+    {"BL1813G", 9, 70, 170, 0},   {"CB-440", 16, 60, 160, 0},   {"1600A00X79", 6, 70, 175, 0},
+    /* now and then */
+    {"5513227281", 10, 0, 0, 25}, {"421944078921", 10, 0, 0, 15}, {"ULKA-EX5", 15, 0, 0, 35},
+    {"C00144997", 10, 0, 0, 20},  {"TEN-1950", 12, 0, 0, 25},   {"ATL-THERM", 10, 0, 0, 10},
+    {"PH-ATOL30", 10, 0, 0, 12},  {"1830528", 10, 0, 0, 20},
+};
+/* clang-format on */
+
+/* Planner's rules at the first warehouse: min, max (units), lead time (days). */
+static const struct {
+    const char *sku;
+    int min, max, lead;
+} rules[] = {
+    {"RM2-5452", 25, 50, 10},  {"LY6754001", 8, 24, 10}, {"CB-440", 10, 30, -1},
+    {"106R03583", -1, -1, 35}, {"TK-1170", -1, -1, 21},
+};
+
+static uint32_t demo_rand(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+/* A Poisson-ish count with mean m (Knuth's method; m stays small). */
+static int64_t draw(uint32_t *s, double m)
+{
+    if (m <= 0)
+        return 0;
+    double l = exp(-m), p = 1;
+    int64_t k = 0;
+    do {
+        k++;
+        p *= (double)(demo_rand(s) % 1000000) / 1000000.0;
+    } while (p > l && k < 1000);
+    return k - 1;
+}
+
+/* Moves a posting to the past: the ledger stamps now; the demo's history
+ * happened earlier. Demo only. */
+static enum err_code backdate(struct ctx *cx, int64_t posting, int64_t day)
+{
+    char t[ISO_TIME_LEN];
+    time_iso(day * 86400 + 10 * 3600, t);
+    enum err_code rc =
+        db_run(cx->db, &cx->err, "UPDATE stock_postings SET created_at = $2 WHERE id = $1", "it",
+               posting, t);
+    if (rc == ERR_OK)
+        rc = db_run(cx->db, &cx->err,
+                    "UPDATE stock_movements SET created_at = $2 WHERE posting_id = $1", "it",
+                    posting, t);
+    return rc;
+}
+
+static enum err_code make_history(struct ctx *cx, const int64_t *ids, const int64_t *wh)
+{
+    enum { WEEKS = 104, QUARTER = 13 };
+    size_t nu = LEN(uses);
+    int64_t *qty = arena_alloc(cx->a, sizeof(int64_t) * nu * WEEKS * 2);
+    int64_t today = time_now() / 86400;
+    uint32_t seed = 20261;
+    for (int w = 0; w < 2; w++)
+        for (size_t u = 0; u < nu; u++)
+            for (int k = 0; k < WEEKS; k++) {
+                int64_t day = today - 7 * (WEEKS - k) + 3;
+                int64_t doy = (day + 4) % 365; /* near enough to the day of the year */
+                double mean = uses[u].tenths / 10.0 * (w ? 0.4 : 1.0);
+                if (uses[u].swing)
+                    mean *= 1 + uses[u].swing / 100.0 *
+                                    cos(2 * M_PI * (double)(doy - uses[u].peak) / 365.0);
+                int64_t n;
+                if (uses[u].chance)
+                    n = (int)(demo_rand(&seed) % 100) < uses[u].chance * (w ? 1 : 2) / 2
+                            ? 1 + draw(&seed, mean - 1 > 0 ? mean - 1 : 0.2)
+                            : 0;
+                else
+                    n = draw(&seed, mean);
+                qty[((size_t)w * nu + u) * WEEKS + (size_t)k] = n;
+            }
+    enum err_code rc = ERR_OK;
+    struct stock_line *lines = arena_alloc(cx->a, sizeof(*lines) * nu);
+    for (int k = 0; rc == ERR_OK && k < WEEKS; k++) {
+        int64_t day = today - 7 * (WEEKS - k) + 3;
+        for (int w = 0; rc == ERR_OK && w < 2; w++) {
+            int n = 0;
+            int64_t posting;
+            if (k % QUARTER == 0) { /* a delivery for the quarter ahead */
+                for (size_t u = 0; u < nu; u++) {
+                    int64_t sum = 0;
+                    for (int j = k; j < k + QUARTER && j < WEEKS; j++)
+                        sum += qty[((size_t)w * nu + u) * WEEKS + (size_t)j];
+                    if (!sum)
+                        continue;
+                    lines[n] =
+                        (struct stock_line){part_by_sku(ids, uses[u].sku), sum * 1000, 0, NULL, 0};
+                    n++;
+                }
+                struct stock_posting_in in = {"receipt", wh[w], 0, NULL, 0, "Поставка", lines, n};
+                if (n && (rc = stock_post(cx, &in, &posting)) == ERR_OK)
+                    rc = backdate(cx, posting, day - 1);
+                n = 0;
+            }
+            for (size_t u = 0; rc == ERR_OK && u < nu; u++) {
+                int64_t q = qty[((size_t)w * nu + u) * WEEKS + (size_t)k];
+                if (q)
+                    lines[n++] =
+                        (struct stock_line){part_by_sku(ids, uses[u].sku), q * 1000, 0, NULL, 0};
+            }
+            struct stock_posting_in in = {"issue", wh[w], 0, NULL, 0, "Расход в ремонты", lines, n};
+            if (rc == ERR_OK && n && (rc = stock_post(cx, &in, &posting)) == ERR_OK)
+                rc = backdate(cx, posting, day);
+        }
+    }
+    for (size_t r = 0; rc == ERR_OK && r < LEN(rules); r++) {
+        struct record *in = record_new(cx, &entity_stock_rules), *out;
+        put_i(in, SRULE_PART_ID, part_by_sku(ids, rules[r].sku));
+        put_i(in, SRULE_WAREHOUSE_ID, wh[0]);
+        if (rules[r].min >= 0) {
+            put_i(in, SRULE_MIN_QTY, rules[r].min * 1000);
+            put_i(in, SRULE_MAX_QTY, rules[r].max * 1000);
+        }
+        if (rules[r].lead >= 0)
+            put_i(in, SRULE_LEAD_TIME, rules[r].lead);
+        rc = entity_create(cx, &entity_stock_rules, in, &out);
+    }
+    return rc;
+}
+
 enum err_code demo_stock(struct ctx *cx)
 {
     bool found;
@@ -276,6 +430,8 @@ enum err_code demo_stock(struct ctx *cx)
     int64_t *ids = arena_alloc(cx->a, sizeof(int64_t) * LEN(parts));
     if (rc == ERR_OK)
         rc = make_catalog(cx, ids);
+    if (rc == ERR_OK)
+        rc = make_history(cx, ids, wh);
     if (rc == ERR_OK)
         rc = make_stock(cx, ids, wh);
     if (rc != ERR_OK) {

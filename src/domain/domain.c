@@ -37,7 +37,7 @@
     &entity_service_types, &entity_repair_orders, \
     /* stock */ \
     &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
-    &entity_warehouses, &entity_bins, &entity_stock_counts
+    &entity_warehouses, &entity_bins, &entity_stock_counts, &entity_stock_rules
 
 const struct entity *const domain_entities[] = {PRODUCT_ENTITIES, NULL};
 /* the same and the entities of the tests (src/domain/testing) */
