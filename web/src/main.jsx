@@ -24,6 +24,7 @@ import { ReportsPage } from './components/ReportsPage.jsx';
 import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './components/StockPages.jsx';
+import { ReplenishPage } from './components/StockReplenish.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
 import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
 
@@ -41,6 +42,7 @@ function specialPages(session) {
     outbox: perms.includes('messages.outbox'),
     stock: perms.includes('stock.read'),
     stock_receipt: perms.includes('stock.write'),
+    stock_replenish: perms.includes('purchasing.read'),
   };
 }
 
@@ -61,6 +63,7 @@ function Page({ route, meta, special }) {
   if (a === 'outbox') return special.outbox ? <OutboxPage query={q} /> : <Forbidden />;
   if (a === 'stock') return special.stock ? <StockFind key={JSON.stringify(q)} query={q} /> : <Forbidden />;
   if (a === 'stock_receipt') return special.stock_receipt ? <ReceiptPage query={q} /> : <Forbidden />;
+  if (a === 'stock_replenish') return special.stock_replenish ? <ReplenishPage query={q} /> : <Forbidden />;
   const res = meta.byName[a];
   if (!res) return <div class="page"><ErrorBanner>{t('not_found_page')}</ErrorBanner></div>;
   if (!res.can_read) return <Forbidden />;

@@ -315,7 +315,8 @@ static json_t *part_row(struct ctx *cx, const struct replenish_q *q, const struc
                       "intermittent", fc->intermittent, "sigma", num_or_null(true, fc->sigma),
                       "sigma_source", fc->sigma_source, "safety_stock", (json_int_t)o.safety_stock,
                       "demand_lead", num_or_null(true, o.demand_lead), "demand_review",
-                      num_or_null(true, o.demand_review), "z", num_or_null(true, o.z)));
+                      num_or_null(true, o.demand_review), "z",
+                      json_real(round(o.z * 10000) / 10000)));
         json_object_set_new(row, "forecast_reorder_point",
                             json_pack("{s:I,s:I}", "reorder_point",
                                       (json_int_t)o.forecast_reorder_point, "order_up_to",
