@@ -40,7 +40,7 @@ export function ForecastChart({ row, height }) {
       fut.push(i === w - 1 ? row.history[i] / 1000 : i >= w ? fc.weeks[i - w] / 1000 : null);
     }
     const opts = {
-      width: Math.max(320, el.clientWidth || 640),
+      width: Math.min(640, Math.max(320, el.clientWidth || 560)),
       height: height || 220,
       scales: { y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] } },
       axes: [{ size: 36 }, { size: 44 }],
@@ -101,7 +101,7 @@ export function ReplenishPage({ query }) {
   const canWrite = hasPerm(session, 'purchasing.write');
   const set = (k, v) => navigate('stock_replenish', { warehouse_id: wh, service_level: level, all: all ? '1' : undefined, [k]: v }, true);
   useEffect(() => {
-    api.get('warehouses', { active: true, limit: 200 }).then((d) => setWarehouses(d.items)).catch(setErr);
+    api.get('warehouses', { active: true, sort: 'id', limit: 200 }).then((d) => setWarehouses(d.items)).catch(setErr);
   }, []);
   useEffect(() => {
     if (!wh) return undefined;
@@ -162,36 +162,34 @@ export function ReplenishPage({ query }) {
           <table class="table repl-table">
             <thead><tr>
               <th><input type="checkbox" aria-label={t('repl.pick_all')} checked={allPicked} onChange={(e) => { const v = e.currentTarget.checked; const p = {}; rows.forEach((r) => { p[r.part_id] = v; }); setPicked(p); }} /></th>
-              <th>{t('part.sku')}</th><th>{t('part.name')}</th>
-              <th class="num">{t('stock.on_hand')}</th><th class="num">{t('stock.reserved')}</th><th class="num">{t('repl.on_order')}</th>
+              <th>{t('part.name')}</th>
+              <th class="num">{t('stock.on_hand')}</th><th class="num">{t('stock.reserved')}</th>
               <th class="num">{t('repl.reorder_point')}</th><th class="num">{t('repl.safety')}</th>
               <th>{t('repl.reason')}</th><th class="num">{t('repl.accuracy')}</th>
               <th class="num">{t('repl.suggested')}</th><th class="num">{t('repl.to_order')}</th><th class="num">{t('stock.sum')}</th><th />
             </tr></thead>
             <tbody>
-              {!rows.length && <tr><td colSpan="14" class="muted">{t('repl.nothing')}</td></tr>}
+              {!rows.length && <tr><td colSpan="12" class="muted">{t('repl.nothing')}</td></tr>}
               {rows.map((r) => [
                 <tr data-part={r.part_id} data-sku={r.sku} class={r.accepted_qty ? 'repl-accepted' : ''}>
                   <td><input type="checkbox" data-col="pick" aria-label={r.sku} checked={!!picked[r.part_id]} onChange={(e) => { const v = e.currentTarget.checked; setPicked((p) => ({ ...p, [r.part_id]: v })); }} /></td>
-                  <td class="nowrap"><a href={href(`parts/${r.part_id}`)}>{r.sku}</a></td>
-                  <td>{r.name}</td>
+                  <td><a href={href(`parts/${r.part_id}`)} class="nowrap">{r.sku}</a><div class="small muted">{r.name}</div></td>
                   <td class="num nowrap">{fmtQty(r.on_hand)}</td>
                   <td class="num nowrap">{fmtQty(r.reserved)}</td>
-                  <td class="num nowrap">{fmtQty(r.on_order)}</td>
                   <td class="num nowrap">{fmtQty(r.reorder_point)}</td>
                   <td class="num nowrap">{fmtQty(r.safety_stock)}</td>
                   <td><span class={'tag ' + (r.rule === 'minmax' ? 'tag-analog' : 'tag-yes')} data-rule={r.rule}>{t('repl.rule.' + r.rule)}</span>
-                    {r.forecast && <span class="muted small"> {t('repl.model.' + r.forecast.model)}</span>}</td>
+                    {r.forecast && <div class="muted small">{t('repl.model.' + r.forecast.model)}</div>}</td>
                   <td class="num nowrap small">{r.forecast ? <>MAPE {pct(r.forecast.mape)} %<br />MASE {pct(r.forecast.mase)}</> : '—'}</td>
                   <td class="num nowrap" data-col="suggested">{fmtQty(r.suggested_qty, r.unit)}</td>
                   <td class="num nowrap"><input class="input input-num" inputMode="decimal" data-col="qty" aria-label={t('repl.to_order') + ' ' + r.sku} value={qty[r.part_id]}
                     onInput={(e) => { const v = e.currentTarget.value; setQty((q) => ({ ...q, [r.part_id]: v })); setPicked((p) => ({ ...p, [r.part_id]: true })); }} />
                     {r.accepted_qty ? <div class="small muted" data-accepted-qty={r.accepted_qty}>{t('repl.accepted_qty', { n: fmtQty(r.accepted_qty) })}</div> : null}</td>
                   <td class="num nowrap">{fmtMoney(Math.round((toThousandths(qty[r.part_id]) || 0) * r.purchase_price / 1000))}</td>
-                  <td><button type="button" class="btn btn-small btn-ghost" data-action="why" aria-expanded={open[r.part_id] ? 'true' : 'false'}
+                  <td><button type="button" class="btn btn-small" data-action="why" aria-expanded={open[r.part_id] ? 'true' : 'false'}
                     onClick={() => setOpen((o) => ({ ...o, [r.part_id]: !o[r.part_id] }))}>{open[r.part_id] ? '▾' : '▸'} {t('repl.why')}</button></td>
                 </tr>,
-                open[r.part_id] && <tr class="repl-detail"><td colSpan="14"><Reasoning row={r} /></td></tr>,
+                open[r.part_id] && <tr class="repl-detail"><td colSpan="12"><Reasoning row={r} /></td></tr>,
               ])}
             </tbody>
           </table>
