@@ -55,8 +55,18 @@ const struct job_kind domain_jobs[] = {
 };
 
 const struct report *const domain_reports[] = {
-    &report_sla,           &report_intake, &report_backlog, &report_times, &report_ratings,
-    &report_stock_on_hand, NULL,
+    &report_sla,
+    &report_intake,
+    &report_backlog,
+    &report_times,
+    &report_ratings,
+    &report_stock_on_hand,
+    &report_stock_history,
+    &report_stock_shortages,
+    &report_stock_idle,
+    &report_stock_consumption,
+    &report_stock_forecast,
+    NULL,
 };
 
 const struct report *domain_report(const char *name)

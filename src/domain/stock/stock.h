@@ -37,6 +37,11 @@ extern const struct entity entity_bins;
 extern const struct entity entity_stock_counts;
 extern const struct entity entity_stock_rules;
 extern const struct report report_stock_on_hand;
+extern const struct report report_stock_history;
+extern const struct report report_stock_shortages;
+extern const struct report report_stock_idle;
+extern const struct report report_stock_consumption;
+extern const struct report report_stock_forecast;
 
 /* The largest quantity of one line (a million units) and unit cost (a
  * billion roubles): their products stay far inside 128 bits. */
