@@ -124,7 +124,7 @@ test('a min/max rule overrides the forecast', async () => {
   assertError(await srv.request('POST', '/api/v1/stock_rules', { as: admin, body: { part_id: wavy.id, warehouse_id: wh.id, min_qty: 5 * U, max_qty: 2 * U } }), 422, 'validation_failed', { max_qty: 'below_min' });
   assertError(await srv.request('POST', '/api/v1/stock_rules', { as: admin, body: { part_id: wavy.id, warehouse_id: wh.id, min_qty: 5 * U } }), 422, 'validation_failed', { max_qty: 'required' });
   const dup = await srv.request('POST', '/api/v1/stock_rules', { as: admin, body: { part_id: ruled.id, warehouse_id: wh.id, lead_time_days: 3 } });
-  assert.equal(dup.status, 409, dup.text); // one rule per part and warehouse
+  assertError(dup, 422, 'validation_failed', { part_id: 'duplicate' }); // one rule per part and warehouse
 });
 
 test('accepted suggestions wait for purchase orders; bad input keeps nothing', async () => {

@@ -100,3 +100,22 @@ test('English screen', async () => {
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('a stock report with its chart: consumption and forecast', async () => {
+  const tk = (await call(srv.base, admin, 'GET', '/api/v1/parts?sku=TK-1170')).json.items[0];
+  const { page, errors, ctx } = await open('ru');
+  await page.goto(srv.base + `/#/reports/stock_forecast?part_id=${tk.id}&warehouse_id=${wh.id}`);
+  const chart = page.locator('[data-report=stock_forecast] .report-chart');
+  await chart.locator('canvas').waitFor();
+  const rows = (await call(srv.base, admin, 'GET', `/api/v1/reports/stock_forecast?part_id=${tk.id}&warehouse_id=${wh.id}`)).json.rows;
+  assert.equal(Number(await chart.getAttribute('data-points')), rows.length);
+  assert.equal(await chart.getAttribute('data-series'), '3');
+  assert.equal(await page.locator('.report-table tbody tr').count(), rows.length);
+  assert.ok(await page.locator('[data-export=csv]').getAttribute('href').then((h) => h.includes(`part_id=${tk.id}`)));
+  await page.screenshot({ path: join(SHOTS, 'ru-report-stock-forecast.png') });
+  // a report without its part asks for one
+  await page.goto(srv.base + '/#/reports/stock_history');
+  await page.waitForSelector('[data-missing]');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

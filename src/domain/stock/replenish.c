@@ -26,7 +26,7 @@
 
 /* clang-format off */
 static const struct field rule_fields[] = {
-    [SRULE_PART_ID] =      {"part_id",        F_REF, F_REQUIRED | F_FILTER | F_LIST | F_CREATE_ONLY, 0, "stock_rule.part", .ref = &entity_parts, .unique_with = "warehouse_id"},
+    [SRULE_PART_ID] =      {"part_id",        F_REF, F_REQUIRED | F_UNIQUE | F_FILTER | F_LIST | F_CREATE_ONLY, 0, "stock_rule.part", .ref = &entity_parts, .unique_with = "warehouse_id"},
     [SRULE_WAREHOUSE_ID] = {"warehouse_id",   F_REF, F_REQUIRED | F_FILTER | F_LIST | F_CREATE_ONLY, 0, "stock_rule.warehouse", .ref = &entity_warehouses},
     [SRULE_MIN_QTY] =      {"min_qty",        F_INT, F_LIST | F_QTY, STOCK_QTY_MAX * 1000, "stock_rule.min_qty", .min = 0},
     [SRULE_MAX_QTY] =      {"max_qty",        F_INT, F_LIST | F_QTY, STOCK_QTY_MAX * 1000, "stock_rule.max_qty", .min = 0},
@@ -500,12 +500,15 @@ enum err_code stock_replenish_take(struct ctx *cx, int64_t line_id, const char *
     time_now_iso(now);
     bool found;
     int64_t id;
-    enum err_code rc =
-        db_get_i64(cx->db, &cx->err, &id, &found,
-                   "UPDATE replenishment_lines SET status = $2, doc_kind = $3,\n"
-                   "  doc_id = $4, updated_at = $5\n"
-                   "WHERE id = $1 AND status = 'accepted' RETURNING id",
-                   "ittIt", line_id, doc_kind ? "ordered" : "dropped", doc_kind, doc_id, now);
+    enum err_code rc = db_get_i64(cx->db, &cx->err, &id, &found,
+                                  "UPDATE replenishment_lines SET status = $2, doc_kind = $3,\n"
+                                  "  doc_id = $4, updated_at = $5\n"
+                                  "WHERE id = $1 AND status = 'accepted'\n"
+                                  "  AND (CAST($6 AS BIGINT) = 0 OR warehouse_id IN\n"
+                                  "       (SELECT id FROM warehouses WHERE branch_id = $6))\n"
+                                  "RETURNING id",
+                                  "ittIti", line_id, doc_kind ? "ordered" : "dropped", doc_kind,
+                                  doc_id, now, ctx_branch(cx));
     if (rc == ERR_OK && !found)
         return ctx_fail(cx, ERR_CONFLICT, "replenishment line %lld is not waiting",
                         (long long)line_id);
