@@ -114,6 +114,10 @@ API_HANDLER(api_count_lines);
 API_HANDLER(api_count_enter);
 API_HANDLER(api_count_post);
 API_HANDLER(api_count_cancel);
+API_HANDLER(api_stock_replenishment);
+API_HANDLER(api_replenishment_accept);
+API_HANDLER(api_replenishment_accepted);
+API_HANDLER(api_replenishment_drop);
 API_HANDLER(api_test_clock);
 API_HANDLER(api_test_job_run);
 

@@ -31,10 +31,16 @@ json_t *api_report_meta(const struct report *rep)
                                                 g->label, "enum_field", g->enum_field));
     for (int i = 0; rep->y[i]; i++)
         json_array_append_new(y, json_string(rep->y[i]));
-    return json_pack("{s:s,s:s,s:b,s:b,s:o,s:o,s:{s:s,s:s,s:s?,s:o}}", "name", rep->name, "label",
-                     rep->label, "period", rep->period, "steps", rep->steps, "groups", groups,
-                     "columns", cols, "chart", "kind", rep->chart, "x", rep->x, "series",
-                     rep->series, "y", y);
+    json_t *params = json_array();
+    for (const struct report_param *p = rep->params; p && p->name; p++)
+        json_array_append_new(params, json_pack("{s:s,s:s,s:I,s:I,s:I,s:b,s:s?}", "name", p->name,
+                                                "label", p->label, "min", (json_int_t)p->min, "max",
+                                                (json_int_t)p->max, "default", (json_int_t)p->def,
+                                                "required", p->required, "ref", p->ref));
+    return json_pack("{s:s,s:s,s:b,s:b,s:o,s:o,s:o,s:{s:s,s:s,s:s?,s:o}}", "name", rep->name,
+                     "label", rep->label, "period", rep->period, "steps", rep->steps, "groups",
+                     groups, "params", params, "columns", cols, "chart", "kind", rep->chart, "x",
+                     rep->x, "series", rep->series, "y", y);
 }
 
 static json_t *cell_json(const struct report_column *c, const struct report_cell *v)

@@ -605,3 +605,167 @@ API_HANDLER(api_count_cancel)
         rc = stock_count_cancel(cx, id);
     return rc != ERR_OK ? rc : count_answer(cx, rq, rs);
 }
+
+/* ---- replenishment ---- */
+
+/* "95", "97.5", "99.9": a percentage with up to two decimals → a fraction;
+ * false when it is not one within 50..99.99. */
+static bool parse_percent(const char *s, double *out)
+{
+    int64_t whole = 0, frac = 0;
+    int digits = 0, fd = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
+        whole = whole * 10 + (*p - '0');
+    if (!digits)
+        return false;
+    if (*p == '.' || *p == ',') {
+        for (p++; *p >= '0' && *p <= '9' && fd < 2; p++, fd++)
+            frac = frac * 10 + (*p - '0');
+        if (!fd)
+            return false;
+    }
+    if (*p)
+        return false;
+    int64_t hundredths = whole * 100 + (fd == 1 ? frac * 10 : frac);
+    if (hundredths < 5000 || hundredths > 9999)
+        return false;
+    *out = (double)hundredths / 10000.0;
+    return true;
+}
+
+API_HANDLER(api_stock_replenishment)
+{
+    struct replenish_q q;
+    replenish_q_default(&q);
+    const char *sl = api_param(rq, "service_level"), *all = api_param(rq, "all");
+    const char *lead = api_param(rq, "lead_time_days");
+    if (!param_id(rq, "warehouse_id", &q.warehouse_id))
+        return bad_field(cx, "warehouse_id", "invalid");
+    if (!q.warehouse_id)
+        return bad_field(cx, "warehouse_id", "required");
+    if (!param_id(rq, "part_id", &q.part_id))
+        return bad_field(cx, "part_id", "invalid");
+    if (sl && !parse_percent(sl, &q.service_level))
+        return bad_field(cx, "service_level", "out_of_range");
+    if (lead) {
+        int64_t v;
+        if (!parse_i64(lead, strlen(lead), &v) || v < 0 || v > 365)
+            return bad_field(cx, "lead_time_days", "out_of_range");
+        q.lead_days = (int)v;
+    }
+    if (all && strcmp(all, "0") && strcmp(all, "1") && strcmp(all, "true") && strcmp(all, "false"))
+        return bad_field(cx, "all", "invalid");
+    q.all = all && (!strcmp(all, "1") || !strcmp(all, "true"));
+    json_t *j;
+    struct replenish_stats stats;
+    enum err_code rc = stock_replenishment(cx, &q, &j, &stats);
+    if (rc != ERR_OK)
+        return rc;
+    http_json(rs, 200, j);
+    return ERR_OK;
+}
+
+static json_t *replenish_lines_json(const struct replenish_line *v, int n)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(
+            a, json_pack("{s:I,s:I,s:I,s:I,s:I,s:s,s:o,s:s}", "id", (json_int_t)v[i].id, "part_id",
+                         (json_int_t)v[i].part_id, "warehouse_id", (json_int_t)v[i].warehouse_id,
+                         "qty", (json_int_t)v[i].qty, "suggested_qty",
+                         (json_int_t)v[i].suggested_qty, "rule", v[i].rule, "supplier_id",
+                         v[i].supplier_id ? json_integer(v[i].supplier_id) : json_null(),
+                         "created_at", v[i].created_at));
+    return a;
+}
+
+API_HANDLER(api_replenishment_accept)
+{
+    static const char *const keys[] = {"warehouse_id", "lines", NULL};
+    static const char *const lkeys[] = {"part_id", "qty",         "suggested_qty",
+                                        "rule",    "supplier_id", NULL};
+    json_t *body;
+    enum err_code rc = api_body(cx, rq, &body);
+    if (rc != ERR_OK)
+        return rc;
+    int64_t wh = 0;
+    struct replenish_line *lines = NULL;
+    int n = 0;
+    rc = only(cx, body, keys);
+    if (rc == ERR_OK)
+        rc = get_int(cx, body, "warehouse_id", "warehouse_id", 0, &wh);
+    json_t *arr = json_object_get(body, "lines");
+    if (rc == ERR_OK && !json_is_array(arr))
+        rc = bad_field(cx, "lines", arr ? "invalid" : "required");
+    if (rc == ERR_OK && json_array_size(arr) > 5000)
+        rc = bad_field(cx, "lines", "too_many");
+    if (rc == ERR_OK) {
+        n = (int)json_array_size(arr);
+        lines = arena_alloc(cx->a, sizeof(*lines) * (size_t)(n ? n : 1));
+    }
+    for (int i = 0; rc == ERR_OK && i < n; i++) {
+        json_t *o = json_array_get(arr, (size_t)i);
+        struct replenish_line *l = &lines[i];
+        memset(l, 0, sizeof(*l));
+        if (!json_is_object(o)) {
+            rc = bad_field(cx, arena_printf(cx->a, "lines.%d", i), "invalid");
+            break;
+        }
+        const char *p = arena_printf(cx->a, "lines.%d.", i);
+        rc = only(cx, o, lkeys);
+        if (rc == ERR_OK)
+            rc = get_int(cx, o, "part_id", arena_printf(cx->a, "%spart_id", p), 0, &l->part_id);
+        if (rc == ERR_OK)
+            rc = get_int(cx, o, "qty", arena_printf(cx->a, "%sqty", p), 0, &l->qty);
+        if (rc == ERR_OK)
+            rc = get_int(cx, o, "suggested_qty", arena_printf(cx->a, "%ssuggested_qty", p), 0,
+                         &l->suggested_qty);
+        if (rc == ERR_OK)
+            rc = get_int(cx, o, "supplier_id", arena_printf(cx->a, "%ssupplier_id", p), 0,
+                         &l->supplier_id);
+        if (rc == ERR_OK)
+            rc = get_text(cx, o, "rule", 16, &l->rule);
+        if (rc == ERR_OK && l->part_id <= 0)
+            rc = bad_field(cx, arena_printf(cx->a, "%spart_id", p), "required");
+    }
+    json_decref(body);
+    if (rc != ERR_OK)
+        return rc;
+    if (!wh)
+        return bad_field(cx, "warehouse_id", "required");
+    if ((rc = stock_replenish_accept(cx, wh, lines, n)) != ERR_OK)
+        return rc;
+    struct replenish_line *open;
+    int nopen;
+    if ((rc = stock_replenish_open(cx, wh, &open, &nopen)) != ERR_OK)
+        return rc;
+    http_json(rs, 201, json_pack("{s:o}", "items", replenish_lines_json(open, nopen)));
+    return ERR_OK;
+}
+
+API_HANDLER(api_replenishment_accepted)
+{
+    int64_t wh;
+    if (!param_id(rq, "warehouse_id", &wh))
+        return bad_field(cx, "warehouse_id", "invalid");
+    struct replenish_line *open;
+    int nopen;
+    enum err_code rc = stock_replenish_open(cx, wh, &open, &nopen);
+    if (rc != ERR_OK)
+        return rc;
+    http_json(rs, 200, json_pack("{s:o}", "items", replenish_lines_json(open, nopen)));
+    return ERR_OK;
+}
+
+API_HANDLER(api_replenishment_drop)
+{
+    int64_t id;
+    enum err_code rc = api_path_id(cx, rq, 0, &id);
+    if (rc == ERR_OK)
+        rc = stock_replenish_take(cx, id, NULL, 0);
+    if (rc != ERR_OK)
+        return rc;
+    http_json(rs, 200, json_pack("{s:I,s:s}", "id", (json_int_t)id, "status", "dropped"));
+    return ERR_OK;
+}

@@ -87,7 +87,11 @@
     X(AUDIT_KEY_FILE, "SERVITOR_AUDIT_KEY_FILE", "", 1, 0,                                         \
       "the audit log's key file (empty: beside a SQLite file, servitor-audit.key for PostgreSQL)") \
     X(VAT_RATES, "SERVITOR_VAT_RATES", "22,20,10,0,none", 1, 0,                                    \
-      "the VAT rates a part may have, comma-separated percentages and none")
+      "the VAT rates a part may have, comma-separated percentages and none")                       \
+    X(STOCK_LEAD_DAYS, "SERVITOR_STOCK_LEAD_DAYS", "14", 0, 365,                                   \
+      "replenishment: days from order to arrival for parts without a lead time of their own")      \
+    X(STOCK_REVIEW_DAYS, "SERVITOR_STOCK_REVIEW_DAYS", "7", 0, 91,                                 \
+      "replenishment: days between orders (the period an order must cover after the lead time)")
 
 enum setting {
 #define X(id, var, def, lo, hi, help) SET_##id,

@@ -3,12 +3,15 @@
  * analogs, two warehouses, and stock received, issued, transferred and
  * written off through the ledger. Run once: a database that has warehouses
  * already keeps them. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "cli/cli.h"
 #include "domain/registry/registry.h"
 #include "domain/stock/stock.h"
+#include "base/timeutil.h"
 #include "base/banned.h"
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -112,6 +115,14 @@ static void put_i(struct record *r, int field, int64_t i)
     v->set = true;
     v->null = false;
     v->i = i;
+}
+
+static const struct demo_part *part_of(const char *sku)
+{
+    for (size_t i = 0; i < LEN(parts); i++)
+        if (!strcmp(parts[i].sku, sku))
+            return &parts[i];
+    return &parts[0];
 }
 
 static int64_t part_by_sku(const int64_t *ids, const char *sku)
@@ -245,6 +256,185 @@ static enum err_code make_stock(struct ctx *cx, const int64_t *ids, const int64_
     return stock_post(cx, &tr, &posting);
 }
 
+/* ---- two years of consumption (the replenishment screen's history) ---- */
+
+/* How a part is used week by week at the first warehouse (the second uses
+ * about 40 % of it): a mean in tenths of a unit, a seasonal swing (0: flat)
+ * peaking at a day of the year, or intermittent demand (a chance in % that
+ * a week has any). Serialized goods are left out (their pieces need serials). */
+struct demo_use {
+    const char *sku;
+    int tenths; /* mean units a week × 10 */
+    int swing;  /* % up and down around the mean */
+    int peak;   /* day of the year of the peak */
+    int chance; /* intermittent: % of weeks with demand (0: every week) */
+};
+
+/* clang-format off */
+static const struct demo_use uses[] = {
+    /* printing peaks with office work in autumn and winter */
+    {"TK-1170", 30, 60, 340, 0},  {"TK-1170C", 45, 55, 340, 0}, {"TK-1150", 18, 60, 330, 0},
+    {"DK-1150", 6, 50, 350, 0},   {"CF259A", 22, 50, 345, 0},   {"CF259A-C", 35, 55, 345, 0},
+    {"057H", 12, 45, 340, 0},     {"TN-2375", 25, 50, 335, 0},  {"DR-2335", 8, 40, 335, 0},
+    {"106R03583", 4, 40, 340, 0}, {"C13T00S14A", 40, 30, 20, 0},
+    /* flat: rollers, bearings, consumables */
+    {"RM2-5452", 15, 0, 0, 0},    {"LY6754001", 10, 0, 0, 0},   {"BRG-6204", 12, 0, 0, 0},
+    {"BRG-6204-C", 20, 0, 0, 0},  {"DESCALER-1L", 14, 10, 30, 0}, {"SILICONE-TUBE", 30, 0, 0, 0},
+    /* power tools: the building season */
+    {"BL1813G", 9, 70, 170, 0},   {"CB-440", 16, 60, 160, 0},   {"1600A00X79", 6, 70, 175, 0},
+    /* now and then */
+    {"5513227281", 10, 0, 0, 25}, {"421944078921", 10, 0, 0, 15}, {"ULKA-EX5", 15, 0, 0, 35},
+    {"C00144997", 10, 0, 0, 20},  {"TEN-1950", 12, 0, 0, 25},   {"ATL-THERM", 10, 0, 0, 10},
+    {"PH-ATOL30", 10, 0, 0, 12},  {"1830528", 10, 0, 0, 20},
+};
+/* clang-format on */
+
+/* Planner's rules at the first warehouse: min, max (units), lead time (days). */
+static const struct {
+    const char *sku;
+    int min, max, lead;
+} rules[] = {
+    {"RM2-5452", 25, 50, 10},  {"LY6754001", 8, 24, 10}, {"CB-440", 10, 30, -1},
+    {"106R03583", -1, -1, 35}, {"TK-1170", -1, -1, 21},
+};
+
+static uint32_t demo_rand(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+/* A Poisson-ish count with mean m (Knuth's method; m stays small). */
+static int64_t draw(uint32_t *s, double m)
+{
+    if (m <= 0)
+        return 0;
+    double l = exp(-m), p = 1;
+    int64_t k = 0;
+    do {
+        k++;
+        p *= (double)(demo_rand(s) % 1000000) / 1000000.0;
+    } while (p > l && k < 1000);
+    return k - 1;
+}
+
+/* The history is written straight into the ledger's tables, dated in the
+ * past (the ledger stamps now; the API has no way to post earlier, and
+ * should not). Demo only. Every part's receipts equal its issues at the same
+ * unit cost, so the history adds nothing to the balances: `stock verify`
+ * agrees, and the stock received afterwards is what the demo holds now.
+ * One INSERT per posting (its lines as rows of VALUES, integers only): a
+ * few hundred statements, fast on PostgreSQL too. */
+struct hist_line {
+    int64_t part, qty, cost; /* thousandths, kopecks per unit */
+};
+
+static enum err_code history_posting(struct ctx *cx, int64_t wh, const char *kind, int64_t day,
+                                     const struct hist_line *lines, int n, int *seq)
+{
+    if (!n)
+        return ERR_OK;
+    char t[ISO_TIME_LEN];
+    time_iso(day * 86400 + 10 * 3600, t);
+    bool found;
+    int64_t posting;
+    const char *number = arena_printf(cx->a, "СК-ДЕМО-%06d", ++*seq);
+    enum err_code rc = db_get_i64(
+        cx->db, &cx->err, &posting, &found,
+        "INSERT INTO stock_postings (number, kind, warehouse_id, status,\n"
+        "  reason, created_at)\n"
+        "VALUES ($1, $2, $3, 'done', $4, $5) RETURNING id",
+        "ttitt", number, kind, wh, strcmp(kind, "issue") ? "Поставка" : "Расход в ремонты", t);
+    if (rc != ERR_OK)
+        return rc;
+    bool in = !strcmp(kind, "receipt");
+    struct buf sql;
+    buf_init(&sql, 0);
+    buf_printf(&sql, "INSERT INTO stock_movements (posting_id, kind, part_id, warehouse_id, qty,\n"
+                     "  unit_cost, value, created_at) VALUES ");
+    for (int i = 0; i < n; i++) {
+        int64_t q = in ? lines[i].qty : -lines[i].qty;
+        int64_t v = stock_value_of(lines[i].qty, lines[i].cost);
+        buf_printf(&sql, "%s(%lld, '%s', %lld, %lld, %lld, %lld, %lld, $1)", i ? ", " : "",
+                   (long long)posting, kind, (long long)lines[i].part, (long long)wh, (long long)q,
+                   (long long)lines[i].cost, (long long)(in ? v : -v));
+    }
+    rc = db_run(cx->db, &cx->err, sql.p, "t", t);
+    buf_release(&sql);
+    return rc;
+}
+
+static enum err_code make_history(struct ctx *cx, const int64_t *ids, const int64_t *wh)
+{
+    enum { WEEKS = 104, QUARTER = 13 };
+    size_t nu = LEN(uses);
+    int64_t *qty = arena_alloc(cx->a, sizeof(int64_t) * nu * WEEKS * 2);
+    int64_t today = time_now() / 86400;
+    uint32_t seed = 20261;
+    for (int w = 0; w < 2; w++)
+        for (size_t u = 0; u < nu; u++)
+            for (int k = 0; k < WEEKS; k++) {
+                int64_t day = today - 7 * (WEEKS - k) + 3;
+                int64_t doy = (day + 4) % 365; /* near enough to the day of the year */
+                double mean = uses[u].tenths / 10.0 * (w ? 0.4 : 1.0);
+                if (uses[u].swing)
+                    mean *= 1 + uses[u].swing / 100.0 *
+                                    cos(2 * M_PI * (double)(doy - uses[u].peak) / 365.0);
+                int64_t n;
+                if (uses[u].chance)
+                    n = (int)(demo_rand(&seed) % 100) < uses[u].chance * (w ? 1 : 2) / 2
+                            ? 1 + draw(&seed, mean - 1 > 0 ? mean - 1 : 0.2)
+                            : 0;
+                else
+                    n = draw(&seed, mean);
+                qty[((size_t)w * nu + u) * WEEKS + (size_t)k] = n;
+            }
+    enum err_code rc = ERR_OK;
+    struct hist_line *lines = arena_alloc(cx->a, sizeof(*lines) * nu);
+    int seq = 0;
+    for (int k = 0; rc == ERR_OK && k < WEEKS; k++) {
+        int64_t day = today - 7 * (WEEKS - k) + 3;
+        for (int w = 0; rc == ERR_OK && w < 2; w++) {
+            int n = 0;
+            if (k % QUARTER == 0) { /* a delivery for the quarter ahead */
+                for (size_t u = 0; u < nu; u++) {
+                    const struct demo_part *d = part_of(uses[u].sku);
+                    int64_t sum = 0;
+                    for (int j = k; j < k + QUARTER && j < WEEKS; j++)
+                        sum += qty[((size_t)w * nu + u) * WEEKS + (size_t)j];
+                    if (sum && d->stock[w])
+                        lines[n++] = (struct hist_line){part_by_sku(ids, uses[u].sku), sum * 1000,
+                                                        d->purchase};
+                }
+                rc = history_posting(cx, wh[w], "receipt", day - 1, lines, n, &seq);
+                n = 0;
+            }
+            for (size_t u = 0; rc == ERR_OK && u < nu; u++) {
+                const struct demo_part *d = part_of(uses[u].sku);
+                int64_t q = qty[((size_t)w * nu + u) * WEEKS + (size_t)k];
+                if (q && d->stock[w])
+                    lines[n++] =
+                        (struct hist_line){part_by_sku(ids, uses[u].sku), q * 1000, d->purchase};
+            }
+            if (rc == ERR_OK)
+                rc = history_posting(cx, wh[w], "issue", day, lines, n, &seq);
+        }
+    }
+    for (size_t r = 0; rc == ERR_OK && r < LEN(rules); r++) {
+        struct record *in = record_new(cx, &entity_stock_rules), *out;
+        put_i(in, SRULE_PART_ID, part_by_sku(ids, rules[r].sku));
+        put_i(in, SRULE_WAREHOUSE_ID, wh[0]);
+        if (rules[r].min >= 0) {
+            put_i(in, SRULE_MIN_QTY, rules[r].min * 1000);
+            put_i(in, SRULE_MAX_QTY, rules[r].max * 1000);
+        }
+        if (rules[r].lead >= 0)
+            put_i(in, SRULE_LEAD_TIME, rules[r].lead);
+        rc = entity_create(cx, &entity_stock_rules, in, &out);
+    }
+    return rc;
+}
+
 enum err_code demo_stock(struct ctx *cx)
 {
     bool found;
@@ -276,6 +466,8 @@ enum err_code demo_stock(struct ctx *cx)
     int64_t *ids = arena_alloc(cx->a, sizeof(int64_t) * LEN(parts));
     if (rc == ERR_OK)
         rc = make_catalog(cx, ids);
+    if (rc == ERR_OK)
+        rc = make_history(cx, ids, wh);
     if (rc == ERR_OK)
         rc = make_stock(cx, ids, wh);
     if (rc != ERR_OK) {

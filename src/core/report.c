@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/timeutil.h"
+#include "base/util.h"
 #include "base/banned.h"
 
 static int ncolumns(const struct report *rep)
@@ -40,6 +41,7 @@ enum err_code report_query_parse(struct ctx *cx, const struct report *rep,
     q->group = rep->groups ? &rep->groups[0] : NULL;
     q->step = "day";
     const char *from = NULL, *to = NULL;
+    unsigned seen = 0;
     for (int i = 0; i < nparams; i++) {
         const char *k = params[i].key, *v = params[i].value;
         bool skip = false;
@@ -63,8 +65,30 @@ enum err_code report_query_parse(struct ctx *cx, const struct report *rep,
                 return ctx_fail(cx, ERR_MALFORMED, "step is day or month");
             q->step = !strcmp(v, "day") ? "day" : "month";
         } else {
-            return ctx_fail(cx, ERR_MALFORMED, "report %s takes no parameter %s", rep->name, k);
+            int n = 0;
+            while (rep->params && rep->params[n].name && strcmp(rep->params[n].name, k))
+                n++;
+            if (!rep->params || !rep->params[n].name)
+                return ctx_fail(cx, ERR_MALFORMED, "report %s takes no parameter %s", rep->name, k);
+            const struct report_param *p = &rep->params[n];
+            int64_t x;
+            if (!parse_i64(v, strlen(v), &x) || x < p->min || x > p->max) {
+                err_field(&cx->err, p->name, "out_of_range");
+                return ctx_fail(cx, ERR_INVALID, "%s: %lld..%lld", p->name, (long long)p->min,
+                                (long long)p->max);
+            }
+            q->ints[n] = x;
+            seen |= 1u << n;
         }
+    }
+    for (int n = 0; rep->params && rep->params[n].name; n++) {
+        if (seen & (1u << n))
+            continue;
+        if (rep->params[n].required) {
+            err_field(&cx->err, rep->params[n].name, "required");
+            return ctx_fail(cx, ERR_INVALID, "%s: required", rep->params[n].name);
+        }
+        q->ints[n] = rep->params[n].def;
     }
     /* the default period: the 30 days up to today */
     char iso[ISO_TIME_LEN];

@@ -40,12 +40,24 @@ struct report_group {
                                (the UI labels them enum.<field>.<key>), or NULL */
 };
 
+/* A report's own integer parameter (?part_id=, ?days=): the UI shows an
+ * input (or a record picker when ref names a resource). */
+#define REPORT_PARAMS_MAX 4
+struct report_param {
+    const char *name;  /* "days" */
+    const char *label; /* i18n key */
+    int64_t min, max, def;
+    bool required;
+    const char *ref; /* a resource whose ids it takes ("parts"), or NULL */
+};
+
 struct report_query {
     const char *from, *to; /* the period, inclusive: UTC ISO times */
     const char *from_date, *to_date;
     const struct report_group *group; /* NULL when the report has none */
     const char *step;                 /* "day" or "month" (reports with steps) */
     int64_t branch;                   /* ctx_branch: 0 = company-wide */
+    int64_t ints[REPORT_PARAMS_MAX];  /* the report's params, in their order */
     int64_t now;
 };
 
@@ -77,6 +89,7 @@ struct report {
      * NULL: each column of y is one); y the columns drawn */
     const char *chart, *x, *series;
     const char *const *y;
+    const struct report_param *params; /* ends with a zeroed entry; NULL: none */
     enum err_code (*run)(struct ctx *cx, struct db *db, const struct report_query *q,
                          struct report_table *t);
 };

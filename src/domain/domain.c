@@ -41,7 +41,7 @@
     &entity_loaners, &entity_loaner_issues, &entity_pickup_notices, \
     /* stock */ \
     &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
-    &entity_warehouses, &entity_bins, &entity_stock_counts
+    &entity_warehouses, &entity_bins, &entity_stock_counts, &entity_stock_rules
 
 const struct entity *const domain_entities[] = {PRODUCT_ENTITIES, NULL};
 /* the same and the entities of the tests (src/domain/testing) */
@@ -60,8 +60,19 @@ const struct job_kind domain_jobs[] = {
 };
 
 const struct report *const domain_reports[] = {
-    &report_sla,     &report_intake,        &report_backlog, &report_times,
-    &report_ratings, &report_stock_on_hand, &report_rework,  NULL,
+    &report_sla,
+    &report_intake,
+    &report_backlog,
+    &report_times,
+    &report_ratings,
+    &report_stock_on_hand,
+    &report_stock_history,
+    &report_stock_shortages,
+    &report_stock_idle,
+    &report_stock_consumption,
+    &report_stock_forecast,
+    &report_rework,
+    NULL,
 };
 
 const struct report *domain_report(const char *name)

@@ -110,6 +110,7 @@ const screens = [
   ['part', '#/parts/1'],
   ['warehouses', '#/warehouses'],
   ['stock-receipt', '#/stock_receipt'],
+  ['stock-replenish', '#/stock_replenish', async (p) => { await p.waitForSelector('.repl-table'); await p.click('tr[data-sku="TK-1170"] [data-action=why]'); await p.waitForSelector('.repl-chart canvas'); }],
 ];
 
 for (const lang of ['ru', 'en']) {

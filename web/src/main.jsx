@@ -24,6 +24,7 @@ import { ReportsPage } from './components/ReportsPage.jsx';
 import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './components/StockPages.jsx';
+import { ReplenishPage } from './components/StockReplenish.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
 import { OverdueShipmentsPage, QcSettingsPage, ShipmentPage } from './components/Workshop.jsx';
 import { RepairOrderPage } from './components/RepairOrders.jsx';
@@ -45,6 +46,7 @@ function specialPages(session) {
     stock_receipt: perms.includes('stock.write'),
     qc_settings: perms.includes('workshop.read'),
     shipments_overdue: perms.includes('workshop.read'),
+    stock_replenish: perms.includes('purchasing.read'),
   };
 }
 
@@ -67,6 +69,7 @@ function Page({ route, meta, special }) {
   if (a === 'qc_settings') return special.qc_settings ? <QcSettingsPage /> : <Forbidden />;
   if (a === 'shipments_overdue') return special.shipments_overdue ? <OverdueShipmentsPage /> : <Forbidden />;
   if (a === 'stock_receipt') return special.stock_receipt ? <ReceiptPage query={q} /> : <Forbidden />;
+  if (a === 'stock_replenish') return special.stock_replenish ? <ReplenishPage query={q} /> : <Forbidden />;
   const res = meta.byName[a];
   if (!res) return <div class="page"><ErrorBanner>{t('not_found_page')}</ErrorBanner></div>;
   if (!res.can_read) return <Forbidden />;

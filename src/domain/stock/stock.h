@@ -35,7 +35,13 @@ extern const struct entity entity_part_analogs;
 extern const struct entity entity_warehouses;
 extern const struct entity entity_bins;
 extern const struct entity entity_stock_counts;
+extern const struct entity entity_stock_rules;
 extern const struct report report_stock_on_hand;
+extern const struct report report_stock_history;
+extern const struct report report_stock_shortages;
+extern const struct report report_stock_idle;
+extern const struct report report_stock_consumption;
+extern const struct report report_stock_forecast;
 
 /* The largest quantity of one line (a million units) and unit cost (a
  * billion roubles): their products stay far inside 128 bits. */
@@ -291,5 +297,81 @@ enum count_field {
     COUNT_POSTING_ID,
     COUNT__COUNT
 };
+
+/* ---- replenishment (replenish.c) ---- */
+
+enum stock_rule_field {
+    SRULE_PART_ID,
+    SRULE_WAREHOUSE_ID,
+    SRULE_MIN_QTY,
+    SRULE_MAX_QTY,
+    SRULE_LEAD_TIME,
+    SRULE__COUNT
+};
+
+/* Weeks of consumption history a run looks at (two seasons). */
+#define REPLENISH_WEEKS_MAX 104
+
+struct replenish_q {
+    int64_t warehouse_id;
+    int64_t part_id;      /* 0: every part */
+    double service_level; /* 0.5..0.9999 */
+    int lead_days;        /* for parts without a lead time of their own */
+    int review_days;      /* how often orders are placed */
+    bool all;             /* also the parts that need no order */
+};
+/* 95 %, SERVITOR_STOCK_LEAD_DAYS, SERVITOR_STOCK_REVIEW_DAYS. */
+void replenish_q_default(struct replenish_q *q);
+
+struct replenish_stats {
+    int64_t parts;         /* with a balance or a rule at the warehouse */
+    int64_t evaluated;     /* with consumption or a min/max rule */
+    int64_t suggested;     /* an order is due */
+    int64_t movement_days; /* (part, day) rows read from the ledger */
+};
+
+/* The run for one warehouse the user sees: {warehouse_id, warehouse,
+ * service_level, …, items: [{part_id, sku, name, unit, on_hand, reserved,
+ * on_order, accepted_qty, position, rule (minmax|forecast), suggested_qty,
+ * reorder_point, order_up_to, safety_stock, lead_time_days, history (weekly
+ * consumption, oldest first), history_start, forecast: {model, weeks, mape,
+ * mase, backtest, …} or null}]} — the parts where an order is due (q->all:
+ * every part evaluated), by part id. One read of the ledger grouped by part
+ * and day; ERR_NOTFOUND for a warehouse not seen. */
+enum err_code stock_replenishment(struct ctx *cx, const struct replenish_q *q, json_t **out,
+                                  struct replenish_stats *stats);
+
+/* An accepted suggestion: what a purchase order module takes. */
+struct replenish_line {
+    int64_t id;
+    int64_t part_id, warehouse_id;
+    int64_t qty;           /* thousandths to order */
+    int64_t suggested_qty; /* what the run said */
+    const char *rule;      /* minmax, forecast, manual */
+    int64_t supplier_id;   /* 0: not chosen yet */
+    const char *created_at;
+};
+/* Keeps the accepted suggestions of a warehouse (status accepted): a part
+ * accepted again replaces its waiting line. ERR_INVALID naming lines.N.qty
+ * (≤ 0), lines.N.part_id (no such part), lines.N.rule; nothing kept then. */
+enum err_code stock_replenish_accept(struct ctx *cx, int64_t warehouse_id,
+                                     const struct replenish_line *lines, int n);
+/* The accepted lines waiting for an order (warehouse 0: all the user's
+ * branch sees), oldest first; arena-owned. */
+enum err_code stock_replenish_open(struct ctx *cx, int64_t warehouse_id,
+                                   struct replenish_line **lines, int *n);
+/* A document took the line (doc_kind "purchase_order": status ordered), or
+ * doc_kind NULL: dropped. ERR_CONFLICT when it is not waiting. Inside the
+ * caller's transaction when there is one. */
+enum err_code stock_replenish_take(struct ctx *cx, int64_t line_id, const char *doc_kind,
+                                   int64_t doc_id);
+
+/* On order: the purchase order module sets this to add its open
+ * quantities, calling put(part, qty, arg) per part at the warehouse (0 for
+ * everything until purchase orders exist). */
+typedef enum err_code stock_on_order_fn(struct ctx *cx, int64_t warehouse_id,
+                                        void (*put)(int64_t part, int64_t qty, void *arg),
+                                        void *arg);
+extern stock_on_order_fn *stock_on_order_hook;
 
 #endif

@@ -8,7 +8,7 @@ import { api, qs } from '../api.js';
 import { t, tFirst } from '../i18n/index.js';
 import { href, navigate } from '../router.js';
 import { useApp } from './ctx.js';
-import { DateInput, ErrorBanner, Spinner } from './ui.jsx';
+import { DateInput, ErrorBanner, RefPicker, Spinner } from './ui.jsx';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
 const day = (d) => d.toISOString().slice(0, 10);
@@ -83,6 +83,23 @@ function Chart({ rep, group, rows }) {
   return <div class="report-chart" ref={box} />;
 }
 
+// A report's own parameter: a record picker (a part, a warehouse) or a number.
+function ReportParam({ p, value, onChange }) {
+  const [label, setLabel] = useState(null);
+  if (p.ref) {
+    return (
+      <label data-param={p.name}>{t(p.label)} <span class="report-ref">
+        <RefPicker field={{ name: p.name, ref: p.ref }} value={value ? { id: Number(value), label: label || '#' + value } : null}
+          onChange={(v) => { setLabel(v ? v.label : null); onChange(v ? String(v.id) : undefined); }} />
+      </span></label>
+    );
+  }
+  return (
+    <label data-param={p.name}>{t(p.label)} <input class="input input-num" type="number" name={p.name} min={p.min} max={p.max}
+      value={value || p.default} onChange={(e) => e.currentTarget.value && onChange(e.currentTarget.value)} /></label>
+  );
+}
+
 export function ReportView({ rep, query }) {
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
@@ -92,10 +109,15 @@ export function ReportView({ rep, query }) {
     group: rep.groups.length ? query.group || rep.groups[0].name : undefined,
     step: rep.steps ? query.step || 'day' : undefined,
   };
+  // the report's own parameters (a part, a warehouse, days): from the address
+  const own = rep.params || [];
+  own.forEach((p) => { params[p.name] = query[p.name] || undefined; });
+  const missing = own.filter((p) => p.required && !params[p.name]);
   const key = qs(params);
   const set = (k, v) => navigate('reports/' + rep.name, { ...params, [k]: v }, true);
   useEffect(() => {
     setError(null);
+    if (missing.length) { setData({ rows: [] }); return; }
     api.get('reports/' + rep.name, params).then(setData).catch(setError);
   }, [rep.name, key]);
   const group = rep.groups.find((g) => g.name === params.group);
@@ -120,10 +142,12 @@ export function ReportView({ rep, query }) {
             <option value="day">{t('report.step.day')}</option><option value="month">{t('report.step.month')}</option>
           </select></label>
         )}
+        {own.map((p) => <ReportParam p={p} value={params[p.name]} onChange={(v) => set(p.name, v)} />)}
         <span class="grow" />
         <a class="btn" data-export="csv" href={`/api/v1/reports/${rep.name}.csv${key}`} download>CSV</a>
         <a class="btn" data-export="xlsx" href={`/api/v1/reports/${rep.name}.xlsx${key}`} download>XLSX</a>
       </div>
+      {missing.length > 0 && <div class="banner" data-missing>{t('report.choose', { what: missing.map((p) => t(p.label)).join(', ') })}</div>}
       {error ? <ErrorBanner error={error} /> : !data ? <Spinner /> : <>
         <Chart rep={rep} group={group} rows={data.rows} />
         <table class="table report-table">

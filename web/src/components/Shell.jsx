@@ -23,7 +23,7 @@ const GROUPS = [
   { key: 'clients', items: ['clients', 'contacts'] },
   { key: 'sales', items: ['contracts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
-  { key: 'stock', items: ['stock', 'parts', 'warehouses', 'stock_receipt', 'stock_counts', 'bins'] },
+  { key: 'stock', items: ['stock', 'parts', 'warehouses', 'stock_receipt', 'stock_replenish', 'stock_counts', 'stock_rules', 'bins'] },
   { key: 'settings', items: ['routing_rules', 'sla_policies', 'business_calendars', 'calendar_days', 'message_templates', 'company'] },
   { key: 'admin', items: ['branches', 'users', 'tokens', 'audit', 'outbox'] },
 ];
