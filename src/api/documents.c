@@ -59,6 +59,8 @@ API_HANDLER(api_documents_issued)
     enum err_code rc = api_path_id(cx, rq, 1, &id);
     if (rc != ERR_OK)
         return rc;
+    if (!document_any(ent->name))
+        return ctx_fail(cx, ERR_NOTFOUND, "%s have no documents", ent->name);
     struct record *rec;
     if ((rc = entity_get(cx, ent, id, &rec)) != ERR_OK)
         return rc;

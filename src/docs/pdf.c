@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hpdf.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <qrencode.h>
 #include <stdio.h>
@@ -76,6 +77,11 @@ static char fonts_msg[1200];
 static void fonts_find(void)
 {
     static const char *const files[2] = {"PTS55F.ttf", "PTS75F.ttf"};
+    /* a document allocates a few MB in libharu and frees them all: glibc
+     * would hand the heap's top back to the kernel after each one (brk, TLB
+     * flushes, page faults — a third of a document's time) and take it back
+     * for the next. Up to 32 MB of free heap is kept instead. */
+    mallopt(M_TRIM_THRESHOLD, 32 << 20);
     const char *dir = setting_text(SET_FONT_DIR);
     fonts_rc = ERR_OK;
     for (int i = 0; i < 2; i++) {

@@ -286,12 +286,13 @@ test('the consent to the processing of personal data: a document of its own, wit
   const t = d.flat;
   const n = numberRe('СО').exec(t)[0];
   for (const s of [`Согласие на обработку персональных данных № ${n}`, clientName, 'Щёлковское ш., 2',
-    'Документ, удостоверяющий личность', 'Кем и когда выдан', 'ООО «Ремонт и Сервис»', 'ИНН 7707083893',
+    'Документ, удостоверяющий личность', 'кем и когда выдан', 'оператору — ООО «Ремонт и Сервис», ИНН 7707083893',
     'ул. Вавилова, д. 19', 'Цель обработки', 'Перечень персональных данных', 'Действия с персональными данными',
     'Способы обработки', 'Срок действия согласия', 'Способ отзыва', 'service@remont.example', '152-ФЗ',
     'Субъект персональных данных']) {
     assert.ok(t.includes(s), `«${s}» in: ${t}`);
   }
+  assert.equal(d.pages, 1, 'one page');
   const fromClient = await docOk(mgr, client.id, 'pd_consent', 'clients');
   assert.ok(fromClient.flat.includes(n), 'the same consent, the same number');
   assert.deepEqual((await issued(client.id, 'clients')).map((x) => x.number), [n]);
