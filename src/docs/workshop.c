@@ -44,7 +44,7 @@ static enum err_code render_completion_act(struct ctx *cx, struct pdf *p, struct
               arena_printf(cx->a, "от %s\nк заказ-наряду № %s от %s", n.date, number,
                            day_of(cx, rec->created_at)));
     pdf_field(p, "Заказчик", doc_field_text(client, CLIENT_NAME), 1);
-    pdf_field(p, "Телефон", doc_field_text(client, CLIENT_PHONE), 1);
+    pdf_field(p, "Телефон", doc_phone(cx, doc_field_text(client, CLIENT_PHONE)), 1);
     pdf_field(p, "Оборудование", unit ? unit->labels[UNIT_MODEL_ID] : NULL, 1);
     pdf_field(p, "Серийный номер", doc_field_text(unit, UNIT_SERIAL), 1);
     pdf_field(p, "Вид ремонта", warranty ? "гарантийный" : "платный", 1);

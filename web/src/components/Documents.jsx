@@ -42,19 +42,20 @@ export function IssuedDocuments({ res, rec }) {
     <section class="card issued-docs" data-testid="issued-documents">
       <h2 class="card-title">{t('documents.issued')}</h2>
       {items.length === 0 ? <p class="muted">{t('documents.issued_none')}</p> : (
-        <table class="table">
-          <thead><tr><th>{t('documents.print')}</th><th>{t('documents.number')}</th><th>{t('documents.issued_at')}</th><th>{t('documents.issued_by')}</th></tr></thead>
-          <tbody>
-            {items.map((d) => (
-              <tr data-document={d.document}>
-                <td><a href={`/api/v1/${res.name}/${rec.id}/documents/${d.document}.pdf`} target="_blank" rel="noopener">{t(d.label)}</a></td>
-                <td class="nowrap" data-number>{d.number}</td>
-                <td class="nowrap">{fmtDateTime(d.issued_at)}</td>
-                <td>{d.issued_by_name || '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div class="table-wrap">
+          <table class="table">
+            <thead><tr><th>{t('documents.document')}</th><th>{t('documents.number')}</th><th>{t('documents.issued_at')}</th></tr></thead>
+            <tbody>
+              {items.map((d) => (
+                <tr data-document={d.document}>
+                  <td><a href={`/api/v1/${res.name}/${rec.id}/documents/${d.document}.pdf`} target="_blank" rel="noopener">{t(d.label)}</a></td>
+                  <td class="nowrap" data-number>{d.number}</td>
+                  <td>{fmtDateTime(d.issued_at)}{d.issued_by_name && <div class="muted">{d.issued_by_name}</div>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

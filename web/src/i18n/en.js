@@ -1122,6 +1122,7 @@ export default {
   "doc.pd_consent": "Personal data consent",
   "documents.issued": "Issued documents",
   "documents.issued_none": "Nothing printed yet: a document is numbered when first printed",
+  "documents.document": "Document",
   "documents.number": "Number",
   "documents.issued_at": "First printed",
   "documents.issued_by": "By",

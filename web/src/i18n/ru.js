@@ -1133,6 +1133,7 @@ export default {
   "doc.pd_consent": "Согласие на обработку ПДн",
   "documents.issued": "Выданные документы",
   "documents.issued_none": "Документы ещё не печатались: номер присваивается при первой печати",
+  "documents.document": "Документ",
   "documents.number": "Номер",
   "documents.issued_at": "Впервые напечатан",
   "documents.issued_by": "Кем",
