@@ -94,6 +94,7 @@ extern const struct document doc_repair_completion_act;
  * printed from the client or from a repair order. */
 extern const struct document doc_repair_intake_receipt, doc_repair_condition_act,
     doc_repair_warranty_card, doc_client_pd_consent, doc_repair_pd_consent;
+extern const struct document doc_shipment_packing_list;
 
 /* For render functions: a text field's value, NULL when unset or blank; a
  * referenced record, NULL when none is set or it cannot be read (the
