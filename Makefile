@@ -7,7 +7,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libcurl xlsxwriter
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libcurl xlsxwriter libqrencode
 OPT     ?= -O2 -g
 CFLAGS  := $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Isrc -I$(BUILD)/gen \
            $(shell pkg-config --cflags $(PKGS))
@@ -24,7 +24,7 @@ MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 WEB_SRC  := $(shell find web/src -type f 2>/dev/null) web/build.mjs
 WEB_FILES = $(wildcard web/dist/*.html web/dist/*.js web/dist/*.css web/dist/*.svg)
 
-.PHONY: print-pkgs print-libs all test unit bench-forecast api api-pg pg e2e fuzz asan demo web clean style attack
+.PHONY: print-pkgs print-libs all test unit bench-forecast bench-pdf api api-pg pg e2e fuzz asan demo web clean style attack
 all: $(BUILD)/servitor
 
 $(BUILD)/servitor: $(BUILD)/src/cli/main.o $(BUILD)/libservitor.a
@@ -85,6 +85,14 @@ $(BUILD)/bench/forecast: bench/forecast.c $(BUILD)/libservitor.a
 
 bench-forecast: $(BUILD)/bench/forecast
 	$(BUILD)/bench/forecast
+
+# one printed document's cost (issue 12: 20 ms), not in `make test`
+$(BUILD)/bench/pdf: bench/pdf.c $(BUILD)/libservitor.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libservitor.a $(LDFLAGS) $(LDLIBS)
+
+bench-pdf: $(BUILD)/bench/pdf
+	$(BUILD)/bench/pdf
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; SERVITOR_PWHASH=fast $$t; done

@@ -87,6 +87,7 @@ API_HANDLER(api_request_attachment_get);
 API_HANDLER(api_public_file);
 API_HANDLER(api_attachment_get);
 API_HANDLER(api_document);
+API_HANDLER(api_documents_issued);
 API_HANDLER(api_notifications);
 API_HANDLER(api_notifications_read);
 API_HANDLER(api_mail_intake);

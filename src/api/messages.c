@@ -66,11 +66,13 @@ API_HANDLER(api_outbox_resend)
     return ERR_OK;
 }
 
-static json_t *company_json(const struct company *c)
+static json_t *company_json(struct company *c)
 {
-    return json_pack("{s:I,s:s,s:s,s:s,s:b}", "version", (json_int_t)c->version, "name", c->name,
-                     "requisites", c->requisites, "public_url", c->public_url, "sla_apologies",
-                     c->sla_apologies);
+    json_t *j = json_pack("{s:I,s:b}", "version", (json_int_t)c->version, "sla_apologies",
+                          c->sla_apologies);
+    for (const struct company_column *col = company_columns; col->name; col++)
+        json_object_set_new(j, col->name, json_string(*company_text(c, col)));
+    return j;
 }
 
 API_HANDLER(api_company_get)
@@ -83,7 +85,7 @@ API_HANDLER(api_company_get)
     return ERR_OK;
 }
 
-/* {"version": n, "name"?, "requisites"?, "public_url"?, "sla_apologies"?} */
+/* {"version": n, and any of the texts of company_columns, "sla_apologies"?} */
 API_HANDLER(api_company_update)
 {
     json_t *body;
@@ -91,14 +93,25 @@ API_HANDLER(api_company_update)
     if (rc != ERR_OK)
         return rc;
     json_t *version = json_object_get(body, "version");
-    const char *keys[] = {"name", "requisites", "public_url"};
-    const char *vals[3] = {NULL, NULL, NULL};
-    for (int i = 0; i < 3; i++) {
-        json_t *v = json_object_get(body, keys[i]);
-        if (v && !json_is_string(v))
-            err_field(&cx->err, keys[i], "invalid");
+    struct company in;
+    memset(&in, 0, sizeof(in));
+    for (const struct company_column *col = company_columns; col->name; col++) {
+        json_t *v = json_object_get(body, col->name);
+        if (v && !json_is_string(v) && !json_is_null(v))
+            err_field(&cx->err, col->name, "invalid");
         else if (v)
-            vals[i] = arena_strdup(cx->a, json_string_value(v));
+            *company_text(&in, col) =
+                arena_strdup(cx->a, json_is_null(v) ? "" : json_string_value(v));
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        bool known = !strcmp(key, "version") || !strcmp(key, "sla_apologies");
+        for (const struct company_column *col = company_columns; !known && col->name; col++)
+            known = !strcmp(key, col->name);
+        if (!known)
+            err_field(&cx->err, arena_strdup(cx->a, key), "unknown");
     }
     json_t *apol = json_object_get(body, "sla_apologies");
     if (apol && !json_is_boolean(apol))
@@ -111,7 +124,7 @@ API_HANDLER(api_company_update)
     if (cx->err.nfields)
         return ctx_fail(cx, ERR_INVALID, "invalid company details");
     struct company c;
-    if ((rc = company_update(cx, ver, vals[0], vals[1], vals[2], sla, &c)) != ERR_OK)
+    if ((rc = company_update(cx, ver, &in, sla, &c)) != ERR_OK)
         return rc;
     http_json(rs, 200, company_json(&c));
     return ERR_OK;

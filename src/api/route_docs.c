@@ -88,7 +88,8 @@ static const struct route_doc docs[] = {
     {"POST", "/api/v1/:entity/:id/attachments", "attach a file to a record of {entity}", "The body is the file (name in ?name=, ?public=1 to show it to the client); size and type are checked."},
     {"GET", "/api/v1/:entity/:id/attachments", "the files of a record of {entity}", "Name, size, type and who attached each file."},
     {"GET", "/api/v1/:entity/:id/attachments/:file", "download a file of a record of {entity}", "The file with its stored type, as an attachment; Range gives a part."},
-    {"GET", "/api/v1/:entity/:id/documents/:doc.pdf", "a printed document of a record of {entity}", "A PDF of the record (its documents are listed in /api/v1/meta): the request card, the equipment intake act."},
+    {"GET", "/api/v1/:entity/:id/documents/:doc.pdf", "a printed document of a record of {entity}", "A PDF of the record (its documents are listed in /api/v1/meta): the request card and intake act; a repair order's intake receipt, personal-data consent, technical-condition act, completion act and warranty card. A numbered document takes the next number of its series on its first print and keeps it; 409 in a state it is not printed in."},
+    {"GET", "/api/v1/:entity/:id/documents", "the numbered documents of a record of {entity}", "The record's documents printed so far: {items: [{document, label, series, number, issued_at, issued_by, issued_by_name}]}, the oldest first."},
     {0},
 };
 /* clang-format on */

@@ -289,7 +289,7 @@ API_HANDLER(api_openapi)
             const struct workflow *wf = domain_workflow(e);
             if (on_timeline && !e->timeline)
                 continue; /* routed, but 404: the entity keeps no timeline */
-            if (strstr(rt->pattern, "/documents/") && !document_any(e->name))
+            if (strstr(rt->pattern, "/documents") && !document_any(e->name))
                 continue; /* routed, but 404: the entity has no documents */
             if (!by_transition) {
                 add_operation(cx, paths, rt, e, NULL, route_perm(rt, e, NULL));

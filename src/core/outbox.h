@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/company.h"
 #include "core/ctx.h"
 
 /* The placeholders a template may use, written once: X(id, name). */
@@ -62,22 +63,6 @@ const char *outbox_unknown_placeholder(struct arena *a, const char *text);
 
 /* text with each {placeholder} replaced by its value. Arena. */
 char *outbox_render(struct arena *a, const char *text, const struct outbox_vars *vars);
-
-/* Our company's details (the one row of `company`). */
-struct company {
-    int64_t version;
-    const char *name;
-    const char *requisites;
-    const char *public_url; /* "" when not set */
-    bool sla_apologies;
-};
-enum err_code company_get(struct ctx *cx, struct company *out);
-/* Writes the fields given (NULL / negative: kept) if the version matches
- * (ERR_CONFLICT otherwise); audited. ERR_INVALID for a name that is empty
- * or too long, a public_url that is not http(s). */
-enum err_code company_update(struct ctx *cx, int64_t version, const char *name,
-                             const char *requisites, const char *public_url, int sla_apologies,
-                             struct company *out);
 
 /* One message to queue. */
 struct outbox_item {

@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hpdf.h>
+#include <malloc.h>
 #include <pthread.h>
+#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,11 @@ static char fonts_msg[1200];
 static void fonts_find(void)
 {
     static const char *const files[2] = {"PTS55F.ttf", "PTS75F.ttf"};
+    /* a document allocates a few MB in libharu and frees them all: glibc
+     * would hand the heap's top back to the kernel after each one (brk, TLB
+     * flushes, page faults — a third of a document's time) and take it back
+     * for the next. Up to 32 MB of free heap is kept instead. */
+    mallopt(M_TRIM_THRESHOLD, 32 << 20);
     const char *dir = setting_text(SET_FONT_DIR);
     fonts_rc = ERR_OK;
     for (int i = 0; i < 2; i++) {
@@ -108,8 +115,14 @@ static bool blank(const char *s) { return !s || text_blank(s); }
  * with the two fonts loaded — read and parsed once — and every PDF it makes
  * is a new document in it. One that saw an error is freed whole and made
  * again for the next. Freed when the thread ends. */
+#define WIDTH_CACHE 0x2400 /* code points below: Latin, Cyrillic, punctuation, №, ₽ */
+
 struct haru {
     HPDF_Doc doc;
+    /* each character's width in 1/1000 em, plus one (0: not measured yet):
+     * libharu finds a glyph by a search through the font's cmap, and text is
+     * measured again and again while it is wrapped */
+    unsigned short width[2][WIDTH_CACHE];
     char font[2][128]; /* the fonts' names in it */
     struct pdf *cur;   /* the PDF being made: where errors go */
     bool broken;       /* an error outside any PDF (while loading the fonts) */
@@ -187,12 +200,46 @@ static struct haru *haru_get(unsigned long *code)
 
 static HPDF_Font face(struct pdf *p, bool bold) { return p->font[bold ? 1 : 0]; }
 
+/* The code point of the UTF-8 character at s[0, n) and its length in *len
+ * (0x110000 for a malformed one). */
+static unsigned decode(const unsigned char *s, size_t n, size_t *len)
+{
+    unsigned c = s[0];
+    size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+    if (k > n) {
+        *len = 1;
+        return 0x110000;
+    }
+    *len = k;
+    if (k == 1)
+        return c;
+    c &= 0x3F >> (k - 1);
+    for (size_t i = 1; i < k; i++)
+        c = (c << 6) | (s[i] & 0x3F);
+    return c;
+}
+
 double pdf_text_width(struct pdf *p, const char *text, size_t len, double size, bool bold)
 {
     if (p->failed || len == 0)
         return 0;
-    HPDF_TextWidth tw = HPDF_Font_TextWidth(face(p, bold), (const HPDF_BYTE *)text, (HPDF_UINT)len);
-    return (double)tw.width * size / 1000.0;
+    unsigned short *cache = p->h->width[bold ? 1 : 0];
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned long total = 0;
+    for (size_t i = 0; i < len;) {
+        size_t k;
+        unsigned c = decode(s + i, len - i, &k);
+        if (c < WIDTH_CACHE && cache[c]) {
+            total += cache[c] - 1u;
+        } else {
+            HPDF_TextWidth tw = HPDF_Font_TextWidth(face(p, bold), s + i, (HPDF_UINT)k);
+            if (c < WIDTH_CACHE && tw.width < 65535)
+                cache[c] = (unsigned short)(tw.width + 1);
+            total += tw.width;
+        }
+        i += k;
+    }
+    return (double)total * size / 1000.0;
 }
 
 /* The byte after the UTF-8 character at i (before e). */
@@ -666,6 +713,12 @@ static void signature(struct pdf *p, double x, double w, double top, const char 
 void pdf_signatures(struct pdf *p, const char *left_role, const char *left_name,
                     const char *right_role, const char *right_name)
 {
+    pdf_signatures_stamped(p, left_role, left_name, right_role, right_name, PDF_STAMP_NONE);
+}
+
+void pdf_signatures_stamped(struct pdf *p, const char *left_role, const char *left_name,
+                            const char *right_role, const char *right_name, enum pdf_stamp stamp)
+{
     const double h = 78, gap = 28, w = (CONTENT_W - gap) / 2;
     p->y -= 10;
     ensure(p, h);
@@ -673,7 +726,102 @@ void pdf_signatures(struct pdf *p, const char *left_role, const char *left_name,
         return;
     signature(p, M_LEFT, w, p->y, left_role ? left_role : "", left_name);
     signature(p, M_LEFT + w + gap, w, p->y, right_role ? right_role : "", right_name);
+    if (stamp != PDF_STAMP_NONE) { /* after the date, on its line */
+        double x = (stamp == PDF_STAMP_LEFT ? M_LEFT : M_LEFT + w + gap) + w - 30;
+        draw_text(p, x, p->y - 54, "М.П.", strlen("М.П."), SZ_BODY, true, 0);
+    }
     p->y -= h;
+}
+
+/* ---- QR codes and choices ---------------------------------------------------- */
+
+#define QR_SIDE 74.0 /* points: 26 mm, the quiet zone included */
+
+void pdf_qr(struct pdf *p, const char *data, const char *text)
+{
+    QRcode *qr = data && *data ? QRcode_encodeString(data, 0, QR_ECLEVEL_M, QR_MODE_8, 1) : NULL;
+    if (!qr) {
+        pdf_paragraph(p, text, false);
+        return;
+    }
+    const int w = qr->width;
+    const double mod = QR_SIDE / (w + 8), x0 = M_LEFT + 4 * mod;
+    ensure(p, QR_SIDE + 4);
+    if (!p->failed) {
+        double top = p->y - 4 * mod;
+        HPDF_Page_SetGrayFill(p->page, 0);
+        for (int r = 0; r < w; r++) {
+            /* a run of dark modules in a row is one rectangle */
+            for (int c = 0; c < w;) {
+                if (!(qr->data[r * w + c] & 1)) {
+                    c++;
+                    continue;
+                }
+                int e = c;
+                while (e < w && (qr->data[r * w + e] & 1))
+                    e++;
+                HPDF_Page_Rectangle(p->page, (HPDF_REAL)(x0 + c * mod),
+                                    (HPDF_REAL)(top - (r + 1) * mod), (HPDF_REAL)((e - c) * mod),
+                                    (HPDF_REAL)mod);
+                c = e;
+            }
+        }
+        HPDF_Page_Fill(p->page);
+    }
+    QRcode_free(qr);
+    /* the text beside it, from the code's top */
+    const double tx = M_LEFT + QR_SIDE + 8, tw = CONTENT_W - QR_SIDE - 8;
+    char *t = clean(p, text);
+    int n;
+    struct pdf_line *l = wrap_all(p, t, tw, SZ_BODY, false, &n);
+    double y = p->y - 6;
+    for (int i = 0; i < n && !p->failed; i++) {
+        draw_text(p, tx, y, t + l[i].off, l[i].len, SZ_BODY, false, 0);
+        y -= LEAD(SZ_BODY);
+    }
+    double used = p->y - y > QR_SIDE ? p->y - y : QR_SIDE;
+    p->y -= used + 4;
+}
+
+void pdf_choice(struct pdf *p, const char *label, const char *const *options, int n, int chosen)
+{
+    const double lead = LEAD(SZ_BODY), vx = M_LEFT + LABEL_W, box = 8;
+    char *lt = clean(p, label);
+    int nl;
+    struct pdf_line *ll = wrap_all(p, lt, LABEL_W - 8, SZ_LABEL, false, &nl);
+    ensure(p, lead * (nl > 1 ? nl : 1) + 4);
+    double top = p->y;
+    for (int i = 0; i < nl && !p->failed; i++)
+        draw_text(p, M_LEFT, top - (SZ_BODY - SZ_LABEL) - i * lead, lt + ll[i].off, ll[i].len,
+                  SZ_LABEL, false, GRAY);
+    double x = vx, y = top;
+    for (int i = 0; i < n && !p->failed; i++) {
+        const char *o = options[i];
+        double ow = box + 4 + pdf_text_width(p, o, strlen(o), SZ_BODY, i == chosen) + 14;
+        if (x + ow > PAGE_W - M_RIGHT && x > vx) {
+            x = vx;
+            y -= lead;
+        }
+        double by = y - SZ_BODY + 0.5; /* the box on the text's baseline */
+        HPDF_Page_SetLineWidth(p->page, 0.7);
+        HPDF_Page_SetGrayStroke(p->page, 0);
+        HPDF_Page_Rectangle(p->page, (HPDF_REAL)x, (HPDF_REAL)by, (HPDF_REAL)box, (HPDF_REAL)box);
+        HPDF_Page_Stroke(p->page);
+        if (i == chosen) { /* crossed */
+            HPDF_Page_SetLineWidth(p->page, 1.1);
+            HPDF_Page_MoveTo(p->page, (HPDF_REAL)(x + 1.5), (HPDF_REAL)(by + 1.5));
+            HPDF_Page_LineTo(p->page, (HPDF_REAL)(x + box - 1.5), (HPDF_REAL)(by + box - 1.5));
+            HPDF_Page_MoveTo(p->page, (HPDF_REAL)(x + 1.5), (HPDF_REAL)(by + box - 1.5));
+            HPDF_Page_LineTo(p->page, (HPDF_REAL)(x + box - 1.5), (HPDF_REAL)(by + 1.5));
+            HPDF_Page_Stroke(p->page);
+        }
+        draw_text(p, x + box + 4, y, o, strlen(o), SZ_BODY, i == chosen, 0);
+        x += ow;
+    }
+    double used = top - y + lead;
+    if (used < nl * lead)
+        used = nl * lead;
+    p->y -= used + 3;
 }
 
 /* ---- output ---------------------------------------------------------------- */

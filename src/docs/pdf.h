@@ -86,6 +86,22 @@ void pdf_total(struct pdf *p, const char *label, const char *value);
 void pdf_signatures(struct pdf *p, const char *left_role, const char *left_name,
                     const char *right_role, const char *right_name);
 
+/* The same with «М.П.» (the place of the company's stamp) beside the
+ * signature of one side: stamp is PDF_STAMP_LEFT or PDF_STAMP_RIGHT. */
+enum pdf_stamp { PDF_STAMP_NONE, PDF_STAMP_LEFT, PDF_STAMP_RIGHT };
+void pdf_signatures_stamped(struct pdf *p, const char *left_role, const char *left_name,
+                            const char *right_role, const char *right_name, enum pdf_stamp stamp);
+
+/* A QR code of data (libqrencode, error correction M) drawn as filled
+ * squares, about 26 mm wide, with a text wrapped beside it (the address it
+ * holds, what to do with it). Nothing is drawn when data cannot be encoded
+ * (too long): the text alone then. */
+void pdf_qr(struct pdf *p, const char *data, const char *text);
+
+/* A labelled choice: the options in a row, each with a box, the chosen
+ * one (index; -1: none) crossed — a form's «нужное отметить». */
+void pdf_choice(struct pdf *p, const char *label, const char *const *options, int n, int chosen);
+
 /* Numbers the pages («стр. N из M»), writes the PDF to an unlinked
  * temporary file and hands over its descriptor (at offset 0; the caller
  * closes it, or passes it to http_file) and size. The first libharu error

@@ -35,12 +35,16 @@ static enum err_code render_completion_act(struct ctx *cx, struct pdf *p, struct
     struct record *unit = doc_ref(cx, rec, RO_UNIT_ID, &entity_equipment_units);
     bool warranty = rec_get(rec, RO_WARRANTY)->i != 0;
     const char *number = doc_field_text(rec, RO_NUMBER);
+    struct doc_number n;
+    enum err_code rc = doc_number(cx, &doc_repair_completion_act, rec, &n);
+    if (rc != ERR_OK)
+        return rc;
 
-    pdf_title(
-        p, arena_printf(cx->a, "Акт выполненных работ № %s", number),
-        arena_printf(cx->a, "к заказ-наряду № %s от %s", number, day_of(cx, rec->created_at)));
+    pdf_title(p, arena_printf(cx->a, "Акт выполненных работ № %s", n.number),
+              arena_printf(cx->a, "от %s\nк заказ-наряду № %s от %s", n.date, number,
+                           day_of(cx, rec->created_at)));
     pdf_field(p, "Заказчик", doc_field_text(client, CLIENT_NAME), 1);
-    pdf_field(p, "Телефон", doc_field_text(client, CLIENT_PHONE), 1);
+    pdf_field(p, "Телефон", doc_phone(cx, doc_field_text(client, CLIENT_PHONE)), 1);
     pdf_field(p, "Оборудование", unit ? unit->labels[UNIT_MODEL_ID] : NULL, 1);
     pdf_field(p, "Серийный номер", doc_field_text(unit, UNIT_SERIAL), 1);
     pdf_field(p, "Вид ремонта", warranty ? "гарантийный" : "платный", 1);
@@ -76,8 +80,8 @@ static enum err_code render_completion_act(struct ctx *cx, struct pdf *p, struct
                   "и срокам выполнения работ не имеет. Оборудование получено в исправном "
                   "состоянии, комплектность проверена.",
                   false);
-    pdf_signatures(p, "Исполнитель", rec->labels[RO_TECHNICIAN_ID], "Заказчик",
-                   doc_field_text(client, CLIENT_NAME));
+    pdf_signatures_stamped(p, "Исполнитель", rec->labels[RO_TECHNICIAN_ID], "Заказчик",
+                           doc_field_text(client, CLIENT_NAME), PDF_STAMP_LEFT);
     return ERR_OK;
 }
 
@@ -87,4 +91,5 @@ const struct document doc_repair_completion_act = {
     .label = "doc.repair_orders.completion_act",
     .perm = P_NONE,
     .render = render_completion_act,
+    .series = "АВР",
 };

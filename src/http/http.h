@@ -83,6 +83,7 @@ enum route_flag {
     R_OWN = 1 << 6,         /* P_NONE, but each user sees only their own rows */
     R_TEST = 1 << 7,        /* routed only with the test clock on (SERVITOR_TEST_CLOCK=1) */
     R_SAME_ORIGIN = 1 << 8, /* refused from another site's page (login) */
+    R_GET_WRITES = 1 << 9,  /* a GET that may write: a document numbered on its first print */
 };
 
 struct route {

@@ -96,7 +96,8 @@ const struct route routes[] = {
     {"POST",   "/api/v1/:entity/:id/attachments",       api_attachment_upload, 0,           R_GENERIC | R_WRITE | R_UPLOAD},
     {"GET",    "/api/v1/:entity/:id/attachments",       api_attachment_list, 0,             R_GENERIC},
     {"GET",    "/api/v1/:entity/:id/attachments/:file", api_attachment_get, 0,              R_GENERIC},
-    {"GET",    "/api/v1/:entity/:id/documents/:doc.pdf", api_document,    0,               R_GENERIC},
+    {"GET",    "/api/v1/:entity/:id/documents/:doc.pdf", api_document,    0,               R_GENERIC | R_GET_WRITES},
+    {"GET",    "/api/v1/:entity/:id/documents",         api_documents_issued, 0,            R_GENERIC},
 };
 /* clang-format on */
 

@@ -306,11 +306,12 @@ static enum err_code authenticate(struct ctx *cx, struct http_req *rq, struct se
 
 /* A signed-in GET reads in one snapshot, the token lookup included (which
  * writes nothing: a session's last use is only noted); anything else may
- * write. Public GETs may write too (a rate limit's hit). */
+ * write. Public GETs may write too (a rate limit's hit), and so may a
+ * document's first print (R_GET_WRITES: its number is taken then). */
 static enum ctx_mode request_mode(const struct route *rt, const char *method)
 {
     bool safe = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-    return safe && !(rt->flags & R_PUBLIC) ? CTX_READ : CTX_WRITE;
+    return safe && !(rt->flags & (R_PUBLIC | R_GET_WRITES)) ? CTX_READ : CTX_WRITE;
 }
 
 bool server_group_stats(uint64_t *batches, uint64_t *requests)

@@ -114,7 +114,7 @@ test('/api/v1/meta lists the documents of requests for the «Печать» butt
   const m = (await srv.request('GET', '/api/v1/meta', { as: admin })).json;
   const docs = m.entities.find((e) => e.name === 'requests').documents;
   assert.deepEqual(docs, [{ name: 'card', label: 'doc.requests.card' }, { name: 'intake_act', label: 'doc.requests.intake_act' }]);
-  assert.equal(m.entities.find((e) => e.name === 'clients').documents, undefined);
+  assert.equal(m.entities.find((e) => e.name === 'contacts').documents, undefined);
   // the act is signed by whoever takes the equipment in: not a storekeeper's
   const store = (await srv.request('GET', '/api/v1/meta', { as: await srv.as('storekeeper') })).json;
   assert.deepEqual(store.entities.find((e) => e.name === 'requests').documents.map((d) => d.name), ['card']);
@@ -219,7 +219,7 @@ test('who may print: signed in, the document\'s permission, the branch scope; un
     `/api/v1/requests/${req.id}/documents/.pdf`,
     docPath(99999999, 'card'), // no such request
     docPath('abc', 'card'),
-    docPath(client.id, 'card', 'clients'), // clients have no documents
+    docPath(client.id, 'card', 'clients'), // clients have no such document
     docPath(1, 'card', 'nonesuch'), // no such entity
   ]) {
     const r = await fetchDoc(admin, path);

@@ -248,7 +248,8 @@ test('the work completion act of a warranty repair carries the five facts of art
   const act = await pdf(tech, o.id);
   assert.equal(act.status, 200);
   const ru = (iso) => iso.slice(0, 10).split('-').reverse().join('.');
-  for (const s of [`Акт выполненных работ № ${o.number}`, 'гарантийный', 'ст. 20 п. 3',
+  assert.match(act.flat, /Акт выполненных работ № АВР-\d{4}-\d{6}/, 'numbered in its own series');
+  for (const s of [`к заказ-наряду № ${o.number}`, 'гарантийный', 'ст. 20 п. 3',
     `Дата обращения потребителя ${ru(today())}`, `Дата передачи товара в ремонт ${ru(today())}`,
     `Дата возврата товара ${ru(today())}`, 'Выявленная неисправность Обрыв шлейфа печатающей головки',
     'Выполненные работы Замена шлейфа, прочистка', 'Заявленная неисправность Не печатает', u.serial,

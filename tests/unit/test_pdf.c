@@ -175,6 +175,31 @@ static void a_document_of_several_pages_is_written_to_an_unlinked_file(void **st
     close(fd);
 }
 
+/* A QR code, ticked choices and signatures with М.П. make a valid document;
+ * the cached widths of characters are the widths libharu gives for them. */
+static void qr_codes_choices_and_the_stamp_are_drawn(void **state)
+{
+    struct fixture *f = *state;
+    struct pdf *p = f->p;
+    double word = pdf_text_width(p, "Ёжик", strlen("Ёжик"), 10, false);
+    double sum = 0;
+    for (const char *c = "Ёжик"; *c; c += 2)
+        sum += pdf_text_width(p, c, 2, 10, false);
+    assert_true(word > 10 && word - sum < 1e-9 && sum - word < 1e-9);
+    static const char *const opts[] = {"ремонт", "только диагностика", "сначала смета"};
+    pdf_choice(p, "Требование заказчика", opts, 3, 2);
+    pdf_qr(p, "https://service.example.ru/#/public/repair_orders/status?number=%D0%97&code=X1",
+           "Отсканируйте код\nНомер: ЗН-2026-000001");
+    pdf_qr(p, NULL, "без кода: только текст");
+    pdf_signatures_stamped(p, "Сдал", "Ёлкина А.", "Принял", NULL, PDF_STAMP_RIGHT);
+    int fd;
+    uint64_t size;
+    f->p = NULL;
+    assert_int_equal(pdf_finish(&f->cx, p, &fd, &size), ERR_OK);
+    assert_true(size > 1000);
+    close(fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +212,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_document_of_several_pages_is_written_to_an_unlinked_file,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(qr_codes_choices_and_the_stamp_are_drawn, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "core/company.h"
 #include "core/validate.h"
 
 /* ---- phones ------------------------------------------------------------------ */
@@ -190,10 +191,43 @@ static void kpp_is_nine_digits_with_a_code_of_digits_or_capitals_in_the_middle(v
             fail_msg("kpp_valid accepted '%s'", bad[i]);
 }
 
+/* ---- the company's requisites (core/company.c) ---- */
+
+static void ogrn_and_ogrnip_have_their_check_digit(void **state)
+{
+    (void)state;
+    assert_true(ogrn_valid("1027700132195")); /* ПАО Сбербанк: 102770013219 mod 11 = 5 */
+    assert_false(ogrn_valid("1027700132196"));  /* a wrong check digit */
+    assert_true(ogrn_valid("304500116000157")); /* ОГРНИП: 30450011600015 mod 13 = 7 */
+    assert_false(ogrn_valid("304500116000158"));
+    assert_false(ogrn_valid("10277001321")); /* neither 13 nor 15 digits */
+    assert_false(ogrn_valid("102770013219X"));
+    assert_false(ogrn_valid(""));
+}
+
+static void accounts_carry_the_bank_of_russia_key_of_their_bik(void **state)
+{
+    (void)state;
+    assert_true(bik_valid("044525225"));
+    assert_false(bik_valid("04452522"));
+    assert_false(bik_valid("04452522a"));
+    /* р/с keyed with the БИК's last three digits, к/с with "0" and its 5th–6th */
+    assert_true(bank_account_valid("40702810938000012345", "044525225"));
+    assert_false(bank_account_valid("40702810038000012345", "044525225"));
+    assert_true(corr_account_valid("30101810400000000225", "044525225"));
+    assert_false(corr_account_valid("30101810400000000226", "044525225"));
+    /* without a БИК only the form is checked */
+    assert_true(bank_account_valid("40702810038000012345", ""));
+    assert_false(bank_account_valid("4070281003800001234", ""));
+    assert_false(corr_account_valid("3010181040000000022x", NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(phone_with_trunk_prefix_8_becomes_plus_7),
+        cmocka_unit_test(ogrn_and_ogrnip_have_their_check_digit),
+        cmocka_unit_test(accounts_carry_the_bank_of_russia_key_of_their_bik),
         cmocka_unit_test(phone_with_plus_keeps_its_country_code),
         cmocka_unit_test(phone_of_ten_digits_is_a_russian_number_without_prefix),
         cmocka_unit_test(phone_with_letters_or_other_symbols_is_refused),

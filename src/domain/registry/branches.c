@@ -31,6 +31,8 @@ static const struct field branch_fields[] = {
                             .ref = &entity_business_calendars},
     [BRANCH_TIMEZONE] = {"timezone", F_ENUM, F_REQUIRED | F_FILTER | F_LIST, 0, "branch.timezone",
                          .enums = branch_timezones, .def = "Europe/Moscow"},
+    /* printed under the company's requisites on the branch's documents */
+    [BRANCH_WORKING_HOURS] = {"working_hours", F_TEXT, F_LIST, 200, "branch.working_hours"},
     {0},
 };
 _Static_assert(FIELDS_COUNT_OK(branch_fields, BRANCH__COUNT),

@@ -27,6 +27,7 @@ enum branch_field {
     BRANCH_PHONE,
     BRANCH_CALENDAR_ID,
     BRANCH_TIMEZONE,
+    BRANCH_WORKING_HOURS,
     BRANCH__COUNT
 };
 

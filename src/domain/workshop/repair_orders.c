@@ -28,6 +28,8 @@ static const enum state_category categories[] = {
 };
 _Static_assert(RP__COUNT <= WORKFLOW_MAX_STATES, "a transition's from is a 32-bit set");
 static const char *const demands[] = {"repair", "diagnostics", "estimate_first", NULL};
+const char *const repair_conclusions[] = {"serviceable", "needs_repair", "not_repairable", NULL};
+const char *const repair_fault_causes[] = {"manufacturing", "operational", "external", NULL};
 
 /* clang-format off */
 static const struct field repair_fields[] = {
@@ -59,6 +61,10 @@ static const struct field repair_fields[] = {
     [RO_ACCESS_CODE] =          {"access_code",         F_TEXT,     F_READONLY,                                          16,   "repair.access_code"},
     [RO_SERVICE_TYPE_ID] =      {"service_type_id",     F_REF,      F_FILTER | F_LIST,                                   0,    "repair.service_type", .ref = &entity_service_types},
     [RO_TARGET_DUE] =           {"target_due",          F_DATE,     F_READONLY | F_SORT,                                 0,    "repair.target_due"},
+    [RO_CHECK_METHODS] =        {"check_methods",       F_TEXT,     F_MULTILINE,                                         2000, "repair.check_methods"},
+    [RO_CONCLUSION] =           {"conclusion",          F_ENUM,     F_FILTER,                                            0,    "repair.conclusion", .enums = repair_conclusions},
+    [RO_FAULT_CAUSE] =          {"fault_cause",         F_ENUM,     F_FILTER,                                            0,    "repair.fault_cause", .enums = repair_fault_causes},
+    [RO_RECOMMENDATIONS] =      {"recommendations",     F_TEXT,     F_MULTILINE,                                         2000, "repair.recommendations"},
     {0},
 };
 /* clang-format on */

@@ -76,6 +76,11 @@ enum repair_field {
     RO_ACCESS_CODE,
     RO_SERVICE_TYPE_ID,
     RO_TARGET_DUE, /* the company's target (clocks.c) */
+    /* the technical-condition act's findings (docs/repair_condition.c) */
+    RO_CHECK_METHODS,
+    RO_CONCLUSION,
+    RO_FAULT_CAUSE,
+    RO_RECOMMENDATIONS,
     RO__COUNT
 };
 
@@ -93,6 +98,8 @@ enum service_type_field {
 extern const struct entity entity_service_types;
 
 extern const struct entity entity_repair_orders;
+/* The technical-condition act's conclusion and the fault's cause. */
+extern const char *const repair_conclusions[], *const repair_fault_causes[];
 extern const struct workflow repair_workflow;
 
 /* ---- the warranty decision (warranty.c) ---------------------------------- */

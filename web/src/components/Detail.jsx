@@ -5,7 +5,7 @@ import { t, fmtDateTime } from '../i18n/index.js';
 import { fieldLabel, newTitle, recordLabel, resourceOne, resourceTitle } from '../meta.js';
 import { href, navigate } from '../router.js';
 import { useApp } from './ctx.js';
-import { DocumentLinks } from './Documents.jsx';
+import { DocumentLinks, IssuedDocuments } from './Documents.jsx';
 import { RecordForm } from './RecordForm.jsx';
 import { TimelineCard } from './Timeline.jsx';
 import { TransitionBar } from './Workflow.jsx';
@@ -100,12 +100,16 @@ export function RecordPage({ res, id, head, main, side, top, layout = '' }) {
   // top: a card above the fields (the QC checklist of an order in qc), given
   // the record and a function that takes the record as it is after a change
   const update = (r) => { setRec(r); setTick((n) => n + 1); };
-  const card = (
+  const fields = (
     <section class="card">
       {main ? main(rec) : <FieldsGrid res={res} rec={rec} />}
       <RecordMeta rec={rec} />
     </section>
   );
+  // with printed documents, the list of those numbered so far under the fields
+  const card = (res.documents || []).length ? (
+    <div class="record-main">{fields}<IssuedDocuments res={res} rec={rec} /></div>
+  ) : fields;
   return (
     <div class="page">
       <RecordHead res={res} rec={rec}>{head ? head(rec) : null}</RecordHead>

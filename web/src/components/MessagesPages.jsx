@@ -8,6 +8,15 @@ import { href } from '../router.js';
 import { useApp } from './ctx.js';
 import { ErrorBanner, Spinner, errorText, fieldErrorText } from './ui.jsx';
 
+// The requisites printed in the header of every document, by group: [name,
+// wide, hint ('digits': a number typed on a phone's digit keys)].
+const REQUISITE_GROUPS = [
+  ['legal', [['legal_name', true, 'company.legal_name_hint'], ['inn', false, 'digits'], ['kpp', false, 'digits'],
+    ['ogrn', false, 'digits'], ['director', false], ['address', true]]],
+  ['contacts', [['phone', false], ['email', false], ['website', false]]],
+  ['bank', [['bank_name', true], ['bik', false, 'digits'], ['bank_account', false, 'digits'], ['corr_account', false, 'digits']]],
+];
+
 export function CompanyPage() {
   const { toast } = useApp();
   const [rec, setRec] = useState(null);
@@ -37,6 +46,21 @@ export function CompanyPage() {
           <small class="muted">{t('company.public_url_hint')}</small>{fe('public_url')}</label>
         <label class="check-label form-row-wide"><input type="checkbox" checked={rec.sla_apologies} onChange={set('sla_apologies')} /> {t('company.sla_apologies')}</label>
         </div>
+        {REQUISITE_GROUPS.map(([title, fields]) => (
+          <fieldset class="form-section" data-section={title}>
+            <legend class="card-title">{t('company.section.' + title)}</legend>
+            <div class="form-grid">
+              {fields.map(([k, wide, hint]) => (
+                <label class={'form-row' + (wide ? ' form-row-wide' : '')}>
+                  <span class="form-label">{t('company.' + k)}</span>
+                  <input class="input" name={k} value={rec[k] || ''} onInput={set(k)} inputMode={hint === 'digits' ? 'numeric' : undefined} />
+                  {hint && hint !== 'digits' && <small class="muted">{t(hint)}</small>}
+                  {fe(k)}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        ))}
         <div class="form-actions"><button type="submit" class="btn btn-primary" disabled={saving}>{t('save')}</button></div>
       </form>
     </div>
