@@ -271,6 +271,19 @@ test('line numbers count the file\'s lines (a quoted field over two lines, CR LF
   assert.equal((await prices(s)).items.find((x) => x.part_id === a.id).price, 1000, 'nothing applied');
 });
 
+test('a title above the header is skipped; the header is the first row naming SKU and price', async () => {
+  const s = await supplier();
+  const a = await part();
+  const csv = `Прайс-лист ООО «Поставщик» на 01.12.2026;;\n\nЦены в рублях с НДС;;\nКод товара;Наименование;Цена опт\n${a.sku};Деталь;1 000\n`;
+  const p = await preview(s, { csv });
+  assert.equal(p.status, 200, p.text);
+  assert.deepEqual(p.json.columns, { sku: 'Код товара', name: 'Наименование', price: 'Цена опт' });
+  assert.deepEqual(p.json.rows.map((r) => [r.line, r.status, r.price]), [[5, 'new', 100000]]);
+  // no such row among the first: the first row is named in the error
+  const e = assertFields(await preview(s, { csv: 'Прайс\nАртикул;Наименование\nA;B\n' }), { columns: 'missing_sku' });
+  assert.match(e.message, /line 1/);
+});
+
 test('bad input: no SKU or price column, not text, too many rows, too big a body', async () => {
   const s = await supplier();
   const before = await prices(s);

@@ -639,18 +639,28 @@ static enum err_code make_plan(struct ctx *cx, int64_t supplier, const struct pr
         err_field(&cx->err, "columns", "missing_header");
         return ctx_fail(cx, ERR_INVALID, "the file is empty: no header row");
     }
-    /* the header */
-    int map[C__COUNT];
-    for (int c = 0; c < C__COUNT; c++)
-        map[c] = -1;
-    for (int i = 0; i < t.rows[0].n; i++) {
-        int c = t.rows[0].cells[i] ? header_col(cx, t.rows[0].cells[i]) : -1;
-        if (c >= 0 && map[c] < 0) {
-            map[c] = i;
-            pl->has[c] = true;
-            pl->header[c] = trimmed(cx, t.rows[0].cells[i]);
+    /* the header: the first row naming both the SKU and the price column,
+     * among the first few (a title may come before it), else the first */
+    int map[C__COUNT], head = 0;
+    for (int h = 0; h < t.n && h < PRICE_IMPORT_HEADER_ROWS; h++) {
+        int m[C__COUNT];
+        for (int c = 0; c < C__COUNT; c++)
+            m[c] = -1;
+        for (int i = 0; i < t.rows[h].n; i++) {
+            int c = t.rows[h].cells[i] ? header_col(cx, t.rows[h].cells[i]) : -1;
+            if (c >= 0 && m[c] < 0)
+                m[c] = i;
         }
+        if (h == 0 || (m[C_SKU] >= 0 && m[C_PRICE] >= 0)) {
+            memcpy(map, m, sizeof(map));
+            head = h;
+        }
+        if (m[C_SKU] >= 0 && m[C_PRICE] >= 0)
+            break;
     }
+    for (int c = 0; c < C__COUNT; c++)
+        if ((pl->has[c] = map[c] >= 0))
+            pl->header[c] = trimmed(cx, t.rows[head].cells[map[c]]);
     if (map[C_SKU] < 0)
         err_field(&cx->err, "columns", "missing_sku");
     else if (map[C_PRICE] < 0)
@@ -659,9 +669,9 @@ static enum err_code make_plan(struct ctx *cx, int64_t supplier, const struct pr
         return ctx_fail(cx, ERR_INVALID,
                         "the header row (line %d) has no %s column: Артикул/SKU and Цена/Price "
                         "are needed",
-                        t.rows[0].line, map[C_SKU] < 0 ? "SKU" : "price");
-    /* the rows */
-    pl->n = t.n - 1;
+                        t.rows[head].line, map[C_SKU] < 0 ? "SKU" : "price");
+    /* the rows after it */
+    pl->n = t.n - 1 - head;
     pl->rows = arena_alloc(cx->a, sizeof(*pl->rows) * (size_t)(pl->n ? pl->n : 1));
     memset(pl->rows, 0, sizeof(*pl->rows) * (size_t)(pl->n ? pl->n : 1));
     struct stored so;
@@ -671,7 +681,7 @@ static enum err_code make_plan(struct ctx *cx, int64_t supplier, const struct pr
     map_init(cx, &skus, pl->n);
     map_init(cx, &parts, pl->n);
     for (int i = 0; i < pl->n; i++) {
-        const struct raw_row *raw = &t.rows[i + 1];
+        const struct raw_row *raw = &t.rows[head + 1 + i];
         struct prow *r = &pl->rows[i];
         const char *cell[C__COUNT];
         for (int c = 0; c < C__COUNT; c++)

@@ -69,16 +69,18 @@ bool ogrn_valid(const char *s);
 
 /* ---- importing a price list ---- */
 
-#define PRICE_IMPORT_MAX_ROWS  20000 /* data rows of one file */
-#define PRICE_IMPORT_MAX_COLS  64
-#define PRICE_IMPORT_MAX_CELL  1000              /* characters of one cell */
-#define PRICE_IMPORT_MAX_BYTES (8 * 1024 * 1024) /* a CSV file */
+#define PRICE_IMPORT_MAX_ROWS    20000 /* data rows of one file */
+#define PRICE_IMPORT_MAX_COLS    64
+#define PRICE_IMPORT_MAX_CELL    1000 /* characters of one cell */
+#define PRICE_IMPORT_HEADER_ROWS 10   /* rows looked at for the header (titles first) */
+#define PRICE_IMPORT_MAX_BYTES   (8 * 1024 * 1024) /* a CSV file */
 
 /* What is imported: the bytes of a CSV file (UTF-8 with or without a BOM,
  * or Windows-1251; ',', ';' or tab between fields; quoted fields; decimal
  * comma), or rows (a JSON array of arrays of strings and numbers, the
  * header first, an empty array for an empty row so that line numbers stay
- * the sheet's). */
+ * the sheet's). The header is the first of the first rows that names the
+ * SKU and the price columns: titles above it are skipped. */
 struct price_import_in {
     const char *csv;
     size_t csv_len;
