@@ -76,6 +76,9 @@ for (const role of ROLES) {
     set(res, { read: has('repair orders read / create, edit, work on (workshop.read, workshop.write)', role, 'r'),
       ...Object.fromEntries(['write', 'del'].map((k) => [k, T['service types, works, QC checklists, company targets: write (workshop.settings)'][role] === 'yes'])) });
   }
+  // purchasing: whoever writes deletes too
+  const purchRow = 'suppliers, price lists, purchase orders: read / write (purchasing.read, purchasing.write)';
+  for (const res of ['suppliers', 'supplier_contacts']) set(res, rwd(purchRow, (r) => has(purchRow, r, 'w')));
   set('requests', rwd('requests read / create, edit, comment',
     (r) => T['requests: assign, cancel, delete, work on others\' requests'][r] === 'yes'));
 }
@@ -121,6 +124,8 @@ const body = {
   // each list its own service type: one active list per type
   qc_checklists: async () => ({ service_type_id: (await adminMakes('service_types')).id, name: 'Роль-чек-лист ' + uid() }),
   qc_checklist_items: async () => ({ checklist_id: (await adminMakes('qc_checklists')).id, text: 'Роль-пункт ' + uid() }),
+  suppliers: () => ({ name: 'Роль-поставщик ' + uid() }),
+  supplier_contacts: async () => ({ supplier_id: (await adminMakes('suppliers')).id, name: 'Роль-контакт поставщика ' + uid() }),
 };
 const change = {
   branches: { address: 'изменено ролью' }, clients: { notes: 'изменено ролью' }, contacts: { notes: 'изменено ролью' },
@@ -129,6 +134,7 @@ const change = {
   contract_sla_terms: { resolution_minutes: 180 },
   parts: { notes: 'изменено ролью' }, get part_barcodes() { return { barcode: 'RX' + uid() }; }, warehouses: { address: 'изменено ролью' },
   service_types: { target_days: 7 }, qc_checklists: { name: 'Изменено ролью' }, qc_checklist_items: { text: 'Изменено ролью' },
+  suppliers: { notes: 'изменено ролью' }, supplier_contacts: { notes: 'изменено ролью' },
 };
 const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject ?? rec.number ?? rec.priority ?? rec.barcode ?? rec.text;
 

@@ -109,6 +109,8 @@ const screens = [
   ['parts', '#/parts'],
   ['part', '#/parts/1'],
   ['warehouses', '#/warehouses'],
+  ['suppliers', '#/suppliers'],
+  ['supplier', '#/suppliers/1'],
   ['stock-receipt', '#/stock_receipt'],
   ['stock-replenish', '#/stock_replenish', async (p) => { await p.waitForSelector('.repl-table'); await p.click('tr[data-sku="TK-1170"] [data-action=why]'); await p.waitForSelector('.repl-chart canvas'); }],
 ];

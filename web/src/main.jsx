@@ -25,6 +25,7 @@ import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './components/StockPages.jsx';
 import { ReplenishPage } from './components/StockReplenish.jsx';
+import { SupplierPage } from './components/PurchasingPages.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
 import { OverdueShipmentsPage, QcSettingsPage, ShipmentPage } from './components/Workshop.jsx';
 import { RepairOrderPage } from './components/RepairOrders.jsx';
@@ -87,6 +88,7 @@ function Page({ route, meta, special }) {
   if (a === 'warehouses') return <WarehousePage key={b} res={res} id={b} query={q} />;
   if (a === 'stock_counts') return <CountPage key={b} res={res} id={b} query={q} />;
   if (a === 'shipments') return <ShipmentPage key={b} res={res} id={b} />;
+  if (a === 'suppliers') return <SupplierPage key={b} res={res} id={b} query={q} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;
 }
 
