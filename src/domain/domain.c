@@ -34,7 +34,8 @@
     /* messages */ \
     &entity_message_templates, \
     /* workshop */ \
-    &entity_service_types, &entity_repair_orders, \
+    &entity_service_types, &entity_repair_orders, &entity_works, &entity_repair_order_lines, \
+    &entity_repair_time_logs, \
     /* stock */ \
     &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
     &entity_warehouses, &entity_bins, &entity_stock_counts

@@ -72,6 +72,8 @@ for (const role of ROLES) {
   // the catalog: whoever writes it deletes too
   const stockRow = 'parts, barcodes, compatible models, analogs, warehouses, bins: read / write, delete (stock.read, stock.catalog)';
   for (const res of ['parts', 'part_barcodes', 'warehouses']) set(res, rwd(stockRow, (r) => has(stockRow, r, 'w')));
+  for (const res of ['works']) set(res, { read: has('repair orders read / create, edit, work on (workshop.read, workshop.write)', role, 'r'),
+    ...Object.fromEntries(['write', 'del'].map((k) => [k, T['service types, works, QC checklists, company targets: write (workshop.settings)'][role] === 'yes'])) });
   set('service_types', { read: has('repair orders read / create, edit, work on (workshop.read, workshop.write)', role, 'r'),
     ...Object.fromEntries(['write', 'del'].map((k) => [k, T['service types, works, QC checklists, company targets: write (workshop.settings)'][role] === 'yes'])) });
   set('requests', rwd('requests read / create, edit, comment',
@@ -116,6 +118,7 @@ const body = {
   part_barcodes: async () => ({ part_id: (await adminMakes('parts')).id, barcode: 'R' + uid() }),
   warehouses: () => ({ name: 'Роль-склад ' + uid(), branch_id: parent.branch }),
   service_types: () => ({ code: 'role-' + uid(), name: 'Роль-услуга ' + uid() }),
+  works: () => ({ name: 'Роль-работа ' + uid(), price: 10000 }),
 };
 const change = {
   branches: { address: 'изменено ролью' }, clients: { notes: 'изменено ролью' }, contacts: { notes: 'изменено ролью' },
@@ -124,6 +127,7 @@ const change = {
   contract_sla_terms: { resolution_minutes: 180 },
   parts: { notes: 'изменено ролью' }, get part_barcodes() { return { barcode: 'RX' + uid() }; }, warehouses: { address: 'изменено ролью' },
   service_types: { target_days: 7 },
+  works: { std_minutes: 45 },
 };
 const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject ?? rec.number ?? rec.priority ?? rec.barcode;
 
@@ -347,7 +351,7 @@ const OWN = {
 // x-access "public": answered without a session
 const PUBLIC = new Set(['GET /healthz', 'GET /ping', 'GET /metrics', 'GET /api/v1/openapi.json',
   'POST /api/v1/public/requests', 'GET /api/v1/public/status', 'GET /api/v1/public/{entity}/status', 'GET /api/v1/public/{entity}/files/{file}', 'POST /api/v1/auth/login',
-  'POST /api/v1/public/requests/rating']);
+  'POST /api/v1/public/requests/rating', 'POST /api/v1/public/repair_orders/estimate']);
 // would end the shared session: run with a session of its own
 const OWN_SESSION = new Set(['POST /api/v1/auth/logout']);
 
