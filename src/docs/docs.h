@@ -28,6 +28,10 @@ struct document {
      * what else it needs (the client, the unit…) through the entity layer;
      * returns an error code with cx->err set, and p is then dropped. */
     enum err_code (*render)(struct ctx *cx, struct pdf *p, struct record *rec);
+    /* The states of the record's workflow it is printed in (NULL-terminated;
+     * NULL: any): /api/v1/meta publishes them, so the UI shows the button
+     * only then. The render function refuses the others itself. */
+    const char *const *states;
 };
 
 /* Every document, NULL-terminated, in the order the UI shows them. */

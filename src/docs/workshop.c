@@ -81,10 +81,13 @@ static enum err_code render_completion_act(struct ctx *cx, struct pdf *p, struct
     return ERR_OK;
 }
 
+static const char *const act_states[] = {"ready", "issued", NULL};
+
 const struct document doc_repair_completion_act = {
     .name = "completion_act",
     .entity = "repair_orders",
     .label = "doc.repair_orders.completion_act",
     .perm = P_NONE,
     .render = render_completion_act,
+    .states = act_states,
 };

@@ -72,6 +72,7 @@ const screens = [
   ['reports', '#/reports'],
   ['repair-orders', '#/repair_orders'],
   ['repair-order', '#/repair_orders/1'],
+  ['works', '#/works'],
   ['stock-find', '#/stock'],
   ['parts', '#/parts'],
   ['part', '#/parts/1'],

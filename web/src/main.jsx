@@ -11,6 +11,7 @@ import { ClientPage } from './components/ClientPage.jsx';
 import { ContractPage } from './components/ContractPage.jsx';
 import { AppCtx } from './components/ctx.js';
 import { DetailPage, FormPage } from './components/Detail.jsx';
+import { RepairOrderPage } from './components/RepairOrders.jsx';
 import { ListView } from './components/ListView.jsx';
 import { CompanyPage, OutboxPage, TemplatePage } from './components/MessagesPages.jsx';
 import { Login } from './components/Login.jsx';
@@ -71,6 +72,7 @@ function Page({ route, meta, special }) {
   if (a === 'contracts') return <ContractPage key={b} res={res} id={b} query={q} />;
   if (a === 'articles') return <ArticlePage key={b} res={res} id={b} query={q} />;
   if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
+  if (a === 'repair_orders') return <RepairOrderPage key={b} res={res} id={b} query={q} />;
   if (a === 'requests') return <RequestPage key={b} res={res} id={b} query={q} />;
   if (a === 'message_templates') return <TemplatePage key={b} id={b} />;
   if (a === 'parts') return <PartPage key={b} res={res} id={b} query={q} />;

@@ -258,7 +258,7 @@ enum err_code repair_estimate_answer(struct ctx *cx, int64_t order_id, int64_t v
                           true,
                           arena_printf(cx->a, "№ %lld: %s (%s)", (long long)version_no,
                                        by ? by : "—", via ? via : "—"),
-                          NULL, NULL, NULL, NULL);
+                          NULL, NULL, cx->user ? NULL : "Клиент", NULL);
     return rc;
 }
 
@@ -954,7 +954,7 @@ static enum err_code answer_tx(struct ctx *cx, int64_t id, int64_t estimate_vers
     if ((rc = entity_update_as(cx, &entity_repair_orders, id, order->version, patch,
                                approve ? "approve" : "decline", out)) != ERR_OK ||
         (rc = timeline_add(cx, &entity_repair_orders, id, "status", true, NULL, "estimate_sent",
-                           approve ? "approved" : "declined", "client", NULL)) != ERR_OK ||
+                           approve ? "approved" : "declined", "Клиент", NULL)) != ERR_OK ||
         (rc = repair_estimate_answer(cx, id, estimate_version, approve ? "approved" : "declined",
                                      by, via)) != ERR_OK)
         return rc;

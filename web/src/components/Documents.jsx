@@ -3,7 +3,9 @@
 import { t } from '../i18n/index.js';
 
 export function DocumentLinks({ res, rec }) {
-  const docs = res.documents || [];
+  // a document printed in some states only (the completion act: ready or
+  // issued) is not offered before
+  const docs = (res.documents || []).filter((d) => !d.states || (rec && d.states.includes(rec.status)));
   if (!docs.length || !rec || !rec.id) return null;
   return (
     <span class="doc-links" role="group" aria-label={t('documents.print')}>

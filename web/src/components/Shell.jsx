@@ -19,7 +19,7 @@ export function LangSwitch({ lang, setLang }) {
 
 const GROUPS = [
   { key: 'desk', items: ['requests', 'workload', 'consultation', 'articles', 'reports'] },
-  { key: 'workshop', items: ['repair_orders', 'service_types'] },
+  { key: 'workshop', items: ['repair_orders', 'service_types', 'works'] },
   { key: 'clients', items: ['clients', 'contacts'] },
   { key: 'sales', items: ['contracts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
