@@ -55,6 +55,12 @@ enum err_code document_render(struct ctx *cx, const struct document *d, int64_t 
 extern const struct document doc_request_card, doc_request_intake_act;
 /* Documents of the workshop (docs/workshop.c). */
 extern const struct document doc_repair_completion_act;
+/* The estimate of a repair order (docs/estimate.c), and its lines table for
+ * the other workshop documents: lines as repair_summary gives them. */
+extern const struct document doc_repair_estimate;
+#include <jansson.h>
+void doc_repair_lines(struct ctx *cx, struct pdf *p, json_t *lines, json_int_t total,
+                      json_int_t vat);
 
 /* For render functions: a text field's value, NULL when unset or blank; a
  * referenced record, NULL when none is set or it cannot be read (the

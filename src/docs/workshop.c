@@ -70,6 +70,18 @@ static enum err_code render_completion_act(struct ctx *cx, struct pdf *p, struct
               arena_printf(cx->a, "%lld дней со дня выдачи",
                            (long long)rec_get(rec, RO_REPAIR_WARRANTY_DAYS)->i),
               1);
+    json_t *sum = NULL;
+    enum err_code rc = repair_summary(cx, rec->id, &sum);
+    if (rc != ERR_OK)
+        return rc;
+    json_t *lines = json_object_get(sum, "lines");
+    if (json_array_size(lines)) {
+        json_t *tot = json_object_get(sum, "totals");
+        pdf_heading(p, "Выполненные работы и установленные запчасти");
+        doc_repair_lines(cx, p, lines, json_integer_value(json_object_get(tot, "total")),
+                         json_integer_value(json_object_get(tot, "vat")));
+    }
+    json_decref(sum);
     pdf_space(p, 6);
     pdf_paragraph(p,
                   "Работы выполнены полностью и в срок. Заказчик претензий по объёму, качеству "

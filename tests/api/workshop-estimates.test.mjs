@@ -9,6 +9,10 @@
 // Runs on SQLite and on PostgreSQL (SERVITOR_TEST_DB=postgres).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { useServer, assertError, uid, nextAddr } from './harness.mjs';
 import { testClock, TEST_CLOCK_ENV } from '../lib.mjs';
 
@@ -335,4 +339,52 @@ test('the request\'s public page lists its repair orders with links', async () =
   const j = await r.json();
   assert.equal(r.status, 200);
   assert.deepEqual(j.repair_orders, [{ number: o.number, status: 'accepted', code: o.access_code }]);
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'servitor-est-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+async function pdf(as, id, name) {
+  const r = await fetch(`${srv.base}/api/v1/repair_orders/${id}/documents/${name}.pdf`, { headers: { cookie: as.cookie, 'x-forwarded-for': as.addr } });
+  const bytes = Buffer.from(await r.arrayBuffer());
+  if (r.status !== 200) return { status: r.status, json: JSON.parse(bytes.toString()) };
+  const file = join(dir, `${name}${uid()}.pdf`);
+  writeFileSync(file, bytes);
+  const t = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  assert.equal(t.status, 0, t.stderr);
+  const info = spawnSync('pdfinfo', [file], { encoding: 'utf8' });
+  return { status: 200, file, pages: Number(/Pages:\s+(\d+)/.exec(info.stdout)[1]), flat: t.stdout.replace(/\s+/g, ' ') };
+}
+
+test('the estimate PDF: the version sent, its lines and totals with VAT, the answer; none before one is sent; the completion act lists the lines', async () => {
+  let o = await order({ price_ceiling: 500000 });
+  await lineOk({ repair_order_id: o.id, kind: 'labour', work_id: work.id });
+  await lineOk({ repair_order_id: o.id, kind: 'part', part_id: partB.id, warehouse_id: wh.id, qty: 2 * U });
+  const early = await pdf(mgr, o.id, 'estimate');
+  assert.equal(early.status, 409);
+  o = await moveOk(tech, o, 'send_estimate');
+  await answer(o, 'approve', 1);
+  const e = await pdf(tech, o.id, 'estimate');
+  assert.equal(e.status, 200);
+  assert.equal(e.pages, 1);
+  for (const s of [`Смета на ремонт № ${o.number}/1`, work.name, partB.name, '1 500,00', '99,00', '198,00',
+    'Итого, ₽: 1 698,00', 'в том числе НДС, ₽: 283,00', '5 000,00 ₽', 'Смета согласована', 'на странице статуса заказа']) {
+    assert.ok(e.flat.includes(s), `${s} in: ${e.flat}`);
+  }
+  const meta = (await srv.request('GET', '/api/v1/meta', { as: mgr })).json.entities.find((x) => x.name === 'repair_orders');
+  assert.deepEqual(meta.documents.find((d) => d.name === 'completion_act').states, ['ready', 'issued']);
+  // the completion act, once ready
+  o = await get(o.id);
+  o = await moveOk(tech, o, 'start_repair');
+  await srv.request('POST', `/api/v1/repair_orders/${o.id}/issue_parts`, { as: admin, body: {} });
+  o = await moveOk(tech, await get(o.id), 'to_qc');
+  o = await moveOk(tech2, o, 'qc_pass');
+  const act = await pdf(mgr, o.id, 'completion_act');
+  assert.equal(act.status, 200);
+  for (const s of ['Выполненные работы и установленные запчасти', work.name, partB.name, 'Итого, ₽: 1 698,00']) {
+    assert.ok(act.flat.includes(s), `${s} in: ${act.flat}`);
+  }
+  if (process.env.SERVITOR_SHOTS) {
+    spawnSync('pdftoppm', ['-png', '-r', '60', e.file, join(process.env.SERVITOR_SHOTS, 'estimate-pdf')]);
+    spawnSync('pdftoppm', ['-png', '-r', '60', act.file, join(process.env.SERVITOR_SHOTS, 'completion-act-pdf')]);
+  }
 });

@@ -866,6 +866,7 @@ export default {
   "transition.not_repairable": "Not repairable",
   "transition.return_unit": "Return unrepaired",
   "timeline.repair_order": "Repair order made",
+  "doc.repair_orders.estimate": "Estimate",
   "doc.repair_orders.completion_act": "Work completion act",
   "user.cost_rate_per_hour": "Cost of an hour of work",
   "entity.works": "Works catalog",

@@ -877,6 +877,7 @@ export default {
   "transition.not_repairable": "Ремонт невозможен",
   "transition.return_unit": "Вернуть без ремонта",
   "timeline.repair_order": "Оформлен заказ-наряд",
+  "doc.repair_orders.estimate": "Смета",
   "doc.repair_orders.completion_act": "Акт выполненных работ",
   "user.cost_rate_per_hour": "Себестоимость часа работы",
   "entity.works": "Прейскурант работ",
