@@ -330,6 +330,30 @@ test('a declined estimate: the unit goes back with the diagnostics fee paid; can
   assert.equal((await stockOf(partA)).reserved, before.reserved + 1 * U);
   c = await moveOk(mgr, c, 'cancel');
   assert.equal((await stockOf(partA)).reserved, before.reserved, 'released');
+
+  // a revised estimate declined: what the order held goes back
+  let d = await order();
+  await lineOk({ repair_order_id: d.id, kind: 'part', part_id: partA.id, warehouse_id: wh.id, qty: 1 * U });
+  d = await moveOk(tech, d, 'send_estimate');
+  d = await moveOk(mgr, d, 'approve', { approval_by: 'Клиент', approval_via: 'phone' });
+  assert.equal((await stockOf(partA)).reserved, before.reserved + 1 * U);
+  d = await moveOk(tech, d, 'send_estimate');
+  assert.equal((await answer(d, 'decline', 2)).status, 200);
+  assert.equal((await stockOf(partA)).reserved, before.reserved, 'released on decline');
+});
+
+test('the delay penalty of a paid repair without an estimate: the labour lines are the price; none for a warranty repair', async () => {
+  let o = await create('/api/v1/repair_orders', { client_id: client.id, declared_fault: 'Просрочка', demand: 'repair', technician_id: tech.user.id, planned_date: '2026-01-10' }, mgr);
+  await lineOk({ repair_order_id: o.id, kind: 'labour', work_id: work.id });
+  await lineOk({ repair_order_id: o.id, kind: 'part', part_id: partB.id, warehouse_id: wh.id, qty: 1 * U });
+  const s = await summary(o.id);
+  const days = Math.round((Date.parse(s.penalty.until) - Date.parse('2026-01-10')) / 86400e3);
+  assert.equal(s.penalty.price, 150000, 'labour only, parts are not the work');
+  assert.equal(s.penalty.days_overdue, days);
+  assert.equal(s.penalty.amount, Math.min(150000, Math.round(150000 * 0.03 * days)));
+  const w = await create('/api/v1/repair_orders', { client_id: client.id, declared_fault: 'Гарантия', warranty: true, warranty_reason: 'Решение руководителя', planned_date: '2026-01-10' }, mgr);
+  await lineOk({ repair_order_id: w.id, kind: 'labour', work_id: work.id }, mgr);
+  assert.equal((await summary(w.id)).penalty, undefined);
 });
 
 test('the request\'s public page lists its repair orders with links', async () => {

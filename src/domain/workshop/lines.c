@@ -895,7 +895,11 @@ enum err_code repair_summary(struct ctx *cx, int64_t order_id, json_t **out)
     json_object_set_new(o, "over_ceiling", json_boolean(!ceiling->null && total > ceiling->i));
     /* the delay penalty of paid work (ЗоЗПП ст. 28 п. 5) */
     const struct value *planned = rec_get(order, RO_PLANNED_DATE);
-    if (!rec_get(order, RO_WARRANTY)->i && !planned->null && approved_labour >= 0) {
+    /* the price of the work: the approved estimate's labour, or — when no
+     * estimate was ever sent (the client asked for the repair) — the lines' */
+    if (approved_labour < 0 && rec_get(order, RO_ESTIMATE_VERSION)->i == 0)
+        approved_labour = labour;
+    if (!rec_get(order, RO_WARRANTY)->i && !planned->null && approved_labour > 0) {
         char day[ISO_DATE_LEN];
         int days;
         int64_t amount;
@@ -958,7 +962,7 @@ static enum err_code answer_tx(struct ctx *cx, int64_t id, int64_t estimate_vers
         (rc = repair_estimate_answer(cx, id, estimate_version, approve ? "approved" : "declined",
                                      by, via)) != ERR_OK)
         return rc;
-    return approve ? repair_reserve_all(cx, id) : ERR_OK;
+    return approve ? repair_reserve_all(cx, id) : repair_release_all(cx, id);
 }
 
 enum err_code repair_client_answer(struct ctx *cx, const char *number, const char *code,

@@ -498,7 +498,8 @@ static enum err_code decline_effect(struct ctx *cx, const struct record *rec,
     return answer_effect(cx, rec, input, patch, false);
 }
 
-/* An approved order holds its parts; a cancelled one gives them back. */
+/* An approved order holds its parts; a cancelled, declined or unrepairable
+ * one gives back what it holds (parts already issued stay issued). */
 static enum err_code approve_after(struct ctx *cx, const struct record *before,
                                    const struct record *now, const struct transition *t)
 {
@@ -560,7 +561,7 @@ static const struct transition repair_transitions[] = {
     {"diagnose",       S(ACCEPTED),                             RP_DIAGNOSTICS,    P_WORKSHOP_WRITE,  "transition.diagnose",         may_work,   diagnose_effect},
     {"send_estimate",  S(DIAGNOSTICS) | S(APPROVED) | WORKING,  RP_ESTIMATE_SENT,  P_WORKSHOP_WRITE,  "transition.send_estimate",    may_send_estimate, send_estimate_effect},
     {"approve",        S(ESTIMATE_SENT),                        RP_APPROVED,       P_WORKSHOP_WRITE,  "transition.approve",          NULL,       approve_effect, approve_after, answer_params},
-    {"decline",        S(ESTIMATE_SENT),                        RP_DECLINED,       P_WORKSHOP_WRITE,  "transition.decline",          NULL,       decline_effect, NULL, answer_params},
+    {"decline",        S(ESTIMATE_SENT),                        RP_DECLINED,       P_WORKSHOP_WRITE,  "transition.decline",          NULL,       decline_effect, cancel_after, answer_params},
     {"start_repair",   S(DIAGNOSTICS) | S(APPROVED) | WORKING,  RP_IN_REPAIR,      P_WORKSHOP_WRITE,  "transition.start_repair",     may_repair, NULL},
     {"wait_parts",     S(IN_REPAIR) | S(AT_VENDOR),             RP_WAITING_PARTS,  P_WORKSHOP_WRITE,  "transition.wait_parts",       may_work,   NULL},
     {"send_to_vendor", S(IN_REPAIR) | S(WAITING_PARTS),         RP_AT_VENDOR,      P_WORKSHOP_WRITE,  "transition.send_to_vendor",   may_work,   NULL},
@@ -569,7 +570,7 @@ static const struct transition repair_transitions[] = {
     {"qc_fail",        S(QC),                                   RP_IN_REPAIR,      P_WORKSHOP_QC,     "transition.qc_fail",          may_check,  qc_fail_effect},
     {"issue",          S(READY),                                RP_ISSUED,         P_WORKSHOP_WRITE,  "transition.issue",            may_issue,  issue_effect},
     {"not_repairable", S(DIAGNOSTICS) | WORKING,                RP_NOT_REPAIRABLE, P_WORKSHOP_WRITE,  "transition.not_repairable",   may_work,   NULL, cancel_after},
-    {"return_unit",    S(DECLINED) | S(NOT_REPAIRABLE),         RP_ISSUED,         P_WORKSHOP_WRITE,  "transition.return_unit",      may_return, issue_effect},
+    {"return_unit",    S(DECLINED) | S(NOT_REPAIRABLE),         RP_ISSUED,         P_WORKSHOP_WRITE,  "transition.return_unit",      may_return, issue_effect, cancel_after},
     {"cancel",         S(ACCEPTED) | S(DIAGNOSTICS) | S(ESTIMATE_SENT) | S(APPROVED) | S(WAITING_PARTS),
                                                                 RP_CANCELLED,      P_WORKSHOP_MANAGE, "transition.cancel",           NULL,       NULL, cancel_after},
     {0},
