@@ -81,6 +81,11 @@ API_HANDLER(api_public_repair_answer);
  * estimate, a request's repair orders. */
 enum err_code api_public_extra(struct ctx *cx, const struct entity *ent, const struct record *rec,
                                json_t *out);
+API_HANDLER(api_repair_qc_get);
+API_HANDLER(api_repair_qc_record);
+API_HANDLER(api_shipment_units);
+API_HANDLER(api_shipment_receive);
+API_HANDLER(api_shipments_overdue);
 API_HANDLER(api_entity_bulk);
 API_HANDLER(api_attachment_upload);
 API_HANDLER(api_attachment_list);

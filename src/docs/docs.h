@@ -61,6 +61,7 @@ extern const struct document doc_repair_estimate;
 #include <jansson.h>
 void doc_repair_lines(struct ctx *cx, struct pdf *p, json_t *lines, json_int_t total,
                       json_int_t vat);
+extern const struct document doc_shipment_packing_list;
 
 /* For render functions: a text field's value, NULL when unset or blank; a
  * referenced record, NULL when none is set or it cannot be read (the

@@ -36,6 +36,8 @@
     /* workshop */ \
     &entity_service_types, &entity_repair_orders, &entity_works, &entity_repair_order_lines, \
     &entity_repair_time_logs, \
+    &entity_qc_checklists, &entity_qc_checklist_items, &entity_service_partners, &entity_shipments, \
+    &entity_shipment_items, \
     /* stock */ \
     &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
     &entity_warehouses, &entity_bins, &entity_stock_counts
@@ -56,8 +58,8 @@ const struct job_kind domain_jobs[] = {
 };
 
 const struct report *const domain_reports[] = {
-    &report_sla,           &report_intake, &report_backlog, &report_times, &report_ratings,
-    &report_stock_on_hand, NULL,
+    &report_sla,     &report_intake,        &report_backlog, &report_times,
+    &report_ratings, &report_stock_on_hand, &report_rework,  NULL,
 };
 
 const struct report *domain_report(const char *name)
@@ -69,7 +71,7 @@ const struct report *domain_report(const char *name)
 }
 
 static const struct workflow *const workflows[] = {&request_workflow, &repair_workflow,
-                                                   &test_order_workflow, NULL};
+                                                   &shipment_workflow, &test_order_workflow, NULL};
 
 const struct entity *const *domain_all(void)
 {

@@ -167,6 +167,13 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
     // a line of a new order (an issued one's lines no longer change); time on a labour line
     repair_order_lines: async () => ({ repair_order_id: (await create('repair_orders')).id, kind: 'labour', description: 'Атака ' + uid(), price: 100 }),
     repair_time_logs: async () => ({ line_id: (await create('repair_order_lines')).id, minutes: 5 }),
+    qc_checklists: async () => ({ service_type_id: (await create('service_types')).id }), // one active list per type
+    shipment_items: async () => { // a unit is an order in repair, in a draft shipment
+      const o = await create('repair_orders');
+      const d = await ok('POST', `/api/v1/repair_orders/${o.id}/transitions/diagnose`, { version: o.version }, admin);
+      const r = await ok('POST', `/api/v1/repair_orders/${o.id}/transitions/start_repair`, { version: d.version }, admin);
+      return { shipment_id: (await create('shipments')).id, order_id: r.id };
+    },
   };
   async function validBody(entity) {
     const e = entities[entity];

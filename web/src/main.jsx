@@ -11,7 +11,6 @@ import { ClientPage } from './components/ClientPage.jsx';
 import { ContractPage } from './components/ContractPage.jsx';
 import { AppCtx } from './components/ctx.js';
 import { DetailPage, FormPage } from './components/Detail.jsx';
-import { RepairOrderPage } from './components/RepairOrders.jsx';
 import { ListView } from './components/ListView.jsx';
 import { CompanyPage, OutboxPage, TemplatePage } from './components/MessagesPages.jsx';
 import { Login } from './components/Login.jsx';
@@ -26,6 +25,7 @@ import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './components/StockPages.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
+import { OverdueShipmentsPage, QcSettingsPage, RepairOrderPage, ShipmentPage } from './components/Workshop.jsx';
 import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
 
 function specialPages(session) {
@@ -42,6 +42,8 @@ function specialPages(session) {
     outbox: perms.includes('messages.outbox'),
     stock: perms.includes('stock.read'),
     stock_receipt: perms.includes('stock.write'),
+    qc_settings: perms.includes('workshop.read'),
+    shipments_overdue: perms.includes('workshop.read'),
   };
 }
 
@@ -61,6 +63,8 @@ function Page({ route, meta, special }) {
   if (a === 'company') return special.company ? <CompanyPage /> : <Forbidden />;
   if (a === 'outbox') return special.outbox ? <OutboxPage query={q} /> : <Forbidden />;
   if (a === 'stock') return special.stock ? <StockFind key={JSON.stringify(q)} query={q} /> : <Forbidden />;
+  if (a === 'qc_settings') return special.qc_settings ? <QcSettingsPage /> : <Forbidden />;
+  if (a === 'shipments_overdue') return special.shipments_overdue ? <OverdueShipmentsPage /> : <Forbidden />;
   if (a === 'stock_receipt') return special.stock_receipt ? <ReceiptPage query={q} /> : <Forbidden />;
   const res = meta.byName[a];
   if (!res) return <div class="page"><ErrorBanner>{t('not_found_page')}</ErrorBanner></div>;
@@ -72,12 +76,13 @@ function Page({ route, meta, special }) {
   if (a === 'contracts') return <ContractPage key={b} res={res} id={b} query={q} />;
   if (a === 'articles') return <ArticlePage key={b} res={res} id={b} query={q} />;
   if (a === 'equipment_units') return <UnitPage key={b} res={res} id={b} query={q} />;
-  if (a === 'repair_orders') return <RepairOrderPage key={b} res={res} id={b} query={q} />;
   if (a === 'requests') return <RequestPage key={b} res={res} id={b} query={q} />;
   if (a === 'message_templates') return <TemplatePage key={b} id={b} />;
   if (a === 'parts') return <PartPage key={b} res={res} id={b} query={q} />;
   if (a === 'warehouses') return <WarehousePage key={b} res={res} id={b} query={q} />;
   if (a === 'stock_counts') return <CountPage key={b} res={res} id={b} query={q} />;
+  if (a === 'repair_orders') return <RepairOrderPage key={b} res={res} id={b} />;
+  if (a === 'shipments') return <ShipmentPage key={b} res={res} id={b} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;
 }
 

@@ -7,8 +7,6 @@ import { t, fmtDate, fmtDateTime } from '../i18n/index.js';
 import { enumLabel, hasPerm } from '../meta.js';
 import { href, navigate } from '../router.js';
 import { useApp } from './ctx.js';
-import { RecordPage } from './Detail.jsx';
-import { TimelineCard } from './Timeline.jsx';
 import { ErrorBanner, Modal, Spinner, fmtUnits, toUnits } from './ui.jsx';
 
 // days until the legal deadline of a warranty repair (negative: overdue)
@@ -85,25 +83,14 @@ const money = (n) => fmtUnits('money', n || 0);
 const qty = (n) => fmtUnits('quantity', n || 0);
 const VIA = ['phone', 'in_person', 'email'];
 
-// The repair order: its fields, the workflow's buttons, the estimate card
-// and the timeline beside.
-export function RepairOrderPage({ res, id }) {
-  return (
-    <RecordPage res={res} id={id} layout="repair-layout" hideTransitions={['approve', 'decline']} side={(rec, tick, reload) => (
-      <>
-        <EstimateCard order={rec} tick={tick} reload={reload} />
-        <TimelineCard res={res} id={id} reload={tick} upload />
-      </>
-    )} />
-  );
-}
-
 function viaLabel(v) {
   const f = { name: 'approval_via', label: 'repair.approval_via' };
   return enumLabel(f, v);
 }
 
-function EstimateCard({ order, tick, reload }) {
+// The estimate card of a repair order's page (Workshop.jsx): its lines,
+// totals, the estimate and its answer, parts issued, time, cost and margin.
+export function EstimateCard({ order, tick, reload }) {
   const { session, meta, toast } = useApp();
   const linesRes = meta.byName.repair_order_lines;
   const [sum, setSum] = useState(null);
