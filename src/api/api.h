@@ -72,6 +72,15 @@ API_HANDLER(api_workload);
 API_HANDLER(api_sla_report);
 API_HANDLER(api_desk_counters);
 API_HANDLER(api_workshop_overdue);
+API_HANDLER(api_repair_summary);
+API_HANDLER(api_repair_issue_parts);
+API_HANDLER(api_repair_time_start);
+API_HANDLER(api_repair_time_stop);
+API_HANDLER(api_public_repair_answer);
+/* What a public page shows beyond its view (workshop.c): a repair order's
+ * estimate, a request's repair orders. */
+enum err_code api_public_extra(struct ctx *cx, const struct entity *ent, const struct record *rec,
+                               json_t *out);
 API_HANDLER(api_repair_qc_get);
 API_HANDLER(api_repair_qc_record);
 API_HANDLER(api_shipment_units);

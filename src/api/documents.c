@@ -42,7 +42,14 @@ json_t *api_documents_meta(struct ctx *cx, const struct entity *ent)
             continue;
         if (!a)
             a = json_array();
-        json_array_append_new(a, json_pack("{s:s,s:s}", "name", d->name, "label", d->label));
+        json_t *o = json_pack("{s:s,s:s}", "name", d->name, "label", d->label);
+        if (d->states) {
+            json_t *st = json_array();
+            for (int k = 0; d->states[k]; k++)
+                json_array_append_new(st, json_string(d->states[k]));
+            json_object_set_new(o, "states", st);
+        }
+        json_array_append_new(a, o);
     }
     return a;
 }

@@ -127,6 +127,10 @@ static enum err_code public_page(struct ctx *cx, const struct entity *ent, struc
     }
     json_object_set_new(out, "fields", fields);
     json_object_set_new(out, "timeline", items);
+    if ((rc = api_public_extra(cx, ent, rec, out)) != ERR_OK) {
+        json_decref(out);
+        return rc;
+    }
     http_json(rs, 200, out);
     return ERR_OK;
 }

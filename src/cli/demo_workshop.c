@@ -29,6 +29,53 @@ static const struct {
      "diagnose start_repair to_qc qc_pass issue", true},
 };
 
+/* The works catalog of the demo: name, minutes, price (kopecks, VAT
+ * included), VAT rate, the diagnostics fee. */
+static const struct {
+    const char *name;
+    int minutes;
+    int64_t price;
+    const char *vat;
+    bool fee;
+} works[] = {
+    {"Диагностика", 30, 90000, "none", true},
+    {"Чистка и смазка механизма", 60, 180000, "none", false},
+    {"Замена ролика подачи бумаги", 40, 150000, "none", false},
+    {"Замена узла термозакрепления", 90, 350000, "none", false},
+};
+
+static void set(struct record *r, int field, const char *s, int64_t i)
+{
+    struct value *v = rec_set(r, field);
+    v->set = true, v->null = false, v->s = s, v->i = i;
+}
+
+/* The works of the catalog, and a line of the i-th for an order. */
+static enum err_code demo_works(struct ctx *cx, int64_t ids[])
+{
+    enum err_code rc = ERR_OK;
+    for (size_t i = 0; i < sizeof(works) / sizeof(works[0]) && rc == ERR_OK; i++) {
+        struct record *in = record_new(cx, &entity_works), *w;
+        set(in, WORK_NAME, works[i].name, 0);
+        set(in, WORK_STD_MINUTES, NULL, works[i].minutes);
+        set(in, WORK_PRICE, NULL, works[i].price);
+        set(in, WORK_VAT, works[i].vat, 0);
+        set(in, WORK_DIAGNOSTICS_FEE, NULL, works[i].fee);
+        if ((rc = entity_create(cx, &entity_works, in, &w)) == ERR_OK)
+            ids[i] = w->id;
+    }
+    return rc;
+}
+
+static enum err_code demo_line(struct ctx *cx, int64_t order, int64_t work)
+{
+    struct record *in = record_new(cx, &entity_repair_order_lines), *l;
+    set(in, LINE_ORDER_ID, NULL, order);
+    set(in, LINE_KIND, "labour", 0);
+    set(in, LINE_WORK_ID, NULL, work);
+    return entity_create(cx, &entity_repair_order_lines, in, &l);
+}
+
 static enum err_code user_of(struct ctx *cx, const char *login, struct user *u)
 {
     memset(u, 0, sizeof(*u));
@@ -62,6 +109,12 @@ enum err_code demo_workshop(struct ctx *cx, int64_t *made)
         (rc = user_of(cx, "engineer2", &qc)) != ERR_OK)
         return rc;
     const struct user *was = cx->user;
+    int64_t work_ids[sizeof(works) / sizeof(works[0])];
+    cx->user = &manager;
+    if ((rc = demo_works(cx, work_ids)) != ERR_OK) {
+        cx->user = was;
+        return rc;
+    }
     for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]) && rc == ERR_OK; i++) {
         /* a unit of the demo, the i-th one that has an owner */
         int64_t unit = 0;
@@ -93,6 +146,10 @@ enum err_code demo_workshop(struct ctx *cx, int64_t *made)
         if ((rc = entity_create(cx, &entity_repair_orders, in, &o)) != ERR_OK)
             break;
         (*made)++;
+        /* the diagnostics and one work of the catalog */
+        if ((rc = demo_line(cx, o->id, work_ids[0])) != ERR_OK ||
+            (rc = demo_line(cx, o->id, work_ids[1 + i % 3])) != ERR_OK)
+            break;
         char steps[160];
         size_t len = strlen(orders[i].steps);
         memcpy(steps, orders[i].steps, len + 1);

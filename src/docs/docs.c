@@ -22,6 +22,7 @@ const struct document *const documents[] = {
     &doc_repair_condition_act,
     &doc_repair_completion_act,
     &doc_repair_warranty_card,
+    &doc_repair_estimate,
     &doc_shipment_packing_list,
     &doc_loaner_act,
     &doc_client_pd_consent,

@@ -44,6 +44,10 @@ struct document {
     enum err_code (*render)(struct ctx *cx, struct pdf *p, struct record *rec);
     /* the series of its numbers ("АП"), NULL when it is not numbered */
     const char *series;
+    /* The states of the record's workflow it is printed in (NULL-terminated;
+     * NULL: any): /api/v1/meta publishes them, so the UI shows the button
+     * only then. The render function refuses the others itself. */
+    const char *const *states;
 };
 
 /* Every document, NULL-terminated, in the order the UI shows them. */
@@ -94,6 +98,12 @@ extern const struct document doc_repair_completion_act;
  * printed from the client or from a repair order. */
 extern const struct document doc_repair_intake_receipt, doc_repair_condition_act,
     doc_repair_warranty_card, doc_client_pd_consent, doc_repair_pd_consent;
+/* The estimate of a repair order (docs/estimate.c), and its lines table for
+ * the other workshop documents: lines as repair_summary gives them. */
+extern const struct document doc_repair_estimate;
+#include <jansson.h>
+void doc_repair_lines(struct ctx *cx, struct pdf *p, json_t *lines, json_int_t total,
+                      json_int_t vat);
 extern const struct document doc_shipment_packing_list;
 /* The loaner handover act (docs/loaner.c). */
 extern const struct document doc_loaner_act;

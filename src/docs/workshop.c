@@ -74,6 +74,18 @@ static enum err_code render_completion_act(struct ctx *cx, struct pdf *p, struct
               arena_printf(cx->a, "%lld дней со дня выдачи",
                            (long long)rec_get(rec, RO_REPAIR_WARRANTY_DAYS)->i),
               1);
+    json_t *sum = NULL;
+    rc = repair_summary(cx, rec->id, &sum);
+    if (rc != ERR_OK)
+        return rc;
+    json_t *lines = json_object_get(sum, "lines");
+    if (json_array_size(lines)) {
+        json_t *tot = json_object_get(sum, "totals");
+        pdf_heading(p, "Выполненные работы и установленные запчасти");
+        doc_repair_lines(cx, p, lines, json_integer_value(json_object_get(tot, "total")),
+                         json_integer_value(json_object_get(tot, "vat")));
+    }
+    json_decref(sum);
     pdf_space(p, 6);
     pdf_paragraph(p,
                   "Работы выполнены полностью и в срок. Заказчик претензий по объёму, качеству "
@@ -85,6 +97,8 @@ static enum err_code render_completion_act(struct ctx *cx, struct pdf *p, struct
     return ERR_OK;
 }
 
+static const char *const act_states[] = {"ready", "issued", NULL};
+
 const struct document doc_repair_completion_act = {
     .name = "completion_act",
     .entity = "repair_orders",
@@ -92,4 +106,5 @@ const struct document doc_repair_completion_act = {
     .perm = P_NONE,
     .render = render_completion_act,
     .series = "АВР",
+    .states = act_states,
 };

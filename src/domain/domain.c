@@ -36,7 +36,8 @@
     /* messages */ \
     &entity_message_templates, \
     /* workshop */ \
-    &entity_service_types, &entity_repair_orders, \
+    &entity_service_types, &entity_repair_orders, &entity_works, &entity_repair_order_lines, \
+    &entity_repair_time_logs, \
     &entity_qc_checklists, &entity_qc_checklist_items, &entity_service_partners, &entity_shipments, \
     &entity_shipment_items, \
     &entity_loaners, &entity_loaner_issues, &entity_pickup_notices, \

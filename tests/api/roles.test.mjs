@@ -72,7 +72,7 @@ for (const role of ROLES) {
   // the catalog: whoever writes it deletes too
   const stockRow = 'parts, barcodes, compatible models, analogs, warehouses, bins: read / write, delete (stock.read, stock.catalog)';
   for (const res of ['parts', 'part_barcodes', 'warehouses']) set(res, rwd(stockRow, (r) => has(stockRow, r, 'w')));
-  for (const res of ['service_types', 'qc_checklists', 'qc_checklist_items']) {
+  for (const res of ['service_types', 'works', 'qc_checklists', 'qc_checklist_items']) {
     set(res, { read: has('repair orders read / create, edit, work on (workshop.read, workshop.write)', role, 'r'),
       ...Object.fromEntries(['write', 'del'].map((k) => [k, T['service types, works, QC checklists, company targets: write (workshop.settings)'][role] === 'yes'])) });
   }
@@ -121,6 +121,7 @@ const body = {
   part_barcodes: async () => ({ part_id: (await adminMakes('parts')).id, barcode: 'R' + uid() }),
   warehouses: () => ({ name: 'Роль-склад ' + uid(), branch_id: parent.branch }),
   service_types: () => ({ code: 'role-' + uid(), name: 'Роль-услуга ' + uid() }),
+  works: () => ({ name: 'Роль-работа ' + uid(), price: 10000 }),
   // each list its own service type: one active list per type
   qc_checklists: async () => ({ service_type_id: (await adminMakes('service_types')).id, name: 'Роль-чек-лист ' + uid() }),
   qc_checklist_items: async () => ({ checklist_id: (await adminMakes('qc_checklists')).id, text: 'Роль-пункт ' + uid() }),
@@ -133,6 +134,7 @@ const change = {
   requests: { description: 'изменено ролью' }, repair_orders: { accessories: 'изменено ролью' }, contracts: { notes: 'изменено ролью' },
   contract_sla_terms: { resolution_minutes: 180 },
   parts: { notes: 'изменено ролью' }, get part_barcodes() { return { barcode: 'RX' + uid() }; }, warehouses: { address: 'изменено ролью' },
+  works: { std_minutes: 45 },
   service_types: { target_days: 7 }, qc_checklists: { name: 'Изменено ролью' }, qc_checklist_items: { text: 'Изменено ролью' },
   suppliers: { notes: 'изменено ролью' }, supplier_contacts: { notes: 'изменено ролью' },
 };
@@ -358,7 +360,7 @@ const OWN = {
 // x-access "public": answered without a session
 const PUBLIC = new Set(['GET /healthz', 'GET /ping', 'GET /metrics', 'GET /api/v1/openapi.json',
   'POST /api/v1/public/requests', 'GET /api/v1/public/status', 'GET /api/v1/public/{entity}/status', 'GET /api/v1/public/{entity}/files/{file}', 'POST /api/v1/auth/login',
-  'POST /api/v1/public/requests/rating']);
+  'POST /api/v1/public/requests/rating', 'POST /api/v1/public/repair_orders/estimate']);
 // would end the shared session: run with a session of its own
 const OWN_SESSION = new Set(['POST /api/v1/auth/logout']);
 

@@ -139,6 +139,8 @@ test('an estimate first: no repair before approval; declined goes back to the cl
   assert.match(r.json.error.message, /estimate first/);
   const stale = await move(tech, { ...o, version: o.version - 1 }, 'send_estimate');
   assertError(stale, 409, 'conflict');
+  // an estimate goes out with its lines (workshop-estimates.test.mjs)
+  await create('/api/v1/repair_order_lines', { repair_order_id: o.id, kind: 'labour', description: 'Диагностика', price: 90000 }, tech);
   o = await moveOk(tech, o, 'send_estimate');
   o = await moveOk(mgr, o, 'decline');
   assertError(await move(tech, o, 'start_repair'), 409, 'conflict');

@@ -165,6 +165,9 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
     part_analogs: async () => ({ part_id: (await create('parts')).id, analog_id: (await create('parts')).id }),
     stock_counts: async () => ({ warehouse_id: (await create('warehouses')).id }), // one open count per warehouse
     supplier_prices: async () => ({ supplier_id: (await create('suppliers')).id, price: 12345 }), // one price per supplier × part
+    // a line of a new order (an issued one's lines no longer change); time on a labour line
+    repair_order_lines: async () => ({ repair_order_id: (await create('repair_orders')).id, kind: 'labour', description: 'Атака ' + uid(), price: 100 }),
+    repair_time_logs: async () => ({ line_id: (await create('repair_order_lines')).id, minutes: 5 }),
     qc_checklists: async () => ({ service_type_id: (await create('service_types')).id }), // one active list per type
     shipment_items: async () => { // a unit is an order in repair, in a draft shipment
       const o = await create('repair_orders');
@@ -193,7 +196,7 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
         case 'text': body[f.name] = ('Атака ' + uid()).slice(0, f.max || 100); break;
         case 'password': body[f.name] = 'password-123'; break;
         case 'enum': body[f.name] = f.default ?? f.enum[0]; break;
-        case 'int': body[f.name] = f.min ?? 1; break;
+        case 'int': case 'money': case 'quantity': body[f.name] = f.min ?? 1; break;
         case 'bool': body[f.name] = false; break;
         case 'date': body[f.name] = today; break;
         case 'ref': body[f.name] = await anyId(f.ref); break;

@@ -99,6 +99,7 @@ const screens = [
   ['reports', '#/reports'],
   ['repair-orders', '#/repair_orders'],
   ['repair-order', '#/repair_orders/1'],
+  ['works', '#/works'],
   ['repair-order-qc', `#/repair_orders/${qcOrder.id}`],
   ['qc-settings', '#/qc_settings'],
   ['shipments', '#/shipments'],

@@ -102,6 +102,75 @@ static void the_day_of_a_claim_is_moscows(void **state)
     assert_string_equal(out, "2026-03-11");
 }
 
+/* Prices include VAT: a line is qty × price rounded to the kopeck, less the
+ * discount; its VAT amount × rate / (100 + rate), rounded per line. */
+static void a_lines_money_includes_vat_rounded_per_line(void **state)
+{
+    (void)state;
+    int64_t amount, vat;
+    assert_true(repair_line_money(1000, 150000, 0, "20", &amount, &vat));
+    assert_int_equal(amount, 150000);
+    assert_int_equal(vat, 25000);
+    /* 2 × 333,33 = 666,66; VAT 111,11 */
+    assert_true(repair_line_money(2000, 33333, 0, "20", &amount, &vat));
+    assert_int_equal(amount, 66666);
+    assert_int_equal(vat, 11111);
+    /* 100 ₽ at 20 %: 16,666… → 16,67; at 22 %: 18,032… → 18,03; at 10 %: 9,0909… → 9,09
+     */
+    assert_true(repair_line_money(1000, 10001, 1, "20", &amount, &vat));
+    assert_int_equal(amount, 10000);
+    assert_int_equal(vat, 1667);
+    assert_true(repair_line_money(1000, 10000, 0, "22", &amount, &vat));
+    assert_int_equal(vat, 1803);
+    assert_true(repair_line_money(1000, 10000, 0, "10", &amount, &vat));
+    assert_int_equal(vat, 909);
+    /* a fraction of a unit: 0,333 m at 10 ₽ is 3,33 ₽ (3,33 exact), 0,0005 rounds up */
+    assert_true(repair_line_money(333, 1000, 0, "none", &amount, &vat));
+    assert_int_equal(amount, 333);
+    assert_int_equal(vat, 0);
+    assert_true(repair_line_money(1, 500, 0, "0", &amount, &vat));
+    assert_int_equal(amount, 1);
+    /* a discount over the line, a bad rate */
+    assert_false(repair_line_money(1000, 100, 101, "20", &amount, &vat));
+    assert_false(repair_line_money(1000, 100, 0, "18%", &amount, &vat));
+    assert_false(repair_line_money(1000, 100, 0, NULL, &amount, &vat));
+}
+
+/* ЗоЗПП ст. 28 п. 5: 3 % of the price of the work per calendar day past the
+ * agreed date, never more than the price. */
+static void the_delay_penalty_is_three_percent_a_day_capped_at_the_price(void **state)
+{
+    (void)state;
+    int days;
+    int64_t amount;
+    assert_true(repair_penalty(150000, "2026-03-10", "2026-03-10", &days, &amount));
+    assert_int_equal(days, 0);
+    assert_int_equal(amount, 0);
+    assert_true(repair_penalty(150000, "2026-03-10", "2026-03-09", &days, &amount));
+    assert_int_equal(days, 0);
+    assert_int_equal(amount, 0);
+    assert_true(repair_penalty(150000, "2026-03-10", "2026-03-11", &days, &amount));
+    assert_int_equal(days, 1);
+    assert_int_equal(amount, 4500);
+    /* calendar days across a month and the weekends: 28.02 → 10.03 is 10 days */
+    assert_true(repair_penalty(150000, "2026-02-28", "2026-03-10", &days, &amount));
+    assert_int_equal(days, 10);
+    assert_int_equal(amount, 45000);
+    /* 3 % of 333,33 ₽ a day for 7 days: 69,9993 → 70,00 */
+    assert_true(repair_penalty(33333, "2026-03-01", "2026-03-08", &days, &amount));
+    assert_int_equal(amount, 7000);
+    /* 33 days: 99 %; 34 days: 102 % → capped at the price */
+    assert_true(repair_penalty(150000, "2026-01-01", "2026-02-03", &days, &amount));
+    assert_int_equal(days, 33);
+    assert_int_equal(amount, 148500);
+    assert_true(repair_penalty(150000, "2026-01-01", "2026-02-04", &days, &amount));
+    assert_int_equal(days, 34);
+    assert_int_equal(amount, 150000);
+    assert_true(repair_penalty(150000, "2025-01-01", "2026-02-04", &days, &amount));
+    assert_int_equal(amount, 150000);
+    assert_false(repair_penalty(150000, "2026-02-30", "2026-03-01", &days, &amount));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -110,6 +179,8 @@ int main(void)
         cmocka_unit_test(a_contract_covers_what_nothing_else_does),
         cmocka_unit_test(the_legal_clock_counts_calendar_days),
         cmocka_unit_test(the_day_of_a_claim_is_moscows),
+        cmocka_unit_test(a_lines_money_includes_vat_rounded_per_line),
+        cmocka_unit_test(the_delay_penalty_is_three_percent_a_day_capped_at_the_price),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

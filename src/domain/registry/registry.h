@@ -42,6 +42,7 @@ enum user_field {
     USER_SKILL_TYPES,
     USER_SKILL_CATEGORIES,
     USER_PASSWORD,
+    USER_COST_RATE,
     USER__COUNT
 };
 

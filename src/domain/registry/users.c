@@ -22,6 +22,9 @@ static const struct field user_fields[] = {
     [USER_SKILL_TYPES] = {"skill_types", F_TEXT, F_SEARCH, 200, "user.skill_types"},
     [USER_SKILL_CATEGORIES] = {"skill_categories", F_TEXT, F_SEARCH, 500, "user.skill_categories"},
     [USER_PASSWORD] = {"password", F_PASSWORD, F_REQUIRED, 200, "user.password"},
+    /* the workshop's cost of an hour of the user's work (a repair's margin) */
+    [USER_COST_RATE] = {"cost_rate_per_hour", F_INT, F_MONEY, 100000000, "user.cost_rate_per_hour",
+                        .min = 0},
     {0},
 };
 _Static_assert(FIELDS_COUNT_OK(user_fields, USER__COUNT), "one entry per value of enum user_field");

@@ -15,8 +15,8 @@
  * enum points at them) ---- */
 
 #define VAT_MAX 16
-static const char *vat_list[VAT_MAX + 1];
-const char *const *stock_vat_rates = vat_list;
+const char *stock_vat_list[VAT_MAX + 1];
+const char *const *stock_vat_rates = stock_vat_list;
 
 __attribute__((constructor)) static void vat_rates_load(void)
 {
@@ -38,7 +38,7 @@ __attribute__((constructor)) static void vat_rates_load(void)
         while (len && p[len - 1] == ' ')
             p[--len] = 0;
         if (*p)
-            vat_list[k++] = p;
+            stock_vat_list[k++] = p;
         if (!comma)
             break;
         p = comma + 1;
@@ -46,9 +46,9 @@ __attribute__((constructor)) static void vat_rates_load(void)
     if (k == 0) { /* nothing usable: the law's rates */
         static const char *const law[] = {"22", "20", "10", "0", "none"};
         for (k = 0; k < 5; k++)
-            vat_list[k] = law[k];
+            stock_vat_list[k] = law[k];
     }
-    vat_list[k] = NULL;
+    stock_vat_list[k] = NULL;
 }
 
 static const char *const units[] = {"pcs", "m", "l", NULL};
@@ -62,7 +62,7 @@ static const struct field part_fields[] = {
     [PART_CATEGORY] =       {"category",       F_TEXT, F_SEARCH | F_SORT | F_FILTER | F_LIST,              100, "part.category"},
     [PART_PURCHASE_PRICE] = {"purchase_price", F_INT,  F_REQUIRED | F_SORT | F_MONEY,                      STOCK_COST_MAX, "part.purchase_price", .min = 0, .def = "0"},
     [PART_SALE_PRICE] =     {"sale_price",     F_INT,  F_REQUIRED | F_SORT | F_LIST | F_MONEY,             STOCK_COST_MAX, "part.sale_price", .min = 0, .def = "0"},
-    [PART_VAT] =            {"vat",            F_ENUM, F_REQUIRED | F_FILTER,                              0,   "part.vat", .enums = vat_list, .def = "22"},
+    [PART_VAT] =            {"vat",            F_ENUM, F_REQUIRED | F_FILTER,                              0,   "part.vat", .enums = stock_vat_list, .def = "22"},
     [PART_SERIAL_TRACKED] = {"serial_tracked", F_BOOL, F_FILTER,                                           0,   "part.serial_tracked", .def = "false"},
     [PART_NOTES] =          {"notes",          F_TEXT, F_SEARCH | F_MULTILINE,                             4000, "part.notes"},
     {0},

@@ -40,6 +40,7 @@ const struct stock_posting_kind stock_posting_kinds[] = {
 
 const struct stock_doc_kind stock_doc_kinds[] = {
     {"request", "requests"},
+    {"repair_orders", "repair_orders"},
     {0},
 };
 

@@ -92,6 +92,8 @@ extern const struct stock_doc_kind stock_doc_kinds[]; /* ends with a zeroed entr
 /* VAT rates a part may have, from SERVITOR_VAT_RATES ("22,20,10,0,none"):
  * NULL-terminated, read once. */
 extern const char *const *stock_vat_rates;
+/* The same array, for a descriptor's enum (filled before main). */
+extern const char *stock_vat_list[];
 
 /* ---- moving-average cost (pure arithmetic) ---- */
 

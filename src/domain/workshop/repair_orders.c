@@ -30,6 +30,9 @@ _Static_assert(RP__COUNT <= WORKFLOW_MAX_STATES, "a transition's from is a 32-bi
 static const char *const demands[] = {"repair", "diagnostics", "estimate_first", NULL};
 const char *const repair_conclusions[] = {"serviceable", "needs_repair", "not_repairable", NULL};
 const char *const repair_fault_causes[] = {"manufacturing", "operational", "external", NULL};
+/* How the client's answer to an estimate came: the manager records the
+ * first three, the status page the last. */
+static const char *const approval_vias[] = {"phone", "in_person", "email", "client_page", NULL};
 
 /* clang-format off */
 static const struct field repair_fields[] = {
@@ -65,6 +68,14 @@ static const struct field repair_fields[] = {
     [RO_CONCLUSION] =           {"conclusion",          F_ENUM,     F_FILTER,                                            0,    "repair.conclusion", .enums = repair_conclusions},
     [RO_FAULT_CAUSE] =          {"fault_cause",         F_ENUM,     F_FILTER,                                            0,    "repair.fault_cause", .enums = repair_fault_causes},
     [RO_RECOMMENDATIONS] =      {"recommendations",     F_TEXT,     F_MULTILINE,                                         2000, "repair.recommendations"},
+    [RO_ESTIMATE_VERSION] =     {"estimate_version",    F_INT,      F_READONLY,                                          1000000, "repair.estimate_version", .def = "0"},
+    [RO_ESTIMATE_TOTAL] =       {"estimate_total",      F_INT,      F_READONLY | F_MONEY,                                0,    "repair.estimate_total"},
+    [RO_APPROVED_TOTAL] =       {"approved_total",      F_INT,      F_READONLY | F_MONEY,                                0,    "repair.approved_total"},
+    [RO_APPROVED_AT] =          {"approved_at",         F_DATETIME, F_READONLY,                                          0,    "repair.approved_at"},
+    /* the approve and decline transitions' parameters: who answered, how */
+    [RO_APPROVAL_BY] =          {"approval_by",         F_TEXT,     F_CREATE_ONLY,                                       200,  "repair.approval_by"},
+    [RO_APPROVAL_VIA] =         {"approval_via",        F_ENUM,     F_CREATE_ONLY,                                       0,    "repair.approval_via", .enums = approval_vias},
+    [RO_OVER_CEILING_AGREED] =  {"over_ceiling_agreed", F_BOOL,     F_CREATE_ONLY,                                       0,    "repair.over_ceiling_agreed", .def = "false"},
     {0},
 };
 /* clang-format on */
@@ -196,6 +207,15 @@ static enum err_code repair_check(struct ctx *cx, struct record *rec, const stru
     enum err_code rc;
     if (!old && !is_null(rec, RO_REQUEST_ID) && (rc = from_request(cx, rec)) != ERR_OK)
         return rc;
+    if (!old) {
+        /* the client's answer comes with the approve / decline transitions */
+        if (!is_null(rec, RO_APPROVAL_BY))
+            err_field(&cx->err, "approval_by", "not_taken");
+        if (!is_null(rec, RO_APPROVAL_VIA))
+            err_field(&cx->err, "approval_via", "not_taken");
+        if (rec_get(rec, RO_OVER_CEILING_AGREED)->i)
+            err_field(&cx->err, "over_ceiling_agreed", "not_taken");
+    }
     const struct value *fault = rec_get(rec, RO_DECLARED_FAULT);
     if (fault->null || !fault->set || text_blank(fault->s))
         err_field(&cx->err, "declared_fault", "required");
@@ -352,6 +372,15 @@ static enum err_code may_repair(struct ctx *cx, const struct record *rec)
                         "the client asked for %s: send the estimate and wait for approval",
                         !strcmp(rec_get(rec, RO_DEMAND)->s, "diagnostics") ? "diagnostics only"
                                                                            : "an estimate first");
+    if (!strcmp(rec_get(rec, RO_STATUS)->s, "diagnostics") && !is_null(rec, RO_PRICE_CEILING)) {
+        int64_t total;
+        if ((rc = repair_lines_total(cx, rec->id, &total, NULL, NULL)) != ERR_OK)
+            return rc;
+        if (total > rec_get(rec, RO_PRICE_CEILING)->i)
+            return ctx_fail(cx, ERR_CONFLICT,
+                            "the lines come to more than the client's price ceiling: send the "
+                            "estimate for the client's approval");
+    }
     return ERR_OK;
 }
 
@@ -362,8 +391,128 @@ static enum err_code may_issue(struct ctx *cx, const struct record *rec)
         return ctx_fail(cx, ERR_CONFLICT, "the repair has not passed quality control");
     if (!rec_get(rec, RO_PAID)->i && !rec_get(rec, RO_WARRANTY)->i)
         return ctx_fail(cx, ERR_CONFLICT, "the repair is not paid and not covered by warranty");
+    int64_t reserved;
+    enum err_code rc = repair_reserved_left(cx, rec->id, &reserved);
+    if (rc != ERR_OK)
+        return rc;
+    if (reserved > 0)
+        return ctx_fail(cx, ERR_CONFLICT,
+                        "parts are reserved for the order but not issued: issue them or take "
+                        "them off the order");
     return ERR_OK;
 }
+
+/* An estimate goes out with its lines; the technician's or a manager's. */
+static enum err_code may_send_estimate(struct ctx *cx, const struct record *rec)
+{
+    enum err_code rc = may_work(cx, rec);
+    int64_t total, n;
+    if (rc == ERR_OK)
+        rc = repair_lines_total(cx, rec->id, &total, NULL, &n);
+    if (rc == ERR_OK && !n)
+        rc = ctx_fail(cx, ERR_CONFLICT, "the estimate has no lines: add the works and parts");
+    return rc;
+}
+
+/* A unit whose estimate was declined goes back with the diagnostics fee
+ * paid, when the company charges one (a works line marked so). */
+static enum err_code may_return(struct ctx *cx, const struct record *rec)
+{
+    int64_t fee = 0;
+    enum err_code rc = ERR_OK;
+    if (!strcmp(rec_get(rec, RO_STATUS)->s, "declined"))
+        rc = repair_diagnostics_fee(cx, rec->id, &fee);
+    if (rc == ERR_OK && fee > 0 && !rec_get(rec, RO_PAID)->i && !rec_get(rec, RO_WARRANTY)->i)
+        return ctx_fail(cx, ERR_CONFLICT, "the diagnostics fee (%lld,%02lld ₽) is not paid",
+                        (long long)(fee / 100), (long long)(fee % 100));
+    return rc;
+}
+
+static enum err_code send_estimate_effect(struct ctx *cx, const struct record *rec,
+                                          const struct record *input, struct record *patch)
+{
+    (void)input;
+    int64_t next = rec_get(rec, RO_ESTIMATE_VERSION)->i + 1, total;
+    enum err_code rc = repair_estimate_freeze(cx, rec->id, next, &total);
+    if (rc != ERR_OK)
+        return rc;
+    set_int(patch, RO_ESTIMATE_VERSION, next);
+    set_int(patch, RO_ESTIMATE_TOTAL, total);
+    return ERR_OK;
+}
+
+/* The manager records the client's answer: who and how. An estimate over
+ * the client's price ceiling is approved only with the client's explicit
+ * consent to exceed it. */
+static enum err_code answer_effect(struct ctx *cx, const struct record *rec,
+                                   const struct record *input, struct record *patch, bool approve)
+{
+    const struct value *by = rec_get(input, RO_APPROVAL_BY), *via = rec_get(input, RO_APPROVAL_VIA);
+    bool has_by = by->set && !by->null && !text_blank(by->s);
+    bool has_via = via->set && !via->null;
+    if (approve && !has_by)
+        err_field(&cx->err, "approval_by", "required");
+    if (approve && !has_via)
+        err_field(&cx->err, "approval_via", "required");
+    if (has_via && !strcmp(via->s, "client_page"))
+        err_field(&cx->err, "approval_via", "client_only");
+    if (cx->err.nfields)
+        return ctx_fail(cx, ERR_INVALID, "say who answered and how (phone, in person, e-mail)");
+    const struct value *ceiling = rec_get(rec, RO_PRICE_CEILING);
+    int64_t total = rec_get(rec, RO_ESTIMATE_TOTAL)->i;
+    bool agreed =
+        rec_get(input, RO_OVER_CEILING_AGREED)->set && rec_get(input, RO_OVER_CEILING_AGREED)->i;
+    if (approve && !ceiling->null && total > ceiling->i && !agreed) {
+        err_field(&cx->err, "over_ceiling_agreed", "required");
+        return ctx_fail(cx, ERR_CONFLICT,
+                        "the estimate (%lld,%02lld ₽) is over the client's price ceiling "
+                        "(%lld,%02lld ₽): it needs the client's explicit consent to exceed it",
+                        (long long)(total / 100), (long long)(total % 100),
+                        (long long)(ceiling->i / 100), (long long)(ceiling->i % 100));
+    }
+    const char *who = has_by ? by->s : cx->user->name;
+    const char *how = has_via ? via->s : NULL;
+    set_text(cx, patch, RO_APPROVAL_BY, who);
+    set_text(cx, patch, RO_APPROVAL_VIA, how);
+    set_int(patch, RO_OVER_CEILING_AGREED, agreed);
+    char now[ISO_TIME_LEN];
+    time_now_iso(now);
+    set_text(cx, patch, RO_APPROVED_AT, now);
+    if (approve)
+        set_int(patch, RO_APPROVED_TOTAL, total);
+    return repair_estimate_answer(cx, rec->id, rec_get(rec, RO_ESTIMATE_VERSION)->i,
+                                  approve ? "approved" : "declined", who, how);
+}
+
+static enum err_code approve_effect(struct ctx *cx, const struct record *rec,
+                                    const struct record *input, struct record *patch)
+{
+    return answer_effect(cx, rec, input, patch, true);
+}
+
+static enum err_code decline_effect(struct ctx *cx, const struct record *rec,
+                                    const struct record *input, struct record *patch)
+{
+    return answer_effect(cx, rec, input, patch, false);
+}
+
+/* An approved order holds its parts; a cancelled, declined or unrepairable
+ * one gives back what it holds (parts already issued stay issued). */
+static enum err_code approve_after(struct ctx *cx, const struct record *before,
+                                   const struct record *now, const struct transition *t)
+{
+    (void)before, (void)t;
+    return repair_reserve_all(cx, now->id);
+}
+
+static enum err_code cancel_after(struct ctx *cx, const struct record *before,
+                                  const struct record *now, const struct transition *t)
+{
+    (void)before, (void)t;
+    return repair_release_all(cx, now->id);
+}
+
+static const int answer_params[] = {RO_APPROVAL_BY, RO_APPROVAL_VIA, RO_OVER_CEILING_AGREED, -1};
 
 static enum err_code diagnose_effect(struct ctx *cx, const struct record *rec,
                                      const struct record *input, struct record *patch)
@@ -408,9 +557,9 @@ static enum err_code issue_effect(struct ctx *cx, const struct record *rec,
 static const struct transition repair_transitions[] = {
     /* name             from                                     to                 perm               label                          guard       effect           */
     {"diagnose",       S(ACCEPTED),                             RP_DIAGNOSTICS,    P_WORKSHOP_WRITE,  "transition.diagnose",         may_work,   diagnose_effect},
-    {"send_estimate",  S(DIAGNOSTICS),                          RP_ESTIMATE_SENT,  P_WORKSHOP_WRITE,  "transition.send_estimate",    may_work,   NULL},
-    {"approve",        S(ESTIMATE_SENT),                        RP_APPROVED,       P_WORKSHOP_WRITE,  "transition.approve",          NULL,       NULL},
-    {"decline",        S(ESTIMATE_SENT),                        RP_DECLINED,       P_WORKSHOP_WRITE,  "transition.decline",          NULL,       NULL},
+    {"send_estimate",  S(DIAGNOSTICS) | S(APPROVED) | WORKING,  RP_ESTIMATE_SENT,  P_WORKSHOP_WRITE,  "transition.send_estimate",    may_send_estimate, send_estimate_effect},
+    {"approve",        S(ESTIMATE_SENT),                        RP_APPROVED,       P_WORKSHOP_WRITE,  "transition.approve",          NULL,       approve_effect, approve_after, answer_params},
+    {"decline",        S(ESTIMATE_SENT),                        RP_DECLINED,       P_WORKSHOP_WRITE,  "transition.decline",          NULL,       decline_effect, cancel_after, answer_params},
     {"start_repair",   S(DIAGNOSTICS) | S(APPROVED) | WORKING,  RP_IN_REPAIR,      P_WORKSHOP_WRITE,  "transition.start_repair",     may_repair, NULL},
     {"wait_parts",     S(IN_REPAIR) | S(AT_VENDOR),             RP_WAITING_PARTS,  P_WORKSHOP_WRITE,  "transition.wait_parts",       may_work,   NULL},
     {"send_to_vendor", S(IN_REPAIR) | S(WAITING_PARTS),         RP_AT_VENDOR,      P_WORKSHOP_WRITE,  "transition.send_to_vendor",   may_work,   NULL},
@@ -418,12 +567,12 @@ static const struct transition repair_transitions[] = {
     {"qc_pass",        S(QC),                                   RP_READY,          P_WORKSHOP_QC,     "transition.qc_pass",          qc_may_pass, qc_pass_effect, qc_after},
     {"qc_fail",        S(QC),                                   RP_IN_REPAIR,      P_WORKSHOP_QC,     "transition.qc_fail",          qc_may_fail, qc_fail_effect, qc_after},
     {"issue",          S(READY),                                RP_ISSUED,         P_WORKSHOP_WRITE,  "transition.issue",            may_issue,  issue_effect},
-    {"not_repairable", S(DIAGNOSTICS) | WORKING,                RP_NOT_REPAIRABLE, P_WORKSHOP_WRITE,  "transition.not_repairable",   may_work,   NULL},
-    {"return_unit",    S(DECLINED) | S(NOT_REPAIRABLE),         RP_ISSUED,         P_WORKSHOP_WRITE,  "transition.return_unit",      NULL,       issue_effect},
+    {"not_repairable", S(DIAGNOSTICS) | WORKING,                RP_NOT_REPAIRABLE, P_WORKSHOP_WRITE,  "transition.not_repairable",   may_work,   NULL, cancel_after},
+    {"return_unit",    S(DECLINED) | S(NOT_REPAIRABLE),         RP_ISSUED,         P_WORKSHOP_WRITE,  "transition.return_unit",      may_return, issue_effect, cancel_after},
     {"cancel",         S(ACCEPTED) | S(DIAGNOSTICS) | S(ESTIMATE_SENT) | S(APPROVED) | S(WAITING_PARTS),
-                                                                RP_CANCELLED,      P_WORKSHOP_MANAGE, "transition.cancel",           NULL,       NULL},
+                                                                RP_CANCELLED,      P_WORKSHOP_MANAGE, "transition.cancel",           NULL,       NULL, cancel_after},
     /* an unclaimed unit, two months after the notice: POST …/dispose (clocks.h) */
-    {"dispose",        S(READY) | S(DECLINED) | S(NOT_REPAIRABLE), RP_DISPOSED,    P_WORKSHOP_MANAGE, "transition.dispose",          unclaimed_may_dispose, NULL},
+    {"dispose",        S(READY) | S(DECLINED) | S(NOT_REPAIRABLE), RP_DISPOSED,    P_WORKSHOP_MANAGE, "transition.dispose",          unclaimed_may_dispose, NULL, cancel_after},
     {0},
 };
 /* clang-format on */

@@ -81,6 +81,13 @@ enum repair_field {
     RO_CONCLUSION,
     RO_FAULT_CAUSE,
     RO_RECOMMENDATIONS,
+    RO_ESTIMATE_VERSION,
+    RO_ESTIMATE_TOTAL,
+    RO_APPROVED_TOTAL,
+    RO_APPROVED_AT,
+    RO_APPROVAL_BY,
+    RO_APPROVAL_VIA,
+    RO_OVER_CEILING_AGREED,
     RO__COUNT
 };
 
@@ -101,6 +108,115 @@ extern const struct entity entity_repair_orders;
 /* The technical-condition act's conclusion and the fault's cause. */
 extern const char *const repair_conclusions[], *const repair_fault_causes[];
 extern const struct workflow repair_workflow;
+
+/* ---- estimates: works, lines, approval, stock, time (lines.c) ----------- */
+
+enum work_field {
+    WORK_NAME,
+    WORK_SERVICE_TYPE_ID,
+    WORK_STD_MINUTES,
+    WORK_PRICE,
+    WORK_VAT,
+    WORK_DIAGNOSTICS_FEE,
+    WORK_ACTIVE,
+    WORK__COUNT
+};
+
+enum line_field {
+    LINE_ORDER_ID,
+    LINE_BRANCH_ID,
+    LINE_KIND,
+    LINE_WORK_ID,
+    LINE_PART_ID,
+    LINE_WAREHOUSE_ID,
+    LINE_DESCRIPTION,
+    LINE_QTY,
+    LINE_PRICE,
+    LINE_DISCOUNT,
+    LINE_VAT,
+    LINE_AMOUNT,
+    LINE_VAT_AMOUNT,
+    LINE_DIAGNOSTICS_FEE,
+    LINE_RESERVED,
+    LINE_ISSUED,
+    LINE__COUNT
+};
+
+enum time_log_field {
+    TL_ORDER_ID,
+    TL_LINE_ID,
+    TL_BRANCH_ID,
+    TL_USER_ID,
+    TL_STARTED_AT,
+    TL_STOPPED_AT,
+    TL_MINUTES,
+    TL__COUNT
+};
+
+extern const struct entity entity_works;
+extern const struct entity entity_repair_order_lines;
+extern const struct entity entity_repair_time_logs;
+
+/* How the ledger names a repair order's documents. */
+#define REPAIR_DOC_KIND "repair_orders"
+
+/* A line's money, prices including VAT (as Russian retail prices do): amount
+ * = qty (thousandths) × price (kopecks per unit) rounded half away from zero
+ * to the kopeck, less the discount; the VAT in it = amount × rate / (100 +
+ * rate), rounded per line; "none" and "0" carry none. False when the rate is
+ * not a number or "none", the discount is more than the line or the result
+ * overflows. Pure. */
+bool repair_line_money(int64_t qty, int64_t price, int64_t discount, const char *vat,
+                       int64_t *amount, int64_t *vat_amount);
+
+/* The paid-work delay penalty (ЗоЗПП ст. 28 п. 5): 3 % of the price of the
+ * work for each calendar day past the agreed date (planned) up to `until`
+ * (the day the work was done, or today), never more than the price. *days
+ * gets the days overdue (0 when none), *amount the penalty in kopecks
+ * (rounded half up per the whole sum). False for a bad date. Pure. */
+bool repair_penalty(int64_t price, const char *planned, const char *until, int *days,
+                    int64_t *amount);
+
+/* The order's lines, totals, estimate versions, penalty and — for
+ * workshop.manage only — its cost and margin, as JSON. */
+enum err_code repair_summary(struct ctx *cx, int64_t order_id, json_t **out);
+
+/* The client's answer on the public page: found by number and access code
+ * exactly as the status page is (same rate limit, a wrong code answers as
+ * not found), for the estimate version the client saw. */
+enum err_code repair_client_answer(struct ctx *cx, const char *number, const char *code,
+                                   int64_t estimate_version, bool approve, json_t **out);
+
+/* What the public pages add: a repair order's latest estimate (version,
+ * status, totals, lines without costs) or NULL when none was sent; a
+ * request's repair orders [{number, status, code}]. */
+enum err_code repair_public_estimate(struct ctx *cx, int64_t order_id, json_t **out);
+enum err_code repair_orders_of_request(struct ctx *cx, int64_t request_id, json_t **out);
+
+/* Issues parts to the order from stock: one line (line_id) or every
+ * reserved line (line_id 0), qty 0 = all it holds reserved. */
+enum err_code repair_issue_parts(struct ctx *cx, int64_t order_id, int64_t line_id, int64_t qty,
+                                 json_t **out);
+
+/* Starts the user's clock on a labour line (one running at a time) or stops
+ * it; the log as JSON. */
+enum err_code repair_time_start(struct ctx *cx, int64_t order_id, int64_t line_id, json_t **out);
+enum err_code repair_time_stop(struct ctx *cx, int64_t order_id, json_t **out);
+
+/* For the workflow (repair_orders.c): the order's current lines total and
+ * labour total; freezing an estimate version; reserving the parts lines of
+ * an approved order; anything reserved and not issued; releasing all. */
+enum err_code repair_lines_total(struct ctx *cx, int64_t order_id, int64_t *total, int64_t *labour,
+                                 int64_t *nlines);
+enum err_code repair_estimate_freeze(struct ctx *cx, int64_t order_id, int64_t version_no,
+                                     int64_t *total);
+enum err_code repair_estimate_answer(struct ctx *cx, int64_t order_id, int64_t version_no,
+                                     const char *status, const char *by, const char *via);
+enum err_code repair_reserve_all(struct ctx *cx, int64_t order_id);
+enum err_code repair_reserved_left(struct ctx *cx, int64_t order_id, int64_t *reserved);
+enum err_code repair_release_all(struct ctx *cx, int64_t order_id);
+/* The diagnostics fee of a declined order: its lines of works so marked. */
+enum err_code repair_diagnostics_fee(struct ctx *cx, int64_t order_id, int64_t *fee);
 
 /* ---- the warranty decision (warranty.c) ---------------------------------- */
 

@@ -91,8 +91,9 @@ export function RecordHead({ res, rec, children }) {
 // A record's page: the head, its fields in a card, and optionally cards
 // beside it (side) — the client, contract and article pages are this too.
 // A record of an entity with a workflow gets its action buttons; side is
-// called again (with a new tick) after each transition.
-export function RecordPage({ res, id, head, main, side, top, layout = '' }) {
+// called again (with a new tick) after each transition, and given the
+// record's reload (a card whose change moves the record's buttons).
+export function RecordPage({ res, id, head, main, side, top, layout = '', hideTransitions }) {
   const { rec, setRec, error, loading, reload } = useRecord(res.name, id);
   const [tick, setTick] = useState(0);
   if (loading && !rec) return <div class="page"><Spinner /></div>;
@@ -114,13 +115,13 @@ export function RecordPage({ res, id, head, main, side, top, layout = '' }) {
     <div class="page">
       <RecordHead res={res} rec={rec}>{head ? head(rec) : null}</RecordHead>
       {Array.isArray(rec.transitions) && (
-        <TransitionBar res={res} rec={rec} onDone={update} onStale={reload} />
+        <TransitionBar res={res} rec={rec} hide={hideTransitions} onDone={update} onStale={reload} />
       )}
       {top ? top(rec, update) : null}
       {side ? (
         <div class={'client-layout' + (layout ? ' ' + layout : '')}>
           {card}
-          <div class="client-side">{side(rec, tick)}</div>
+          <div class="client-side">{side(rec, tick, reload)}</div>
         </div>
       ) : card}
     </div>

@@ -9,7 +9,9 @@ import { t, fmtDateTime } from '../i18n/index.js';
 const PRINTED = 'servitor:document-printed';
 
 export function DocumentLinks({ res, rec }) {
-  const docs = res.documents || [];
+  // a document printed in some states only (the completion act: ready or
+  // issued) is not offered before
+  const docs = (res.documents || []).filter((d) => !d.states || (rec && d.states.includes(rec.status)));
   if (!docs.length || !rec || !rec.id) return null;
   // the list below learns of a print once the PDF had time to be made
   const printed = () => setTimeout(() => window.dispatchEvent(new Event(PRINTED)), 1500);

@@ -7,7 +7,7 @@ import { t, fmtDateTime } from '../i18n/index.js';
 import { enumLabel } from '../meta.js';
 import { href, navigate } from '../router.js';
 import { LangSwitch } from './Shell.jsx';
-import { ErrorBanner, Spinner, fieldErrorText } from './ui.jsx';
+import { ErrorBanner, Spinner, fieldErrorText, fmtUnits } from './ui.jsx';
 
 function Frame({ lang, setLang, title, children }) {
   return (
@@ -140,6 +140,23 @@ export function PublicStatus({ lang, setLang, query, entity }) {
               {others.map((f) => <div class="field"><dt>{t(f.label)}</dt><dd data-field={f.name}>{f.type === 'enum' ? enumLabel(f, data[f.name]) : f.type === 'datetime' ? fmtDateTime(data[f.name]) : String(data[f.name] ?? '—')}</dd></div>)}
             </dl>
           )}
+          {data.estimate && (
+            <PublicEstimate est={data.estimate} waiting={data.status === 'estimate_sent'} number={data.number} code={code || query.code}
+              onDone={() => look(data.number, code || query.code)} />
+          )}
+          {data.repair_orders && data.repair_orders.length > 0 && (
+            <div class="public-orders" data-repair-orders>
+              <h3>{t('public.repair_orders')}</h3>
+              <ul>
+                {data.repair_orders.map((o) => (
+                  <li data-order={o.number}>
+                    <a href={href('public/repair_orders/status', { number: o.number, code: o.code })}>{o.number}</a>{' '}
+                    <span class={'badge badge-sm status-' + o.status}>{enumLabel({ name: 'status', label: 'repair.status' }, o.status)}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {(!entity || entity === 'requests') && fields.some((f) => f.name === 'rating') && (
             <RateBox data={data} number={data.number} code={code || query.code} onDone={() => look(data.number, code || query.code)} />
           )}
@@ -162,6 +179,51 @@ export function PublicStatus({ lang, setLang, query, entity }) {
         </div>
       )}
     </Frame>
+  );
+}
+
+// A repair order's estimate as the client sees it, with Approve / Decline
+// while it waits for the answer.
+function PublicEstimate({ est, waiting, number, code, onDone }) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(null);
+  const money = (n) => fmtUnits('money', n || 0);
+  const send = async (decision) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('public/repair_orders/estimate', { number, code, version: est.version, decision }, { noAuthRedirect: true });
+      setDone(decision);
+      onDone();
+    } catch (e) { setError(e); }
+    setBusy(false);
+  };
+  return (
+    <div class="public-estimate" data-public-estimate={est.status}>
+      <h3>{t('public.estimate')} · {t('est.version', { n: est.version })}</h3>
+      <table class="table table-compact">
+        <thead><tr><th>{t('line.description')}</th><th class="num">{t('line.qty')}</th><th class="num">{t('line.price')}</th><th class="num">{t('line.amount')}</th></tr></thead>
+        <tbody>
+          {est.lines.map((l) => (
+            <tr><td>{l.description}</td><td class="num">{fmtUnits('quantity', l.qty)}</td><td class="num">{money(l.price)}</td><td class="num">{money(l.amount)}</td></tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr><th colspan="3">{t('est.total')}</th><th class="num" data-total>{money(est.total)}</th></tr>
+          <tr><td colspan="3" class="muted">{t('est.vat_incl')}</td><td class="num muted">{money(est.vat_total)}</td></tr>
+        </tfoot>
+      </table>
+      <p><span class={'badge badge-sm est-' + est.status}>{t('est.status.' + est.status)}</span></p>
+      <ErrorBanner error={error} />
+      {done && <p class="ok-text">{t(done === 'approve' ? 'public.approved' : 'public.declined')}</p>}
+      {waiting && est.status === 'sent' && !done && (
+        <div class="form-actions">
+          <button type="button" class="btn btn-primary" data-public-answer="approve" disabled={busy} onClick={() => send('approve')}>{t('public.approve')}</button>
+          <button type="button" class="btn btn-danger-outline" data-public-answer="decline" disabled={busy} onClick={() => send('decline')}>{t('public.decline')}</button>
+        </div>
+      )}
+    </div>
   );
 }
 

@@ -8,11 +8,13 @@ import { t } from '../i18n/index.js';
 import { useApp } from './ctx.js';
 import { ErrorBanner } from './ui.jsx';
 
-export function TransitionBar({ res, rec, onDone, onStale }) {
+// hide: transitions a card of the page takes with its own form (a repair
+// order's approve / decline, which say who answered and how).
+export function TransitionBar({ res, rec, onDone, onStale, hide }) {
   const { toast } = useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
-  const transitions = rec.transitions || [];
+  const transitions = (rec.transitions || []).filter((tr) => !hide || !hide.includes(tr.name));
   const run = async (name) => {
     setBusy(true);
     setError(null);
