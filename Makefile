@@ -2,6 +2,7 @@
 #   make            build build/servitor (and the web UI when npm is there)
 #   make test       every test: unit, API, browser, fuzz smoke, sanitizer
 #   make attack     the long attack sweep (tests/attack/run.sh)
+#   make bench-smoke  the benchmark, small and short: fails on errors only
 #   make demo       build, fill data/servitor.db with demo data, serve on :8080
 #   make asan       build build-asan/servitor with ASan + UBSan
 
@@ -24,7 +25,7 @@ MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 WEB_SRC  := $(shell find web/src -type f 2>/dev/null) web/build.mjs
 WEB_FILES = $(wildcard web/dist/*.html web/dist/*.js web/dist/*.css web/dist/*.svg)
 
-.PHONY: print-pkgs print-libs all test unit bench-forecast bench-pdf api api-pg pg e2e fuzz asan demo web clean style attack
+.PHONY: print-pkgs print-libs all test unit bench-forecast bench-pdf bench-smoke api api-pg pg e2e fuzz asan demo web clean style attack
 all: $(BUILD)/servitor
 
 $(BUILD)/servitor: $(BUILD)/src/cli/main.o $(BUILD)/libservitor.a
@@ -93,6 +94,13 @@ $(BUILD)/bench/pdf: bench/pdf.c $(BUILD)/libservitor.a
 
 bench-pdf: $(BUILD)/bench/pdf
 	$(BUILD)/bench/pdf
+# bench/run.sh at a small scale and for a few seconds a call: fails on errors
+# (non-2xx, socket errors, a crash, an internal error), never on figures
+bench-smoke: $(BUILD)/servitor
+	BENCH_STRICT=1 BENCH_BIN=$(BUILD)/servitor BENCH_CLIENTS=$${BENCH_CLIENTS:-1000} \
+	BENCH_REQUESTS=$${BENCH_REQUESTS:-5000} BENCH_SECONDS=$${BENCH_SECONDS:-3} BENCH_THREADS=2 \
+	BENCH_CALLS="ping get_request list_filtered search create_request" BENCH_RAW=0 \
+	BENCH_PORT=$$((20000 + $$$$ % 20000)) bench/run.sh
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; SERVITOR_PWHASH=fast $$t; done

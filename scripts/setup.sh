@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
           libsodium-dev libcmocka-dev libpq-dev libgmime-3.0-dev libcurl4-openssl-dev python3-aiosmtpd postgresql nginx zlib1g-dev clang libclang-rt-14-dev chromium
-          libxlsxwriter-dev poppler-utils libhpdf-dev fonts-paratype libqrencode-dev)
+          libxlsxwriter-dev poppler-utils libhpdf-dev fonts-paratype libqrencode-dev wrk)
 command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()

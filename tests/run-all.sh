@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-all.sh — `make test`: every test on a fresh or used machine.
 #   unit (cmocka) → API (real binary over HTTP) → browser (headless Chromium)
-#   → fuzz smoke (libFuzzer) → sanitizer run (ASan + UBSan: unit + API again)
+#   → benchmark smoke → fuzz smoke (libFuzzer) → sanitizer run (ASan + UBSan: unit + API again)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -23,6 +23,9 @@ make -s api-pg
 
 step "PostgreSQL: several processes, restarts, replica, copy"
 make -s pg
+
+step "benchmark smoke (errors only, not figures)"
+make -s bench-smoke
 
 step "browser tests"
 make -s e2e

@@ -47,7 +47,9 @@ static bool buf_grow(struct buf *b, size_t extra)
 
 bool buf_add(struct buf *b, const void *data, size_t len)
 {
-    if (!buf_grow(b, len))
+    /* the common case first: room enough and no cap (a response's JSON is
+     * written a few bytes at a time, hundreds of appends per record) */
+    if ((b->limit || len + 1 > b->cap - b->len || !b->p) && !buf_grow(b, len))
         return false;
     if (len)
         memcpy(b->p + b->len, data, len);

@@ -2,6 +2,7 @@
  * (base layer). */
 #include "base/settings.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,12 @@ static const struct setting_def defs[SET__COUNT] = {
 
 static bool warned[SET__COUNT];
 
-int64_t setting_int(enum setting s)
+/* The environment is read once per setting: a getenv per request (the
+ * idle timeout, the reopen window…) walked the whole environment each time.
+ * Integers are kept as their value + 1 (0: not read yet). */
+static _Atomic int64_t int_cache[SET__COUNT];
+
+static int64_t setting_read(enum setting s)
 {
     const struct setting_def *d = &defs[s];
     int64_t v = 0, fallback = 0;
@@ -40,6 +46,17 @@ int64_t setting_int(enum setting s)
         }
         return fallback;
     }
+    return v;
+}
+
+int64_t setting_int(enum setting s)
+{
+    int64_t v = atomic_load_explicit(&int_cache[s], memory_order_relaxed);
+    if (v)
+        return v - 1;
+    v = setting_read(s);
+    if (v != INT64_MAX)
+        atomic_store_explicit(&int_cache[s], v + 1, memory_order_relaxed);
     return v;
 }
 

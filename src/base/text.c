@@ -47,6 +47,37 @@ bool utf8_valid(const char *str, size_t len)
     return true;
 }
 
+size_t utf8_char(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned c = s[0];
+    if (c < 0x80)
+        return c ? 1 : 0;
+    int n;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+        n = 1;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 2;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 3;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (int k = 1; k <= n; k++) { /* a NUL is no continuation byte: stops here */
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return (size_t)n + 1;
+}
+
 void utf8_sanitize(char *s)
 {
     size_t n = strlen(s);

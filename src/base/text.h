@@ -9,6 +9,9 @@
 
 /* True when s[0..len) is well-formed UTF-8 without NUL bytes or overlongs. */
 bool utf8_valid(const char *s, size_t len);
+/* The length of the valid UTF-8 character at s (1-4), 0 when it is not one
+ * (or is the terminating NUL). */
+size_t utf8_char(const char *s);
 /* Replaces, in place, every byte that is not part of a well-formed UTF-8
  * sequence with '?'. */
 void utf8_sanitize(char *s);

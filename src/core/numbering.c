@@ -7,21 +7,16 @@
 
 enum err_code number_next(struct ctx *cx, const char *series, int year, int64_t *out)
 {
-    enum err_code rc = db_run(cx->db, &cx->err,
-                              "INSERT INTO number_sequences (series, year, last_value)\n"
-                              "VALUES ($1, $2, 0)\n"
-                              "ON CONFLICT (series, year) DO NOTHING",
-                              "ti", series, (int64_t)year);
-    if (rc != ERR_OK)
-        return rc;
-    /* the UPDATE locks the row until commit: the next caller waits here */
+    /* one statement: the first number of a series and year, or the next;
+     * the row stays locked until commit: the next caller waits here */
     bool found;
-    rc = db_get_i64(cx->db, &cx->err, out, &found,
-                    "UPDATE number_sequences\n"
-                    "SET last_value = last_value + 1\n"
-                    "WHERE series = $1 AND year = $2\n"
-                    "RETURNING last_value",
-                    "ti", series, (int64_t)year);
+    enum err_code rc = db_get_i64(cx->db, &cx->err, out, &found,
+                                  "INSERT INTO number_sequences (series, year, last_value)\n"
+                                  "VALUES ($1, $2, 1)\n"
+                                  "ON CONFLICT (series, year)\n"
+                                  "DO UPDATE SET last_value = number_sequences.last_value + 1\n"
+                                  "RETURNING last_value",
+                                  "ti", series, (int64_t)year);
     if (rc == ERR_OK && !found)
         return ctx_fail(cx, ERR_INTERNAL, "number sequence %s/%d vanished", series, year);
     return rc;

@@ -41,19 +41,36 @@ json_t *record_to_json(const struct record *rec)
     return o;
 }
 
+/* One pass: escapes and checks the UTF-8 as it goes (invalid text is
+ * written as null, as before), copying runs that need no escape. */
 void json_write_string(struct buf *b, const char *s)
 {
-    if (!s || !utf8_valid(s, strlen(s))) {
+    if (!s) {
         buf_adds(b, "null");
         return;
     }
     static const char hex[] = "0123456789ABCDEF";
+    size_t start = b->len;
     buf_addch(b, '"');
     const char *run = s;
-    for (const char *p = s;; p++) {
+    for (const char *p = s;;) {
         unsigned char c = (unsigned char)*p;
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            p++;
             continue;
+        }
+        if (c >= 0x80) {
+            size_t n = utf8_char(p);
+            if (!n) { /* not UTF-8: null, as a value that cannot be sent */
+                b->len = start;
+                if (b->p)
+                    b->p[start] = 0;
+                buf_adds(b, "null");
+                return;
+            }
+            p += n;
+            continue;
+        }
         buf_add(b, run, (size_t)(p - run));
         if (!c)
             break;
@@ -86,7 +103,7 @@ void json_write_string(struct buf *b, const char *s)
             esc[5] = hex[c & 15];
         }
         buf_adds(b, esc);
-        run = p + 1;
+        run = ++p;
     }
     buf_addch(b, '"');
 }

@@ -1545,27 +1545,27 @@ static void the_direct_json_writer_matches_jansson(void **state)
     struct arena a;
     arena_init(&a, 0);
     struct ctx cx = {.a = &a};
-    const char *texts[] = {"plain",
-                           "кавычки \" и \\ слэш / ёлка",
-                           "tab\tnl\ncr\rbs\bff\f\x01\x1f\x7f",
-                           "\xff\xfe not utf-8",
-                           "",
-                           "emoji \xf0\x9f\x99\x82"};
-    for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+    const char *texts[] = {
+        "plain", "кавычки \" и \\ слэш / ёлка", "tab\tnl\ncr\rbs\bff\f\x01\x1f\x7f",
+        "\xff\xfe not utf-8", "", "emoji \xf0\x9f\x99\x82",
+        /* bad UTF-8 after text that was already escaped */
+        "ok \"q\" \xd0", "overlong \xc0\xaf", "surrogate \xed\xa0\x80 x", "cut \xe2\x82"};
+    const size_t ntexts = sizeof(texts) / sizeof(texts[0]);
+    for (size_t k = 0; k < ntexts; k++) {
         struct record *r = record_new(&cx, &entity_gadgets);
         r->id = (int64_t)k * 1000003 - 7;
         r->version = INT64_MAX - (int64_t)k;
         r->created_at = "2026-11-27T10:00:00Z";
-        r->updated_at = k % 2 ? NULL : texts[k];
+        r->updated_at = k % 2 || k >= 6 ? NULL : texts[k]; /* a valid timestamp or none */
         for (int i = 0; entity_gadgets.fields[i].name; i++) {
             const struct field *f = &entity_gadgets.fields[i];
             struct value *v = &r->v[i];
             v->set = (k + (size_t)i) % 5 != 0;
             v->null = (k + (size_t)i) % 7 == 0;
             v->i = f->type == F_BOOL ? (int64_t)(k % 2) : (k % 2 ? INT64_MIN : -42 * (int64_t)k);
-            v->s = texts[(k + (size_t)i) % 6];
+            v->s = texts[(k + (size_t)i) % ntexts];
             if (f->type == F_REF)
-                r->labels[i] = k % 3 ? texts[k] : NULL;
+                r->labels[i] = k % 3 && k < 6 ? texts[k] : NULL;
         }
         json_t *j = record_to_json(r);
         char *want = json_dumps(j, JSON_COMPACT);
