@@ -94,6 +94,7 @@ $(BUILD)/bench/pdf: bench/pdf.c $(BUILD)/libservitor.a
 
 bench-pdf: $(BUILD)/bench/pdf
 	$(BUILD)/bench/pdf
+
 # bench/run.sh at a small scale and for a few seconds a call: fails on errors
 # (non-2xx, socket errors, a crash, an internal error), never on figures
 bench-smoke: $(BUILD)/servitor
