@@ -106,6 +106,13 @@ API_HANDLER(api_count_lines);
 API_HANDLER(api_count_enter);
 API_HANDLER(api_count_post);
 API_HANDLER(api_count_cancel);
+API_HANDLER(api_price_import_preview);
+API_HANDLER(api_price_import_confirm);
+API_HANDLER(api_supplier_prices);
+API_HANDLER(api_supplier_price_history);
+/* Who sells a part (purchasing.c): NULL with *rc ERR_OK when the user may
+ * not see purchasing. */
+json_t *api_part_offers(struct ctx *cx, int64_t part_id, bool active_only, enum err_code *rc);
 API_HANDLER(api_test_clock);
 API_HANDLER(api_test_job_run);
 

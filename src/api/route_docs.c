@@ -63,6 +63,10 @@ static const struct route_doc docs[] = {
     {"POST", "/api/v1/stock_counts/{id}/lines", "enter counted quantities", "By barcode or part: a scan adds one, a typed quantity sets it."},
     {"POST", "/api/v1/stock_counts/{id}/post", "post a stock count", "The differences become one adjustment posting, applied to the stock as it is then."},
     {"POST", "/api/v1/stock_counts/{id}/cancel", "cancel a stock count", "A count with lines is cancelled, never deleted."},
+    {"POST", "/api/v1/suppliers/{id}/price-import", "preview a price list import", "csv (text), csv_base64 (the file's bytes: UTF-8 or Windows-1251) or rows (a sheet's rows, the header first): each row matched to a part with its status new, changed, unchanged or error (line number, field, code) and a token; changes nothing."},
+    {"POST", "/api/v1/suppliers/{id}/price-import/confirm", "import a price list", "The preview's body and its token: applies the new and changed rows in one transaction, replaced prices kept in the history; 409 when the file or the prices changed since the preview."},
+    {"GET", "/api/v1/suppliers/{id}/prices", "a supplier's price list", "Its current prices with our part, by our SKU; q (words in either SKU or name), limit, offset; total."},
+    {"GET", "/api/v1/suppliers/{id}/price-history", "a supplier's replaced prices", "Prices replaced by imports and edits, newest first; part_id for one part."},
     /* generic routes: {entity} is the resource, {transition} the transition */
     {"GET", "/api/v1/:entity", "list {entity}", "A page of records: q (search), filters by field (comma for several values), sort (-field for descending), limit, cursor."},
     {"POST", "/api/v1/:entity", "create a record of {entity}", "The record's fields; answers it with its id and version (201, Location)."},

@@ -449,6 +449,13 @@ API_HANDLER(api_part_stock)
         rc = stock_part_view(cx, id, &j);
     if (rc != ERR_OK)
         return rc;
+    json_t *offers = api_part_offers(cx, id, false, &rc); /* purchasing.c */
+    if (rc != ERR_OK) {
+        json_decref(j);
+        return rc;
+    }
+    if (offers)
+        json_object_set_new(j, "suppliers", offers);
     http_json(rs, 200, j);
     return ERR_OK;
 }
@@ -497,6 +504,22 @@ API_HANDLER(api_stock_find)
     json_t *j;
     if ((rc = stock_find(cx, q, model, &j)) != ERR_OK)
         return rc;
+    /* what is not in stock: who sells it (purchasing.c) */
+    json_t *items = json_object_get(j, "items");
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *o = json_array_get(items, i);
+        if (json_integer_value(json_object_get(o, "available")) > 0)
+            continue;
+        json_t *part = json_object_get(o, "part");
+        json_t *offers =
+            api_part_offers(cx, json_integer_value(json_object_get(part, "id")), true, &rc);
+        if (rc != ERR_OK) {
+            json_decref(j);
+            return rc;
+        }
+        if (offers)
+            json_object_set_new(o, "suppliers", offers);
+    }
     http_json(rs, 200, j);
     return ERR_OK;
 }

@@ -14,6 +14,7 @@
 #include "domain/desk/sla.h"
 #include "domain/desk/views.h"
 #include "domain/messages/messages.h"
+#include "domain/purchasing/purchasing.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
 #include "domain/stock/stock.h"
@@ -37,7 +38,9 @@
     &entity_service_types, &entity_repair_orders, \
     /* stock */ \
     &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
-    &entity_warehouses, &entity_bins, &entity_stock_counts
+    &entity_warehouses, &entity_bins, &entity_stock_counts, \
+    /* purchasing */ \
+    &entity_suppliers, &entity_supplier_contacts, &entity_supplier_prices
 
 const struct entity *const domain_entities[] = {PRODUCT_ENTITIES, NULL};
 /* the same and the entities of the tests (src/domain/testing) */

@@ -68,6 +68,10 @@ const struct route routes[] = {
     {"POST",   "/api/v1/stock_counts/:id/lines",        api_count_enter,   P_STOCK_WRITE,   0},
     {"POST",   "/api/v1/stock_counts/:id/post",         api_count_post,    P_STOCK_WRITE,   0},
     {"POST",   "/api/v1/stock_counts/:id/cancel",       api_count_cancel,  P_STOCK_WRITE,   0},
+    {"POST",   "/api/v1/suppliers/:id/price-import",    api_price_import_preview, P_PURCHASING_WRITE, R_UPLOAD},
+    {"POST",   "/api/v1/suppliers/:id/price-import/confirm", api_price_import_confirm, P_PURCHASING_WRITE, R_UPLOAD},
+    {"GET",    "/api/v1/suppliers/:id/prices",          api_supplier_prices, P_PURCHASING_READ, 0},
+    {"GET",    "/api/v1/suppliers/:id/price-history",   api_supplier_price_history, P_PURCHASING_READ, 0},
     /* only with SERVITOR_TEST_CLOCK=1 (tests): absent otherwise */
     {"POST",   "/test/clock",                           api_test_clock,    0,               R_PUBLIC | R_TEST},
     {"POST",   "/test/jobs/run",                        api_test_job_run,  0,               R_PUBLIC | R_TEST},

@@ -24,6 +24,7 @@ import { ReportsPage } from './components/ReportsPage.jsx';
 import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './components/StockPages.jsx';
+import { SupplierPage } from './components/PurchasingPages.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
 import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
 
@@ -76,6 +77,7 @@ function Page({ route, meta, special }) {
   if (a === 'parts') return <PartPage key={b} res={res} id={b} query={q} />;
   if (a === 'warehouses') return <WarehousePage key={b} res={res} id={b} query={q} />;
   if (a === 'stock_counts') return <CountPage key={b} res={res} id={b} query={q} />;
+  if (a === 'suppliers') return <SupplierPage key={b} res={res} id={b} query={q} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;
 }
 

@@ -24,6 +24,7 @@ const GROUPS = [
   { key: 'sales', items: ['contracts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
   { key: 'stock', items: ['stock', 'parts', 'warehouses', 'stock_receipt', 'stock_counts', 'bins'] },
+  { key: 'purchasing', items: ['suppliers', 'supplier_prices'] },
   { key: 'settings', items: ['routing_rules', 'sla_policies', 'business_calendars', 'calendar_days', 'message_templates', 'company'] },
   { key: 'admin', items: ['branches', 'users', 'tokens', 'audit', 'outbox'] },
 ];
@@ -31,7 +32,7 @@ const GROUPS = [
 export function navGroups(meta, special) {
   // terms are kept on their contract's page
   const known = new Set([...GROUPS.flatMap((g) => g.items), 'saved_views', 'contract_sla_terms', 'article_models',
-    'part_barcodes', 'part_models', 'part_analogs']);
+    'part_barcodes', 'part_models', 'part_analogs', 'supplier_contacts']);
   const ok = (n) => (special[n] !== undefined ? special[n] : !!(meta.byName[n] && meta.byName[n].can_read));
   const groups = GROUPS.map((g) => ({ key: g.key, items: g.items.filter(ok) }));
   const other = meta.list.filter((r) => !known.has(r.name) && r.can_read).map((r) => r.name);

@@ -12,6 +12,7 @@ import { href, navigate } from '../router.js';
 import { useApp } from './ctx.js';
 import { FieldsGrid, RecordHead, RecordMeta, useRecord } from './Detail.jsx';
 import { Confirm, ErrorBanner, RefPicker, Spinner, errorText, fieldErrorText } from './ui.jsx';
+import { FinderOffers, PartSuppliers } from './PurchasingPages.jsx';
 
 const locale = () => (getLang() === 'ru' ? 'ru-RU' : 'en-GB');
 
@@ -205,7 +206,7 @@ export function StockFind({ query }) {
                   <td>{it.part.name}</td>
                   <td>{it.part.brand || ''}</td>
                   <td><MatchTag item={it} /></td>
-                  <td><StockChips stock={it.stock} unit={it.part.unit} /></td>
+                  <td><StockChips stock={it.stock} unit={it.part.unit} />{it.available <= 0 && <FinderOffers offers={it.suppliers} />}</td>
                   <td class="num nowrap">{fmtMoney(it.part.sale_price)}</td>
                   {canReserve && (
                     <td class="right">
@@ -499,6 +500,7 @@ export function PartPage({ res, id }) {
             ) : <div class="empty-inline muted">{t('stock.no_reservations')}</div>}
             {reserve && info.stock.length > 0 && <ReserveForm part={rec} warehouses={info.stock} onDone={refresh} />}
           </section>
+          <PartSuppliers offers={info.suppliers} unit={unit} />
         </div>
         <div>
           <section class="card">
