@@ -40,6 +40,8 @@ const struct stock_posting_kind stock_posting_kinds[] = {
 
 const struct stock_doc_kind stock_doc_kinds[] = {
     {"request", "requests"},
+    {"purchase_order", "purchase_orders"},   /* goods received against an order */
+    {"supplier_return", "supplier_returns"}, /* goods returned to a supplier */
     {0},
 };
 
