@@ -14,6 +14,7 @@ const struct document *const documents[] = {
     &doc_request_card,
     &doc_request_intake_act,
     &doc_repair_completion_act,
+    &doc_purchase_order,
     NULL,
 };
 /* clang-format on */

@@ -51,6 +51,8 @@ enum err_code document_render(struct ctx *cx, const struct document *d, int64_t 
 extern const struct document doc_request_card, doc_request_intake_act;
 /* Documents of the workshop (docs/workshop.c). */
 extern const struct document doc_repair_completion_act;
+/* The purchase order sent to a supplier (docs/purchase_order.c). */
+extern const struct document doc_purchase_order;
 
 /* For render functions: a text field's value, NULL when unset or blank; a
  * referenced record, NULL when none is set or it cannot be read (the

@@ -12,6 +12,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, assertError, assertFields, uid, freshInn, runCli } from './harness.mjs';
 import { testClock, TEST_CLOCK_ENV } from '../lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const srv = useServer({ env: TEST_CLOCK_ENV });
 const U = 1000;
@@ -178,6 +182,8 @@ test('partial receipts then the rest: stock, received quantities and the status 
   const all = await lines(po);
   assert.deepEqual(all.items.map((x) => x.open_qty), [0, 0]);
   assert.equal(all.receipts.length, 2);
+  // a receipt of an order is not reversed in the ledger (the order counts it): returned instead
+  assertError(await srv.request('POST', `/api/v1/stock/postings/${all.receipts[0].posting_id}/reverse`, { as: store, body: {} }), 409);
   assert.equal((await stockOf(a)).on_hand - before[0].on_hand, 10 * U);
   assert.equal((await srv.request('GET', `/api/v1/purchase_orders/on-order?part_id=${a.id}`, { as: sales })).json.items.length, 0);
   // a received order takes no more; closed, neither
@@ -373,6 +379,31 @@ test('the scorecard: on time, lead time seen, price changes and defect returns o
   assertFields(await srv.request('GET', `/api/v1/suppliers/${s.id}/scorecard?from=2026-03-10&to=2026-03-01`, { as: sales }), { to: 'before_from' });
   assertError(await srv.request('GET', '/api/v1/suppliers/99999999/scorecard', { as: sales }), 404);
   await testClock(srv.base, { now: new Date().toISOString().slice(0, 19) + 'Z' });
+});
+
+test('the purchase order PDF: the supplier, the lines with both SKUs, quantities, prices, VAT and totals', async () => {
+  const s = await supplier({ name: 'ООО «Ёлка-Снаб ' + uid() + '»', kpp: '773101001', address: 'Москва, ул. Складская, 7' });
+  const a = await part({ name: 'Картридж HP 85A (CE285A)', unit: 'pcs', sku: 'CE' + uid().slice(-6) });
+  const b = await part({ name: 'Кабель питания', unit: 'm', vat: 'none' });
+  const pa = await price(s, a, { price: 123450, supplier_sku: 'HP' + uid().slice(-5) });
+  const po = await sentOrder(s, [{ part_id: a.id, qty: 12 * U }, { part_id: b.id, qty: 2500, price: 9900 }]);
+  const r = await fetch(`${srv.base}/api/v1/purchase_orders/${po.id}/documents/purchase_order.pdf`, { headers: { cookie: store.cookie, 'x-forwarded-for': store.addr || '10.250.250.250' } });
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  const dir = mkdtempSync(join(tmpdir(), 'po-pdf-'));
+  const file = join(dir, 'po.pdf');
+  writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+  if (process.env.PO_PDF_OUT) writeFileSync(process.env.PO_PDF_OUT, Buffer.from(await (await fetch(`${srv.base}/api/v1/purchase_orders/${po.id}/documents/purchase_order.pdf`, { headers: { cookie: store.cookie, 'x-forwarded-for': store.addr || '10.250.250.250' } })).arrayBuffer()));
+  const t = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  assert.equal(t.status, 0, t.stderr);
+  const flat = t.stdout.replace(/[\s\u00a0]+/g, ' ');
+  for (const want of [`Заказ поставщику № ${po.number}`, s.name, s.inn, 'Складская', pa.supplier_sku, a.sku, 'Картридж HP 85A',
+    '1 234,50', '14 814,00', '2 962,80', '2,5', 'без НДС', '247,50', 'Итого без НДС: 15 061,50', 'НДС: 2 962,80', 'Всего с НДС: 18 024,30', '20%'])
+    assert.ok(flat.includes(want), `${want} in: ${flat}`);
+  // a cancelled order is not printed
+  const c = await acted(await order(s), 'cancel');
+  const rc = await fetch(`${srv.base}/api/v1/purchase_orders/${c.id}/documents/purchase_order.pdf`, { headers: { cookie: store.cookie, 'x-forwarded-for': store.addr || '10.250.250.250' } });
+  assert.equal(rc.status, 409);
 });
 
 test('stock verify is clean after all of it', async () => {
