@@ -25,6 +25,7 @@ import { PublicRequest, PublicStatus } from './components/PublicPages.jsx';
 import { RequestPage } from './components/RequestPage.jsx';
 import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './components/StockPages.jsx';
 import { SupplierPage } from './components/PurchasingPages.jsx';
+import { PurchaseOrderPage, SupplierReturnPage } from './components/PurchasePages.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
 import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
 
@@ -78,6 +79,8 @@ function Page({ route, meta, special }) {
   if (a === 'warehouses') return <WarehousePage key={b} res={res} id={b} query={q} />;
   if (a === 'stock_counts') return <CountPage key={b} res={res} id={b} query={q} />;
   if (a === 'suppliers') return <SupplierPage key={b} res={res} id={b} query={q} />;
+  if (a === 'purchase_orders') return <PurchaseOrderPage key={b} res={res} id={b} query={q} />;
+  if (a === 'supplier_returns') return <SupplierReturnPage key={b} res={res} id={b} query={q} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;
 }
 

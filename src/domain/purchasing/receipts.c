@@ -202,7 +202,7 @@ static enum err_code receive_tx(struct ctx *cx, int64_t po, int64_t version,
                                    out)) != ERR_OK)
         return rc;
     const char *number = posting_number(cx, *posting_id);
-    if ((rc = timeline_add(cx, &entity_purchase_orders, po, "receipt", false, number, NULL, NULL,
+    if ((rc = timeline_add(cx, &entity_purchase_orders, po, "receipt", false, number, NULL, number,
                            NULL, NULL)) != ERR_OK)
         return rc;
     if (strcmp(h.status, to))
@@ -409,7 +409,7 @@ static enum err_code return_post_tx(struct ctx *cx, int64_t id, int64_t version,
         return rc;
     if (po)
         rc = timeline_add(cx, &entity_purchase_orders, po, "supplier_return", false,
-                          rec_get(rec, SR_NUMBER)->s, NULL, NULL, NULL, NULL);
+                          rec_get(rec, SR_NUMBER)->s, NULL, rec_get(rec, SR_NUMBER)->s, NULL, NULL);
     return rc;
 }
 
