@@ -51,5 +51,8 @@ int cmd_stock(int argc, char **argv);
 /* The warehouse's demo data (demo_stock.c): the catalog, two warehouses and
  * their movements, unless there are warehouses already. */
 enum err_code demo_stock(struct ctx *cx);
+/* Purchasing's demo data (demo_purchasing.c): three suppliers and their
+ * price lists, unless there are suppliers already. */
+enum err_code demo_purchasing(struct ctx *cx);
 
 #endif

@@ -1065,6 +1065,8 @@ int cmd_demo(int argc, char **argv)
         return fail(&cx, db);
     if (demo_stock(&cx) != ERR_OK)
         return fail(&cx, db);
+    if (demo_purchasing(&cx) != ERR_OK)
+        return fail(&cx, db);
     int64_t nrepairs = 0;
     if (demo_workshop(&cx, &nrepairs) != ERR_OK)
         return fail(&cx, db);

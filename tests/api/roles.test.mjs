@@ -74,6 +74,9 @@ for (const role of ROLES) {
   for (const res of ['parts', 'part_barcodes', 'warehouses']) set(res, rwd(stockRow, (r) => has(stockRow, r, 'w')));
   set('service_types', { read: has('repair orders read / create, edit, work on (workshop.read, workshop.write)', role, 'r'),
     ...Object.fromEntries(['write', 'del'].map((k) => [k, T['service types, works, QC checklists, company targets: write (workshop.settings)'][role] === 'yes'])) });
+  // purchasing: whoever writes deletes too
+  const purchRow = 'suppliers, price lists, purchase orders: read / write (purchasing.read, purchasing.write)';
+  for (const res of ['suppliers', 'supplier_contacts']) set(res, rwd(purchRow, (r) => has(purchRow, r, 'w')));
   set('requests', rwd('requests read / create, edit, comment',
     (r) => T['requests: assign, cancel, delete, work on others\' requests'][r] === 'yes'));
 }
@@ -116,6 +119,8 @@ const body = {
   part_barcodes: async () => ({ part_id: (await adminMakes('parts')).id, barcode: 'R' + uid() }),
   warehouses: () => ({ name: 'Роль-склад ' + uid(), branch_id: parent.branch }),
   service_types: () => ({ code: 'role-' + uid(), name: 'Роль-услуга ' + uid() }),
+  suppliers: () => ({ name: 'Роль-поставщик ' + uid() }),
+  supplier_contacts: async () => ({ supplier_id: (await adminMakes('suppliers')).id, name: 'Роль-контакт поставщика ' + uid() }),
 };
 const change = {
   branches: { address: 'изменено ролью' }, clients: { notes: 'изменено ролью' }, contacts: { notes: 'изменено ролью' },
@@ -124,6 +129,7 @@ const change = {
   contract_sla_terms: { resolution_minutes: 180 },
   parts: { notes: 'изменено ролью' }, get part_barcodes() { return { barcode: 'RX' + uid() }; }, warehouses: { address: 'изменено ролью' },
   service_types: { target_days: 7 },
+  suppliers: { notes: 'изменено ролью' }, supplier_contacts: { notes: 'изменено ролью' },
 };
 const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject ?? rec.number ?? rec.priority ?? rec.barcode;
 

@@ -76,6 +76,8 @@ const screens = [
   ['parts', '#/parts'],
   ['part', '#/parts/1'],
   ['warehouses', '#/warehouses'],
+  ['suppliers', '#/suppliers'],
+  ['supplier', '#/suppliers/1'],
   ['stock-receipt', '#/stock_receipt'],
 ];
 

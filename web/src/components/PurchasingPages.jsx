@@ -13,7 +13,7 @@ import { EditableChildren } from './ClientPage.jsx';
 import { useApp } from './ctx.js';
 import { RecordPage } from './Detail.jsx';
 import { fmtMoney, fmtQty } from './StockPages.jsx';
-import { ErrorBanner, Modal, Spinner, errorText, fieldErrorText } from './ui.jsx';
+import { DateInput, ErrorBanner, Modal, Spinner, errorText, fieldErrorText } from './ui.jsx';
 import { SupplierScorecard } from './PurchasePages.jsx';
 
 const days = (n) => (n === null || n === undefined ? '—' : t('purchasing.days', { n }));
@@ -81,17 +81,19 @@ function PriceList({ supplierId, canWrite }) {
           <table class="table price-list">
             <thead><tr>
               <th>{t('purchasing.our_sku')}</th><th>{t('part.name')}</th><th>{t('supplier_price.supplier_sku')}</th>
-              <th>{t('supplier_price.supplier_name')}</th><th class="num">{t('supplier_price.price')}</th>
+              <th class="num">{t('supplier_price.price')}</th>
               <th class="num">{t('supplier_price.moq')}</th><th class="num">{t('supplier_price.pack_qty')}</th>
-              <th class="num">{t('supplier_price.lead_days')}</th><th>{t('supplier_price.valid_from')}</th>
+              <th class="num">{t('supplier_price.lead_days')}</th><th>{t('purchasing.price_date')}</th>
             </tr></thead>
             <tbody>
               {data.items.map((p) => (
                 <tr data-part={p.part_id}>
                   <td class="nowrap"><a href={href(`parts/${p.part_id}`)}>{p.part_sku}</a></td>
                   <td>{p.part_name}</td>
-                  <td class="nowrap">{p.supplier_sku}</td>
-                  <td class="muted">{p.supplier_name || ''}</td>
+                  <td>
+                    <span class="nowrap">{p.supplier_sku}</span>
+                    {p.supplier_name && p.supplier_name !== p.part_name && <div class="muted small">{p.supplier_name}</div>}
+                  </td>
                   <td class="num nowrap" data-col="price">{fmtMoney(p.price)}{!p.vat_included && <span class="muted small"> {t('purchasing.no_vat')}</span>}</td>
                   <td class="num nowrap">{qty(p.moq, p.part_unit)}</td>
                   <td class="num nowrap">{qty(p.pack_qty, p.part_unit)}</td>
@@ -201,7 +203,7 @@ export function ImportDialog({ supplierId, onClose, onDone }) {
           </div>
           <div class="form-row">
             <label for="price-from">{t('supplier_price.valid_from')}</label>
-            <input id="price-from" type="date" class="input" value={validFrom} disabled={!!stage}
+            <DateInput id="price-from" value={validFrom} disabled={!!stage}
               onChange={(e) => { const v = e.currentTarget.value || today; setValidFrom(v); if (file) run(file, v); }} />
           </div>
         </div>
@@ -238,7 +240,7 @@ export function ImportDialog({ supplierId, onClose, onDone }) {
                   {rows.slice(0, SHOWN).map((r) => (
                     <tr class={'import-row import-' + r.status} data-line={r.line} data-status={r.status}>
                       <td class="num">{r.line}</td>
-                      <td><span class={'tag import-tag-' + r.status}>{t('purchasing.status.' + r.status)}</span></td>
+                      <td><span class={'tag import-tag-' + r.status}>{t('purchasing.row.' + r.status)}</span></td>
                       <td class="nowrap">{r.sku || ''}</td>
                       <td>{r.name || ''}{r.errors.length > 0 && <div class="import-error" data-errors>{rowErrors(r)}</div>}</td>
                       <td class="nowrap">{r.part ? <a href={href(`parts/${r.part.id}`)} target="_blank" rel="noopener">{r.part.sku}</a> : ''}</td>
