@@ -41,7 +41,8 @@ function DraftLines({ rec, lines, onSaved }) {
         if (String(r.price).trim() !== '') l.price = toKopecks(r.price);
         return l;
       }) };
-      onSaved(await api.post(`purchase_orders/${rec.id}/lines`, body));
+      await api.post(`purchase_orders/${rec.id}/lines`, body);
+      await onSaved();
     } catch (e) { setErr(e); }
     setBusy(false);
   };
@@ -211,6 +212,7 @@ export function PurchaseOrderPage({ res, id }) {
   const { rec, setRec, error, loading, reload } = useRecord(res.name, id);
   const [lines, setLines] = useState(null);
   const [tick, setTick] = useState(0);
+  const [gen, setGen] = useState(0);
   const [err, setErr] = useState(null);
   const loadLines = () => api.get(`purchase_orders/${id}/lines`).then(setLines).catch(setErr);
   useEffect(() => { loadLines(); }, [id]);
@@ -235,17 +237,17 @@ export function PurchaseOrderPage({ res, id }) {
       </RecordHead>
       <TransitionBar res={res} rec={rec} onDone={(r) => { setRec(r); loadLines(); setTick((x) => x + 1); }} onStale={reload} />
       {err && <ErrorBanner error={err} />}
-      <div class="client-layout">
+      <div class="stock-layout">
         <div class="po-main">
           <section class="card">
             <FieldsGrid res={res} rec={rec} />
             <RecordMeta rec={rec} />
           </section>
-          {draft && <DraftLines key={rec.version} rec={rec} lines={lines.items} onSaved={(r) => { setRec({ ...rec, ...r }); loadLines(); }} />}
+          {draft && <DraftLines key={gen} rec={rec} lines={lines.items} onSaved={async () => { await Promise.all([reload(), loadLines()]); setGen((g) => g + 1); }} />}
           {receiving && <Receiving rec={rec} lines={lines.items} onPosted={changed} />}
           {!draft && <LinesTable rec={rec} lines={lines} />}
         </div>
-        <div class="client-side"><TimelineCard res={res} id={id} reload={tick} /></div>
+        <div><TimelineCard res={res} id={id} reload={tick} /></div>
       </div>
     </div>
   );
