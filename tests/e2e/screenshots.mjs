@@ -79,6 +79,9 @@ const screens = [
   ['suppliers', '#/suppliers'],
   ['supplier', '#/suppliers/1'],
   ['stock-receipt', '#/stock_receipt'],
+  ['purchase-orders', '#/purchase_orders'],
+  ['purchase-order', '#/purchase_orders/1'],
+  ['supplier-returns', '#/supplier_returns'],
 ];
 
 for (const lang of ['ru', 'en']) {
