@@ -164,6 +164,7 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
     part_barcodes: () => ({ barcode: 'ATK' + uid() }), // a scanner's code: no spaces
     part_analogs: async () => ({ part_id: (await create('parts')).id, analog_id: (await create('parts')).id }),
     stock_counts: async () => ({ warehouse_id: (await create('warehouses')).id }), // one open count per warehouse
+    supplier_returns: async () => ({ supplier_id: await anyId('suppliers'), warehouse_id: await anyId('warehouses') }), // without an order: both
   };
   async function validBody(entity) {
     const e = entities[entity];
