@@ -21,8 +21,17 @@
  * (A table missing here stops the copy with "the target is not empty": the
  * copy test, tests/pg/copy.test.mjs, finds it.) */
 static const char *const seeded[] = {
-    "audit_head",        "business_calendars", "calendar_days", "sla_policies", "company",
-    "message_templates", "counters",           "service_types", NULL,
+    "audit_head",
+    "business_calendars",
+    "calendar_days",
+    "sla_policies",
+    "company",
+    "message_templates",
+    "counters",
+    "service_types",
+    "qc_checklists",
+    "qc_checklist_items",
+    NULL,
 };
 /* Tables without an id column (keyed otherwise). */
 static const char *const without_id[] = {"sessions", "rate_limits", "number_sequences", "counters",

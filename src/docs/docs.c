@@ -15,6 +15,7 @@ const struct document *const documents[] = {
     &doc_request_intake_act,
     &doc_repair_completion_act,
     &doc_purchase_order,
+    &doc_shipment_packing_list,
     NULL,
 };
 /* clang-format on */

@@ -53,6 +53,7 @@ extern const struct document doc_request_card, doc_request_intake_act;
 extern const struct document doc_repair_completion_act;
 /* The purchase order sent to a supplier (docs/purchase_order.c). */
 extern const struct document doc_purchase_order;
+extern const struct document doc_shipment_packing_list;
 
 /* For render functions: a text field's value, NULL when unset or blank; a
  * referenced record, NULL when none is set or it cannot be read (the

@@ -37,6 +37,8 @@
     &entity_message_templates, \
     /* workshop */ \
     &entity_service_types, &entity_repair_orders, \
+    &entity_qc_checklists, &entity_qc_checklist_items, &entity_service_partners, &entity_shipments, \
+    &entity_shipment_items, \
     /* stock */ \
     &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
     &entity_warehouses, &entity_bins, &entity_stock_counts, \
@@ -60,8 +62,8 @@ const struct job_kind domain_jobs[] = {
 };
 
 const struct report *const domain_reports[] = {
-    &report_sla,           &report_intake, &report_backlog, &report_times, &report_ratings,
-    &report_stock_on_hand, NULL,
+    &report_sla,     &report_intake,        &report_backlog, &report_times,
+    &report_ratings, &report_stock_on_hand, &report_rework,  NULL,
 };
 
 const struct report *domain_report(const char *name)
@@ -72,8 +74,9 @@ const struct report *domain_report(const char *name)
     return NULL;
 }
 
-static const struct workflow *const workflows[] = {
-    &request_workflow, &repair_workflow, &purchase_order_workflow, &test_order_workflow, NULL};
+static const struct workflow *const workflows[] = {&request_workflow,        &repair_workflow,
+                                                   &purchase_order_workflow, &shipment_workflow,
+                                                   &test_order_workflow,     NULL};
 
 const struct entity *const *domain_all(void)
 {

@@ -92,7 +92,7 @@ const report = (name, q = '') => call(srv.base, mgr, 'GET', `/api/v1/reports/${n
 test('the meta lists the reports with their parameters, columns and chart', async () => {
   const m = await call(srv.base, mgr, 'GET', '/api/v1/meta');
   const names = m.json.reports.map((r) => r.name);
-  assert.deepEqual(names, ['sla', 'intake', 'backlog', 'times', 'ratings', 'stock_on_hand']);
+  assert.deepEqual(names, ['sla', 'intake', 'backlog', 'times', 'ratings', 'stock_on_hand', 'rework']);
   const intake = m.json.reports.find((r) => r.name === 'intake');
   assert.deepEqual(intake.groups.map((g) => g.name), ['channel', 'type', 'model', 'branch']);
   assert.equal(intake.steps, true);

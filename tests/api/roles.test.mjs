@@ -72,8 +72,10 @@ for (const role of ROLES) {
   // the catalog: whoever writes it deletes too
   const stockRow = 'parts, barcodes, compatible models, analogs, warehouses, bins: read / write, delete (stock.read, stock.catalog)';
   for (const res of ['parts', 'part_barcodes', 'warehouses']) set(res, rwd(stockRow, (r) => has(stockRow, r, 'w')));
-  set('service_types', { read: has('repair orders read / create, edit, work on (workshop.read, workshop.write)', role, 'r'),
-    ...Object.fromEntries(['write', 'del'].map((k) => [k, T['service types, works, QC checklists, company targets: write (workshop.settings)'][role] === 'yes'])) });
+  for (const res of ['service_types', 'qc_checklists', 'qc_checklist_items']) {
+    set(res, { read: has('repair orders read / create, edit, work on (workshop.read, workshop.write)', role, 'r'),
+      ...Object.fromEntries(['write', 'del'].map((k) => [k, T['service types, works, QC checklists, company targets: write (workshop.settings)'][role] === 'yes'])) });
+  }
   // purchasing: whoever writes deletes too
   const purchRow = 'suppliers, price lists, purchase orders: read / write (purchasing.read, purchasing.write)';
   for (const res of ['suppliers', 'supplier_contacts']) set(res, rwd(purchRow, (r) => has(purchRow, r, 'w')));
@@ -119,6 +121,9 @@ const body = {
   part_barcodes: async () => ({ part_id: (await adminMakes('parts')).id, barcode: 'R' + uid() }),
   warehouses: () => ({ name: 'Роль-склад ' + uid(), branch_id: parent.branch }),
   service_types: () => ({ code: 'role-' + uid(), name: 'Роль-услуга ' + uid() }),
+  // each list its own service type: one active list per type
+  qc_checklists: async () => ({ service_type_id: (await adminMakes('service_types')).id, name: 'Роль-чек-лист ' + uid() }),
+  qc_checklist_items: async () => ({ checklist_id: (await adminMakes('qc_checklists')).id, text: 'Роль-пункт ' + uid() }),
   suppliers: () => ({ name: 'Роль-поставщик ' + uid() }),
   supplier_contacts: async () => ({ supplier_id: (await adminMakes('suppliers')).id, name: 'Роль-контакт поставщика ' + uid() }),
 };
@@ -128,10 +133,10 @@ const change = {
   requests: { description: 'изменено ролью' }, repair_orders: { accessories: 'изменено ролью' }, contracts: { notes: 'изменено ролью' },
   contract_sla_terms: { resolution_minutes: 180 },
   parts: { notes: 'изменено ролью' }, get part_barcodes() { return { barcode: 'RX' + uid() }; }, warehouses: { address: 'изменено ролью' },
-  service_types: { target_days: 7 },
+  service_types: { target_days: 7 }, qc_checklists: { name: 'Изменено ролью' }, qc_checklist_items: { text: 'Изменено ролью' },
   suppliers: { notes: 'изменено ролью' }, supplier_contacts: { notes: 'изменено ролью' },
 };
-const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject ?? rec.number ?? rec.priority ?? rec.barcode;
+const nameOf = (res, rec) => rec.login ?? rec.name ?? rec.model ?? rec.serial ?? rec.subject ?? rec.number ?? rec.priority ?? rec.barcode ?? rec.text;
 
 async function adminMakes(res) {
   const r = await srv.request('POST', `/api/v1/${res}`, { as: admin, body: await body[res]() });

@@ -251,6 +251,26 @@ test('Windows-1251, semicolons, decimal commas, quoted fields; rows from a sheet
   assert.equal((await prices(s)).total, 2);
 });
 
+test('line numbers count the file\'s lines (a quoted field over two lines, CR LF); a price edited after the preview makes its token stale', async () => {
+  const s = await supplier();
+  const [a, b] = [await part(), await part()];
+  const csv = `SKU,Name,Price\r\n${a.sku},"Две\r\nстроки",10\r\n\r\nNOPE-${uid()},x,1\r\n${b.sku},"с ""кавычками"", запятой",20\r\n`;
+  const p = await preview(s, { csv });
+  assert.equal(p.status, 200, p.text);
+  assert.deepEqual(p.json.rows.map((r) => [r.line, r.status]), [[2, 'new'], [5, 'error'], [6, 'new']]);
+  assert.equal(p.json.rows[0].name, 'Две\r\nстроки');
+  assert.equal(p.json.rows[2].name, 'с "кавычками", запятой');
+  await confirm(s, { csv, token: p.json.token });
+  // the next preview; then someone edits a price it would change
+  const csv2 = csv.replace(',10\r\n', ',11\r\n');
+  const p2 = await preview(s, { csv: csv2 });
+  assert.deepEqual(p2.json.counts, { new: 0, changed: 1, unchanged: 1, error: 1 });
+  const row = (await prices(s)).items.find((x) => x.part_id === b.id);
+  assert.equal((await srv.request('PATCH', `/api/v1/supplier_prices/${row.id}`, { as: store, body: { version: row.version, lead_days: 9 } })).status, 200);
+  assertError(await confirm(s, { csv: csv2, token: p2.json.token }), 409, 'conflict', { token: 'stale' });
+  assert.equal((await prices(s)).items.find((x) => x.part_id === a.id).price, 1000, 'nothing applied');
+});
+
 test('bad input: no SKU or price column, not text, too many rows, too big a body', async () => {
   const s = await supplier();
   const before = await prices(s);

@@ -164,6 +164,14 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
     part_barcodes: () => ({ barcode: 'ATK' + uid() }), // a scanner's code: no spaces
     part_analogs: async () => ({ part_id: (await create('parts')).id, analog_id: (await create('parts')).id }),
     stock_counts: async () => ({ warehouse_id: (await create('warehouses')).id }), // one open count per warehouse
+    supplier_prices: async () => ({ supplier_id: (await create('suppliers')).id, price: 12345 }), // one price per supplier × part
+    qc_checklists: async () => ({ service_type_id: (await create('service_types')).id }), // one active list per type
+    shipment_items: async () => { // a unit is an order in repair, in a draft shipment
+      const o = await create('repair_orders');
+      const d = await ok('POST', `/api/v1/repair_orders/${o.id}/transitions/diagnose`, { version: o.version }, admin);
+      const r = await ok('POST', `/api/v1/repair_orders/${o.id}/transitions/start_repair`, { version: d.version }, admin);
+      return { shipment_id: (await create('shipments')).id, order_id: r.id };
+    },
     supplier_returns: async () => ({ supplier_id: await anyId('suppliers'), warehouse_id: await anyId('warehouses') }), // without an order: both
   };
   async function validBody(entity) {

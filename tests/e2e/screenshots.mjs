@@ -28,6 +28,23 @@ await call(srv.base, s, 'POST', `/api/v1/requests/${req.id}/transitions/start`, 
 const unit = (await call(srv.base, s, 'GET', '/api/v1/equipment_units?limit=1')).json.items[0];
 await call(srv.base, s, 'PATCH', `/api/v1/equipment_units/${unit.id}`, { version: unit.version, notes: 'Замена ролика подачи 12.03' });
 
+// the workshop's QC and shipments: an order in qc by the engineer (checked by
+// someone else), a shipment to a service center sent with one unit
+const engS = await login(srv.base, 'engineer', 'demo12345');
+const engUser = (await call(srv.base, engS, 'GET', '/api/v1/auth/me')).json.user;
+const repairType = (await call(srv.base, s, 'GET', '/api/v1/service_types?code=repair')).json.items[0];
+async function workshopOrder(steps, fault) {
+  let o = (await call(srv.base, s, 'POST', '/api/v1/repair_orders', { client_id: unitOf5.client_id, unit_id: unitOf5.id, declared_fault: fault, accessories: 'кабель питания', technician_id: engUser.id, service_type_id: repairType.id })).json;
+  for (const st of steps) o = (await call(srv.base, engS, 'POST', `/api/v1/repair_orders/${o.id}/transitions/${st}`, { version: o.version })).json;
+  return o;
+}
+const qcOrder = await workshopOrder(['diagnose', 'start_repair', 'to_qc'], 'Не печатает, мнёт бумагу');
+const shipOrder = await workshopOrder(['diagnose', 'start_repair'], 'Не включается, плата питания');
+const partnerRec = (await call(srv.base, s, 'POST', '/api/v1/service_partners', { name: 'АСЦ «Сервис-Плюс»', kind: 'asc', inn: '7707083893', requisites: 'г. Москва, ул. Лесная, д. 5' })).json;
+const shipRec = (await call(srv.base, s, 'POST', '/api/v1/shipments', { partner_id: partnerRec.id, carrier: 'СДЭК', tracking_number: '1234567890', rma_number: 'RMA-77', expected_date: new Date(Date.now() + 14 * 86400e3).toISOString().slice(0, 10) })).json;
+await call(srv.base, s, 'POST', '/api/v1/shipment_items', { shipment_id: shipRec.id, order_id: shipOrder.id });
+await call(srv.base, s, 'POST', `/api/v1/shipments/${shipRec.id}/transitions/send`, { version: shipRec.version });
+
 const screens = [
   ['requests', '#/requests'],
   ['request', `#/requests/${req.id}`],
@@ -72,6 +89,12 @@ const screens = [
   ['reports', '#/reports'],
   ['repair-orders', '#/repair_orders'],
   ['repair-order', '#/repair_orders/1'],
+  ['repair-order-qc', `#/repair_orders/${qcOrder.id}`],
+  ['qc-settings', '#/qc_settings'],
+  ['shipments', '#/shipments'],
+  ['shipment', `#/shipments/${shipRec.id}`],
+  ['shipments-overdue', '#/shipments_overdue'],
+  ['service-partners', '#/service_partners'],
   ['stock-find', '#/stock'],
   ['parts', '#/parts'],
   ['part', '#/parts/1'],

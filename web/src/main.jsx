@@ -27,6 +27,7 @@ import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './co
 import { SupplierPage } from './components/PurchasingPages.jsx';
 import { PurchaseOrderPage, SupplierReturnPage } from './components/PurchasePages.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
+import { OverdueShipmentsPage, QcSettingsPage, RepairOrderPage, ShipmentPage } from './components/Workshop.jsx';
 import { ErrorBanner, Spinner, Toasts } from './components/ui.jsx';
 
 function specialPages(session) {
@@ -43,6 +44,8 @@ function specialPages(session) {
     outbox: perms.includes('messages.outbox'),
     stock: perms.includes('stock.read'),
     stock_receipt: perms.includes('stock.write'),
+    qc_settings: perms.includes('workshop.read'),
+    shipments_overdue: perms.includes('workshop.read'),
   };
 }
 
@@ -62,6 +65,8 @@ function Page({ route, meta, special }) {
   if (a === 'company') return special.company ? <CompanyPage /> : <Forbidden />;
   if (a === 'outbox') return special.outbox ? <OutboxPage query={q} /> : <Forbidden />;
   if (a === 'stock') return special.stock ? <StockFind key={JSON.stringify(q)} query={q} /> : <Forbidden />;
+  if (a === 'qc_settings') return special.qc_settings ? <QcSettingsPage /> : <Forbidden />;
+  if (a === 'shipments_overdue') return special.shipments_overdue ? <OverdueShipmentsPage /> : <Forbidden />;
   if (a === 'stock_receipt') return special.stock_receipt ? <ReceiptPage query={q} /> : <Forbidden />;
   const res = meta.byName[a];
   if (!res) return <div class="page"><ErrorBanner>{t('not_found_page')}</ErrorBanner></div>;
@@ -78,6 +83,8 @@ function Page({ route, meta, special }) {
   if (a === 'parts') return <PartPage key={b} res={res} id={b} query={q} />;
   if (a === 'warehouses') return <WarehousePage key={b} res={res} id={b} query={q} />;
   if (a === 'stock_counts') return <CountPage key={b} res={res} id={b} query={q} />;
+  if (a === 'repair_orders') return <RepairOrderPage key={b} res={res} id={b} />;
+  if (a === 'shipments') return <ShipmentPage key={b} res={res} id={b} />;
   if (a === 'suppliers') return <SupplierPage key={b} res={res} id={b} query={q} />;
   if (a === 'purchase_orders') return <PurchaseOrderPage key={b} res={res} id={b} query={q} />;
   if (a === 'supplier_returns') return <SupplierReturnPage key={b} res={res} id={b} query={q} />;

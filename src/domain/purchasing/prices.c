@@ -395,12 +395,13 @@ static void row_error(struct prow *r, const char *field, const char *code, int o
     json_array_append_new(r->errors, e);
 }
 
-/* exact-key sets over the file's rows: SKUs (folded to upper case is not
- * done: SKUs are compared as written) and parts */
-struct seen {
+/* ---- what is stored, read once: maps by exact key ---- */
+
+/* An open-addressing map from a text or integer key to a non-zero value;
+ * SKUs and barcodes are compared as written. */
+struct map {
     const char **s;
-    int64_t *n;
-    int *line;
+    int64_t *n, *val;
     size_t cap;
 };
 
@@ -412,102 +413,186 @@ static uint64_t hash_of(const char *s, int64_t n)
     return h * 0x9E3779B97F4A7C15ULL;
 }
 
-static void seen_init(struct ctx *cx, struct seen *t, int rows)
+static void map_init(struct ctx *cx, struct map *m, int64_t size)
 {
-    t->cap = 16;
-    while (t->cap < (size_t)rows * 2 + 16)
-        t->cap *= 2;
-    t->s = arena_alloc(cx->a, sizeof(*t->s) * t->cap);
-    t->n = arena_alloc(cx->a, sizeof(*t->n) * t->cap);
-    t->line = arena_alloc(cx->a, sizeof(*t->line) * t->cap);
-    memset(t->line, 0, sizeof(*t->line) * t->cap);
+    m->cap = 16;
+    while (m->cap < (size_t)size * 2 + 16)
+        m->cap *= 2;
+    m->s = arena_alloc(cx->a, sizeof(*m->s) * m->cap);
+    m->n = arena_alloc(cx->a, sizeof(*m->n) * m->cap);
+    m->val = arena_alloc(cx->a, sizeof(*m->val) * m->cap);
+    memset(m->val, 0, sizeof(*m->val) * m->cap);
 }
 
-/* The line that had the key first, or 0 after remembering line for it. */
-static int seen_put(struct seen *t, const char *s, int64_t n, int line)
+static size_t map_slot(const struct map *m, const char *s, int64_t n)
 {
-    size_t i = hash_of(s, n) & (t->cap - 1);
-    while (t->line[i]) {
-        if (t->n[i] == n && ((!s && !t->s[i]) || (s && t->s[i] && !strcmp(s, t->s[i]))))
-            return t->line[i];
-        i = (i + 1) & (t->cap - 1);
-    }
-    t->s[i] = s;
-    t->n[i] = n;
-    t->line[i] = line;
+    size_t i = hash_of(s, n) & (m->cap - 1);
+    while (m->val[i] &&
+           !(m->n[i] == n && ((!s && !m->s[i]) || (s && m->s[i] && !strcmp(s, m->s[i])))))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static int64_t map_get(const struct map *m, const char *s, int64_t n)
+{
+    return s || n ? m->val[map_slot(m, s, n)] : 0;
+}
+
+/* The value the key had (and keeps), or 0 after giving it val. The map
+ * holds at most the size it was made for. */
+static int64_t map_put(struct map *m, const char *s, int64_t n, int64_t val)
+{
+    size_t i = map_slot(m, s, n);
+    if (m->val[i])
+        return m->val[i];
+    m->s[i] = s;
+    m->n[i] = n;
+    m->val[i] = val;
     return 0;
 }
 
-static enum err_code part_by(struct ctx *cx, const char *sql, const char *key, int64_t *part)
+struct stored_price {
+    int64_t id, version, part_id, price, moq, pack, lead;
+    bool has_moq, has_pack, has_lead;
+    const char *sku, *name, *from;
+};
+
+struct stored {
+    struct stored_price *prices;
+    struct map price_by_sku, price_by_part; /* → index + 1 */
+    int64_t *part_ids;
+    const char **part_skus, **part_names;
+    struct map part_by_sku, part_by_id; /* → index + 1 */
+    struct map barcodes;                /* → part id */
+};
+
+static enum err_code count_of(struct ctx *cx, const char *sql, int64_t arg, int64_t *n)
 {
     bool found;
-    *part = 0;
-    if (!key)
-        return ERR_OK;
-    enum err_code rc = db_get_i64(cx->db, &cx->err, part, &found, sql, "t", key);
-    if (!found)
-        *part = 0;
-    return rc;
+    return arg ? db_get_i64(cx->db, &cx->err, n, &found, sql, "i", arg)
+               : db_get_i64(cx->db, &cx->err, n, &found, sql, "");
 }
 
-static enum err_code match_row(struct ctx *cx, int64_t supplier, struct prow *r)
+static const char *col_dup(struct ctx *cx, struct db_stmt *st, int i)
 {
+    const char *v = db_col_text(st, i);
+    return v ? arena_strdup(cx->a, v) : NULL;
+}
+
+/* The supplier's prices, the catalog's SKUs and names and, when the file
+ * has barcodes, the barcodes: a few queries, not a few per row. */
+static enum err_code load_stored(struct ctx *cx, int64_t supplier, bool barcodes, struct stored *so)
+{
+    int64_t np, nparts, nb = 0;
     enum err_code rc;
-    bool found;
-    r->part_id = 0;
-    rc = db_get_i64(cx->db, &cx->err, &r->part_id, &found,
-                    "SELECT part_id FROM supplier_prices WHERE supplier_id = $1 AND "
-                    "supplier_sku = $2",
-                    "it", supplier, r->sku);
-    if (rc != ERR_OK)
+    if ((rc = count_of(cx, "SELECT count(*) FROM supplier_prices WHERE supplier_id = $1", supplier,
+                       &np)) != ERR_OK ||
+        (rc = count_of(cx, "SELECT count(*) FROM parts", 0, &nparts)) != ERR_OK ||
+        (barcodes && (rc = count_of(cx, "SELECT count(*) FROM part_barcodes", 0, &nb)) != ERR_OK))
         return rc;
-    if (!found)
-        r->part_id = 0;
-    if (!r->part_id && r->our_sku &&
-        (rc = part_by(cx, "SELECT id FROM parts WHERE sku = $1", r->our_sku, &r->part_id)) !=
-            ERR_OK)
-        return rc;
-    if (!r->part_id && r->barcode &&
-        (rc = stock_barcode_part(cx, r->barcode, &r->part_id)) != ERR_OK)
-        return rc;
-    if (!r->part_id &&
-        (rc = part_by(cx, "SELECT id FROM parts WHERE sku = $1", r->sku, &r->part_id)) != ERR_OK)
-        return rc;
-    if (!r->part_id)
-        return ERR_OK;
+    so->prices = arena_alloc(cx->a, sizeof(*so->prices) * (size_t)(np + 1));
+    map_init(cx, &so->price_by_sku, np);
+    map_init(cx, &so->price_by_part, np);
     struct db_stmt *st =
-        db_q(cx->db, &cx->err, "SELECT sku, name FROM parts WHERE id = $1", "i", r->part_id);
+        db_q(cx->db, &cx->err,
+             "SELECT id, version, part_id, price, moq, pack_qty, lead_days, supplier_sku,\n"
+             "  supplier_name, valid_from FROM supplier_prices WHERE supplier_id = $1 ORDER BY id",
+             "i", supplier);
     if (!st)
         return cx->err.code;
-    if (db_step(st) == DB_ROW) {
-        r->part_sku = arena_strdup(cx->a, db_col_text(st, 0));
-        r->part_name = arena_strdup(cx->a, db_col_text(st, 1));
+    int r = DB_DONE;
+    int64_t k = 0;
+    while (k < np && (r = db_step(st)) == DB_ROW) {
+        struct stored_price *p = &so->prices[k];
+        p->id = db_col_i64(st, 0);
+        p->version = db_col_i64(st, 1);
+        p->part_id = db_col_i64(st, 2);
+        p->price = db_col_i64(st, 3);
+        p->has_moq = !db_col_null(st, 4);
+        p->moq = db_col_i64(st, 4);
+        p->has_pack = !db_col_null(st, 5);
+        p->pack = db_col_i64(st, 5);
+        p->has_lead = !db_col_null(st, 6);
+        p->lead = db_col_i64(st, 6);
+        p->sku = col_dup(cx, st, 7);
+        p->name = col_dup(cx, st, 8);
+        p->from = col_dup(cx, st, 9);
+        k++;
+        map_put(&so->price_by_sku, p->sku, 0, k);
+        map_put(&so->price_by_part, NULL, p->part_id, k);
     }
     db_done(st);
-    st = db_q(cx->db, &cx->err,
-              "SELECT id, version, price, moq, pack_qty, lead_days, supplier_sku, supplier_name,\n"
-              "  valid_from FROM supplier_prices WHERE supplier_id = $1 AND part_id = $2",
-              "ii", supplier, r->part_id);
-    if (!st)
+    if (r == DB_FAIL)
         return cx->err.code;
-    int s = db_step(st);
-    if (s == DB_ROW) {
-        r->price_id = db_col_i64(st, 0);
-        r->old_version = db_col_i64(st, 1);
-        r->old_price = db_col_i64(st, 2);
-        r->old_has_moq = !db_col_null(st, 3);
-        r->old_moq = db_col_i64(st, 3);
-        r->old_has_pack = !db_col_null(st, 4);
-        r->old_pack = db_col_i64(st, 4);
-        r->old_has_lead = !db_col_null(st, 5);
-        r->old_lead = db_col_i64(st, 5);
-        r->old_sku = arena_strdup(cx->a, db_col_text(st, 6));
-        const char *nm = db_col_text(st, 7);
-        r->old_name = nm ? arena_strdup(cx->a, nm) : NULL;
-        r->old_from = arena_strdup(cx->a, db_col_text(st, 8));
+    so->part_ids = arena_alloc(cx->a, sizeof(*so->part_ids) * (size_t)(nparts + 1));
+    so->part_skus = arena_alloc(cx->a, sizeof(*so->part_skus) * (size_t)(nparts + 1));
+    so->part_names = arena_alloc(cx->a, sizeof(*so->part_names) * (size_t)(nparts + 1));
+    map_init(cx, &so->part_by_sku, nparts);
+    map_init(cx, &so->part_by_id, nparts);
+    if (!(st = db_q(cx->db, &cx->err, "SELECT id, sku, name FROM parts ORDER BY id", "")))
+        return cx->err.code;
+    k = 0;
+    r = DB_DONE;
+    while (k < nparts && (r = db_step(st)) == DB_ROW) {
+        so->part_ids[k] = db_col_i64(st, 0);
+        so->part_skus[k] = col_dup(cx, st, 1);
+        so->part_names[k] = col_dup(cx, st, 2);
+        k++;
+        map_put(&so->part_by_sku, so->part_skus[k - 1], 0, k);
+        map_put(&so->part_by_id, NULL, so->part_ids[k - 1], k);
     }
     db_done(st);
-    return s == DB_FAIL ? cx->err.code : ERR_OK;
+    if (r == DB_FAIL)
+        return cx->err.code;
+    map_init(cx, &so->barcodes, nb);
+    if (barcodes) {
+        if (!(st = db_q(cx->db, &cx->err, "SELECT barcode, part_id FROM part_barcodes ORDER BY id",
+                        "")))
+            return cx->err.code;
+        k = 0;
+        r = DB_DONE;
+        while (k++ < nb && (r = db_step(st)) == DB_ROW)
+            map_put(&so->barcodes, col_dup(cx, st, 0), 0, db_col_i64(st, 1));
+        db_done(st);
+        if (r == DB_FAIL)
+            return cx->err.code;
+    }
+    return ERR_OK;
+}
+
+/* The part of a row: the supplier's SKU mapped before, our SKU, the
+ * barcode, or our SKU equal to theirs; and what is stored for it. */
+static void match_row(const struct stored *so, struct prow *r)
+{
+    int64_t k = map_get(&so->price_by_sku, r->sku, 0);
+    r->part_id = k ? so->prices[k - 1].part_id : 0;
+    if (!r->part_id && r->our_sku && (k = map_get(&so->part_by_sku, r->our_sku, 0)))
+        r->part_id = so->part_ids[k - 1];
+    if (!r->part_id && r->barcode)
+        r->part_id = map_get(&so->barcodes, r->barcode, 0);
+    if (!r->part_id && (k = map_get(&so->part_by_sku, r->sku, 0)))
+        r->part_id = so->part_ids[k - 1];
+    if (!r->part_id || !(k = map_get(&so->part_by_id, NULL, r->part_id))) {
+        r->part_id = 0;
+        return;
+    }
+    r->part_sku = so->part_skus[k - 1];
+    r->part_name = so->part_names[k - 1];
+    if (!(k = map_get(&so->price_by_part, NULL, r->part_id)))
+        return;
+    const struct stored_price *p = &so->prices[k - 1];
+    r->price_id = p->id;
+    r->old_version = p->version;
+    r->old_price = p->price;
+    r->old_has_moq = p->has_moq;
+    r->old_moq = p->moq;
+    r->old_has_pack = p->has_pack;
+    r->old_pack = p->pack;
+    r->old_has_lead = p->has_lead;
+    r->old_lead = p->lead;
+    r->old_sku = p->sku;
+    r->old_name = p->name;
+    r->old_from = p->from;
 }
 
 static bool same_text(const char *a, const char *b)
@@ -579,9 +664,12 @@ static enum err_code make_plan(struct ctx *cx, int64_t supplier, const struct pr
     pl->n = t.n - 1;
     pl->rows = arena_alloc(cx->a, sizeof(*pl->rows) * (size_t)(pl->n ? pl->n : 1));
     memset(pl->rows, 0, sizeof(*pl->rows) * (size_t)(pl->n ? pl->n : 1));
-    struct seen skus, parts;
-    seen_init(cx, &skus, pl->n);
-    seen_init(cx, &parts, pl->n);
+    struct stored so;
+    if ((rc = load_stored(cx, supplier, map[C_BARCODE] >= 0, &so)) != ERR_OK)
+        return rc;
+    struct map skus, parts;
+    map_init(cx, &skus, pl->n);
+    map_init(cx, &parts, pl->n);
     for (int i = 0; i < pl->n; i++) {
         const struct raw_row *raw = &t.rows[i + 1];
         struct prow *r = &pl->rows[i];
@@ -618,15 +706,16 @@ static enum err_code make_plan(struct ctx *cx, int64_t supplier, const struct pr
         if ((r->has_lead = cell[C_LEAD] != NULL) && !parse_days(cell[C_LEAD], &r->lead))
             row_error(r, "lead_days", "bad_lead_time", 0);
         if (r->sku) {
-            int first = seen_put(&skus, r->sku, 0, r->line);
-            if (first)
-                row_error(r, "sku", "duplicate", first);
-            else if ((rc = match_row(cx, supplier, r)) != ERR_OK)
-                return rc;
-            else if (!r->part_id)
-                row_error(r, "sku", "unknown_part", 0);
-            else if ((first = seen_put(&parts, NULL, r->part_id, r->line)) != 0)
-                row_error(r, "sku", "duplicate_part", first);
+            int64_t first = map_put(&skus, r->sku, 0, r->line);
+            if (first) {
+                row_error(r, "sku", "duplicate", (int)first);
+            } else {
+                match_row(&so, r);
+                if (!r->part_id)
+                    row_error(r, "sku", "unknown_part", 0);
+                else if ((first = map_put(&parts, NULL, r->part_id, r->line)) != 0)
+                    row_error(r, "sku", "duplicate_part", (int)first);
+            }
         }
         if (json_array_size(r->errors)) {
             r->status = "error";

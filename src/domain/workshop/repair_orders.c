@@ -347,16 +347,6 @@ static enum err_code may_repair(struct ctx *cx, const struct record *rec)
     return ERR_OK;
 }
 
-/* QC is passed (or failed) by someone other than the repairing technician. */
-static enum err_code may_check(struct ctx *cx, const struct record *rec)
-{
-    const struct value *t = rec_get(rec, RO_TECHNICIAN_ID);
-    if (!t->null && t->set && t->i == cx->user->id)
-        return ctx_fail(cx, ERR_FORBIDDEN,
-                        "quality control is done by someone other than the order's technician");
-    return ERR_OK;
-}
-
 /* Handed back only when paid or covered by warranty (or a contract). */
 static enum err_code may_issue(struct ctx *cx, const struct record *rec)
 {
@@ -416,9 +406,9 @@ static const struct transition repair_transitions[] = {
     {"start_repair",   S(DIAGNOSTICS) | S(APPROVED) | WORKING,  RP_IN_REPAIR,      P_WORKSHOP_WRITE,  "transition.start_repair",     may_repair, NULL},
     {"wait_parts",     S(IN_REPAIR) | S(AT_VENDOR),             RP_WAITING_PARTS,  P_WORKSHOP_WRITE,  "transition.wait_parts",       may_work,   NULL},
     {"send_to_vendor", S(IN_REPAIR) | S(WAITING_PARTS),         RP_AT_VENDOR,      P_WORKSHOP_WRITE,  "transition.send_to_vendor",   may_work,   NULL},
-    {"to_qc",          S(IN_REPAIR),                            RP_QC,             P_WORKSHOP_WRITE,  "transition.to_qc",            may_work,   NULL},
-    {"qc_pass",        S(QC),                                   RP_READY,          P_WORKSHOP_QC,     "transition.qc_pass",          may_check,  qc_pass_effect},
-    {"qc_fail",        S(QC),                                   RP_IN_REPAIR,      P_WORKSHOP_QC,     "transition.qc_fail",          may_check,  qc_fail_effect},
+    {"to_qc",          S(IN_REPAIR) | S(AT_VENDOR),             RP_QC,             P_WORKSHOP_WRITE,  "transition.to_qc",            may_work,   NULL},
+    {"qc_pass",        S(QC),                                   RP_READY,          P_WORKSHOP_QC,     "transition.qc_pass",          qc_may_pass, qc_pass_effect, qc_after},
+    {"qc_fail",        S(QC),                                   RP_IN_REPAIR,      P_WORKSHOP_QC,     "transition.qc_fail",          qc_may_fail, qc_fail_effect, qc_after},
     {"issue",          S(READY),                                RP_ISSUED,         P_WORKSHOP_WRITE,  "transition.issue",            may_issue,  issue_effect},
     {"not_repairable", S(DIAGNOSTICS) | WORKING,                RP_NOT_REPAIRABLE, P_WORKSHOP_WRITE,  "transition.not_repairable",   may_work,   NULL},
     {"return_unit",    S(DECLINED) | S(NOT_REPAIRABLE),         RP_ISSUED,         P_WORKSHOP_WRITE,  "transition.return_unit",      NULL,       issue_effect},

@@ -13,6 +13,7 @@
 
 #include "base/timeutil.h"
 #include "core/entity.h"
+#include "core/report.h"
 #include "core/workflow.h"
 
 /* The states of a repair order, written once: X(id, name), SEP between two.
@@ -144,5 +145,106 @@ void repair_day_of(const char *iso_time, char out[ISO_DATE_LEN]);
  * JSON array of {id, number, status, legal_due, days_over, technician_id};
  * today (Moscow) in today. */
 enum err_code repair_overdue(struct ctx *cx, char today[ISO_DATE_LEN], json_t **out);
+
+/* ---- quality control (qc.c) ---------------------------------------------- */
+
+enum qc_checklist_field { QCL_SERVICE_TYPE_ID, QCL_NAME, QCL_ACTIVE, QCL__COUNT };
+enum qc_item_field { QCI_CHECKLIST_ID, QCI_POSITION, QCI_TEXT, QCI_REQUIRED, QCI__COUNT };
+
+extern const struct entity entity_qc_checklists;
+extern const struct entity entity_qc_checklist_items;
+
+/* The guards of qc_pass and qc_fail: someone other than the order's
+ * technician, and — when the order's service type has an active checklist —
+ * this round's results recorded (qc_record) with that outcome. */
+enum err_code qc_may_pass(struct ctx *cx, const struct record *rec);
+enum err_code qc_may_fail(struct ctx *cx, const struct record *rec);
+/* After either: the round is on record (a plain decision without a list). */
+enum err_code qc_after(struct ctx *cx, const struct record *before, const struct record *now,
+                       const struct transition *t);
+
+/* A checker's mark on one item of the checklist. */
+struct qc_mark {
+    int64_t item_id;
+    bool passed;
+    const char *comment; /* or NULL */
+};
+
+/* Records a QC round of order id (at version; -1: any) and takes qc_pass or
+ * qc_fail in one transaction: every item of the order's checklist marked
+ * once; a pass needs every required item passed, a fail at least one failed
+ * item and a comment. The order after it in *out. */
+enum err_code qc_record(struct ctx *cx, int64_t id, int64_t version, bool pass, const char *comment,
+                        const struct qc_mark *marks, int nmarks, struct record **out);
+/* The order's checklist (or null) and its QC rounds, newest first, each with
+ * its item results: {order_id, status, round, checklist, rounds}. */
+json_t *qc_view(struct ctx *cx, int64_t id, enum err_code *rc);
+
+/* ---- shipments to vendors (shipments.c) ---------------------------------- */
+
+enum service_partner_field {
+    SP_NAME,
+    SP_KIND,
+    SP_INN,
+    SP_REQUISITES,
+    SP_CONTACT,
+    SP_ACTIVE,
+    SP__COUNT
+};
+enum shipment_field {
+    SH_NUMBER,
+    SH_STATUS,
+    SH_PARTNER_ID,
+    SH_BRANCH_ID,
+    SH_CARRIER,
+    SH_TRACKING_NUMBER,
+    SH_RMA_NUMBER,
+    SH_SENT_DATE,
+    SH_EXPECTED_DATE,
+    SH_RECEIVED_DATE,
+    SH_NOTES,
+    SH__COUNT
+};
+enum shipment_item_field {
+    SI_SHIPMENT_ID,
+    SI_ORDER_ID,
+    SI_OUTCOME,
+    SI_NEW_SERIAL,
+    SI_NOTE,
+    SI_RECEIVED_DATE,
+    SI__COUNT
+};
+
+extern const struct entity entity_service_partners;
+extern const struct entity entity_shipments;
+extern const struct entity entity_shipment_items;
+extern const struct workflow shipment_workflow;
+
+/* What came back for one unit of a shipment. */
+struct shipment_receipt {
+    int64_t item_id;
+    const char *outcome;    /* repaired, replaced, refused */
+    const char *new_serial; /* replaced: the new unit's serial */
+    const char *note;       /* or NULL */
+    bool to_qc;             /* the order goes to qc (else back to in_repair) */
+};
+
+/* Receives units of shipment id (at version; -1: any) in one transaction:
+ * each item's outcome recorded, its order moved out of at_vendor through its
+ * workflow with the outcome on its timeline, the shipment received (or
+ * partially). The shipment after it in *out. */
+enum err_code shipment_receive(struct ctx *cx, int64_t id, int64_t version,
+                               const struct shipment_receipt *items, int n, struct record **out);
+/* Sent shipments not (fully) received whose expected return day has passed,
+ * the longest overdue first: [{id, number, partner, sent_date, expected_date,
+ * days_over, units, status}]; today (Moscow) in today. */
+enum err_code shipment_overdue(struct ctx *cx, char today[ISO_DATE_LEN], json_t **out);
+/* The shipment's units: [{id, order_id, number, model, serial, fault,
+ * accessories, outcome, new_serial, note, received_date, order_status}]. */
+json_t *shipment_units(struct ctx *cx, int64_t id, enum err_code *rc);
+
+/* The rework report: orders that failed QC at least once over orders that
+ * went through QC, per technician or per equipment model. */
+extern const struct report report_rework;
 
 #endif

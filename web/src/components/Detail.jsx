@@ -92,11 +92,14 @@ export function RecordHead({ res, rec, children }) {
 // beside it (side) — the client, contract and article pages are this too.
 // A record of an entity with a workflow gets its action buttons; side is
 // called again (with a new tick) after each transition.
-export function RecordPage({ res, id, head, main, side, layout = '' }) {
+export function RecordPage({ res, id, head, main, side, top, layout = '' }) {
   const { rec, setRec, error, loading, reload } = useRecord(res.name, id);
   const [tick, setTick] = useState(0);
   if (loading && !rec) return <div class="page"><Spinner /></div>;
   if (error) return <div class="page"><ErrorBanner error={error} onRetry={reload} /></div>;
+  // top: a card above the fields (the QC checklist of an order in qc), given
+  // the record and a function that takes the record as it is after a change
+  const update = (r) => { setRec(r); setTick((n) => n + 1); };
   const card = (
     <section class="card">
       {main ? main(rec) : <FieldsGrid res={res} rec={rec} />}
@@ -107,8 +110,9 @@ export function RecordPage({ res, id, head, main, side, layout = '' }) {
     <div class="page">
       <RecordHead res={res} rec={rec}>{head ? head(rec) : null}</RecordHead>
       {Array.isArray(rec.transitions) && (
-        <TransitionBar res={res} rec={rec} onDone={(r) => { setRec(r); setTick((n) => n + 1); }} onStale={reload} />
+        <TransitionBar res={res} rec={rec} onDone={update} onStale={reload} />
       )}
+      {top ? top(rec, update) : null}
       {side ? (
         <div class={'client-layout' + (layout ? ' ' + layout : '')}>
           {card}

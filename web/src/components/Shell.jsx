@@ -19,7 +19,7 @@ export function LangSwitch({ lang, setLang }) {
 
 const GROUPS = [
   { key: 'desk', items: ['requests', 'workload', 'consultation', 'articles', 'reports'] },
-  { key: 'workshop', items: ['repair_orders', 'service_types'] },
+  { key: 'workshop', items: ['repair_orders', 'shipments', 'shipments_overdue', 'service_types', 'qc_settings', 'service_partners'] },
   { key: 'clients', items: ['clients', 'contacts'] },
   { key: 'sales', items: ['contracts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
@@ -32,7 +32,8 @@ const GROUPS = [
 export function navGroups(meta, special) {
   // terms are kept on their contract's page
   const known = new Set([...GROUPS.flatMap((g) => g.items), 'saved_views', 'contract_sla_terms', 'article_models',
-    'part_barcodes', 'part_models', 'part_analogs', 'supplier_contacts']);
+    'part_barcodes', 'part_models', 'part_analogs', 'qc_checklists', 'qc_checklist_items', 'shipment_items',
+    'supplier_contacts']);
   const ok = (n) => (special[n] !== undefined ? special[n] : !!(meta.byName[n] && meta.byName[n].can_read));
   const groups = GROUPS.map((g) => ({ key: g.key, items: g.items.filter(ok) }));
   const other = meta.list.filter((r) => !known.has(r.name) && r.can_read).map((r) => r.name);

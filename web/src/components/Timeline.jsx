@@ -42,7 +42,7 @@ export function TimelineList({ items, res }) {
               <span class="muted small"> {fmtSize(e.attachment.size)}</span>
             </div>
           )}
-          {((e.kind === 'file' && !e.attachment) || e.kind === 'attachment_skipped' || e.kind === 'message') && <div class="muted">{e.body}</div>}
+          {((e.kind === 'file' && !e.attachment) || e.kind === 'attachment_skipped' || e.kind === 'message' || ((e.kind === 'qc' || e.kind === 'shipment_received') && e.body)) && <div class="muted">{e.body}</div>}
         </li>
       ))}
     </ol>
