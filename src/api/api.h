@@ -135,6 +135,14 @@ API_HANDLER(api_supplier_price_history);
 /* Who sells a part (purchasing.c): NULL with *rc ERR_OK when the user may
  * not see purchasing. */
 json_t *api_part_offers(struct ctx *cx, int64_t part_id, bool active_only, enum err_code *rc);
+API_HANDLER(api_po_set_lines);
+API_HANDLER(api_po_lines);
+API_HANDLER(api_po_on_order);
+API_HANDLER(api_po_receive);
+API_HANDLER(api_po_from_suggestions);
+API_HANDLER(api_supplier_return_post);
+API_HANDLER(api_supplier_return_lines);
+API_HANDLER(api_supplier_scorecard);
 API_HANDLER(api_test_clock);
 API_HANDLER(api_test_job_run);
 

@@ -54,5 +54,8 @@ enum err_code demo_stock(struct ctx *cx);
 /* Purchasing's demo data (demo_purchasing.c): three suppliers and their
  * price lists, unless there are suppliers already. */
 enum err_code demo_purchasing(struct ctx *cx);
+/* Purchase orders of the demo suppliers in their several states
+ * (demo_orders.c). */
+enum err_code demo_purchase_orders(struct ctx *cx);
 
 #endif

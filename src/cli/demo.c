@@ -1065,7 +1065,7 @@ int cmd_demo(int argc, char **argv)
         return fail(&cx, db);
     if (demo_stock(&cx) != ERR_OK)
         return fail(&cx, db);
-    if (demo_purchasing(&cx) != ERR_OK)
+    if (demo_purchasing(&cx) != ERR_OK || demo_purchase_orders(&cx) != ERR_OK)
         return fail(&cx, db);
     int64_t nrepairs = 0;
     if (demo_workshop(&cx, &nrepairs) != ERR_OK)

@@ -23,6 +23,7 @@ const struct document *const documents[] = {
     &doc_repair_completion_act,
     &doc_repair_warranty_card,
     &doc_repair_estimate,
+    &doc_purchase_order,
     &doc_shipment_packing_list,
     &doc_loaner_act,
     &doc_client_pd_consent,

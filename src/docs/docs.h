@@ -104,6 +104,8 @@ extern const struct document doc_repair_estimate;
 #include <jansson.h>
 void doc_repair_lines(struct ctx *cx, struct pdf *p, json_t *lines, json_int_t total,
                       json_int_t vat);
+/* The purchase order sent to a supplier (docs/purchase_order.c). */
+extern const struct document doc_purchase_order;
 extern const struct document doc_shipment_packing_list;
 /* The loaner handover act (docs/loaner.c). */
 extern const struct document doc_loaner_act;

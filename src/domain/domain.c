@@ -14,6 +14,7 @@
 #include "domain/desk/sla.h"
 #include "domain/desk/views.h"
 #include "domain/messages/messages.h"
+#include "domain/purchasing/orders.h"
 #include "domain/purchasing/purchasing.h"
 #include "domain/registry/registry.h"
 #include "domain/sales/sales.h"
@@ -45,7 +46,8 @@
     &entity_parts, &entity_part_barcodes, &entity_part_models, &entity_part_analogs, \
     &entity_warehouses, &entity_bins, &entity_stock_counts, &entity_stock_rules, \
     /* purchasing */ \
-    &entity_suppliers, &entity_supplier_contacts, &entity_supplier_prices
+    &entity_suppliers, &entity_supplier_contacts, &entity_supplier_prices, \
+    &entity_purchase_orders, &entity_supplier_returns
 
 const struct entity *const domain_entities[] = {PRODUCT_ENTITIES, NULL};
 /* the same and the entities of the tests (src/domain/testing) */
@@ -87,9 +89,13 @@ const struct report *domain_report(const char *name)
     return NULL;
 }
 
-static const struct workflow *const workflows[] = {&request_workflow,    &repair_workflow,
-                                                   &shipment_workflow,   &loaner_workflow,
-                                                   &test_order_workflow, NULL};
+static const struct workflow *const workflows[] = {&request_workflow,
+                                                   &repair_workflow,
+                                                   &purchase_order_workflow,
+                                                   &shipment_workflow,
+                                                   &loaner_workflow,
+                                                   &test_order_workflow,
+                                                   NULL};
 
 const struct entity *const *domain_all(void)
 {

@@ -178,6 +178,7 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
     loaner_issues: async () => ({ order_id: (await create('repair_orders')).id }), // one open demand per order
     pickup_notices: async () => ({ order_id: (await declinedOrder()).id }), // a unit waiting for its owner
     stock_rules: async () => ({ part_id: (await create('parts')).id }), // one rule per part and warehouse
+    supplier_returns: async () => ({ supplier_id: await anyId('suppliers'), warehouse_id: await anyId('warehouses') }), // without an order: both
   };
   // a repair order the client declined: its unit waits to be collected
   async function declinedOrder() {

@@ -114,6 +114,9 @@ const screens = [
   ['supplier', '#/suppliers/1'],
   ['stock-receipt', '#/stock_receipt'],
   ['stock-replenish', '#/stock_replenish', async (p) => { await p.waitForSelector('.repl-table'); await p.click('tr[data-sku="TK-1170"] [data-action=why]'); await p.waitForSelector('.repl-chart canvas'); }],
+  ['purchase-orders', '#/purchase_orders'],
+  ['purchase-order', '#/purchase_orders/1'],
+  ['supplier-returns', '#/supplier_returns'],
 ];
 
 for (const lang of ['ru', 'en']) {

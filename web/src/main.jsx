@@ -26,6 +26,7 @@ import { RequestPage } from './components/RequestPage.jsx';
 import { CountPage, PartPage, ReceiptPage, StockFind, WarehousePage } from './components/StockPages.jsx';
 import { ReplenishPage } from './components/StockReplenish.jsx';
 import { SupplierPage } from './components/PurchasingPages.jsx';
+import { PurchaseOrderPage, SupplierReturnPage } from './components/PurchasePages.jsx';
 import { UnitPage } from './components/UnitPage.jsx';
 import { OverdueShipmentsPage, QcSettingsPage, ShipmentPage } from './components/Workshop.jsx';
 import { RepairOrderPage } from './components/RepairOrders.jsx';
@@ -89,6 +90,8 @@ function Page({ route, meta, special }) {
   if (a === 'stock_counts') return <CountPage key={b} res={res} id={b} query={q} />;
   if (a === 'shipments') return <ShipmentPage key={b} res={res} id={b} />;
   if (a === 'suppliers') return <SupplierPage key={b} res={res} id={b} query={q} />;
+  if (a === 'purchase_orders') return <PurchaseOrderPage key={b} res={res} id={b} query={q} />;
+  if (a === 'supplier_returns') return <SupplierReturnPage key={b} res={res} id={b} query={q} />;
   return <DetailPage key={a + b} res={res} id={b} query={q} />;
 }
 

@@ -41,6 +41,8 @@ const struct stock_posting_kind stock_posting_kinds[] = {
 const struct stock_doc_kind stock_doc_kinds[] = {
     {"request", "requests"},
     {"repair_orders", "repair_orders"},
+    {"purchase_order", "purchase_orders"},   /* goods received against an order */
+    {"supplier_return", "supplier_returns"}, /* goods returned to a supplier */
     {0},
 };
 
@@ -772,6 +774,13 @@ static enum err_code reverse_tx(struct ctx *cx, int64_t id, int64_t *reversal_id
         return ctx_fail(cx, ERR_CONFLICT, "a reversal is not reversed: post again instead");
     if (!strcmp(status, "reversed") || !strcmp(status, "cancelled"))
         return ctx_fail(cx, ERR_CONFLICT, "the posting was reversed already");
+    /* what a purchase order received and a supplier took back are counted
+     * on those documents: a return to the supplier undoes them */
+    if (p.doc_kind &&
+        (!strcmp(p.doc_kind, "purchase_order") || !strcmp(p.doc_kind, "supplier_return")))
+        return ctx_fail(cx, ERR_CONFLICT,
+                        "the posting belongs to a purchasing document: return the goods to the "
+                        "supplier instead");
     if (!strcmp(p.kind, "transfer") && strcmp(status, "in_transit"))
         return ctx_fail(cx, ERR_CONFLICT, "the goods arrived: transfer them back instead");
     if ((rc = warehouse_usable(cx, "warehouse_id", p.warehouse_id, true)) != ERR_OK)

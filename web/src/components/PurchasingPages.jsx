@@ -14,6 +14,7 @@ import { useApp } from './ctx.js';
 import { RecordPage } from './Detail.jsx';
 import { fmtMoney, fmtQty } from './StockPages.jsx';
 import { DateInput, ErrorBanner, Modal, Spinner, errorText, fieldErrorText } from './ui.jsx';
+import { SupplierScorecard } from './PurchasePages.jsx';
 
 const days = (n) => (n === null || n === undefined ? '—' : t('purchasing.days', { n }));
 const qty = (q, unit) => (q === null || q === undefined ? '—' : fmtQty(q, unit));
@@ -31,6 +32,7 @@ export function SupplierPage({ res, id }) {
             editTitle={(rec) => `${t('purchasing.edit_contact')}: ${rec.name}`}
             deleteName={(rec) => recordLabel(meta.byName.supplier_contacts, rec)} />
         )} />
+      <div class="page page-follow"><SupplierScorecard supplierId={Number(id)} /></div>
       <div class="page page-follow"><PriceList supplierId={Number(id)} canWrite={!!res.can_write} /></div>
     </div>
   );

@@ -24,7 +24,7 @@ const GROUPS = [
   { key: 'sales', items: ['contracts'] },
   { key: 'equipment', items: ['equipment_units', 'equipment_models'] },
   { key: 'stock', items: ['stock', 'parts', 'warehouses', 'stock_receipt', 'stock_counts', 'stock_rules', 'bins'] },
-  { key: 'purchasing', items: ['stock_replenish', 'suppliers', 'supplier_prices'] },
+  { key: 'purchasing', items: ['purchase_orders', 'stock_replenish', 'suppliers', 'supplier_returns', 'supplier_prices'] },
   { key: 'settings', items: ['routing_rules', 'sla_policies', 'business_calendars', 'calendar_days', 'message_templates', 'company'] },
   { key: 'admin', items: ['branches', 'users', 'tokens', 'audit', 'outbox'] },
 ];

@@ -654,7 +654,7 @@ export function WarehousePage({ res, id }) {
 
 // The scan field: keeps the focus (a scanner types into whatever has it),
 // Enter ends a code; the last scan is confirmed beside it, green or red.
-function ScanField({ onScan, flash, label }) {
+export function ScanField({ onScan, flash, label }) {
   const ref = useRef();
   const [code, setCode] = useState('');
   useEffect(() => {
