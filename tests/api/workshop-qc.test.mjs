@@ -189,3 +189,31 @@ test('the rework report: per technician and per model, orders failed at least on
   assert.match(csv.text, /rework_percent/);
   assertError(await srv.request('GET', '/api/v1/reports/rework', { as: tech }), 403, 'forbidden');
 });
+
+test('in QC the technician and the service type stay put, and whoever handed the order over does not pass it', async () => {
+  let o = await inQc(tech);
+  const patch = (body, as = tech) => srv.request('PATCH', `/api/v1/repair_orders/${o.id}`, { as, body: { version: o.version, ...body } });
+  let r = await patch({ technician_id: tech2.user.id, service_type_id: null });
+  assertError(r, 409, 'conflict');
+  assert.match(r.json.error.message, /technician_id/);
+  r = await patch({ service_type_id: null });
+  assertError(r, 409, 'conflict');
+  assert.match(r.json.error.message, /service_type_id/);
+  assertError(await patch({ technician_id: null }, mgr), 409, 'conflict');
+  const now = await get(`/api/v1/repair_orders/${o.id}`);
+  assert.deepEqual([now.technician_id, now.service_type_id, now.version], [tech.user.id, stype.id, o.version]);
+  assertError(await qc(tech, o, { decision: 'pass', items: marks() }), 403, 'forbidden');
+
+  // the field emptied before QC: who took to_qc is still the repairer
+  const u = await create('/api/v1/equipment_units', { model_id: model.id, serial: 'QC-' + uid(), client_id: client.id });
+  let p = await create('/api/v1/repair_orders', { unit_id: u.id, declared_fault: 'Без мастера', demand: 'repair', technician_id: tech.user.id }, mgr);
+  for (const step of ['diagnose', 'start_repair']) p = await moveOk(tech, p, step);
+  r = await srv.request('PATCH', `/api/v1/repair_orders/${p.id}`, { as: mgr, body: { version: p.version, technician_id: null } });
+  assert.equal(r.status, 200, r.text);
+  p = await moveOk(tech, r.json, 'to_qc');
+  r = await srv.request('POST', `/api/v1/repair_orders/${p.id}/transitions/qc_pass`, { as: tech, body: { version: p.version } });
+  assertError(r, 403, 'forbidden');
+  assert.match(r.json.error.message, /handed the order over/);
+  p = await moveOk(tech2, p, 'qc_pass');
+  assert.equal(p.status, 'ready');
+});

@@ -154,8 +154,24 @@ static enum err_code may_decide(struct ctx *cx, const struct record *rec, const 
     if (!t->null && t->set && t->i == cx->user->id)
         return ctx_fail(cx, ERR_FORBIDDEN,
                         "quality control is done by someone other than the order's technician");
+    /* nor by whoever handed it over to QC (the technician, whatever the
+     * field says now) */
+    int64_t handed = 0;
+    bool found;
+    enum err_code rc = db_get_i64(cx->db, &cx->err, &handed, &found,
+                                  "SELECT COALESCE(user_id, 0) FROM events\n"
+                                  "WHERE entity = 'repair_orders' AND record_id = $1\n"
+                                  "  AND kind = 'status' AND to_state = 'qc'\n"
+                                  "ORDER BY id DESC LIMIT 1",
+                                  "i", rec->id);
+    if (rc != ERR_OK)
+        return rc;
+    if (found && handed == cx->user->id)
+        return ctx_fail(cx, ERR_FORBIDDEN,
+                        "quality control is done by someone other than who handed the order "
+                        "over to QC");
     int64_t list;
-    enum err_code rc = checklist_of(cx, rec, &list);
+    rc = checklist_of(cx, rec, &list);
     if (rc != ERR_OK || !list)
         return rc;
     struct db_stmt *st =
