@@ -201,3 +201,22 @@ test('overdue shipments: sent, not received, the expected return passed (test cl
   list = await get('/api/v1/workshop/shipments/overdue', tech);
   assert.ok(!list.items.some((x) => x.id === s.id), 'received: no longer overdue');
 });
+
+test('an order out in a sent shipment leaves at_vendor only by receiving it there', async () => {
+  const { o } = await inRepair();
+  let s = await draft({ expected_date: addDays(moscowDay(), 7) });
+  const item = await create('/api/v1/shipment_items', { shipment_id: s.id, order_id: o.id });
+  s = await moveOk(tech, 'shipments', s, 'send');
+  const at = await get(`/api/v1/repair_orders/${o.id}`);
+  assert.equal(at.status, 'at_vendor');
+  for (const [as, step] of [[tech, 'to_qc'], [tech, 'start_repair'], [tech, 'wait_parts'], [tech, 'not_repairable'], [mgr, 'to_qc']]) {
+    const r = await move(as, 'repair_orders', at, step);
+    assertError(r, 409, 'conflict');
+    assert.ok(r.json.error.message.includes(`the unit is in shipment ${s.number}: receive it there`), r.json.error.message);
+  }
+  assert.equal((await get(`/api/v1/repair_orders/${o.id}`)).version, at.version, 'nothing changed');
+  const r = await srv.request('POST', `/api/v1/shipments/${s.id}/receive`, { as: tech, body: { version: s.version, items: [{ item_id: item.id, outcome: 'repaired', to: 'qc' }] } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.status, 'received');
+  assert.equal((await get(`/api/v1/repair_orders/${o.id}`)).status, 'qc');
+});

@@ -336,6 +336,9 @@ const struct entity entity_repair_orders = {
  * anyone who may work takes one nobody has. */
 static enum err_code may_work(struct ctx *cx, const struct record *rec)
 {
+    enum err_code rc = shipment_may_leave(cx, rec);
+    if (rc != ERR_OK)
+        return rc;
     const struct value *t = rec_get(rec, RO_TECHNICIAN_ID);
     if (t->null || !t->set || t->i == cx->user->id || ctx_can(cx, P_WORKSHOP_MANAGE))
         return ERR_OK;

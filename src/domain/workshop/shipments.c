@@ -423,6 +423,29 @@ static enum err_code receive_tx(struct ctx *cx, int64_t id, int64_t version,
                         back < all ? "receive_part" : "receive", NULL, out);
 }
 
+enum err_code shipment_may_leave(struct ctx *cx, const struct record *order)
+{
+    if (strcmp(rec_get(order, RO_STATUS)->s, "at_vendor"))
+        return ERR_OK;
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT s.number FROM shipment_items i\n"
+                              "JOIN shipments s ON s.id = i.shipment_id\n"
+                              "WHERE i.order_id = $1 AND i.outcome IS NULL\n"
+                              "  AND s.status IN ('sent', 'partially_received')\n"
+                              "ORDER BY s.id LIMIT 1",
+                              "i", order->id);
+    if (!st)
+        return cx->err.code;
+    int step = db_step(st);
+    const char *number = step == DB_ROW ? arena_strdup(cx->a, db_col_text(st, 0)) : NULL;
+    db_done(st);
+    if (step == DB_FAIL)
+        return cx->err.code;
+    if (number)
+        return ctx_fail(cx, ERR_CONFLICT, "the unit is in shipment %s: receive it there", number);
+    return ERR_OK;
+}
+
 enum err_code shipment_receive(struct ctx *cx, int64_t id, int64_t version,
                                const struct shipment_receipt *items, int n, struct record **out)
 {
