@@ -220,3 +220,26 @@ test('an order out in a sent shipment leaves at_vendor only by receiving it ther
   assert.equal(r.json.status, 'received');
   assert.equal((await get(`/api/v1/repair_orders/${o.id}`)).status, 'qc');
 });
+
+test('a branch-scoped user does not add, change or remove units of another branch\'s shipment', async () => {
+  const branchA = (await create('/api/v1/branches', { name: `Филиал А ${uid()}` }, admin)).id;
+  const branchB = (await create('/api/v1/branches', { name: `Филиал Б ${uid()}` }, admin)).id;
+  const login = `shb${uid()}`;
+  await create('/api/v1/users', { login, name: `Мастер ${login}`, role: 'technician', branch_id: branchB, branch_scope: true, password: PASSWORD }, admin);
+  const local = await srv.login(login, PASSWORD);
+  const { o } = await inRepair(tech, { branch_id: branchA });
+  const s = await draft({ branch_id: branchA });
+  const item = await create('/api/v1/shipment_items', { shipment_id: s.id, order_id: o.id });
+  const { o: mine } = await inRepair(local, { branch_id: branchB });
+  assertError(await srv.request('POST', '/api/v1/shipment_items', { as: local, body: { shipment_id: s.id, order_id: mine.id } }), 422, 'validation_failed', { shipment_id: 'not_found' });
+  assertError(await srv.request('PATCH', `/api/v1/shipment_items/${item.id}`, { as: local, body: { version: item.version, note: 'чужое' } }), 404, 'not_found');
+  assertError(await srv.request('DELETE', `/api/v1/shipment_items/${item.id}?version=${item.version}`, { as: local }), 404, 'not_found');
+  const units = (await get(`/api/v1/shipments/${s.id}/units`)).items;
+  assert.deepEqual(units.map((x) => [x.id, x.note]), [[item.id, null]], 'nothing changed');
+  // in their own branch it works
+  const own = await create('/api/v1/shipments', { partner_id: partner.id }, local);
+  assert.equal(own.branch_id, branchB);
+  const mineItem = await create('/api/v1/shipment_items', { shipment_id: own.id, order_id: mine.id }, local);
+  const del = await srv.request('DELETE', `/api/v1/shipment_items/${mineItem.id}?version=${mineItem.version}`, { as: local });
+  assert.equal(del.status, 204, del.text);
+});

@@ -124,12 +124,19 @@ static enum err_code shipment_status(struct ctx *cx, int64_t shipment, const cha
  * repair or waiting for parts) and is in no other open shipment. */
 static enum err_code item_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
+    /* a unit of another branch's shipment is not seen, let alone changed */
+    enum err_code rc = entity_visible(cx, &entity_shipments, rec_get(rec, SI_SHIPMENT_ID)->i);
+    if (rc != ERR_OK && rc != ERR_NOTFOUND)
+        return rc;
+    if (rc == ERR_NOTFOUND && old)
+        return rc;
     if (old)
         return ERR_OK;
-    const char *status;
-    enum err_code rc = shipment_status(cx, rec_get(rec, SI_SHIPMENT_ID)->i, &status);
-    if (rc != ERR_OK)
+    const char *status = NULL;
+    if (rc == ERR_OK &&
+        (rc = shipment_status(cx, rec_get(rec, SI_SHIPMENT_ID)->i, &status)) != ERR_OK)
         return rc;
+    err_clear(&cx->err);
     if (!status) {
         err_field(&cx->err, "shipment_id", "not_found");
         return ctx_fail(cx, ERR_INVALID, "no such shipment");
@@ -173,7 +180,10 @@ static enum err_code item_check(struct ctx *cx, struct record *rec, const struct
 static enum err_code item_check_delete(struct ctx *cx, const struct record *rec)
 {
     const char *status;
-    enum err_code rc = shipment_status(cx, rec_get(rec, SI_SHIPMENT_ID)->i, &status);
+    enum err_code rc = entity_visible(cx, &entity_shipments, rec_get(rec, SI_SHIPMENT_ID)->i);
+    if (rc != ERR_OK)
+        return rc;
+    rc = shipment_status(cx, rec_get(rec, SI_SHIPMENT_ID)->i, &status);
     if (rc == ERR_OK && status && strcmp(status, "draft"))
         return ctx_fail(cx, ERR_CONFLICT, "the shipment is '%s': its units stay", status);
     return rc;
