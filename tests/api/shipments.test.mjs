@@ -243,3 +243,16 @@ test('a branch-scoped user does not add, change or remove units of another branc
   const del = await srv.request('DELETE', `/api/v1/shipment_items/${mineItem.id}?version=${mineItem.version}`, { as: local });
   assert.equal(del.status, 204, del.text);
 });
+
+test('a shipment has at most 500 units (sending moves that many)', async () => {
+  const s = await draft();
+  for (let i = 0; i < 500; i += 25) {
+    await Promise.all(Array.from({ length: 25 }, async () => {
+      let o = await create('/api/v1/repair_orders', { client_id: client.id, declared_fault: 'Партия', demand: 'repair' });
+      for (const step of ['diagnose', 'start_repair']) o = await moveOk(mgr, 'repair_orders', o, step);
+      await create('/api/v1/shipment_items', { shipment_id: s.id, order_id: o.id });
+    }));
+  }
+  const { o } = await inRepair();
+  assertError(await srv.request('POST', '/api/v1/shipment_items', { as: mgr, body: { shipment_id: s.id, order_id: o.id } }), 422, 'validation_failed', { shipment_id: 'full' });
+});

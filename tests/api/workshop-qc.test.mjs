@@ -9,7 +9,7 @@
 // (SERVITOR_TEST_DB=postgres).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, assertError, uid } from './harness.mjs';
+import { useServer, assertError, uid, walk } from './harness.mjs';
 
 const srv = useServer({ requests: 0 });
 const PASSWORD = 'password-123';
@@ -216,4 +216,14 @@ test('in QC the technician and the service type stay put, and whoever handed the
   assert.match(r.json.error.message, /handed the order over/);
   p = await moveOk(tech2, p, 'qc_pass');
   assert.equal(p.status, 'ready');
+});
+
+test('a checklist has at most 200 items (a QC round reads that many)', async () => {
+  const st = await create('/api/v1/service_types', { code: 'qm' + uid(), name: 'Длинный список ' + uid() }, mgr);
+  const long = await create('/api/v1/qc_checklists', { service_type_id: st.id, name: 'Длинный ' + uid() }, mgr);
+  for (let i = 0; i < 200; i += 20) {
+    await Promise.all(Array.from({ length: 20 }, (_, k) => create('/api/v1/qc_checklist_items', { checklist_id: long.id, text: `Пункт ${i + k + 1}`, required: false }, mgr)));
+  }
+  assertError(await srv.request('POST', '/api/v1/qc_checklist_items', { as: mgr, body: { checklist_id: long.id, text: 'Пункт 201' } }), 422, 'validation_failed', { checklist_id: 'full' });
+  assert.equal((await walk(srv, `/api/v1/qc_checklist_items?checklist_id=${long.id}`, mgr)).items.length, 200);
 });

@@ -108,6 +108,11 @@ const struct entity entity_shipments = {
     .timeline = true,
 };
 
+/* Sending moves at most this many orders (send_after). */
+#define SHIPMENT_MAX_UNITS 500
+
+static enum err_code counts(struct ctx *cx, int64_t id, int64_t *all, int64_t *back);
+
 static enum err_code shipment_status(struct ctx *cx, int64_t shipment, const char **status)
 {
     struct db_stmt *st =
@@ -144,6 +149,13 @@ static enum err_code item_check(struct ctx *cx, struct record *rec, const struct
     if (strcmp(status, "draft"))
         return ctx_fail(cx, ERR_CONFLICT, "units are added to a draft shipment only (it is '%s')",
                         status);
+    int64_t all, back;
+    if ((rc = counts(cx, rec_get(rec, SI_SHIPMENT_ID)->i, &all, &back)) != ERR_OK)
+        return rc;
+    if (all >= SHIPMENT_MAX_UNITS) {
+        err_field(&cx->err, "shipment_id", "full");
+        return ctx_fail(cx, ERR_INVALID, "a shipment has at most %d units", SHIPMENT_MAX_UNITS);
+    }
     struct record *order;
     int64_t oid = rec_get(rec, SI_ORDER_ID)->i;
     if ((rc = entity_get(cx, &entity_repair_orders, oid, &order)) != ERR_OK) {
@@ -296,9 +308,9 @@ static enum err_code send_after(struct ctx *cx, const struct record *before,
                               "i", now->id);
     if (!st)
         return cx->err.code;
-    int64_t ids[500], versions[500];
+    int64_t ids[SHIPMENT_MAX_UNITS], versions[SHIPMENT_MAX_UNITS];
     int n = 0, step;
-    while ((step = db_step(st)) == DB_ROW && n < 500) {
+    while ((step = db_step(st)) == DB_ROW && n < SHIPMENT_MAX_UNITS) {
         ids[n] = db_col_i64(st, 0);
         versions[n++] = db_col_i64(st, 1);
     }
