@@ -277,3 +277,29 @@ test('a loaner comes from the caller\'s branch and is of the unit\'s kind (its m
   h = await moveOk(local, h, 'issue', { loaner_id: same.id }, 'loaner_issues');
   assert.equal(h.status, 'issued');
 });
+
+test('a delivered notice keeps its dates and channel: only a manager corrects them', async () => {
+  await at('2026-12-21T09:00:00Z');
+  const o = await toReady(await order(await unit(plainModel)));
+  let n = await create('/api/v1/pickup_notices', { order_id: o.id, sent_at: '2026-12-18', channel: 'letter', delivered_on: '2026-12-21' }, tech);
+  const ends = n.ends_on;
+  assert.ok(ends);
+  const patch = (as, body) => srv.request('PATCH', `/api/v1/pickup_notices/${n.id}`, { as, body: { version: n.version, ...body } });
+  for (const [field, value] of [['delivered_on', '2026-12-19'], ['sent_at', '2026-12-17'], ['channel', 'email'], ['delivered_on', null]]) {
+    const r = await patch(tech, { [field]: value });
+    assertError(r, 409, 'conflict');
+    assert.match(r.json.error.message, new RegExp(`^${field} of a delivered notice`));
+  }
+  assert.deepEqual(await get(`/api/v1/pickup_notices/${n.id}`), n, 'nothing changed');
+  let r = await patch(tech, { note: 'вручено лично под роспись' });
+  assert.equal(r.status, 200, r.text);
+  n = r.json;
+  r = await patch(mgr, { delivered_on: '2026-12-19' });
+  assert.equal(r.status, 200, r.text);
+  assert.notEqual(r.json.ends_on, ends);
+  // before delivery the clerk still fills in the dates
+  const o2 = await toReady(await order(await unit(plainModel)));
+  const n2 = await create('/api/v1/pickup_notices', { order_id: o2.id, sent_at: '2026-12-18', channel: 'letter' }, tech);
+  r = await srv.request('PATCH', `/api/v1/pickup_notices/${n2.id}`, { as: tech, body: { version: n2.version, sent_at: '2026-12-17', delivered_on: '2026-12-21' } });
+  assert.equal(r.status, 200, r.text);
+});
