@@ -115,8 +115,9 @@ static enum err_code notice_check(struct ctx *cx, struct record *rec, const stru
         put_text(cx, rec, PN_ENDS_ON, NULL);
         return ERR_OK;
     }
+    /* the production calendar (the first, seeded one), not the branch's hours */
     struct bizcal cal;
-    enum err_code rc = clocks_calendar(cx, branch, &cal);
+    enum err_code rc = clocks_calendar(cx, 0, &cal);
     if (rc != ERR_OK)
         return rc;
     put_text(cx, rec, PN_ENDS_ON, clock_unclaimed_end(&cal, del->s, ends) ? ends : NULL);
