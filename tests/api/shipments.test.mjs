@@ -201,3 +201,58 @@ test('overdue shipments: sent, not received, the expected return passed (test cl
   list = await get('/api/v1/workshop/shipments/overdue', tech);
   assert.ok(!list.items.some((x) => x.id === s.id), 'received: no longer overdue');
 });
+
+test('an order out in a sent shipment leaves at_vendor only by receiving it there', async () => {
+  const { o } = await inRepair();
+  let s = await draft({ expected_date: addDays(moscowDay(), 7) });
+  const item = await create('/api/v1/shipment_items', { shipment_id: s.id, order_id: o.id });
+  s = await moveOk(tech, 'shipments', s, 'send');
+  const at = await get(`/api/v1/repair_orders/${o.id}`);
+  assert.equal(at.status, 'at_vendor');
+  for (const [as, step] of [[tech, 'to_qc'], [tech, 'start_repair'], [tech, 'wait_parts'], [tech, 'not_repairable'], [mgr, 'to_qc']]) {
+    const r = await move(as, 'repair_orders', at, step);
+    assertError(r, 409, 'conflict');
+    assert.ok(r.json.error.message.includes(`the unit is in shipment ${s.number}: receive it there`), r.json.error.message);
+  }
+  assert.equal((await get(`/api/v1/repair_orders/${o.id}`)).version, at.version, 'nothing changed');
+  const r = await srv.request('POST', `/api/v1/shipments/${s.id}/receive`, { as: tech, body: { version: s.version, items: [{ item_id: item.id, outcome: 'repaired', to: 'qc' }] } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.status, 'received');
+  assert.equal((await get(`/api/v1/repair_orders/${o.id}`)).status, 'qc');
+});
+
+test('a branch-scoped user does not add, change or remove units of another branch\'s shipment', async () => {
+  const branchA = (await create('/api/v1/branches', { name: `Филиал А ${uid()}` }, admin)).id;
+  const branchB = (await create('/api/v1/branches', { name: `Филиал Б ${uid()}` }, admin)).id;
+  const login = `shb${uid()}`;
+  await create('/api/v1/users', { login, name: `Мастер ${login}`, role: 'technician', branch_id: branchB, branch_scope: true, password: PASSWORD }, admin);
+  const local = await srv.login(login, PASSWORD);
+  const { o } = await inRepair(tech, { branch_id: branchA });
+  const s = await draft({ branch_id: branchA });
+  const item = await create('/api/v1/shipment_items', { shipment_id: s.id, order_id: o.id });
+  const { o: mine } = await inRepair(local, { branch_id: branchB });
+  assertError(await srv.request('POST', '/api/v1/shipment_items', { as: local, body: { shipment_id: s.id, order_id: mine.id } }), 422, 'validation_failed', { shipment_id: 'not_found' });
+  assertError(await srv.request('PATCH', `/api/v1/shipment_items/${item.id}`, { as: local, body: { version: item.version, note: 'чужое' } }), 404, 'not_found');
+  assertError(await srv.request('DELETE', `/api/v1/shipment_items/${item.id}?version=${item.version}`, { as: local }), 404, 'not_found');
+  const units = (await get(`/api/v1/shipments/${s.id}/units`)).items;
+  assert.deepEqual(units.map((x) => [x.id, x.note]), [[item.id, null]], 'nothing changed');
+  // in their own branch it works
+  const own = await create('/api/v1/shipments', { partner_id: partner.id }, local);
+  assert.equal(own.branch_id, branchB);
+  const mineItem = await create('/api/v1/shipment_items', { shipment_id: own.id, order_id: mine.id }, local);
+  const del = await srv.request('DELETE', `/api/v1/shipment_items/${mineItem.id}?version=${mineItem.version}`, { as: local });
+  assert.equal(del.status, 204, del.text);
+});
+
+test('a shipment has at most 500 units (sending moves that many)', async () => {
+  const s = await draft();
+  for (let i = 0; i < 500; i += 25) {
+    await Promise.all(Array.from({ length: 25 }, async () => {
+      let o = await create('/api/v1/repair_orders', { client_id: client.id, declared_fault: 'Партия', demand: 'repair' });
+      for (const step of ['diagnose', 'start_repair']) o = await moveOk(mgr, 'repair_orders', o, step);
+      await create('/api/v1/shipment_items', { shipment_id: s.id, order_id: o.id });
+    }));
+  }
+  const { o } = await inRepair();
+  assertError(await srv.request('POST', '/api/v1/shipment_items', { as: mgr, body: { shipment_id: s.id, order_id: o.id } }), 422, 'validation_failed', { shipment_id: 'full' });
+});

@@ -250,3 +250,56 @@ test('the unit history: requests, repair orders with their warranty decision, lo
   assert.equal(ro.detail, o.warranty_reason);
   assertError(await srv.request('GET', '/api/v1/equipment_units/999999999/service_history', { as: mgr }), 404, 'not_found');
 });
+
+test('a loaner comes from the caller\'s branch and is of the unit\'s kind (its model or category)', async () => {
+  await at('2026-12-21T09:00:00Z');
+  const other = (await create('/api/v1/branches', { name: 'Филиал ' + uid() })).id;
+  const login = `clb${uid()}`;
+  await create('/api/v1/users', { login, name: `Приёмщик ${login}`, role: 'technician', branch_id: other, branch_scope: true, password: PASSWORD });
+  const local = await srv.login(login, PASSWORD);
+  const fridge = await create('/api/v1/equipment_models', { brand: 'Кат', model: 'Х-' + uid(), category: 'Холодильники', loaner_duty: true });
+  const fridge2 = await create('/api/v1/equipment_models', { brand: 'Кат', model: 'Y-' + uid(), category: 'Холодильники' });
+  const phone = await create('/api/v1/equipment_models', { brand: 'Кат', model: 'Т-' + uid(), category: 'Телефоны' });
+  const foreign = await create('/api/v1/loaners', { inventory_number: 'ПФ-' + uid(), model_id: fridge.id, serial: 'L-' + uid(), condition: 'исправен', branch_id: branch }, mgr);
+  const o = await create('/api/v1/repair_orders', { unit_id: (await unit(fridge)).id, declared_fault: 'Не морозит', demand: 'repair', branch_id: other }, mgr);
+  // another branch's loaner: as if missing, and it stays in its pool
+  assertError(await srv.request('POST', '/api/v1/loaner_issues', { as: local, body: { order_id: o.id, loaner_id: foreign.id } }), 422, 'validation_failed', { loaner_id: 'not_found' });
+  assert.equal((await get(`/api/v1/loaners/${foreign.id}`)).status, 'available');
+  // another kind of device is no substitute
+  const wrong = await create('/api/v1/loaners', { inventory_number: 'ПФ-' + uid(), model_id: phone.id, serial: 'L-' + uid(), condition: 'исправен', branch_id: other }, mgr);
+  assertError(await srv.request('POST', '/api/v1/loaner_issues', { as: local, body: { order_id: o.id, loaner_id: wrong.id } }), 422, 'validation_failed', { loaner_id: 'other_kind' });
+  let h = await create('/api/v1/loaner_issues', { order_id: o.id }, local);
+  assertError(await move(local, h, 'issue', { loaner_id: wrong.id }, 'loaner_issues'), 422, 'validation_failed', { loaner_id: 'other_kind' });
+  assertError(await move(local, h, 'issue', { loaner_id: foreign.id }, 'loaner_issues'), 422, 'validation_failed', { loaner_id: 'not_found' });
+  assert.equal((await get(`/api/v1/loaners/${wrong.id}`)).status, 'available');
+  // another model of the same category is
+  const same = await create('/api/v1/loaners', { inventory_number: 'ПФ-' + uid(), model_id: fridge2.id, serial: 'L-' + uid(), condition: 'исправен', branch_id: other }, mgr);
+  h = await moveOk(local, h, 'issue', { loaner_id: same.id }, 'loaner_issues');
+  assert.equal(h.status, 'issued');
+});
+
+test('a delivered notice keeps its dates and channel: only a manager corrects them', async () => {
+  await at('2026-12-21T09:00:00Z');
+  const o = await toReady(await order(await unit(plainModel)));
+  let n = await create('/api/v1/pickup_notices', { order_id: o.id, sent_at: '2026-12-18', channel: 'letter', delivered_on: '2026-12-21' }, tech);
+  const ends = n.ends_on;
+  assert.ok(ends);
+  const patch = (as, body) => srv.request('PATCH', `/api/v1/pickup_notices/${n.id}`, { as, body: { version: n.version, ...body } });
+  for (const [field, value] of [['delivered_on', '2026-12-19'], ['sent_at', '2026-12-17'], ['channel', 'email'], ['delivered_on', null]]) {
+    const r = await patch(tech, { [field]: value });
+    assertError(r, 409, 'conflict');
+    assert.match(r.json.error.message, new RegExp(`^${field} of a delivered notice`));
+  }
+  assert.deepEqual(await get(`/api/v1/pickup_notices/${n.id}`), n, 'nothing changed');
+  let r = await patch(tech, { note: 'вручено лично под роспись' });
+  assert.equal(r.status, 200, r.text);
+  n = r.json;
+  r = await patch(mgr, { delivered_on: '2026-12-19' });
+  assert.equal(r.status, 200, r.text);
+  assert.notEqual(r.json.ends_on, ends);
+  // before delivery the clerk still fills in the dates
+  const o2 = await toReady(await order(await unit(plainModel)));
+  const n2 = await create('/api/v1/pickup_notices', { order_id: o2.id, sent_at: '2026-12-18', channel: 'letter' }, tech);
+  r = await srv.request('PATCH', `/api/v1/pickup_notices/${n2.id}`, { as: tech, body: { version: n2.version, sent_at: '2026-12-17', delivered_on: '2026-12-21' } });
+  assert.equal(r.status, 200, r.text);
+});

@@ -9,7 +9,7 @@
 // (SERVITOR_TEST_DB=postgres).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, assertError, uid } from './harness.mjs';
+import { useServer, assertError, uid, walk } from './harness.mjs';
 
 const srv = useServer({ requests: 0 });
 const PASSWORD = 'password-123';
@@ -188,4 +188,42 @@ test('the rework report: per technician and per model, orders failed at least on
   assert.equal(csv.status, 200);
   assert.match(csv.text, /rework_percent/);
   assertError(await srv.request('GET', '/api/v1/reports/rework', { as: tech }), 403, 'forbidden');
+});
+
+test('in QC the technician and the service type stay put, and whoever handed the order over does not pass it', async () => {
+  let o = await inQc(tech);
+  const patch = (body, as = tech) => srv.request('PATCH', `/api/v1/repair_orders/${o.id}`, { as, body: { version: o.version, ...body } });
+  let r = await patch({ technician_id: tech2.user.id, service_type_id: null });
+  assertError(r, 409, 'conflict');
+  assert.match(r.json.error.message, /technician_id/);
+  r = await patch({ service_type_id: null });
+  assertError(r, 409, 'conflict');
+  assert.match(r.json.error.message, /service_type_id/);
+  assertError(await patch({ technician_id: null }, mgr), 409, 'conflict');
+  const now = await get(`/api/v1/repair_orders/${o.id}`);
+  assert.deepEqual([now.technician_id, now.service_type_id, now.version], [tech.user.id, stype.id, o.version]);
+  assertError(await qc(tech, o, { decision: 'pass', items: marks() }), 403, 'forbidden');
+
+  // the field emptied before QC: who took to_qc is still the repairer
+  const u = await create('/api/v1/equipment_units', { model_id: model.id, serial: 'QC-' + uid(), client_id: client.id });
+  let p = await create('/api/v1/repair_orders', { unit_id: u.id, declared_fault: 'Без мастера', demand: 'repair', technician_id: tech.user.id }, mgr);
+  for (const step of ['diagnose', 'start_repair']) p = await moveOk(tech, p, step);
+  r = await srv.request('PATCH', `/api/v1/repair_orders/${p.id}`, { as: mgr, body: { version: p.version, technician_id: null } });
+  assert.equal(r.status, 200, r.text);
+  p = await moveOk(tech, r.json, 'to_qc');
+  r = await srv.request('POST', `/api/v1/repair_orders/${p.id}/transitions/qc_pass`, { as: tech, body: { version: p.version } });
+  assertError(r, 403, 'forbidden');
+  assert.match(r.json.error.message, /handed the order over/);
+  p = await moveOk(tech2, p, 'qc_pass');
+  assert.equal(p.status, 'ready');
+});
+
+test('a checklist has at most 200 items (a QC round reads that many)', async () => {
+  const st = await create('/api/v1/service_types', { code: 'qm' + uid(), name: 'Длинный список ' + uid() }, mgr);
+  const long = await create('/api/v1/qc_checklists', { service_type_id: st.id, name: 'Длинный ' + uid() }, mgr);
+  for (let i = 0; i < 200; i += 20) {
+    await Promise.all(Array.from({ length: 20 }, (_, k) => create('/api/v1/qc_checklist_items', { checklist_id: long.id, text: `Пункт ${i + k + 1}`, required: false }, mgr)));
+  }
+  assertError(await srv.request('POST', '/api/v1/qc_checklist_items', { as: mgr, body: { checklist_id: long.id, text: 'Пункт 201' } }), 422, 'validation_failed', { checklist_id: 'full' });
+  assert.equal((await walk(srv, `/api/v1/qc_checklist_items?checklist_id=${long.id}`, mgr)).items.length, 200);
 });

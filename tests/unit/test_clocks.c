@@ -93,11 +93,44 @@ static void two_months_from_delivery_end_on_the_months_last_day(void **state)
     assert_false(clock_unclaimed_end(&cal, "31.12.2026", out));
 }
 
+static void a_branch_open_on_saturdays_still_moves_a_saturday_end(void **state)
+{
+    (void)state;
+    struct bizcal cal;
+    clock_default_calendar(&cal);
+    cal.open[5] = 10 * 60, cal.close[5] = 16 * 60; /* open on Saturdays */
+    cal.open[6] = 10 * 60, cal.close[6] = 14 * 60; /* and Sundays */
+    char out[ISO_DATE_LEN];
+    /* 28 Feb 2026 is a Saturday: a day off in law → Monday 2 March */
+    assert_true(clock_unclaimed_end(&cal, "2025-12-31", out));
+    assert_string_equal(out, "2026-03-02");
+    /* a weekday closed by the branch is a working day in law */
+    struct bizcal shut;
+    clock_default_calendar(&shut);
+    shut.open[0] = shut.close[0] = 0; /* closed on Mondays */
+    assert_true(clock_unclaimed_end(&shut, "2025-12-31", out));
+    assert_string_equal(out, "2026-03-02");
+    /* holidays and a transferred working day of the production calendar:
+     * 23 Feb 2026 (Monday) a holiday, a Saturday made a working day */
+    int64_t t;
+    struct bizday days[2];
+    assert_true(time_parse("2026-02-23", &t));
+    days[0] = (struct bizday){t / 86400, BD_HOLIDAY};
+    assert_true(time_parse("2026-02-28", &t));
+    days[1] = (struct bizday){t / 86400, BD_WORKING};
+    cal.days = days, cal.ndays = 2;
+    assert_true(clock_unclaimed_end(&cal, "2025-12-23", out));
+    assert_string_equal(out, "2026-02-24");
+    assert_true(clock_unclaimed_end(&cal, "2025-12-31", out));
+    assert_string_equal(out, "2026-02-28");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_target_counts_working_days_not_calendar_days),
         cmocka_unit_test(holidays_of_the_calendar_are_not_worked),
+        cmocka_unit_test(a_branch_open_on_saturdays_still_moves_a_saturday_end),
         cmocka_unit_test(the_substitute_is_due_three_days_after_the_demand),
         cmocka_unit_test(two_months_from_delivery_end_on_the_months_last_day),
     };

@@ -62,18 +62,37 @@ bool clock_add_working_days(const struct bizcal *cal, const char *date, int days
     return true;
 }
 
+/* A working day in law (ГК ст. 193): not a Saturday or Sunday unless the
+ * production calendar makes it a working day, not a holiday or day off of
+ * that calendar; the hours a branch keeps do not matter. */
+static bool legal_working(const struct bizcal *cal, int64_t day)
+{
+    for (int i = 0; i < cal->ndays; i++)
+        if (cal->days[i].day == day)
+            return cal->days[i].kind == BD_WORKING || cal->days[i].kind == BD_SHORT;
+    int weekday = (int)(((day + 3) % 7 + 7) % 7); /* 1970-01-01 was a Thursday; Monday = 0 */
+    return weekday < 5;
+}
+
 bool clock_unclaimed_end(const struct bizcal *cal, const char *delivered, char out[ISO_DATE_LEN])
 {
     int y, m, d;
     if (!delivered || !date_parse(delivered, &y, &m, &d))
         return false;
     date_add_months(y, m, d, UNCLAIMED_MONTHS, out); /* ст. 192 п. 3 */
-    if (!cal || clock_working_day(cal, out))
+    int64_t day;
+    if (!cal)
         return true;
-    char next[ISO_DATE_LEN];
-    if (!clock_add_working_days(cal, out, 1, next)) /* ст. 193 */
+    if (!day_number(out, &day))
         return false;
-    memcpy(out, next, ISO_DATE_LEN);
+    /* ст. 193: at most a month of days off in a row */
+    for (int guard = 0; !legal_working(cal, day); guard++)
+        if (++day, guard > 31)
+            return false;
+    char iso[ISO_TIME_LEN];
+    time_iso(day * 86400, iso);
+    memcpy(out, iso, 10);
+    out[10] = 0;
     return true;
 }
 

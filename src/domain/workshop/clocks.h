@@ -51,7 +51,9 @@ bool clock_working_day(const struct bizcal *cal, const char *date);
 bool clock_add_working_days(const struct bizcal *cal, const char *date, int days,
                             char out[ISO_DATE_LEN]);
 /* The last day of the two months from the delivery of the warning (ст. 192
- * п. 3, ст. 193 on cal; cal NULL: no shift). */
+ * п. 3; ст. 193: off a Saturday, Sunday or a holiday / day off of cal's
+ * days, a working day of cal's days stays — cal's hours do not count; cal
+ * NULL: no shift). */
 bool clock_unclaimed_end(const struct bizcal *cal, const char *delivered, char out[ISO_DATE_LEN]);
 /* The day a substitute is due: the demand's day + 3 calendar days. */
 bool clock_loaner_due(const char *demand_day, char out[ISO_DATE_LEN]);

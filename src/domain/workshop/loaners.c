@@ -102,17 +102,48 @@ static void put_int(struct record *r, int field, int64_t i, bool null)
 
 /* Takes the loaner from the pool: ERR_CONFLICT (naming its state) unless it
  * is available; the condition it leaves in goes on the act. */
-static enum err_code take_loaner(struct ctx *cx, int64_t loaner, struct record *patch)
+static enum err_code take_loaner(struct ctx *cx, int64_t loaner, int64_t order,
+                                 struct record *patch)
 {
     char now[ISO_TIME_LEN];
     time_now_iso(now);
     bool found;
     int64_t id;
-    enum err_code rc = db_get_i64(cx->db, &cx->err, &id, &found,
-                                  "UPDATE loaners SET status = 'issued', version = version + 1,\n"
-                                  "  updated_at = $2\n"
-                                  "WHERE id = $1 AND status = 'available' RETURNING id",
-                                  "it", loaner, now);
+    /* another branch's loaner is not seen (as if missing) */
+    enum err_code rc = entity_visible(cx, &entity_loaners, loaner);
+    if (rc == ERR_NOTFOUND) {
+        err_clear(&cx->err);
+        err_field(&cx->err, "loaner_id", "not_found");
+        return ctx_fail(cx, ERR_INVALID, "no such loaner");
+    }
+    if (rc != ERR_OK)
+        return rc;
+    /* ЗоЗПП ст. 20 п. 2: a device with the same basic properties — the
+     * unit's model or one of its category (an order without a unit model
+     * has nothing to compare) */
+    int64_t kind;
+    if ((rc = db_get_i64(cx->db, &cx->err, &kind, &found,
+                         "SELECT CASE WHEN um.id IS NULL OR lm.id = um.id\n"
+                         "  OR (TRIM(COALESCE(lm.category, '')) <> ''\n"
+                         "      AND TRIM(lm.category) = TRIM(COALESCE(um.category, '')))\n"
+                         "  THEN 1 ELSE 0 END\n"
+                         "FROM loaners l JOIN equipment_models lm ON lm.id = l.model_id\n"
+                         "CROSS JOIN repair_orders o\n"
+                         "LEFT JOIN equipment_units u ON u.id = o.unit_id\n"
+                         "LEFT JOIN equipment_models um ON um.id = u.model_id\n"
+                         "WHERE l.id = $1 AND o.id = $2",
+                         "ii", loaner, order)) != ERR_OK)
+        return rc;
+    if (found && !kind) {
+        err_field(&cx->err, "loaner_id", "other_kind");
+        return ctx_fail(cx, ERR_INVALID,
+                        "the loaner is neither the unit's model nor of its category");
+    }
+    rc = db_get_i64(cx->db, &cx->err, &id, &found,
+                    "UPDATE loaners SET status = 'issued', version = version + 1,\n"
+                    "  updated_at = $2\n"
+                    "WHERE id = $1 AND status = 'available' RETURNING id",
+                    "it", loaner, now);
     if (rc != ERR_OK)
         return rc;
     if (!found) {
@@ -207,7 +238,7 @@ static enum err_code issue_check(struct ctx *cx, struct record *rec, const struc
     put_text(cx, rec, LI_DUE_BY, duty && clock_loaner_due(day, due) ? due : NULL);
     const struct value *loaner = rec_get(rec, LI_LOANER_ID);
     if (loaner->set && !loaner->null)
-        return take_loaner(cx, loaner->i, rec);
+        return take_loaner(cx, loaner->i, order, rec);
     return ERR_OK;
 }
 
@@ -229,7 +260,6 @@ const struct entity entity_loaner_issues = {
 static enum err_code issue_effect(struct ctx *cx, const struct record *rec,
                                   const struct record *input, struct record *patch)
 {
-    (void)rec;
     const struct value *loaner = rec_get(input, LI_LOANER_ID);
     if (!loaner->set || loaner->null) {
         err_field(&cx->err, "loaner_id", "required");
@@ -238,7 +268,7 @@ static enum err_code issue_effect(struct ctx *cx, const struct record *rec,
     const struct value *cond = rec_get(input, LI_ISSUE_CONDITION);
     if (cond->set)
         put_text(cx, patch, LI_ISSUE_CONDITION, cond->null ? NULL : cond->s);
-    return take_loaner(cx, loaner->i, patch);
+    return take_loaner(cx, loaner->i, rec_get(rec, LI_ORDER_ID)->i, patch);
 }
 
 /* Back in the pool, in the condition it came back in. */

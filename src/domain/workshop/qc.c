@@ -87,15 +87,30 @@ const struct entity entity_qc_checklists = {
     .check_delete = checklist_check_delete,
 };
 
-/* A new item without a position goes last. */
+/* A QC round reads at most this many items of a list (load_items). */
+#define QC_MAX_ITEMS 200
+
+/* A new item without a position goes last; a list has at most
+ * QC_MAX_ITEMS items. */
 static enum err_code item_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
-    struct value *p = rec_set(rec, QCI_POSITION);
-    if (old || (p->set && !p->null))
+    if (old)
         return ERR_OK;
-    int64_t last = 0;
+    struct value *p = rec_set(rec, QCI_POSITION);
+    int64_t last = 0, n = 0;
     bool found;
-    enum err_code rc = db_get_i64(
+    enum err_code rc = db_get_i64(cx->db, &cx->err, &n, &found,
+                                  "SELECT COUNT(*) FROM qc_checklist_items WHERE checklist_id = $1",
+                                  "i", rec_get(rec, QCI_CHECKLIST_ID)->i);
+    if (rc != ERR_OK)
+        return rc;
+    if (n >= QC_MAX_ITEMS) {
+        err_field(&cx->err, "checklist_id", "full");
+        return ctx_fail(cx, ERR_INVALID, "a checklist has at most %d items", QC_MAX_ITEMS);
+    }
+    if (p->set && !p->null)
+        return ERR_OK;
+    rc = db_get_i64(
         cx->db, &cx->err, &last, &found,
         "SELECT COALESCE(MAX(position), 0) FROM qc_checklist_items WHERE checklist_id = $1", "i",
         rec_get(rec, QCI_CHECKLIST_ID)->i);
@@ -154,8 +169,24 @@ static enum err_code may_decide(struct ctx *cx, const struct record *rec, const 
     if (!t->null && t->set && t->i == cx->user->id)
         return ctx_fail(cx, ERR_FORBIDDEN,
                         "quality control is done by someone other than the order's technician");
+    /* nor by whoever handed it over to QC (the technician, whatever the
+     * field says now) */
+    int64_t handed = 0;
+    bool found;
+    enum err_code rc = db_get_i64(cx->db, &cx->err, &handed, &found,
+                                  "SELECT COALESCE(user_id, 0) FROM events\n"
+                                  "WHERE entity = 'repair_orders' AND record_id = $1\n"
+                                  "  AND kind = 'status' AND to_state = 'qc'\n"
+                                  "ORDER BY id DESC LIMIT 1",
+                                  "i", rec->id);
+    if (rc != ERR_OK)
+        return rc;
+    if (found && handed == cx->user->id)
+        return ctx_fail(cx, ERR_FORBIDDEN,
+                        "quality control is done by someone other than who handed the order "
+                        "over to QC");
     int64_t list;
-    enum err_code rc = checklist_of(cx, rec, &list);
+    rc = checklist_of(cx, rec, &list);
     if (rc != ERR_OK || !list)
         return rc;
     struct db_stmt *st =
@@ -229,9 +260,9 @@ static enum err_code load_items(struct ctx *cx, int64_t list, struct qc_item **o
                               "i", list);
     if (!st)
         return cx->err.code;
-    struct qc_item *items = arena_alloc(cx->a, sizeof(*items) * 200);
+    struct qc_item *items = arena_alloc(cx->a, sizeof(*items) * QC_MAX_ITEMS);
     int step;
-    while ((step = db_step(st)) == DB_ROW && *n < 200) {
+    while ((step = db_step(st)) == DB_ROW && *n < QC_MAX_ITEMS) {
         struct qc_item *it = &items[(*n)++];
         it->id = db_col_i64(st, 0);
         it->text = arena_strdup(cx->a, db_col_text(st, 1));
@@ -417,6 +448,7 @@ json_t *qc_view(struct ctx *cx, int64_t id, enum err_code *rc)
         *rc = cx->err.code;
         return NULL;
     }
+    step = DB_FAIL;
     st = db_q(cx->db, &cx->err,
               "SELECT round_id, item_id, text, required, passed, comment FROM qc_results\n"
               "WHERE order_id = $1 ORDER BY round_id, position",

@@ -231,6 +231,15 @@ static enum err_code repair_check(struct ctx *cx, struct record *rec, const stru
         else if (owner && owner != rec_get(rec, RO_CLIENT_ID)->i)
             err_field(&cx->err, "unit_id", "invalid");
     }
+    /* QC checks whose work it is and by which checklist: both stay put
+     * while the order is in qc */
+    static const int frozen[] = {RO_TECHNICIAN_ID, RO_SERVICE_TYPE_ID};
+    for (size_t k = 0; old && !strcmp(rec_get(old, RO_STATUS)->s, "qc") && k < 2; k++) {
+        bool was = is_null(old, frozen[k]), now = is_null(rec, frozen[k]);
+        if (was != now || (!now && rec_get(rec, frozen[k])->i != rec_get(old, frozen[k])->i))
+            return ctx_fail(cx, ERR_CONFLICT, "%s does not change while the order is in QC",
+                            entity_repair_orders.fields[frozen[k]].name);
+    }
     const struct value *tech = rec_get(rec, RO_TECHNICIAN_ID);
     if (!is_null(rec, RO_TECHNICIAN_ID) && (!old || tech->i != rec_get(old, RO_TECHNICIAN_ID)->i)) {
         struct db_stmt *st =
@@ -353,6 +362,9 @@ const struct entity entity_repair_orders = {
  * anyone who may work takes one nobody has. */
 static enum err_code may_work(struct ctx *cx, const struct record *rec)
 {
+    enum err_code rc = shipment_may_leave(cx, rec);
+    if (rc != ERR_OK)
+        return rc;
     const struct value *t = rec_get(rec, RO_TECHNICIAN_ID);
     if (t->null || !t->set || t->i == cx->user->id || ctx_can(cx, P_WORKSHOP_MANAGE))
         return ERR_OK;

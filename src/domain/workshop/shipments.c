@@ -108,6 +108,11 @@ const struct entity entity_shipments = {
     .timeline = true,
 };
 
+/* Sending moves at most this many orders (send_after). */
+#define SHIPMENT_MAX_UNITS 500
+
+static enum err_code counts(struct ctx *cx, int64_t id, int64_t *all, int64_t *back);
+
 static enum err_code shipment_status(struct ctx *cx, int64_t shipment, const char **status)
 {
     struct db_stmt *st =
@@ -124,12 +129,19 @@ static enum err_code shipment_status(struct ctx *cx, int64_t shipment, const cha
  * repair or waiting for parts) and is in no other open shipment. */
 static enum err_code item_check(struct ctx *cx, struct record *rec, const struct record *old)
 {
+    /* a unit of another branch's shipment is not seen, let alone changed */
+    enum err_code rc = entity_visible(cx, &entity_shipments, rec_get(rec, SI_SHIPMENT_ID)->i);
+    if (rc != ERR_OK && rc != ERR_NOTFOUND)
+        return rc;
+    if (rc == ERR_NOTFOUND && old)
+        return rc;
     if (old)
         return ERR_OK;
-    const char *status;
-    enum err_code rc = shipment_status(cx, rec_get(rec, SI_SHIPMENT_ID)->i, &status);
-    if (rc != ERR_OK)
+    const char *status = NULL;
+    if (rc == ERR_OK &&
+        (rc = shipment_status(cx, rec_get(rec, SI_SHIPMENT_ID)->i, &status)) != ERR_OK)
         return rc;
+    err_clear(&cx->err);
     if (!status) {
         err_field(&cx->err, "shipment_id", "not_found");
         return ctx_fail(cx, ERR_INVALID, "no such shipment");
@@ -137,6 +149,13 @@ static enum err_code item_check(struct ctx *cx, struct record *rec, const struct
     if (strcmp(status, "draft"))
         return ctx_fail(cx, ERR_CONFLICT, "units are added to a draft shipment only (it is '%s')",
                         status);
+    int64_t all, back;
+    if ((rc = counts(cx, rec_get(rec, SI_SHIPMENT_ID)->i, &all, &back)) != ERR_OK)
+        return rc;
+    if (all >= SHIPMENT_MAX_UNITS) {
+        err_field(&cx->err, "shipment_id", "full");
+        return ctx_fail(cx, ERR_INVALID, "a shipment has at most %d units", SHIPMENT_MAX_UNITS);
+    }
     struct record *order;
     int64_t oid = rec_get(rec, SI_ORDER_ID)->i;
     if ((rc = entity_get(cx, &entity_repair_orders, oid, &order)) != ERR_OK) {
@@ -173,7 +192,10 @@ static enum err_code item_check(struct ctx *cx, struct record *rec, const struct
 static enum err_code item_check_delete(struct ctx *cx, const struct record *rec)
 {
     const char *status;
-    enum err_code rc = shipment_status(cx, rec_get(rec, SI_SHIPMENT_ID)->i, &status);
+    enum err_code rc = entity_visible(cx, &entity_shipments, rec_get(rec, SI_SHIPMENT_ID)->i);
+    if (rc != ERR_OK)
+        return rc;
+    rc = shipment_status(cx, rec_get(rec, SI_SHIPMENT_ID)->i, &status);
     if (rc == ERR_OK && status && strcmp(status, "draft"))
         return ctx_fail(cx, ERR_CONFLICT, "the shipment is '%s': its units stay", status);
     return rc;
@@ -286,9 +308,9 @@ static enum err_code send_after(struct ctx *cx, const struct record *before,
                               "i", now->id);
     if (!st)
         return cx->err.code;
-    int64_t ids[500], versions[500];
+    int64_t ids[SHIPMENT_MAX_UNITS], versions[SHIPMENT_MAX_UNITS];
     int n = 0, step;
-    while ((step = db_step(st)) == DB_ROW && n < 500) {
+    while ((step = db_step(st)) == DB_ROW && n < SHIPMENT_MAX_UNITS) {
         ids[n] = db_col_i64(st, 0);
         versions[n++] = db_col_i64(st, 1);
     }
@@ -421,6 +443,29 @@ static enum err_code receive_tx(struct ctx *cx, int64_t id, int64_t version,
         return entity_get(cx, &entity_shipments, id, out);
     return workflow_run(cx, &shipment_workflow, id, sh->version,
                         back < all ? "receive_part" : "receive", NULL, out);
+}
+
+enum err_code shipment_may_leave(struct ctx *cx, const struct record *order)
+{
+    if (strcmp(rec_get(order, RO_STATUS)->s, "at_vendor"))
+        return ERR_OK;
+    struct db_stmt *st = db_q(cx->db, &cx->err,
+                              "SELECT s.number FROM shipment_items i\n"
+                              "JOIN shipments s ON s.id = i.shipment_id\n"
+                              "WHERE i.order_id = $1 AND i.outcome IS NULL\n"
+                              "  AND s.status IN ('sent', 'partially_received')\n"
+                              "ORDER BY s.id LIMIT 1",
+                              "i", order->id);
+    if (!st)
+        return cx->err.code;
+    int step = db_step(st);
+    const char *number = step == DB_ROW ? arena_strdup(cx->a, db_col_text(st, 0)) : NULL;
+    db_done(st);
+    if (step == DB_FAIL)
+        return cx->err.code;
+    if (number)
+        return ctx_fail(cx, ERR_CONFLICT, "the unit is in shipment %s: receive it there", number);
+    return ERR_OK;
 }
 
 enum err_code shipment_receive(struct ctx *cx, int64_t id, int64_t version,

@@ -82,6 +82,19 @@ static enum err_code notice_check(struct ctx *cx, struct record *rec, const stru
         struct value *b = rec_set(rec, PN_BRANCH_ID);
         b->set = true, b->null = !branch, b->i = branch;
     }
+    /* a delivered notice starts the two months: its dates and channel are
+     * corrected by a manager only (audited like any change) */
+    static const int fixed[] = {PN_SENT_AT, PN_DELIVERED_ON, PN_CHANNEL};
+    for (size_t k = 0; old && !rec_get(old, PN_DELIVERED_ON)->null &&
+                       !ctx_can(cx, P_WORKSHOP_MANAGE) && k < sizeof(fixed) / sizeof(*fixed);
+         k++) {
+        const struct value *a = rec_get(old, fixed[k]), *b = rec_get(rec, fixed[k]);
+        bool an = a->null || !a->set || !a->s, bn = b->null || !b->set || !b->s;
+        if (an != bn || (!an && strcmp(a->s, b->s)))
+            return ctx_fail(cx, ERR_CONFLICT,
+                            "%s of a delivered notice is changed by a manager only",
+                            notice_fields[fixed[k]].name);
+    }
     char today[ISO_DATE_LEN];
     repair_day_of(NULL, today);
     const char *sent = rec_get(rec, PN_SENT_AT)->s;
@@ -102,8 +115,9 @@ static enum err_code notice_check(struct ctx *cx, struct record *rec, const stru
         put_text(cx, rec, PN_ENDS_ON, NULL);
         return ERR_OK;
     }
+    /* the production calendar (the first, seeded one), not the branch's hours */
     struct bizcal cal;
-    enum err_code rc = clocks_calendar(cx, branch, &cal);
+    enum err_code rc = clocks_calendar(cx, 0, &cal);
     if (rc != ERR_OK)
         return rc;
     put_text(cx, rec, PN_ENDS_ON, clock_unclaimed_end(&cal, del->s, ends) ? ends : NULL);

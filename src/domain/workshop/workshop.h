@@ -358,6 +358,10 @@ struct shipment_receipt {
  * each item's outcome recorded, its order moved out of at_vendor through its
  * workflow with the outcome on its timeline, the shipment received (or
  * partially). The shipment after it in *out. */
+/* A guard of the order's own transitions: an order at_vendor with a unit
+ * still out in a shipment (no outcome yet) comes back by receiving it there
+ * (409 naming the shipment). */
+enum err_code shipment_may_leave(struct ctx *cx, const struct record *order);
 enum err_code shipment_receive(struct ctx *cx, int64_t id, int64_t version,
                                const struct shipment_receipt *items, int n, struct record **out);
 /* Sent shipments not (fully) received whose expected return day has passed,
