@@ -311,7 +311,7 @@ test('who prints: a storekeeper reads orders but takes nothing in; unknown docum
   assert.equal((await doc(mgr, o.id, 'nonesuch')).status, 404);
   const m = (await srv.request('GET', '/api/v1/meta', { as: admin })).json;
   assert.deepEqual(m.entities.find((e) => e.name === 'repair_orders').documents.map((x) => x.name),
-    ['intake_receipt', 'pd_consent', 'condition_act', 'completion_act', 'warranty_card']);
+    ['intake_receipt', 'pd_consent', 'estimate', 'condition_act', 'completion_act', 'warranty_card']);
   assert.deepEqual(m.entities.find((e) => e.name === 'clients').documents.map((x) => x.name), ['pd_consent']);
   const b = m.entities.find((e) => e.name === 'branches').fields.find((f) => f.name === 'working_hours');
   assert.ok(b, 'branches have working hours');

@@ -183,6 +183,9 @@ export async function badInputSweep({ base, sample = 1, minPerOp = 8, seed = 1, 
   // a repair order the client declined: its unit waits to be collected
   async function declinedOrder() {
     let o = await create('repair_orders');
+    // an estimate has lines: one labour line to send
+    await ok('POST', '/api/v1/repair_order_lines', { repair_order_id: o.id, kind: 'labour', description: 'Диагностика', price: 50000 }, admin);
+    o = await ok('GET', `/api/v1/repair_orders/${o.id}`, undefined, admin);
     for (const step of ['diagnose', 'send_estimate', 'decline']) {
       o = await ok('POST', `/api/v1/repair_orders/${o.id}/transitions/${step}`, { version: o.version }, admin);
     }
