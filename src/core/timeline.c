@@ -158,6 +158,9 @@ enum err_code timeline_comment(struct ctx *cx, const struct entity *ent, int64_t
         err_field(&cx->err, "body", "invalid");
     else if (utf8_count(body, strlen(body)) > 10000)
         err_field(&cx->err, "body", "too_long");
+    /* a reply is for a client, who reads it on the record's public page */
+    if (public_reply && !ent->public_view)
+        err_field(&cx->err, "public", "no_public_page");
     if (cx->err.nfields)
         return ctx_fail(cx, ERR_INVALID, "the comment is invalid");
     bool own;

@@ -228,3 +228,17 @@ VALUES (5, 3, '${at}', NULL, 'created', 1, NULL, NULL, 'new', NULL),
     db.cleanup();
   }
 });
+
+test('a record without a public page takes notes, not replies to a client: 422 public no_public_page, nothing added', async () => {
+  const mgr = await srv.as('manager');
+  const partner = await srv.request('POST', '/api/v1/service_partners', { as: mgr, body: { name: 'АСЦ «Примета» ' + Date.now(), kind: 'asc' } });
+  assert.equal(partner.status, 201, partner.text);
+  const ship = await srv.request('POST', '/api/v1/shipments', { as: mgr, body: { partner_id: partner.json.id } });
+  assert.equal(ship.status, 201, ship.text);
+  const before = (await srv.request('GET', `/api/v1/shipments/${ship.json.id}/timeline`, { as: mgr })).json.items.length;
+  assertError(await srv.request('POST', `/api/v1/shipments/${ship.json.id}/comments`, { as: mgr, body: { body: 'Клиенту', public: true } }),
+    422, 'validation_failed', { public: 'no_public_page' });
+  assert.equal((await srv.request('GET', `/api/v1/shipments/${ship.json.id}/timeline`, { as: mgr })).json.items.length, before);
+  const note = await srv.request('POST', `/api/v1/shipments/${ship.json.id}/comments`, { as: mgr, body: { body: 'Себе', public: false } });
+  assert.equal(note.status, 201, note.text);
+});

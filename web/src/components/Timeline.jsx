@@ -95,14 +95,17 @@ export function TimelineCard({ res, id, reload = 0, box, insert, upload = false 
   const [events, setEvents] = useState(null);
   const [error, setError] = useState(null);
   const [text, setText] = useState('');
-  const [isPublic, setPublic] = useState(true);
+  // a record without a public page (a purchase order, a shipment) has no
+  // client to answer: notes only
+  const canReply = !!res.public_view;
+  const [isPublic, setPublic] = useState(canReply);
   const [busy, setBusy] = useState(false);
   const [sendError, setSendError] = useState(null);
   const load = () => { setError(null); api.get(`${res.name}/${id}/timeline`).then((d) => setEvents(d.items)).catch(setError); };
   useEffect(load, [res.name, id, reload]);
   useEffect(() => {
     if (!insert || !insert.text) return;
-    setPublic(true);
+    setPublic(canReply);
     setText((x) => (x ? x + '\n\n' : '') + insert.text);
     if (box && box.current) box.current.focus();
   }, [insert && insert.n]);
@@ -130,10 +133,10 @@ export function TimelineCard({ res, id, reload = 0, box, insert, upload = false 
       {sendError && <ErrorBanner error={sendError} />}
       {res.can_write && (
         <form class={'reply-box ' + (isPublic ? 'reply-public' : 'reply-note')} data-mode={isPublic ? 'reply' : 'note'} onSubmit={send}>
-          <div class="seg" role="group">
+          {canReply && <div class="seg" role="group">
             <button type="button" class={isPublic ? 'active' : ''} aria-pressed={isPublic ? 'true' : 'false'} onClick={() => setPublic(true)}>{t('request.reply')}</button>
             <button type="button" class={!isPublic ? 'active' : ''} aria-pressed={!isPublic ? 'true' : 'false'} onClick={() => setPublic(false)}>{t('request.note')}</button>
-          </div>
+          </div>}
           <textarea ref={box} class="input" rows={3} name="comment" placeholder={t('request.comment_placeholder')}
             value={text} onInput={(e) => setText(e.currentTarget.value)}
             onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send(e); }} />

@@ -1305,6 +1305,7 @@ export default {
   "company.bik": "Bank code (BIK)",
   "company.bank_account": "Settlement account",
   "company.corr_account": "Correspondent account",
+  "err.no_public_page": "this record has no public page: write an internal note",
   "err.invalid_ogrn": "Invalid OGRN (13 digits, 15 for a sole trader; check digit)",
   "err.invalid_bik": "Invalid BIK (9 digits)",
   "err.invalid_account": "Invalid account (20 digits; its key does not match the BIK)",
