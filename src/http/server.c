@@ -363,7 +363,8 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_resp 
 static int route_index(const struct route *rt) { return rt ? (int)(rt - routes) : -1; }
 
 /* Answers an error while the body is (or would be) still coming, and closes
- * the connection after it: what follows the head is not read. */
+ * the connection after it: what follows the head is not read. Counted in the
+ * metrics under the route when the path matched one. */
 static enum MHD_Result refuse(struct MHD_Connection *c, struct conn_state *cs, enum err_code code,
                               const char *message)
 {
@@ -377,7 +378,7 @@ static enum MHD_Result refuse(struct MHD_Connection *c, struct conn_state *cs, e
     http_header(&cx, &rs, "Connection", "close");
     if (code == ERR_UNAVAILABLE)
         http_header(&cx, &rs, "Retry-After", "1");
-    metrics_count(-1, rs.status, now_seconds() - cs->started);
+    metrics_count(route_index(cs->route), rs.status, now_seconds() - cs->started);
     return send_response(c, &rs);
 }
 
