@@ -115,12 +115,6 @@ static enum err_code copy_table(struct ctx *cx, struct db *from, struct db *to, 
     int cols[128], ncols = 0, step;
     enum err_code rc = ERR_OK;
     *copied = 0;
-    /* what the migrations put there is replaced by the source's rows */
-    if (listed(seeded, table)) {
-        char del[128];
-        snprintf(del, sizeof(del), "DELETE FROM %s", table);
-        rc = db_run(to, &cx->err, del, "");
-    }
     while (rc == ERR_OK && (step = db_step(src)) == DB_ROW) {
         if (!dst) {
             buf_printf(&ins, "INSERT INTO %s (", table);
@@ -247,6 +241,19 @@ int cmd_copy(int argc, char **argv)
     }
     if (db_begin_read(from, &cx.err) != ERR_OK || db_begin_write(to, &cx.err) != ERR_OK)
         goto fail;
+    /* what the migrations put there is replaced by the source's rows: emptied
+     * children first (a seeded checklist refers to a seeded service type) */
+    int ntables = 0;
+    while (tables[ntables])
+        ntables++;
+    for (int i = ntables - 1; i >= 0; i--) {
+        if (!listed(seeded, tables[i]))
+            continue;
+        char del[128];
+        snprintf(del, sizeof(del), "DELETE FROM %s", tables[i]);
+        if (db_run(to, &cx.err, del, "") != ERR_OK)
+            goto fail;
+    }
     for (int i = 0; tables[i]; i++) {
         if (copy_table(&cx, from, to, tables[i], &copied) != ERR_OK)
             goto fail;
