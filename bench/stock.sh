@@ -18,6 +18,7 @@
 # balances are not the ledger's sums (`stock verify` would name them): the
 # point is the reads and the reservation's write.
 #   BENCH_SECONDS (10) per wrk run; BENCH_THREADS (4) server threads;
+#   BENCH_GROUP_COMMIT=0: one commit per reservation (default: the group);
 #   BENCH_BIN (build/servitor); BENCH_PORT (18767); BENCH_PERF=1: afterwards
 #   a profile of each call (perf record, 5 s each): top symbols and libraries
 #   (no call graphs: the libraries are built without frame pointers).
@@ -106,7 +107,7 @@ docs=$(q 'SELECT COUNT(*) FROM requests')
 [ "$(q 'SELECT MIN(id) || MAX(id) FROM requests')" = "1$docs" ] || { echo "bench: requests are not 1..$docs"; exit 1; }
 
 port=${BENCH_PORT:-18767}
-SERVITOR_PWHASH=fast "$bin" serve --listen 127.0.0.1:$port --db "$db" --threads "${BENCH_THREADS:-4}" >"$work/serve.log" 2>&1 &
+SERVITOR_GROUP_COMMIT=${BENCH_GROUP_COMMIT:-1} SERVITOR_PWHASH=fast "$bin" serve --listen 127.0.0.1:$port --db "$db" --threads "${BENCH_THREADS:-4}" >"$work/serve.log" 2>&1 &
 srv=$!
 for i in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
 curl -sf http://127.0.0.1:$port/healthz >/dev/null || { echo "bench: the server did not start:"; cat "$work/serve.log"; exit 1; }
@@ -157,7 +158,12 @@ run find_light 1 2 -s bench/wrk/stock_find.lua "$base"
 run find_saturated 2 32 -s bench/wrk/stock_find.lua "$base"
 raw1=$(raw 1)
 printf '%-22s %15s inserts/s (single-row transactions, WAL, synchronous=FULL)\n' raw_sqlite_before "$raw1"
+groups() { curl -s "$base/metrics" | awk '/^servitor_group_(commits|requests)_total/ {printf "%s ", $2}'; }
+g0=($(groups))
 run reserve 2 32 -s bench/wrk/stock_reserve.lua "$base"
+g1=($(groups))
+[ ${#g1[@]} = 2 ] && [ "${g1[0]}" != "${g0[0]}" ] &&
+  echo "                       group commit: $((g1[1] - g0[1])) writes in $((g1[0] - g0[0])) commits ($(awk -v r=$((g1[1] - g0[1])) -v c=$((g1[0] - g0[0])) 'BEGIN {printf "%.1f", r / c}') a commit)"
 raw2=$(raw 2)
 printf '%-22s %15s inserts/s\n' raw_sqlite_after "$raw2"
 
