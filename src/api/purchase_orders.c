@@ -145,16 +145,15 @@ static enum err_code moving_lines(struct ctx *cx, json_t *body, struct po_receip
 
 /* POST /api/v1/purchase_orders/:id/lines {version, lines: [{part_id |
  * barcode, qty, price?, vat?}]} — the draft's lines, all of them */
-API_HANDLER(api_po_set_lines)
+static enum err_code api_po_set_lines_of(struct ctx *cx, struct http_req *rq, struct http_resp *rs,
+                                         json_t *body)
 {
     static const char *const top[] = {"version", "lines", NULL};
     static const char *const keys[] = {"part_id", "barcode", "qty", "price", "vat", NULL};
     int64_t id, version;
-    json_t *body, *arr;
+    json_t *arr;
     int n;
     enum err_code rc = api_path_id(cx, rq, 0, &id);
-    if (rc == ERR_OK)
-        rc = api_body(cx, rq, &body);
     if (rc != ERR_OK)
         return rc;
     if ((rc = only(cx, body, "", top)) != ERR_OK ||
@@ -184,6 +183,17 @@ API_HANDLER(api_po_set_lines)
     return ERR_OK;
 }
 
+API_HANDLER(api_po_set_lines)
+{
+    json_t *body;
+    enum err_code rc = api_body(cx, rq, &body);
+    if (rc != ERR_OK)
+        return rc;
+    rc = api_po_set_lines_of(cx, rq, rs, body);
+    json_decref(body);
+    return rc;
+}
+
 /* GET /api/v1/purchase_orders/:id/lines */
 API_HANDLER(api_po_lines)
 {
@@ -200,17 +210,15 @@ API_HANDLER(api_po_lines)
 
 /* POST /api/v1/purchase_orders/:id/receive {version, lines, accept_over?,
  * over_reason?} */
-API_HANDLER(api_po_receive)
+static enum err_code api_po_receive_of(struct ctx *cx, struct http_req *rq, struct http_resp *rs,
+                                       json_t *body)
 {
     static const char *const top[] = {"version", "lines", "accept_over", "over_reason", NULL};
     int64_t id, version, posting;
-    json_t *body;
     struct po_receipt_line *lines;
     const char *reason;
     int n;
     enum err_code rc = api_path_id(cx, rq, 0, &id);
-    if (rc == ERR_OK)
-        rc = api_body(cx, rq, &body);
     if (rc != ERR_OK)
         return rc;
     json_t *accept = json_object_get(body, "accept_over");
@@ -232,16 +240,26 @@ API_HANDLER(api_po_receive)
     return ERR_OK;
 }
 
+API_HANDLER(api_po_receive)
+{
+    json_t *body;
+    enum err_code rc = api_body(cx, rq, &body);
+    if (rc != ERR_OK)
+        return rc;
+    rc = api_po_receive_of(cx, rq, rs, body);
+    json_decref(body);
+    return rc;
+}
+
 /* POST /api/v1/purchase_orders/from-suggestions {items: [{part_id,
  * warehouse_id, qty, supplier_id?}]} */
-API_HANDLER(api_po_from_suggestions)
+static enum err_code api_po_from_suggestions_of(struct ctx *cx, struct http_req *rq,
+                                                struct http_resp *rs, json_t *body)
 {
     static const char *const top[] = {"items", NULL};
     static const char *const keys[] = {"part_id", "warehouse_id", "qty", "supplier_id", NULL};
-    json_t *body, *out;
-    enum err_code rc = api_body(cx, rq, &body);
-    if (rc == ERR_OK)
-        rc = only(cx, body, "", top);
+    json_t *out;
+    enum err_code rc = only(cx, body, "", top);
     if (rc != ERR_OK)
         return rc;
     json_t *arr = json_object_get(body, "items");
@@ -276,17 +294,26 @@ API_HANDLER(api_po_from_suggestions)
     return ERR_OK;
 }
 
+API_HANDLER(api_po_from_suggestions)
+{
+    json_t *body;
+    enum err_code rc = api_body(cx, rq, &body);
+    if (rc != ERR_OK)
+        return rc;
+    rc = api_po_from_suggestions_of(cx, rq, rs, body);
+    json_decref(body);
+    return rc;
+}
+
 /* POST /api/v1/supplier_returns/:id/post {version, lines} */
-API_HANDLER(api_supplier_return_post)
+static enum err_code api_supplier_return_post_of(struct ctx *cx, struct http_req *rq,
+                                                 struct http_resp *rs, json_t *body)
 {
     static const char *const top[] = {"version", "lines", NULL};
     int64_t id, version, posting;
-    json_t *body;
     struct po_receipt_line *lines;
     int n;
     enum err_code rc = api_path_id(cx, rq, 0, &id);
-    if (rc == ERR_OK)
-        rc = api_body(cx, rq, &body);
     if (rc != ERR_OK)
         return rc;
     if ((rc = only(cx, body, "", top)) != ERR_OK ||
@@ -300,6 +327,17 @@ API_HANDLER(api_supplier_return_post)
         rs, 201,
         json_pack("{s:I,s:o}", "posting_id", (json_int_t)posting, "return", record_to_json(out)));
     return ERR_OK;
+}
+
+API_HANDLER(api_supplier_return_post)
+{
+    json_t *body;
+    enum err_code rc = api_body(cx, rq, &body);
+    if (rc != ERR_OK)
+        return rc;
+    rc = api_supplier_return_post_of(cx, rq, rs, body);
+    json_decref(body);
+    return rc;
 }
 
 /* GET /api/v1/supplier_returns/:id/lines */
