@@ -115,7 +115,8 @@ static void a_lines_money_includes_vat_rounded_per_line(void **state)
     assert_true(repair_line_money(2000, 33333, 0, "20", &amount, &vat));
     assert_int_equal(amount, 66666);
     assert_int_equal(vat, 11111);
-    /* 100 ₽ at 20 %: 16,666… → 16,67; at 22 %: 18,032… → 18,03; at 10 %: 9,0909… → 9,09
+    /* 100 ₽ at 20 %: 16,666… → 16,67; at 22 %: 18,032… → 18,03; at 10 %: 9,0909… →
+     * 9,09
      */
     assert_true(repair_line_money(1000, 10001, 1, "20", &amount, &vat));
     assert_int_equal(amount, 10000);
