@@ -12,6 +12,11 @@
  * ERR_MALFORMED when empty, not JSON, not UTF-8 or not an object. The
  * caller decrefs *out. */
 enum err_code api_body(struct ctx *cx, struct http_req *rq, json_t **out);
+/* 422 with one field error ("lines.2.qty": "invalid"). */
+enum err_code api_field_error(struct ctx *cx, const char *field, const char *code);
+/* 422 "unknown" naming (after prefix) a member of o not among keys. */
+enum err_code api_only_members(struct ctx *cx, json_t *o, const char *prefix,
+                               const char *const *keys);
 /* Reads path argument i as a positive id; ERR_NOTFOUND otherwise. */
 enum err_code api_path_id(struct ctx *cx, struct http_req *rq, int i, int64_t *id);
 /* The value of a query-string parameter, or NULL. */

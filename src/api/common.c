@@ -63,3 +63,25 @@ const char *api_param(struct http_req *rq, const char *key)
             return rq->params[i].value;
     return NULL;
 }
+
+enum err_code api_field_error(struct ctx *cx, const char *field, const char *code)
+{
+    err_field(&cx->err, field, code);
+    return ctx_fail(cx, ERR_INVALID, "%s: %s", field, code);
+}
+
+enum err_code api_only_members(struct ctx *cx, json_t *o, const char *prefix,
+                               const char *const *keys)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v)
+    {
+        int i = 0;
+        while (keys[i] && strcmp(keys[i], k))
+            i++;
+        if (!keys[i])
+            return api_field_error(cx, arena_printf(cx->a, "%s%s", prefix, k), "unknown");
+    }
+    return ERR_OK;
+}

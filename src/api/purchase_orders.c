@@ -14,27 +14,6 @@
 #include "domain/stock/stock.h"
 #include "base/banned.h"
 
-static enum err_code bad(struct ctx *cx, const char *field, const char *code)
-{
-    err_field(&cx->err, field, code);
-    return ctx_fail(cx, ERR_INVALID, "%s: %s", field, code);
-}
-
-static enum err_code only(struct ctx *cx, json_t *o, const char *prefix, const char *const *keys)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v)
-    {
-        int i = 0;
-        while (keys[i] && strcmp(keys[i], k))
-            i++;
-        if (!keys[i])
-            return bad(cx, arena_printf(cx->a, "%s%s", prefix, k), "unknown");
-    }
-    return ERR_OK;
-}
-
 /* An integer member: absent → def. */
 static enum err_code int_of(struct ctx *cx, json_t *o, const char *key, const char *field,
                             int64_t def, int64_t *out)
@@ -44,7 +23,7 @@ static enum err_code int_of(struct ctx *cx, json_t *o, const char *key, const ch
     if (!v || json_is_null(v))
         return ERR_OK;
     if (!json_is_integer(v))
-        return bad(cx, field, "invalid");
+        return api_field_error(cx, field, "invalid");
     *out = json_integer_value(v);
     return ERR_OK;
 }
@@ -57,10 +36,10 @@ static enum err_code text_of(struct ctx *cx, json_t *o, const char *key, const c
     if (!v || json_is_null(v))
         return ERR_OK;
     if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
-        return bad(cx, field, "invalid");
+        return api_field_error(cx, field, "invalid");
     const char *s = json_string_value(v);
     if (utf8_count(s, strlen(s)) > max)
-        return bad(cx, field, "too_long");
+        return api_field_error(cx, field, "too_long");
     *out = *s ? arena_strdup(cx->a, s) : NULL;
     return ERR_OK;
 }
@@ -70,7 +49,7 @@ static enum err_code version_of(struct ctx *cx, json_t *body, int64_t *version)
 {
     enum err_code rc = int_of(cx, body, "version", "version", 0, version);
     if (rc == ERR_OK && *version < 1)
-        rc = bad(cx, "version", "required");
+        rc = api_field_error(cx, "version", "required");
     return rc;
 }
 
@@ -87,22 +66,23 @@ static enum err_code part_of(struct ctx *cx, json_t *o, const char *prefix, int6
         if ((rc = stock_barcode_part(cx, barcode, part)) != ERR_OK)
             return rc;
         if (!*part)
-            return bad(cx, arena_printf(cx->a, "%sbarcode", prefix), "not_found");
+            return api_field_error(cx, arena_printf(cx->a, "%sbarcode", prefix), "not_found");
     }
-    return *part ? ERR_OK : bad(cx, arena_printf(cx->a, "%spart_id", prefix), "required");
+    return *part ? ERR_OK
+                 : api_field_error(cx, arena_printf(cx->a, "%spart_id", prefix), "required");
 }
 
 static enum err_code lines_array(struct ctx *cx, json_t *body, json_t **arr, int *n)
 {
     *arr = json_object_get(body, "lines");
     if (!json_is_array(*arr))
-        return bad(cx, "lines", *arr ? "invalid" : "required");
+        return api_field_error(cx, "lines", *arr ? "invalid" : "required");
     *n = (int)json_array_size(*arr);
     if (*n > PO_MAX_LINES)
-        return bad(cx, "lines", "too_many");
+        return api_field_error(cx, "lines", "too_many");
     for (int i = 0; i < *n; i++)
         if (!json_is_object(json_array_get(*arr, (size_t)i)))
-            return bad(cx, arena_printf(cx->a, "lines.%d", i), "invalid");
+            return api_field_error(cx, arena_printf(cx->a, "lines.%d", i), "invalid");
     return ERR_OK;
 }
 
@@ -121,19 +101,19 @@ static enum err_code moving_lines(struct ctx *cx, json_t *body, struct po_receip
         struct po_receipt_line *l = &(*out)[i];
         const char *p = arena_printf(cx->a, "lines.%d.", i);
         memset(l, 0, sizeof(*l));
-        if ((rc = only(cx, o, p, keys)) != ERR_OK ||
+        if ((rc = api_only_members(cx, o, p, keys)) != ERR_OK ||
             (rc = part_of(cx, o, p, &l->part_id)) != ERR_OK ||
             (rc = int_of(cx, o, "qty", arena_printf(cx->a, "%sqty", p), 0, &l->qty)) != ERR_OK)
             return rc;
         json_t *s = json_object_get(o, "serials");
         if (s && !json_is_null(s)) {
             if (!json_is_array(s) || json_array_size(s) > 1000)
-                return bad(cx, arena_printf(cx->a, "%sserials", p), "invalid");
+                return api_field_error(cx, arena_printf(cx->a, "%sserials", p), "invalid");
             const char **v = arena_alloc(cx->a, sizeof(char *) * (json_array_size(s) + 1));
             for (size_t k = 0; k < json_array_size(s); k++) {
                 json_t *e = json_array_get(s, k);
                 if (!json_is_string(e) || strlen(json_string_value(e)) != json_string_length(e))
-                    return bad(cx, arena_printf(cx->a, "%sserials", p), "invalid");
+                    return api_field_error(cx, arena_printf(cx->a, "%sserials", p), "invalid");
                 v[k] = arena_strdup(cx->a, json_string_value(e));
             }
             l->serials = v;
@@ -156,7 +136,7 @@ static enum err_code api_po_set_lines_of(struct ctx *cx, struct http_req *rq, st
     enum err_code rc = api_path_id(cx, rq, 0, &id);
     if (rc != ERR_OK)
         return rc;
-    if ((rc = only(cx, body, "", top)) != ERR_OK ||
+    if ((rc = api_only_members(cx, body, "", top)) != ERR_OK ||
         (rc = version_of(cx, body, &version)) != ERR_OK ||
         (rc = lines_array(cx, body, &arr, &n)) != ERR_OK)
         return rc;
@@ -165,7 +145,7 @@ static enum err_code api_po_set_lines_of(struct ctx *cx, struct http_req *rq, st
         json_t *o = json_array_get(arr, (size_t)i);
         const char *p = arena_printf(cx->a, "lines.%d.", i);
         struct po_line_in *l = &lines[i];
-        if ((rc = only(cx, o, p, keys)) != ERR_OK ||
+        if ((rc = api_only_members(cx, o, p, keys)) != ERR_OK ||
             (rc = part_of(cx, o, p, &l->part_id)) != ERR_OK ||
             (rc = int_of(cx, o, "qty", arena_printf(cx->a, "%sqty", p), 0, &l->qty)) != ERR_OK ||
             (rc = int_of(cx, o, "price", arena_printf(cx->a, "%sprice", p), -1, &l->price)) !=
@@ -174,7 +154,7 @@ static enum err_code api_po_set_lines_of(struct ctx *cx, struct http_req *rq, st
             return rc;
         if (json_object_get(o, "price") && !json_is_null(json_object_get(o, "price")) &&
             l->price < 0)
-            return bad(cx, arena_printf(cx->a, "%sprice", p), "out_of_range");
+            return api_field_error(cx, arena_printf(cx->a, "%sprice", p), "out_of_range");
     }
     struct record *out;
     if ((rc = po_set_lines(cx, id, version, lines, n, &out)) != ERR_OK)
@@ -222,12 +202,12 @@ static enum err_code api_po_receive_of(struct ctx *cx, struct http_req *rq, stru
     if (rc != ERR_OK)
         return rc;
     json_t *accept = json_object_get(body, "accept_over");
-    if ((rc = only(cx, body, "", top)) != ERR_OK ||
+    if ((rc = api_only_members(cx, body, "", top)) != ERR_OK ||
         (rc = version_of(cx, body, &version)) != ERR_OK ||
         (rc = text_of(cx, body, "over_reason", "over_reason", 500, &reason)) != ERR_OK)
         return rc;
     if (accept && !json_is_boolean(accept) && !json_is_null(accept))
-        return bad(cx, "accept_over", "invalid");
+        return api_field_error(cx, "accept_over", "invalid");
     if ((rc = moving_lines(cx, body, &lines, &n)) != ERR_OK)
         return rc;
     struct record *out;
@@ -259,22 +239,22 @@ static enum err_code api_po_from_suggestions_of(struct ctx *cx, struct http_req 
     static const char *const top[] = {"items", NULL};
     static const char *const keys[] = {"part_id", "warehouse_id", "qty", "supplier_id", NULL};
     json_t *out;
-    enum err_code rc = only(cx, body, "", top);
+    enum err_code rc = api_only_members(cx, body, "", top);
     if (rc != ERR_OK)
         return rc;
     json_t *arr = json_object_get(body, "items");
     if (!json_is_array(arr))
-        return bad(cx, "items", arr ? "invalid" : "required");
+        return api_field_error(cx, "items", arr ? "invalid" : "required");
     int n = (int)json_array_size(arr);
     if (n > 5000)
-        return bad(cx, "items", "too_many");
+        return api_field_error(cx, "items", "too_many");
     struct po_suggestion *s = arena_alloc(cx->a, sizeof(*s) * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++) {
         json_t *o = json_array_get(arr, (size_t)i);
         const char *p = arena_printf(cx->a, "items.%d.", i);
         if (!json_is_object(o))
-            return bad(cx, arena_printf(cx->a, "items.%d", i), "invalid");
-        if ((rc = only(cx, o, p, keys)) != ERR_OK ||
+            return api_field_error(cx, arena_printf(cx->a, "items.%d", i), "invalid");
+        if ((rc = api_only_members(cx, o, p, keys)) != ERR_OK ||
             (rc = int_of(cx, o, "part_id", arena_printf(cx->a, "%spart_id", p), 0,
                          &s[i].part_id)) != ERR_OK ||
             (rc = int_of(cx, o, "warehouse_id", arena_printf(cx->a, "%swarehouse_id", p), 0,
@@ -284,9 +264,9 @@ static enum err_code api_po_from_suggestions_of(struct ctx *cx, struct http_req 
                          &s[i].supplier_id)) != ERR_OK)
             return rc;
         if (!s[i].part_id)
-            return bad(cx, arena_printf(cx->a, "%spart_id", p), "required");
+            return api_field_error(cx, arena_printf(cx->a, "%spart_id", p), "required");
         if (!s[i].warehouse_id)
-            return bad(cx, arena_printf(cx->a, "%swarehouse_id", p), "required");
+            return api_field_error(cx, arena_printf(cx->a, "%swarehouse_id", p), "required");
     }
     if ((rc = po_from_suggestions(cx, s, n, &out)) != ERR_OK)
         return rc;
@@ -316,7 +296,7 @@ static enum err_code api_supplier_return_post_of(struct ctx *cx, struct http_req
     enum err_code rc = api_path_id(cx, rq, 0, &id);
     if (rc != ERR_OK)
         return rc;
-    if ((rc = only(cx, body, "", top)) != ERR_OK ||
+    if ((rc = api_only_members(cx, body, "", top)) != ERR_OK ||
         (rc = version_of(cx, body, &version)) != ERR_OK ||
         (rc = moving_lines(cx, body, &lines, &n)) != ERR_OK)
         return rc;
@@ -388,9 +368,9 @@ API_HANDLER(api_po_on_order)
     int64_t wh = 0, part = 0;
     const char *w = api_param(rq, "warehouse_id"), *p = api_param(rq, "part_id");
     if (w && (!parse_i64(w, strlen(w), &wh) || wh < 1))
-        return bad(cx, "warehouse_id", "invalid");
+        return api_field_error(cx, "warehouse_id", "invalid");
     if (p && (!parse_i64(p, strlen(p), &part) || part < 1))
-        return bad(cx, "part_id", "invalid");
+        return api_field_error(cx, "part_id", "invalid");
     json_t *items = json_array();
     enum err_code rc;
     if (part && wh) {

@@ -16,12 +16,6 @@
 
 /* ---- reading JSON ---- */
 
-static enum err_code bad_field(struct ctx *cx, const char *field, const char *code)
-{
-    err_field(&cx->err, field, code);
-    return ctx_fail(cx, ERR_INVALID, "%s: %s", field, code);
-}
-
 /* An optional integer member: absent → def; not an integer → 422. */
 static enum err_code get_int(struct ctx *cx, json_t *o, const char *key, const char *field,
                              int64_t def, int64_t *out)
@@ -31,7 +25,7 @@ static enum err_code get_int(struct ctx *cx, json_t *o, const char *key, const c
     if (!v || json_is_null(v))
         return ERR_OK;
     if (!json_is_integer(v))
-        return bad_field(cx, field, "invalid");
+        return api_field_error(cx, field, "invalid");
     *out = json_integer_value(v);
     return ERR_OK;
 }
@@ -44,29 +38,13 @@ static enum err_code get_text(struct ctx *cx, json_t *o, const char *key, size_t
     if (!v || json_is_null(v))
         return ERR_OK;
     if (!json_is_string(v))
-        return bad_field(cx, key, "invalid");
+        return api_field_error(cx, key, "invalid");
     const char *s = json_string_value(v);
     if (strlen(s) != json_string_length(v))
-        return bad_field(cx, key, "invalid"); /* a NUL inside */
+        return api_field_error(cx, key, "invalid"); /* a NUL inside */
     if (utf8_count(s, strlen(s)) > max)
-        return bad_field(cx, key, "too_long");
+        return api_field_error(cx, key, "too_long");
     *out = *s ? arena_strdup(cx->a, s) : NULL;
-    return ERR_OK;
-}
-
-/* Only the members named may be present. */
-static enum err_code only(struct ctx *cx, json_t *o, const char *const *keys)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v)
-    {
-        int i = 0;
-        while (keys[i] && strcmp(keys[i], k))
-            i++;
-        if (!keys[i])
-            return bad_field(cx, arena_strdup(cx->a, k), "unknown");
-    }
     return ERR_OK;
 }
 
@@ -82,7 +60,7 @@ static enum err_code line_part(struct ctx *cx, json_t *o, const char *prefix, in
     if ((rc = stock_barcode_part(cx, barcode, part)) != ERR_OK)
         return rc;
     if (!*part)
-        return bad_field(cx, arena_printf(cx->a, "%sbarcode", prefix), "not_found");
+        return api_field_error(cx, arena_printf(cx->a, "%sbarcode", prefix), "not_found");
     return ERR_OK;
 }
 
@@ -101,10 +79,10 @@ static enum err_code parse_lines(struct ctx *cx, json_t *arr, struct stock_line 
 {
     static const char *const keys[] = {"part_id", "barcode", "qty", "unit_cost", "serials", NULL};
     if (!json_is_array(arr))
-        return bad_field(cx, "lines", arr ? "invalid" : "required");
+        return api_field_error(cx, "lines", arr ? "invalid" : "required");
     *n = (int)json_array_size(arr);
     if (*n > 1000)
-        return bad_field(cx, "lines", "too_many");
+        return api_field_error(cx, "lines", "too_many");
     *out = arena_alloc(cx->a, sizeof(**out) * (size_t)(*n ? *n : 1));
     for (int i = 0; i < *n; i++) {
         json_t *o = json_array_get(arr, (size_t)i);
@@ -112,8 +90,8 @@ static enum err_code parse_lines(struct ctx *cx, json_t *arr, struct stock_line 
         const char *prefix = arena_printf(cx->a, "lines.%d.", i);
         memset(l, 0, sizeof(*l));
         if (!json_is_object(o))
-            return bad_field(cx, arena_printf(cx->a, "lines.%d", i), "invalid");
-        enum err_code rc = only(cx, o, keys);
+            return api_field_error(cx, arena_printf(cx->a, "lines.%d", i), "invalid");
+        enum err_code rc = api_only_members(cx, o, "", keys);
         if (rc == ERR_OK)
             rc = line_part(cx, o, prefix, &l->part_id);
         if (rc == ERR_OK)
@@ -124,16 +102,16 @@ static enum err_code parse_lines(struct ctx *cx, json_t *arr, struct stock_line 
         if (rc != ERR_OK)
             return rc;
         if (!l->part_id)
-            return bad_field(cx, arena_printf(cx->a, "%spart_id", prefix), "required");
+            return api_field_error(cx, arena_printf(cx->a, "%spart_id", prefix), "required");
         json_t *s = json_object_get(o, "serials");
         if (s && !json_is_null(s)) {
             if (!json_is_array(s) || json_array_size(s) > 1000)
-                return bad_field(cx, arena_printf(cx->a, "%sserials", prefix), "invalid");
+                return api_field_error(cx, arena_printf(cx->a, "%sserials", prefix), "invalid");
             const char **v = arena_alloc(cx->a, sizeof(char *) * (json_array_size(s) + 1));
             for (size_t k = 0; k < json_array_size(s); k++) {
                 json_t *e = json_array_get(s, k);
                 if (!json_is_string(e) || strlen(json_string_value(e)) != json_string_length(e))
-                    return bad_field(cx, arena_printf(cx->a, "%sserials", prefix), "invalid");
+                    return api_field_error(cx, arena_printf(cx->a, "%sserials", prefix), "invalid");
                 v[k] = arena_strdup(cx->a, json_string_value(e));
             }
             l->serials = v;
@@ -152,7 +130,7 @@ API_HANDLER(api_stock_post)
     if (rc != ERR_OK)
         return rc;
     struct stock_posting_in in = {0};
-    rc = only(cx, body, keys);
+    rc = api_only_members(cx, body, "", keys);
     if (rc == ERR_OK)
         rc = get_text(cx, body, "kind", 32, &in.kind);
     if (rc == ERR_OK)
@@ -171,9 +149,9 @@ API_HANDLER(api_stock_post)
     if (rc != ERR_OK)
         return rc;
     if (!in.kind)
-        return bad_field(cx, "kind", "required");
+        return api_field_error(cx, "kind", "required");
     if (!in.warehouse_id)
-        return bad_field(cx, "warehouse_id", "required");
+        return api_field_error(cx, "warehouse_id", "required");
     int64_t id;
     if ((rc = stock_post(cx, &in, &id)) != ERR_OK)
         return rc;
@@ -233,7 +211,7 @@ static enum err_code action_body(struct ctx *cx, struct http_req *rq, int64_t *v
     json_t *body;
     enum err_code rc = api_body(cx, rq, &body);
     if (rc == ERR_OK)
-        rc = only(cx, body, keys);
+        rc = api_only_members(cx, body, "", keys);
     if (rc == ERR_OK)
         rc = get_int(cx, body, "version", "version", -1, version);
     json_decref(body);
@@ -297,7 +275,7 @@ static enum err_code doc_call_parse(struct ctx *cx, struct http_req *rq, struct 
     if (rc != ERR_OK)
         return rc;
     memset(c, 0, sizeof(*c));
-    rc = only(cx, body, with_kind ? keys_kind : keys);
+    rc = api_only_members(cx, body, "", with_kind ? keys_kind : keys);
     if (rc == ERR_OK && with_kind)
         rc = get_text(cx, body, "kind", 32, &c->kind);
     if (rc == ERR_OK)
@@ -314,9 +292,9 @@ static enum err_code doc_call_parse(struct ctx *cx, struct http_req *rq, struct 
     if (rc != ERR_OK)
         return rc;
     if (!c->doc_kind)
-        return bad_field(cx, "doc_kind", "required");
+        return api_field_error(cx, "doc_kind", "required");
     if (!c->doc_id)
-        return bad_field(cx, "doc_id", "required");
+        return api_field_error(cx, "doc_id", "required");
     return ERR_OK;
 }
 
@@ -336,9 +314,9 @@ API_HANDLER(api_stock_reserve)
     struct doc_call c;
     enum err_code rc = doc_call_parse(cx, rq, &c, false);
     if (rc == ERR_OK && !c.part_id)
-        rc = bad_field(cx, "part_id", "required");
+        rc = api_field_error(cx, "part_id", "required");
     if (rc == ERR_OK && !c.warehouse_id)
-        rc = bad_field(cx, "warehouse_id", "required");
+        rc = api_field_error(cx, "warehouse_id", "required");
     if (rc == ERR_OK)
         rc = stock_reserve(cx, c.doc_kind, c.doc_id, c.part_id, c.warehouse_id, c.qty);
     if (rc != ERR_OK)
@@ -356,9 +334,9 @@ API_HANDLER(api_stock_release)
     if (!c.part_id && !c.warehouse_id && !c.qty)
         rc = stock_release_doc(cx, c.doc_kind, c.doc_id);
     else if (!c.part_id)
-        rc = bad_field(cx, "part_id", "required");
+        rc = api_field_error(cx, "part_id", "required");
     else if (!c.warehouse_id)
-        rc = bad_field(cx, "warehouse_id", "required");
+        rc = api_field_error(cx, "warehouse_id", "required");
     else
         rc = stock_release(cx, c.doc_kind, c.doc_id, c.part_id, c.warehouse_id, c.qty);
     if (rc != ERR_OK)
@@ -371,9 +349,9 @@ API_HANDLER(api_stock_issue)
     struct doc_call c;
     enum err_code rc = doc_call_parse(cx, rq, &c, true);
     if (rc == ERR_OK && !c.part_id)
-        rc = bad_field(cx, "part_id", "required");
+        rc = api_field_error(cx, "part_id", "required");
     if (rc == ERR_OK && !c.warehouse_id)
-        rc = bad_field(cx, "warehouse_id", "required");
+        rc = api_field_error(cx, "warehouse_id", "required");
     int64_t id;
     if (rc == ERR_OK)
         rc = stock_issue(cx, c.kind ? c.kind : "issue", c.doc_kind, c.doc_id, c.part_id,
@@ -552,7 +530,7 @@ API_HANDLER(api_count_enter)
     if (rc == ERR_OK)
         rc = api_body(cx, rq, &body);
     if (rc == ERR_OK)
-        rc = only(cx, body, keys);
+        rc = api_only_members(cx, body, "", keys);
     if (rc == ERR_OK)
         rc = line_part(cx, body, "", &part);
     if (rc == ERR_OK)
@@ -563,9 +541,9 @@ API_HANDLER(api_count_enter)
     if (rc != ERR_OK)
         return rc;
     if (!part)
-        return bad_field(cx, "part_id", "required");
+        return api_field_error(cx, "part_id", "required");
     if (mode && strcmp(mode, "add") && strcmp(mode, "set"))
-        return bad_field(cx, "mode", "invalid");
+        return api_field_error(cx, "mode", "invalid");
     if ((rc = stock_count_enter(cx, id, part, qty, !mode || !strcmp(mode, "add"))) != ERR_OK)
         return rc;
     int64_t book, counted;
@@ -664,21 +642,21 @@ API_HANDLER(api_stock_replenishment)
     const char *sl = api_param(rq, "service_level"), *all = api_param(rq, "all");
     const char *lead = api_param(rq, "lead_time_days");
     if (!param_id(rq, "warehouse_id", &q.warehouse_id))
-        return bad_field(cx, "warehouse_id", "invalid");
+        return api_field_error(cx, "warehouse_id", "invalid");
     if (!q.warehouse_id)
-        return bad_field(cx, "warehouse_id", "required");
+        return api_field_error(cx, "warehouse_id", "required");
     if (!param_id(rq, "part_id", &q.part_id))
-        return bad_field(cx, "part_id", "invalid");
+        return api_field_error(cx, "part_id", "invalid");
     if (sl && !parse_percent(sl, &q.service_level))
-        return bad_field(cx, "service_level", "out_of_range");
+        return api_field_error(cx, "service_level", "out_of_range");
     if (lead) {
         int64_t v;
         if (!parse_i64(lead, strlen(lead), &v) || v < 0 || v > 365)
-            return bad_field(cx, "lead_time_days", "out_of_range");
+            return api_field_error(cx, "lead_time_days", "out_of_range");
         q.lead_days = (int)v;
     }
     if (all && strcmp(all, "0") && strcmp(all, "1") && strcmp(all, "true") && strcmp(all, "false"))
-        return bad_field(cx, "all", "invalid");
+        return api_field_error(cx, "all", "invalid");
     q.all = all && (!strcmp(all, "1") || !strcmp(all, "true"));
     json_t *j;
     struct replenish_stats stats;
@@ -715,14 +693,14 @@ API_HANDLER(api_replenishment_accept)
     int64_t wh = 0;
     struct replenish_line *lines = NULL;
     int n = 0;
-    rc = only(cx, body, keys);
+    rc = api_only_members(cx, body, "", keys);
     if (rc == ERR_OK)
         rc = get_int(cx, body, "warehouse_id", "warehouse_id", 0, &wh);
     json_t *arr = json_object_get(body, "lines");
     if (rc == ERR_OK && !json_is_array(arr))
-        rc = bad_field(cx, "lines", arr ? "invalid" : "required");
+        rc = api_field_error(cx, "lines", arr ? "invalid" : "required");
     if (rc == ERR_OK && json_array_size(arr) > 5000)
-        rc = bad_field(cx, "lines", "too_many");
+        rc = api_field_error(cx, "lines", "too_many");
     if (rc == ERR_OK) {
         n = (int)json_array_size(arr);
         lines = arena_alloc(cx->a, sizeof(*lines) * (size_t)(n ? n : 1));
@@ -732,11 +710,11 @@ API_HANDLER(api_replenishment_accept)
         struct replenish_line *l = &lines[i];
         memset(l, 0, sizeof(*l));
         if (!json_is_object(o)) {
-            rc = bad_field(cx, arena_printf(cx->a, "lines.%d", i), "invalid");
+            rc = api_field_error(cx, arena_printf(cx->a, "lines.%d", i), "invalid");
             break;
         }
         const char *p = arena_printf(cx->a, "lines.%d.", i);
-        rc = only(cx, o, lkeys);
+        rc = api_only_members(cx, o, "", lkeys);
         if (rc == ERR_OK)
             rc = get_int(cx, o, "part_id", arena_printf(cx->a, "%spart_id", p), 0, &l->part_id);
         if (rc == ERR_OK)
@@ -750,13 +728,13 @@ API_HANDLER(api_replenishment_accept)
         if (rc == ERR_OK)
             rc = get_text(cx, o, "rule", 16, &l->rule);
         if (rc == ERR_OK && l->part_id <= 0)
-            rc = bad_field(cx, arena_printf(cx->a, "%spart_id", p), "required");
+            rc = api_field_error(cx, arena_printf(cx->a, "%spart_id", p), "required");
     }
     json_decref(body);
     if (rc != ERR_OK)
         return rc;
     if (!wh)
-        return bad_field(cx, "warehouse_id", "required");
+        return api_field_error(cx, "warehouse_id", "required");
     if ((rc = stock_replenish_accept(cx, wh, lines, n)) != ERR_OK)
         return rc;
     struct replenish_line *open;
@@ -771,7 +749,7 @@ API_HANDLER(api_replenishment_accepted)
 {
     int64_t wh;
     if (!param_id(rq, "warehouse_id", &wh))
-        return bad_field(cx, "warehouse_id", "invalid");
+        return api_field_error(cx, "warehouse_id", "invalid");
     struct replenish_line *open;
     int nopen;
     enum err_code rc = stock_replenish_open(cx, wh, &open, &nopen);

@@ -157,28 +157,6 @@ enum err_code api_public_extra(struct ctx *cx, const struct entity *ent, const s
 
 /* ---- reading JSON ---- */
 
-static enum err_code bad_field(struct ctx *cx, const char *field, const char *code)
-{
-    err_field(&cx->err, field, code);
-    return ctx_fail(cx, ERR_INVALID, "%s: %s", field, code);
-}
-
-/* Only the members named may be present. */
-static enum err_code only(struct ctx *cx, json_t *o, const char *const *keys, const char *prefix)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v)
-    {
-        int i = 0;
-        while (keys[i] && strcmp(keys[i], k))
-            i++;
-        if (!keys[i])
-            return bad_field(cx, arena_printf(cx->a, "%s%s", prefix, k), "unknown");
-    }
-    return ERR_OK;
-}
-
 /* An optional text member of at most max characters (field names it). */
 static enum err_code get_text(struct ctx *cx, json_t *o, const char *key, const char *field,
                               size_t max, const char **out)
@@ -189,9 +167,9 @@ static enum err_code get_text(struct ctx *cx, json_t *o, const char *key, const 
         return ERR_OK;
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
     if (!s || strlen(s) != json_string_length(v))
-        return bad_field(cx, field, "invalid");
+        return api_field_error(cx, field, "invalid");
     if (utf8_count(s, strlen(s)) > max)
-        return bad_field(cx, field, "too_long");
+        return api_field_error(cx, field, "too_long");
     *out = *s ? arena_strdup(cx->a, s) : NULL;
     return ERR_OK;
 }
@@ -203,7 +181,7 @@ static enum err_code get_version(struct ctx *cx, json_t *o, int64_t *out)
     if (!v || json_is_null(v))
         return ERR_OK;
     if (!json_is_integer(v))
-        return bad_field(cx, "version", "invalid");
+        return api_field_error(cx, "version", "invalid");
     *out = json_integer_value(v);
     return ERR_OK;
 }
@@ -217,12 +195,12 @@ static enum err_code get_items(struct ctx *cx, json_t *o, size_t max, json_t **o
         return ERR_OK;
     }
     if (!json_is_array(*out))
-        return bad_field(cx, "items", "invalid");
+        return api_field_error(cx, "items", "invalid");
     if (json_array_size(*out) > max)
-        return bad_field(cx, "items", "too_many");
+        return api_field_error(cx, "items", "too_many");
     size_t i;
     json_t *it;
-    json_array_foreach(*out, i, it) if (!json_is_object(it)) return bad_field(
+    json_array_foreach(*out, i, it) if (!json_is_object(it)) return api_field_error(
         cx, arena_printf(cx->a, "items[%zu]", i), "invalid");
     return ERR_OK;
 }
@@ -259,7 +237,7 @@ API_HANDLER(api_repair_qc_record)
     if (rc == ERR_OK)
         rc = api_body(cx, rq, &body);
     if (rc == ERR_OK)
-        rc = only(cx, body, keys, "");
+        rc = api_only_members(cx, body, "", keys);
     if (rc == ERR_OK)
         rc = get_version(cx, body, &version);
     if (rc == ERR_OK)
@@ -276,16 +254,16 @@ API_HANDLER(api_repair_qc_record)
         {
             const char *pre = arena_printf(cx->a, "items[%zu].", i);
             json_t *item = json_object_get(it, "item_id"), *passed = json_object_get(it, "passed");
-            if ((rc = only(cx, it, item_keys, pre)) != ERR_OK)
+            if ((rc = api_only_members(cx, it, pre, item_keys)) != ERR_OK)
                 break;
             if (!json_is_integer(item) || json_integer_value(item) <= 0) {
-                rc = bad_field(cx, arena_printf(cx->a, "%sitem_id", pre),
-                               item ? "invalid" : "required");
+                rc = api_field_error(cx, arena_printf(cx->a, "%sitem_id", pre),
+                                     item ? "invalid" : "required");
                 break;
             }
             if (!json_is_boolean(passed)) {
-                rc = bad_field(cx, arena_printf(cx->a, "%spassed", pre),
-                               passed ? "invalid" : "required");
+                rc = api_field_error(cx, arena_printf(cx->a, "%spassed", pre),
+                                     passed ? "invalid" : "required");
                 break;
             }
             marks[n].item_id = json_integer_value(item);
@@ -300,7 +278,7 @@ API_HANDLER(api_repair_qc_record)
     if (rc != ERR_OK)
         return rc;
     if (!decision || (strcmp(decision, "pass") && strcmp(decision, "fail")))
-        return bad_field(cx, "decision", decision ? "invalid" : "required");
+        return api_field_error(cx, "decision", decision ? "invalid" : "required");
     struct record *out;
     if ((rc = qc_record(cx, id, version, !strcmp(decision, "pass"), comment, marks, n, &out)) !=
         ERR_OK)
@@ -338,7 +316,7 @@ API_HANDLER(api_shipment_receive)
     if (rc == ERR_OK)
         rc = api_body(cx, rq, &body);
     if (rc == ERR_OK)
-        rc = only(cx, body, keys, "");
+        rc = api_only_members(cx, body, "", keys);
     if (rc == ERR_OK)
         rc = get_version(cx, body, &version);
     if (rc == ERR_OK)
@@ -353,11 +331,11 @@ API_HANDLER(api_shipment_receive)
             json_t *item = json_object_get(it, "item_id");
             const char *to = NULL;
             struct shipment_receipt *r = &got[n];
-            if ((rc = only(cx, it, item_keys, pre)) != ERR_OK)
+            if ((rc = api_only_members(cx, it, pre, item_keys)) != ERR_OK)
                 break;
             if (!json_is_integer(item) || json_integer_value(item) <= 0) {
-                rc = bad_field(cx, arena_printf(cx->a, "%sitem_id", pre),
-                               item ? "invalid" : "required");
+                rc = api_field_error(cx, arena_printf(cx->a, "%sitem_id", pre),
+                                     item ? "invalid" : "required");
                 break;
             }
             r->item_id = json_integer_value(item);
@@ -370,7 +348,7 @@ API_HANDLER(api_shipment_receive)
                 (rc = get_text(cx, it, "to", arena_printf(cx->a, "%sto", pre), 16, &to)) != ERR_OK)
                 break;
             if (to && strcmp(to, "in_repair") && strcmp(to, "qc")) {
-                rc = bad_field(cx, arena_printf(cx->a, "%sto", pre), "invalid");
+                rc = api_field_error(cx, arena_printf(cx->a, "%sto", pre), "invalid");
                 break;
             }
             r->to_qc = to && !strcmp(to, "qc");
